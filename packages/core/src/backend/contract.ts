@@ -1,0 +1,191 @@
+/**
+ * The ops contract: what a compute backend implements.
+ *
+ * A small typed interface rather than a string-keyed kernel table, so the compiler tells a backend
+ * author what is missing. Core validates every argument and computes every output shape before it
+ * calls a backend: a backend only ever receives valid calls, with tensors of one dtype, and never
+ * needs to raise argument errors of its own.
+ */
+import type { DType, FloatArray } from '../dtype.js';
+import type { Shape } from '../shape.js';
+
+/** Precision a backend delivers for a dtype: IEEE-754 round-to-nearest, or reduced (e.g. GPU float32). */
+export type Precision = 'ieee' | 'reduced';
+
+/** What a backend declares about itself beyond its methods. Conformance holds it to these claims. */
+export interface BackendCapabilities {
+  /** Precision per supported dtype. float32 is required; list float64 only when it is real float64. */
+  readonly dtypes: { readonly float32: Precision; readonly float64?: Precision };
+}
+
+/** A backend tensor as core passes it: the backend's own handle with core's metadata. */
+export interface TensorRef<H> {
+  readonly handle: H;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** Live storage a backend holds, for leak checks. */
+export interface BackendMemory {
+  /** Handles created and not yet disposed. */
+  readonly handles: number;
+  /** Bytes those handles hold (shared storage may be counted once per handle). */
+  readonly bytes: number;
+}
+
+/**
+ * Elementwise functions of one argument. `elu` uses alpha = 1; `sign(0) = 0`; `relu`/`sign` pass NaN.
+ * `cos`/`sin` must be accurate for large arguments (reduce the phase into [-pi, pi] first where the
+ * hardware does not).
+ */
+export type UnaryOp =
+  | 'neg'
+  | 'abs'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'square'
+  | 'reciprocal'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'relu'
+  | 'elu'
+  | 'sign';
+
+/**
+ * Elementwise functions of two arguments. Comparisons return 1 or 0 in the operands' dtype
+ * (0 when either side is NaN). `maximum`/`minimum` propagate NaN.
+ */
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'greater'
+  | 'greaterEqual'
+  | 'less'
+  | 'lessEqual'
+  | 'equal';
+
+/** Reductions over one axis. `max`/`min` propagate NaN. */
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+/** Pairwise distance metrics: squared Euclidean and L1 (Manhattan). */
+export type DistanceMetric = 'sqeuclidean' | 'l1';
+
+/**
+ * Optional native linear algebra, on the last two axes with any leading batch axes, in the input
+ * dtype. Absent methods fall back to core's float64 host implementation. Sign conventions (which
+ * core's fallbacks also follow) are: diag(R) >= 0; each eigen/singular vector has its
+ * largest-magnitude component positive.
+ */
+export interface LinalgOps<H> {
+  /** Reduced QR of (..., m, n): q (..., m, k), r (..., k, n) with k = min(m, n). */
+  qr?(x: TensorRef<H>): { q: H; r: H };
+  /** Symmetric eigendecomposition of (..., n, n): values (..., n) ascending, vectors (..., n, n) as columns. */
+  eigh?(x: TensorRef<H>): { values: H; vectors: H };
+  /** Thin SVD of (..., m, n): u (..., m, k), s (..., k) descending, v (..., n, k). */
+  svd?(x: TensorRef<H>): { u: H; s: H; v: H };
+}
+
+/**
+ * A compute backend. `H` is the backend's own handle type, opaque to core.
+ *
+ * Shapes passed to methods are already validated; `outShape` arguments are the shapes core
+ * computed and expects back. Every returned handle is new: disposing it must never invalidate
+ * another handle, even where storage is shared (e.g. `reshape`).
+ */
+export interface Backend<H = unknown> {
+  /** Unique name, e.g. `'js'`, `'tfjs-wasm'`, `'gpujs-headlessgl'`. */
+  readonly name: string;
+  readonly capabilities: BackendCapabilities;
+
+  // ---- storage -------------------------------------------------------------------------------
+  /** Uploads `data` (exactly `size(shape)` elements, already of `dtype`). The backend may keep `data`. */
+  fromArray(data: FloatArray, shape: Shape, dtype: DType): H;
+  /** Reads a tensor back as a new array of its dtype, row-major. */
+  read(x: TensorRef<H>): Promise<FloatArray>;
+  /** Synchronous read, where the platform allows one. Core's host fallbacks need it. */
+  readSync?(x: TensorRef<H>): FloatArray;
+  /** Frees a handle. Called exactly once per handle. */
+  dispose(handle: H): void;
+  /** Live handles and bytes, for leak checks. */
+  memory?(): BackendMemory;
+  /** Releases everything the backend holds (contexts, workers); the backend is unusable afterwards. */
+  destroy?(): void | Promise<void>;
+
+  // ---- elementwise ---------------------------------------------------------------------------
+  unary(op: UnaryOp, x: TensorRef<H>): H;
+  /** Elementwise with NumPy broadcasting of `a` and `b` to `outShape`. */
+  binary(op: BinaryOp, a: TensorRef<H>, b: TensorRef<H>, outShape: Shape): H;
+  /** `op(x, scalar)`, or `op(scalar, x)` when `scalarFirst`. */
+  binaryScalar(op: BinaryOp, x: TensorRef<H>, scalar: number, scalarFirst: boolean): H;
+  /** `cond ? a : b` elementwise, cond nonzero meaning true, all three broadcast to `outShape`. */
+  where(cond: TensorRef<H>, a: TensorRef<H>, b: TensorRef<H>, outShape: Shape): H;
+  /** Converts to another dtype (rounding to nearest when narrowing). */
+  cast(x: TensorRef<H>, dtype: DType): H;
+
+  // ---- reductions and scans ------------------------------------------------------------------
+  /** Reduces over `axis` (already non-negative); the result drops that axis. Empty sums are 0. */
+  reduce(op: ReduceOp, x: TensorRef<H>, axis: number): H;
+  /** Inclusive (or exclusive) prefix sum along `axis`, optionally from the end. Same shape as x. */
+  cumsum(x: TensorRef<H>, axis: number, exclusive: boolean, reverse: boolean): H;
+
+  // ---- layout ----------------------------------------------------------------------------------
+  /** Permutes axes: output axis i is input axis `perm[i]`. */
+  transpose(x: TensorRef<H>, perm: readonly number[]): H;
+  /** Same elements in row-major order under a new shape of equal size. */
+  reshape(x: TensorRef<H>, shape: Shape): H;
+  /** Concatenates along `axis`; all inputs agree on every other axis. */
+  concat(xs: readonly TensorRef<H>[], axis: number, outShape: Shape): H;
+  /** The block starting at `begin` with extent `size` (both full-rank, in range). */
+  slice(x: TensorRef<H>, begin: readonly number[], size: Shape): H;
+
+  // ---- products and distances ----------------------------------------------------------------
+  /**
+   * Batched matrix product of the last two axes, leading axes broadcast:
+   * op(a) (..., n, k) times op(b) (..., k, m) where op transposes the last two axes when asked.
+   * Both inputs have rank >= 2.
+   */
+  matmul(a: TensorRef<H>, b: TensorRef<H>, transposeA: boolean, transposeB: boolean, outShape: Shape): H;
+  /**
+   * Pairwise distances between rows: x (..., n, d) and y (..., m, d) give (..., n, m), leading axes
+   * broadcast, without materialising (..., n, m, d). Squared Euclidean distances are never negative.
+   */
+  cdist(x: TensorRef<H>, y: TensorRef<H>, metric: DistanceMetric, outShape: Shape): H;
+
+  // ---- optional groups: presence is the capability -------------------------------------------
+  /** Native decompositions; absent ones use core's host fallback. */
+  readonly linalg?: LinalgOps<H>;
+  /** Unnormalised fast Walsh–Hadamard transform along the last axis (a power of two). */
+  fwht?(x: TensorRef<H>): H;
+  /**
+   * Fused random Fourier features: `scale * cos(x @ omega + bias)`, or with `cosSin`
+   * `scale * [cos(x @ omega), sin(x @ omega)]` along the last axis (bias unused).
+   * x (..., d), omega (d, D), bias (D) -> (..., D) or (..., 2D).
+   */
+  rffFeatures?(x: TensorRef<H>, omega: TensorRef<H>, bias: TensorRef<H>, scale: number, cosSin: boolean, outShape: Shape): H;
+}
+
+/** Names of the optional ops, as conformance reports them (native or host fallback). */
+export type OptionalOpName = 'linalg/qr' | 'linalg/eigh' | 'linalg/svd' | 'fwht' | 'rffFeatures';
+
+/** Whether `backend` implements an optional op natively (`'native'`) or core falls back (`'fallback'`). */
+export function optionalOpSupport(backend: Backend, op: OptionalOpName): 'native' | 'fallback' {
+  switch (op) {
+    case 'linalg/qr':
+      return backend.linalg?.qr ? 'native' : 'fallback';
+    case 'linalg/eigh':
+      return backend.linalg?.eigh ? 'native' : 'fallback';
+    case 'linalg/svd':
+      return backend.linalg?.svd ? 'native' : 'fallback';
+    case 'fwht':
+      return backend.fwht ? 'native' : 'fallback';
+    case 'rffFeatures':
+      return backend.rffFeatures ? 'native' : 'fallback';
+  }
+}

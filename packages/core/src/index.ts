@@ -1,0 +1,14 @@
+/**
+ * @spectrans/core: tensors, the ops contract, the backend registry, seeded random numbers, host
+ * linear algebra and the kernels of spectrans.kernels.
+ * @packageDocumentation
+ */
+export { SpectransError, type ErrorCode } from './errors.js';
+export { DTYPES, type DType, type FloatArray } from './dtype.js';
+export { broadcastShapes, sizeOf, type Shape } from './shape.js';
+export { Tensor, liveTensorCount, type NestedArray } from './tensor.js';
+export { tidy, keep } from './scope.js';
+export * from './backend/contract.js';
+export { registerBackend, removeBackend, setBackend, getBackend, currentBackend, ready, listBackends, type BackendFactory } from './backend/registry.js';
+export * from './ops/index.js';
+export { scalarCheck, choiceCheck, booleanCheck, type NumberRule } from './validate.js';

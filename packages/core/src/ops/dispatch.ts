@@ -1,0 +1,80 @@
+/** Shared plumbing of the ops layer: argument checks and wrapping backend results. */
+import type { Backend, TensorRef } from '../backend/contract.js';
+import { getBackend } from '../backend/registry.js';
+import type { DType, FloatArray } from '../dtype.js';
+import { SpectransError } from '../errors.js';
+import type { Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+/**
+ * Checks that every argument is a live Tensor on one backend with one dtype, and returns that
+ * backend with the arguments' refs in order.
+ *
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` (not a tensor), `ERR_DISPOSED`, `ERR_BACKEND_MISMATCH`, `ERR_DTYPE_MISMATCH`.
+ */
+export function prepare(op: string, args: readonly (readonly [unknown, string])[]): { backend: Backend; refs: TensorRef<unknown>[]; dtype: DType } {
+  let backend: Backend | undefined;
+  let dtype: DType | undefined;
+  let first = '';
+  const refs: TensorRef<unknown>[] = [];
+  for (const [value, name] of args) {
+    const t = asTensor(value, `${op}: ${name}`);
+    const ref = t.ref(`${op}: ${name}`);
+    if (backend === undefined) {
+      backend = t.backend;
+      dtype = t.dtype;
+      first = name;
+    } else if (t.backend !== backend) {
+      throw new SpectransError('ERR_BACKEND_MISMATCH', `${op}: ${name} is on backend '${t.backend.name}' but ${first} is on '${backend.name}'`);
+    } else if (t.dtype !== dtype) {
+      throw new SpectransError('ERR_DTYPE_MISMATCH', `${op}: ${name} is ${t.dtype} but ${first} is ${dtype}; cast one of them first`);
+    }
+    refs.push(ref);
+  }
+  if (backend === undefined || dtype === undefined) throw new Error(`${op}: no tensor arguments`);
+  return { backend, refs, dtype };
+}
+
+/** Narrows `value` to a Tensor or throws `ERR_INVALID_ARGUMENT` naming the argument. */
+export function asTensor(value: unknown, argument: string): Tensor {
+  if (!(value instanceof Tensor)) {
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `${argument} must be a Tensor, got ${value === null ? 'null' : typeof value}`);
+  }
+  return value;
+}
+
+/** Wraps a handle a backend returned. */
+export function wrap(backend: Backend, handle: unknown, shape: Shape, dtype: DType): Tensor {
+  return new Tensor(backend, handle, shape, dtype);
+}
+
+/** Uploads host data to a backend, checking the dtype is supported there. */
+export function upload(backend: Backend, data: FloatArray, shape: Shape, dtype: DType): Tensor {
+  assertDTypeSupported(backend, dtype);
+  return wrap(backend, backend.fromArray(data, shape, dtype), shape, dtype);
+}
+
+/**
+ * @throws SpectransError `ERR_UNSUPPORTED_DTYPE` when `backend` does not declare `dtype`.
+ */
+export function assertDTypeSupported(backend: Backend, dtype: DType): void {
+  if (backend.capabilities.dtypes[dtype] === undefined) {
+    throw new SpectransError('ERR_UNSUPPORTED_DTYPE', `backend '${backend.name}' does not support ${dtype}`);
+  }
+}
+
+/** The backend for a new tensor: the one given, else the current one. */
+export function targetBackend(backend?: Backend): Backend {
+  return backend ?? getBackend();
+}
+
+/**
+ * Reads a tensor synchronously for a host fallback.
+ * @throws SpectransError `ERR_UNSUPPORTED_OP` when the backend lacks both the op and `readSync`.
+ */
+export function readForFallback(backend: Backend, ref: TensorRef<unknown>, op: string): FloatArray {
+  if (!backend.readSync) {
+    throw new SpectransError('ERR_UNSUPPORTED_OP', `backend '${backend.name}' implements neither ${op} nor readSync, which the host fallback for ${op} needs`);
+  }
+  return backend.readSync(ref);
+}

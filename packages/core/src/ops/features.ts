@@ -1,0 +1,43 @@
+/** The fused random-Fourier-feature op, with a composed fallback. */
+import { SpectransError } from '../errors.js';
+import { scalarCheck } from '../validate.js';
+import { tidy } from '../scope.js';
+import type { Tensor } from '../tensor.js';
+import { prepare, wrap } from './dispatch.js';
+import { add, cos, mul, sin } from './elementwise.js';
+import { concat, reshape } from './layout.js';
+import { matmul } from './linear.js';
+
+/**
+ * Random Fourier features: `scale · cos(x ω + b)`, or with `cosSin` `scale · [cos(x ω), sin(x ω)]`
+ * (all cosines first, then all sines; the bias is unused).
+ *
+ * @param x - inputs (..., d), rank >= 1.
+ * @param omega - frequencies (d, D).
+ * @param bias - phases (D).
+ * @returns (..., D), or (..., 2D) with `cosSin`.
+ * @throws SpectransError `ERR_SHAPE_MISMATCH` when d or D disagree; `ERR_INVALID_ARGUMENT` for a non-finite scale.
+ * @remarks Rahimi & Recht (2007): E[cos(ωᵀx + b)·cos(ωᵀy + b)]·2 = k(x − y) for b ~ U[0, 2π).
+ */
+export function rffFeatures(x: Tensor, omega: Tensor, bias: Tensor, scale: number, cosSin = false): Tensor {
+  const { backend, refs, dtype } = prepare('rffFeatures', [[x, 'x'], [omega, 'omega'], [bias, 'bias']]);
+  scalarCheck(scale, 'scale', { finite: true });
+  if (x.rank < 1 || omega.rank !== 2 || bias.rank !== 1) {
+    throw new SpectransError('ERR_INVALID_SHAPE', `rffFeatures: expected x (..., d), omega (d, D), bias (D); got [${x.shape.join(', ')}], [${omega.shape.join(', ')}], [${bias.shape.join(', ')}]`);
+  }
+  const d = x.shape[x.rank - 1]!;
+  const D = omega.shape[1]!;
+  if (omega.shape[0] !== d || bias.shape[0] !== D) {
+    throw new SpectransError('ERR_SHAPE_MISMATCH', `rffFeatures: x [${x.shape.join(', ')}], omega [${omega.shape.join(', ')}] and bias [${bias.shape.join(', ')}] disagree (need omega (d, D), bias (D))`);
+  }
+  const outShape = [...x.shape.slice(0, -1), cosSin ? 2 * D : D];
+  if (backend.rffFeatures) {
+    return wrap(backend, backend.rffFeatures(refs[0]!, refs[1]!, refs[2]!, scale, cosSin, outShape), outShape, dtype);
+  }
+  return tidy(() => {
+    const rows = reshape(x, [-1, d]);
+    const proj = matmul(rows, omega);
+    const feats = cosSin ? concat([cos(proj), sin(proj)], -1) : cos(add(proj, bias));
+    return reshape(mul(feats, scale), outShape);
+  });
+}
