@@ -12,3 +12,7 @@ export * from './backend/contract.js';
 export { registerBackend, removeBackend, setBackend, getBackend, currentBackend, ready, listBackends, type BackendFactory } from './backend/registry.js';
 export * from './ops/index.js';
 export { scalarCheck, choiceCheck, booleanCheck, type NumberRule } from './validate.js';
+export * from './kernels/index.js';
+export { RandomGenerator } from './random/index.js';
+export * as linalg from './linalg/index.js';
+export * from './attention/index.js';

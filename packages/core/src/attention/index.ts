@@ -1,0 +1,2 @@
+export { linearAttention, type LinearAttentionOptions } from './linear-attention.js';
+export { softmaxAttention, type SoftmaxAttentionOptions } from './softmax-attention.js';

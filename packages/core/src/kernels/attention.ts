@@ -1,0 +1,177 @@
+/** Feature maps for linear attention: positive softmax features (FAVOR+), ReLU and ELU. */
+import { SpectransError } from '../errors.js';
+import { add, elu, exp, mul, relu, sub } from '../ops/elementwise.js';
+import { matmul } from '../ops/linear.js';
+import { max, sum } from '../ops/reduce.js';
+import { reshape } from '../ops/layout.js';
+import { RandomGenerator } from '../random/index.js';
+import { tidy } from '../scope.js';
+import type { Tensor } from '../tensor.js';
+import { booleanCheck, choiceCheck, scalarCheck } from '../validate.js';
+import { checkPoints, checkSameDim } from './inputs.js';
+import { KernelModule, type ModuleOptions } from './module.js';
+import { checkMapSizes, checkSeed, type RandomFeatureMap } from './random-feature-map.js';
+import { gaussianFrequencies, orthogonalGaussianFrequencies } from './sampling.js';
+
+/** The feature functions of {@link RFFAttentionKernel}. */
+export type AttentionKernelType = 'softmax' | 'relu' | 'elu';
+
+/** Options of {@link RFFAttentionKernel}. */
+export interface RFFAttentionKernelOptions extends ModuleOptions {
+  inputDim: number;
+  numFeatures: number;
+  /** `'softmax'` (default; positive random features of exp(xᵀy)), `'relu'` or `'elu'`. */
+  kernelType?: AttentionKernelType;
+  /** Orthogonal projection blocks with χ(d) norms (default true). */
+  useOrthogonal?: boolean;
+  /** Draw a new projection from the instance's own stream on forward calls while training (default false). */
+  redraw?: boolean;
+  /** With `redraw`, draw every N-th call only (default 1: every call). */
+  redrawInterval?: number;
+  /**
+   * Subtract the row-wise maximum of the exponent before exp (softmax only; default false).
+   * Features then never overflow and estimate exp(xᵀy) up to a per-row factor, which cancels in
+   * attention's normalisation.
+   */
+  stabilize?: boolean;
+  seed?: number;
+}
+
+const STREAM = { projection: 0, redraws: 1 } as const;
+
+/**
+ * Random features for attention: softmax (FAVOR+), ReLU and ELU maps.
+ *
+ * @remarks
+ * - softmax: φ(x) = exp(ωᵢᵀx − ‖x‖²/2)/√D with ωᵢ ~ N(0, I) (orthogonal blocks with χ(d) norms by
+ *   default), so E[φ(x)·φ(y)] = exp(xᵀy) (Choromanski et al. 2021, FAVOR+). The reference divides its
+ *   projection by √d, so its features estimate exp(xᵀy/d − (1 − 1/d)(‖x‖² + ‖y‖²)/2) instead; the
+ *   forward formula is the same, so a reference state dict reproduces the reference's outputs.
+ *   To approximate softmax(qᵀk/√d), scale q and k by d^(−1/4) first (linear attention does).
+ * - relu: √(2/D)·relu(Wᵀx), whose inner product estimates the arc-cosine kernel of degree 1.
+ * - elu: (elu(Wᵀx) + 1)/√D.
+ * - redraw: a new projection is drawn (every `redrawInterval` calls, in training mode only) from the
+ *   instance's own seeded stream; `kernelApproximation(x, y)` uses ONE draw for both sides (the
+ *   reference draws two, which makes the estimate meaningless). `eval()` freezes the projection.
+ *   As in the reference, the projection is not part of the state dict when `redraw` is set.
+ * State dict: `projection` (d, D).
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` for bad sizes, an unknown kernelType, redrawInterval < 1, or stabilize with a non-softmax type.
+ * @example
+ * ```ts
+ * const favor = new RFFAttentionKernel({ inputDim: 64, numFeatures: 256, seed: 0 });
+ * const phiQ = favor.forward(q); // (..., n, 256), all positive
+ * ```
+ */
+export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap {
+  readonly inputDim: number;
+  readonly numFeatures: number;
+  readonly kernelType: AttentionKernelType;
+  readonly useOrthogonal: boolean;
+  readonly redraw: boolean;
+  readonly redrawInterval: number;
+  readonly stabilize: boolean;
+  readonly seed: number;
+  readonly kernelScale = 1;
+  /** Training mode: redraws happen only while training (the default, as for a new torch module). */
+  training = true;
+  readonly #redraws: RandomGenerator;
+  #calls = 0;
+
+  constructor(options: RFFAttentionKernelOptions) {
+    super(options);
+    const sizes = checkMapSizes(options.inputDim, options.numFeatures);
+    this.inputDim = sizes.inputDim;
+    this.numFeatures = sizes.numFeatures;
+    this.kernelType = choiceCheck(options.kernelType ?? 'softmax', 'kernelType', ['softmax', 'relu', 'elu'] as const);
+    this.useOrthogonal = booleanCheck(options.useOrthogonal ?? true, 'useOrthogonal');
+    this.redraw = booleanCheck(options.redraw ?? false, 'redraw');
+    this.redrawInterval = scalarCheck(options.redrawInterval ?? 1, 'redrawInterval', { integer: true, positive: true });
+    this.stabilize = booleanCheck(options.stabilize ?? false, 'stabilize');
+    if (this.stabilize && this.kernelType !== 'softmax') {
+      throw new SpectransError('ERR_INVALID_ARGUMENT', `stabilize applies to kernelType 'softmax' only, got '${this.kernelType}'`);
+    }
+    const rng = new RandomGenerator(checkSeed(options.seed));
+    this.seed = rng.seed;
+    this.#redraws = rng.fork(STREAM.redraws);
+    this.drawProjection(rng.fork(STREAM.projection));
+  }
+
+  get featureDim(): number {
+    return this.numFeatures;
+  }
+
+  /** Sets training mode (redraws allowed). Returns this. */
+  train(mode = true): this {
+    this.training = mode;
+    return this;
+  }
+
+  /** Sets evaluation mode: the projection is frozen. Returns this. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /**
+   * Features of x (..., d): (..., D). With `redraw`, may first draw a new projection.
+   * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim.
+   */
+  forward(x: Tensor): Tensor {
+    checkPoints(x, 'x', { owner: 'RFFAttentionKernel.forward', inputDim: this.inputDim, minRank: 1 });
+    this.maybeRedraw();
+    return this.features(x);
+  }
+
+  /** φ(x) φ(y)ᵀ with one projection for both sides: (..., n, m). */
+  kernelApproximation(x: Tensor, y: Tensor): Tensor {
+    const owner = 'RFFAttentionKernel.kernelApproximation';
+    checkPoints(x, 'x', { owner, inputDim: this.inputDim });
+    checkPoints(y, 'y', { owner, inputDim: this.inputDim });
+    checkSameDim(x, y, owner);
+    this.maybeRedraw();
+    return tidy(() => matmul(this.features(x), this.features(y), { transposeB: true }));
+  }
+
+  /**
+   * Features with the current projection and no redraw (linear attention calls this for q and k).
+   *
+   * @param stabilizer - softmax only: subtract the maximum exponent per row (`'row'`, for queries) or
+   *   per batch element over all positions and features (`'global'`, for keys) before exp. Both factors cancel in attention's
+   *   normalisation, and no feature can overflow. Defaults to `'row'` when the kernel was built with
+   *   `stabilize`, else none (the reference's formula).
+   */
+  features(x: Tensor, stabilizer: 'none' | 'row' | 'global' = this.stabilize ? 'row' : 'none'): Tensor {
+    const D = this.numFeatures;
+    return tidy(() => {
+      const lead = x.shape.slice(0, -1);
+      const rows = reshape(x, [-1, this.inputDim]);
+      const z = matmul(rows, this.param('projection'));
+      if (this.kernelType === 'softmax') {
+        // exp(ωᵀx − ‖x‖²/2) / √D. Stabilisers subtract a maximum that cancels in attention.
+        const exponent = reshape(stabilizer === 'row' ? sub(z, max(z, -1, true)) : sub(z, mul(sum(mul(rows, rows), -1, true), 0.5)), [...lead, D]);
+        // 'global': one maximum per batch element, over all its positions and features.
+        const shifted = stabilizer === 'global' ? sub(exponent, max(exponent, lead.length > 0 ? [-2, -1] : [-1], true)) : exponent;
+        return mul(exp(shifted), 1 / Math.sqrt(D));
+      }
+      const out = this.kernelType === 'relu' ? mul(relu(z), Math.sqrt(2 / D)) : mul(add(elu(z), 1), 1 / Math.sqrt(D));
+      return reshape(out, [...lead, D]);
+    });
+  }
+
+  /** Advances the redraw schedule (call once per attention step when using `features` directly). */
+  maybeRedraw(): void {
+    this.assertLive();
+    if (!this.redraw || !this.training) return;
+    if (this.#calls++ % this.redrawInterval === 0 && this.#calls > 1) this.drawProjection(this.#redraws);
+  }
+
+  private drawProjection(rng: RandomGenerator): void {
+    const d = this.inputDim;
+    const D = this.numFeatures;
+    const w = this.useOrthogonal ? orthogonalGaussianFrequencies(rng, d, D, 1, 'chi') : gaussianFrequencies(rng, d, D, 1);
+    this.setParameter('projection', w, [d, D], false);
+  }
+
+  protected override stateDictNames(): string[] {
+    return this.redraw ? [] : super.stateDictNames();
+  }
+}

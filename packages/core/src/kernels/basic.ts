@@ -1,0 +1,133 @@
+/** Kernels without parameters: cosine similarity and the polynomial kernel. */
+import { SpectransError } from '../errors.js';
+import { add, maximum, mul, pow, sqrt } from '../ops/elementwise.js';
+import { matmul } from '../ops/linear.js';
+import { sum } from '../ops/reduce.js';
+import { div } from '../ops/elementwise.js';
+import { tidy } from '../scope.js';
+import type { Tensor } from '../tensor.js';
+import { choiceCheck, scalarCheck } from '../validate.js';
+import { checkPoints, checkSameDim } from './inputs.js';
+import { KernelFunction } from './kernel-function.js';
+import type { ModuleOptions } from './module.js';
+
+/** Options of {@link CosineKernel}. */
+export interface CosineKernelOptions extends ModuleOptions {
+  /** Numerical-stability constant (default 1e-8). */
+  eps?: number;
+  /**
+   * How eps enters: `'add'` divides by ‖x‖ + eps (the reference; self-similarity is slightly below 1),
+   * `'clamp'` divides by max(‖x‖, eps) (torch's F.normalize; self-similarity is exactly 1).
+   */
+  epsMode?: 'add' | 'clamp';
+}
+
+/**
+ * Cosine similarity k(x, y) = ⟨x, y⟩ / (‖x‖ ‖y‖).
+ *
+ * @remarks With the default `epsMode: 'add'` this is the reference's x / (‖x‖ + eps): an all-zero
+ * row gives a zero row of K and self-similarity is ‖x‖²/(‖x‖ + eps)², just below 1. `'clamp'` gives
+ * exactly 1 on the diagonal.
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` for eps that is not finite and >= 0.
+ * @example
+ * ```ts
+ * const k = new CosineKernel();
+ * const K = k.compute(x, y); // (..., n, m), values in [-1, 1]
+ * ```
+ */
+export class CosineKernel extends KernelFunction {
+  readonly eps: number;
+  readonly epsMode: 'add' | 'clamp';
+
+  constructor(options: CosineKernelOptions = {}) {
+    super(options);
+    this.eps = scalarCheck(options.eps ?? 1e-8, 'eps', { finite: true, nonNegative: true });
+    this.epsMode = choiceCheck(options.epsMode ?? 'add', 'epsMode', ['add', 'clamp'] as const);
+  }
+
+  compute(x: Tensor, y: Tensor): Tensor {
+    const owner = 'CosineKernel.compute';
+    checkPoints(x, 'x', { owner });
+    checkPoints(y, 'y', { owner });
+    checkSameDim(x, y, owner);
+    return tidy(() => matmul(this.normalizeRows(x), this.normalizeRows(y), { transposeB: true }));
+  }
+
+  private normalizeRows(x: Tensor): Tensor {
+    const norm = sqrt(sum(mul(x, x), -1, true));
+    const denom = this.epsMode === 'add' ? add(norm, this.eps) : maximum(norm, this.eps);
+    return div(x, denom);
+  }
+}
+
+/** Options of {@link PolynomialKernel}. */
+export interface PolynomialKernelOptions extends ModuleOptions {
+  /** Polynomial degree, a non-negative integer (default 2). */
+  degree?: number;
+  /** Scale of the inner product (default 1). */
+  alpha?: number;
+  /** Constant term (default 0). */
+  coef0?: number;
+}
+
+/**
+ * Polynomial kernel k(x, y) = (α⟨x, y⟩ + c)^degree.
+ *
+ * @remarks The reference accepts any degree; a non-integer degree gives NaN for negative bases and
+ * a negative one gives infinities, so this port requires a non-negative integer.
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` for a degree that is not a non-negative integer, or non-finite alpha/coef0.
+ * @example
+ * ```ts
+ * const k = new PolynomialKernel({ degree: 3, coef0: 1 });
+ * const K = k.compute(x, y);
+ * ```
+ */
+export class PolynomialKernel extends KernelFunction {
+  readonly degree: number;
+  readonly alpha: number;
+  readonly coef0: number;
+
+  constructor(options: PolynomialKernelOptions = {}) {
+    super(options);
+    this.degree = checkDegree(options.degree ?? 2);
+    this.alpha = scalarCheck(options.alpha ?? 1, 'alpha', { finite: true });
+    this.coef0 = scalarCheck(options.coef0 ?? 0, 'coef0', { finite: true });
+  }
+
+  compute(x: Tensor, y: Tensor): Tensor {
+    const owner = 'PolynomialKernel.compute';
+    checkPoints(x, 'x', { owner });
+    checkPoints(y, 'y', { owner });
+    checkSameDim(x, y, owner);
+    return tidy(() => polynomial(matmul(x, y, { transposeB: true }), this.alpha, this.coef0, this.degree));
+  }
+}
+
+/** (α·g + c)^degree elementwise. */
+export function polynomial(gram: Tensor, alpha: number, coef0: number, degree: number): Tensor {
+  return tidy(() => integerPower(add(mul(gram, alpha), coef0), degree));
+}
+
+/**
+ * x^n for a non-negative integer n by square-and-multiply: exact signs for negative bases on every
+ * backend (GPU `pow` is undefined for negative bases).
+ */
+export function integerPower(x: Tensor, n: number): Tensor {
+  if (n === 0) return pow(x, 0);
+  return tidy(() => {
+    let result: Tensor | undefined;
+    let base = x;
+    for (let e = n; e > 0; e >>= 1) {
+      if (e & 1) result = result ? mul(result, base) : mul(base, 1);
+      if (e > 1) base = mul(base, base);
+    }
+    return result!;
+  });
+}
+
+/** Validates a polynomial degree: a non-negative integer. */
+export function checkDegree(degree: unknown): number {
+  const d = scalarCheck(degree, 'degree', { integer: true, nonNegative: true });
+  if (d > 64) throw new SpectransError('ERR_INVALID_ARGUMENT', `degree must be <= 64, got ${d}`);
+  return d;
+}

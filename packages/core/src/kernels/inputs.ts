@@ -1,0 +1,35 @@
+/** Checks on kernel inputs, shared by every kernel. */
+import { SpectransError } from '../errors.js';
+import { asTensor } from '../ops/dispatch.js';
+import type { Tensor } from '../tensor.js';
+
+/**
+ * Checks a point set (..., n, d): a live Tensor of rank >= `minRank`, n >= 1 and, when given, d = `inputDim`.
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` (not a tensor), `ERR_INVALID_SHAPE` (rank, empty), `ERR_SHAPE_MISMATCH` (d).
+ */
+export function checkPoints(value: unknown, argument: string, options: { inputDim?: number; minRank?: number; owner: string }): Tensor {
+  const x = asTensor(value, `${options.owner}: ${argument}`);
+  x.ref(`${options.owner}: ${argument}`);
+  const minRank = options.minRank ?? 2;
+  if (x.rank < minRank) {
+    throw new SpectransError(
+      'ERR_INVALID_SHAPE',
+      `${options.owner}: ${argument} must have shape ${minRank >= 2 ? '(..., n, d)' : '(..., d)'}, got [${x.shape.join(', ')}]`,
+    );
+  }
+  if (x.shape.some((s) => s === 0)) {
+    throw new SpectransError('ERR_INVALID_SHAPE', `${options.owner}: ${argument} is empty (shape [${x.shape.join(', ')}])`);
+  }
+  const d = x.shape[x.rank - 1];
+  if (options.inputDim !== undefined && d !== options.inputDim) {
+    throw new SpectransError('ERR_SHAPE_MISMATCH', `${options.owner}: ${argument} has last dimension ${d} but inputDim is ${options.inputDim} (shape [${x.shape.join(', ')}])`);
+  }
+  return x;
+}
+
+/** Checks that x and y agree on their last dimension. */
+export function checkSameDim(x: Tensor, y: Tensor, owner: string): void {
+  if (x.shape[x.rank - 1] !== y.shape[y.rank - 1]) {
+    throw new SpectransError('ERR_SHAPE_MISMATCH', `${owner}: x [${x.shape.join(', ')}] and y [${y.shape.join(', ')}] differ in their last dimension`);
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Named parameters shared by every kernel: `parameters()`, `stateDict()`, `loadStateDict()` with
+ * the Python reference's names, plus the dtype and backend the parameters live on.
+ */
+import type { Backend } from '../backend/contract.js';
+import { assertDType, toTypedArray, type DType } from '../dtype.js';
+import { SpectransError } from '../errors.js';
+import { shapesEqual, sizeOf, type Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { keep } from '../scope.js';
+import { clone } from '../ops/layout.js';
+import { targetBackend, upload } from '../ops/dispatch.js';
+
+/** A tensor serialised as plain JSON, as in the reference fixtures (a JSON export of a PyTorch state_dict). */
+export interface SerializedTensor {
+  shape: number[];
+  dtype: 'float32' | 'float64' | string;
+  /** Row-major values; non-finite values may be the strings 'NaN', 'Infinity', '-Infinity'. */
+  data: (number | string)[];
+}
+
+/** One named parameter of a kernel. */
+export interface ParameterInfo {
+  /** The reference's name (e.g. `omega`, `bias`, `projection`, `diagonal_0`, `eigenvectors`). */
+  readonly name: string;
+  readonly shape: Shape;
+  readonly dtype: DType;
+  /** True where the reference makes it an `nn.Parameter` (learnable), false for a buffer. */
+  readonly trainable: boolean;
+  /** The live tensor (owned by the kernel: do not dispose it). */
+  readonly tensor: Tensor;
+}
+
+/** Options every kernel accepts. */
+export interface ModuleOptions {
+  /** dtype of the parameters and expected inputs: `'float32'` (default) or `'float64'`. */
+  dtype?: DType;
+  /** Backend for the parameters; defaults to the current backend. */
+  backend?: Backend;
+}
+
+/** Base of every kernel: owns named parameter tensors on one backend, in one dtype. */
+export abstract class KernelModule {
+  /** dtype of parameters and inputs. */
+  readonly dtype: DType;
+  /** Backend holding the parameters. */
+  readonly backend: Backend;
+  readonly #params = new Map<string, { tensor: Tensor; trainable: boolean }>();
+  #disposed = false;
+
+  protected constructor(options: ModuleOptions = {}) {
+    const dtype = options.dtype ?? 'float32';
+    assertDType(dtype, 'dtype');
+    this.dtype = dtype;
+    this.backend = targetBackend(options.backend);
+  }
+
+  /** Uploads host data as a named parameter (replacing and disposing any previous one). */
+  protected setParameter(name: string, data: ArrayLike<number>, shape: Shape, trainable: boolean): Tensor {
+    const t = keep(upload(this.backend, toTypedArray(data, this.dtype), shape, this.dtype));
+    this.#params.get(name)?.tensor.dispose();
+    this.#params.set(name, { tensor: t, trainable });
+    return t;
+  }
+
+  /** Replaces a parameter by a tensor the module takes ownership of. */
+  protected adoptParameter(name: string, t: Tensor, trainable: boolean): void {
+    keep(t);
+    const previous = this.#params.get(name);
+    if (previous && previous.tensor !== t) previous.tensor.dispose();
+    this.#params.set(name, { tensor: t, trainable });
+  }
+
+  /** Removes a parameter (disposing it). */
+  protected deleteParameter(name: string): void {
+    this.#params.get(name)?.tensor.dispose();
+    this.#params.delete(name);
+  }
+
+  /** The live tensor of a parameter. */
+  protected param(name: string): Tensor {
+    this.assertLive();
+    const p = this.#params.get(name);
+    if (!p) throw new SpectransError('ERR_STATE_DICT', `${this.constructor.name} has no parameter '${name}'`);
+    return p.tensor;
+  }
+
+  /** Names of the entries `stateDict()` returns, in the reference's order. Subclasses may hide transient ones. */
+  protected stateDictNames(): string[] {
+    return [...this.#params.keys()];
+  }
+
+  /** Every named parameter with its trainable flag, in the reference's order. */
+  parameters(): ParameterInfo[] {
+    this.assertLive();
+    return [...this.#params.entries()].map(([name, p]) => ({ name, shape: p.tensor.shape, dtype: p.tensor.dtype, trainable: p.trainable, tensor: p.tensor }));
+  }
+
+  /**
+   * Copies of the parameters by the reference's names. The caller owns (and disposes) the copies.
+   * @example
+   * ```ts
+   * const sd = kernel.stateDict(); // { omega: Tensor, bias: Tensor }
+   * ```
+   */
+  stateDict(): Record<string, Tensor> {
+    this.assertLive();
+    const out: Record<string, Tensor> = {};
+    for (const name of this.stateDictNames()) out[name] = clone(this.param(name));
+    return out;
+  }
+
+  /** The state dict as plain JSON-serialisable objects `{ shape, dtype, data }` (the fixtures' format). */
+  async exportStateDict(): Promise<Record<string, SerializedTensor>> {
+    this.assertLive();
+    const out: Record<string, SerializedTensor> = {};
+    for (const name of this.stateDictNames()) {
+      const t = this.param(name);
+      const data = Array.from(await t.data(), (v) => (Number.isFinite(v) ? v : String(v)));
+      out[name] = { shape: [...t.shape], dtype: t.dtype, data };
+    }
+    return out;
+  }
+
+  /**
+   * Loads parameters by the reference's names, from tensors or `{ shape, dtype, data }` objects
+   * (e.g. a PyTorch state_dict exported to JSON). Values are converted to this kernel's dtype.
+   *
+   * @throws SpectransError `ERR_STATE_DICT` naming every missing, unexpected or mis-shaped entry;
+   *   nothing is changed when it throws.
+   */
+  loadStateDict(dict: Record<string, Tensor | SerializedTensor>, options: { strict?: boolean } = {}): void {
+    this.assertLive();
+    const strict = options.strict ?? true;
+    if (dict === null || typeof dict !== 'object') {
+      throw new SpectransError('ERR_STATE_DICT', `${this.constructor.name}.loadStateDict: expected an object of named tensors`);
+    }
+    const aliases = this.stateDictAliases();
+    const expected = this.stateDictNames();
+    const entries = new Map<string, Tensor | SerializedTensor>();
+    const problems: string[] = [];
+    for (const [key, value] of Object.entries(dict)) {
+      const name = aliases[key] ?? key;
+      if (!expected.includes(name)) problems.push(`unexpected key '${key}'`);
+      else entries.set(name, value);
+    }
+    for (const name of expected) if (!entries.has(name)) problems.push(`missing key '${name}'`);
+    const staged = new Map<string, { data: Float64Array; shape: number[] }>();
+    for (const [name, value] of entries) {
+      const want = this.param(name).shape;
+      try {
+        const host = hostValues(value, name);
+        if (!shapesEqual(host.shape, want)) problems.push(`'${name}' has shape [${host.shape.join(', ')}], expected [${want.join(', ')}]`);
+        else staged.set(name, host);
+      } catch (e) {
+        problems.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    const fatal = strict ? problems : problems.filter((p) => !p.startsWith('missing') && !p.startsWith('unexpected'));
+    if (fatal.length > 0) {
+      throw new SpectransError('ERR_STATE_DICT', `${this.constructor.name}.loadStateDict: ${fatal.join('; ')}`);
+    }
+    for (const [name, host] of staged) {
+      const trainable = this.#params.get(name)!.trainable;
+      this.setParameter(name, host.data, host.shape, trainable);
+    }
+    this.afterLoad();
+  }
+
+  /** Alternative key names accepted by `loadStateDict` (e.g. trainable `diagonals.0` for `diagonal_0`). */
+  protected stateDictAliases(): Record<string, string> {
+    return {};
+  }
+
+  /** Hook run after parameters were loaded. */
+  protected afterLoad(): void {}
+
+  /** Frees every parameter. The kernel is unusable afterwards. */
+  dispose(): void {
+    for (const p of this.#params.values()) p.tensor.dispose();
+    this.#params.clear();
+    this.#disposed = true;
+  }
+
+  /** @throws SpectransError `ERR_DISPOSED` once disposed. */
+  protected assertLive(): void {
+    if (this.#disposed) throw new SpectransError('ERR_DISPOSED', `${this.constructor.name} was disposed`);
+  }
+}
+
+function hostValues(value: Tensor | SerializedTensor, name: string): { data: Float64Array; shape: number[] } {
+  if (value instanceof Tensor) {
+    return { data: Float64Array.from(value.dataSync()), shape: [...value.shape] };
+  }
+  if (!value || !Array.isArray(value.shape) || !Array.isArray(value.data)) {
+    throw new SpectransError('ERR_STATE_DICT', `'${name}' must be a Tensor or { shape, dtype, data }`);
+  }
+  if (sizeOf(value.shape) !== value.data.length) {
+    throw new SpectransError('ERR_STATE_DICT', `'${name}' has ${value.data.length} values for shape [${value.shape.join(', ')}]`);
+  }
+  const data = Float64Array.from(value.data, (v) => parseSerialized(v, name));
+  // Values written as float32 are the shortest decimals that round-trip: round back to float32 exactly.
+  if (value.dtype === 'float32') for (let i = 0; i < data.length; i++) data[i] = Math.fround(data[i]!);
+  return { data, shape: [...value.shape] };
+}
+
+/** Parses one serialised value (a number or 'NaN' / 'Infinity' / '-Infinity'). */
+export function parseSerialized(v: number | string, name = 'value'): number {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  throw new SpectransError('ERR_STATE_DICT', `'${name}' contains a non-numeric value ${JSON.stringify(v)}`);
+}

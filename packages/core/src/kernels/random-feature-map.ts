@@ -1,0 +1,66 @@
+/** The random feature map interface φ with k(x, y) ≈ φ(x)·φ(y), and shared checks. */
+import { SpectransError } from '../errors.js';
+import { matmul } from '../ops/linear.js';
+import { tidy } from '../scope.js';
+import type { Tensor } from '../tensor.js';
+import { scalarCheck } from '../validate.js';
+import { checkPoints, checkSameDim } from './inputs.js';
+
+/**
+ * A random feature map φ: (..., d) → (..., featureDim) with k(x, y) ≈ φ(x)·φ(y)
+ * (Rahimi & Recht 2007). Implemented by GaussianRFFKernel, LaplacianRFFKernel,
+ * OrthogonalRandomFeatures and RFFAttentionKernel.
+ */
+export interface RandomFeatureMap {
+  /** Dimension d of the inputs. */
+  readonly inputDim: number;
+  /** Number of random features D. */
+  readonly numFeatures: number;
+  /** Size of the last axis of `forward` (D, or 2D for cos/sin pairs). */
+  readonly featureDim: number;
+  /** Kernel scale parameter (σ for the RFF kernels, 1 for attention), as in the reference. */
+  readonly kernelScale: number;
+  /** The seed the parameters were drawn from (drawn fresh when none was given). */
+  readonly seed: number;
+  /** Features of x (..., d): (..., featureDim). */
+  forward(x: Tensor): Tensor;
+  /** φ(x) φ(y)ᵀ: (..., n, m), one parameter draw shared by both sides. */
+  kernelApproximation(x: Tensor, y: Tensor): Tensor;
+  /** Frees the parameters. */
+  dispose(): void;
+}
+
+/** True when `value` implements {@link RandomFeatureMap}. */
+export function isRandomFeatureMap(value: unknown): value is RandomFeatureMap {
+  const v = value as Partial<RandomFeatureMap> | null;
+  return !!v && typeof v.forward === 'function' && typeof v.kernelApproximation === 'function' && typeof v.numFeatures === 'number';
+}
+
+/** φ(x) φ(y)ᵀ for any map, checking x and y first. */
+export function approximateKernel(map: RandomFeatureMap, x: Tensor, y: Tensor, owner: string): Tensor {
+  checkPoints(x, 'x', { owner, inputDim: map.inputDim });
+  checkPoints(y, 'y', { owner, inputDim: map.inputDim });
+  checkSameDim(x, y, owner);
+  return tidy(() => matmul(map.forward(x), map.forward(y), { transposeB: true }));
+}
+
+/** Validates the sizes every feature map takes. */
+export function checkMapSizes(inputDim: unknown, numFeatures: unknown): { inputDim: number; numFeatures: number } {
+  return {
+    inputDim: scalarCheck(inputDim, 'inputDim', { integer: true, positive: true }),
+    numFeatures: scalarCheck(numFeatures, 'numFeatures', { integer: true, positive: true }),
+  };
+}
+
+/** Validates a bandwidth σ: finite and > 0. */
+export function checkSigma(sigma: unknown): number {
+  return scalarCheck(sigma, 'sigma', { finite: true, positive: true });
+}
+
+/** Validates an optional seed (a non-negative safe integer). */
+export function checkSeed(seed: unknown): number | undefined {
+  if (seed === undefined) return undefined;
+  const s = scalarCheck(seed, 'seed', { integer: true, nonNegative: true });
+  if (!Number.isSafeInteger(s)) throw new SpectransError('ERR_INVALID_ARGUMENT', `seed must be a safe integer, got ${s}`);
+  return s;
+}

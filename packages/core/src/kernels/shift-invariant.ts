@@ -1,0 +1,49 @@
+/** Stationary kernels k(x, y) = κ(x − y), with spectral densities by Bochner's theorem. */
+import type { DistanceMetric } from '../backend/contract.js';
+import { cdist } from '../ops/linear.js';
+import type { Tensor } from '../tensor.js';
+import { checkPoints, checkSameDim } from './inputs.js';
+import { KernelFunction } from './kernel-function.js';
+import type { ModuleOptions } from './module.js';
+
+/**
+ * A shift-invariant kernel κ(x − y).
+ *
+ * `compute` works from pairwise distances (squared Euclidean or L1), never from the (..., n, m, d)
+ * difference tensor the reference builds. `spectralDensity` is the probability density p(ω) with
+ * κ(Δ) = ∫ p(ω) cos(ωᵀΔ) dω: the law the random features are drawn from.
+ */
+export abstract class ShiftInvariantKernel extends KernelFunction {
+  /** Bandwidth, as the reference defines it: 1/σ. Stored for compatibility; the math uses σ. */
+  readonly bandwidth: number;
+
+  protected constructor(options: ModuleOptions, bandwidth: number) {
+    super(options);
+    this.bandwidth = bandwidth;
+  }
+
+  /** κ(Δ) for differences (..., d): (...). */
+  abstract evaluateDifference(diff: Tensor): Tensor;
+
+  /** p(ω) for frequencies (..., d): (...), a probability density over ℝᵈ. */
+  abstract spectralDensity(omega: Tensor): Tensor;
+
+  /** The distance `compute` is a function of. */
+  protected abstract readonly metric: DistanceMetric;
+
+  /** κ as a function of the pairwise distance tensor. */
+  protected abstract profile(distance: Tensor): Tensor;
+
+  compute(x: Tensor, y: Tensor): Tensor {
+    const owner = `${this.constructor.name}.compute`;
+    checkPoints(x, 'x', { owner });
+    checkPoints(y, 'y', { owner });
+    checkSameDim(x, y, owner);
+    const dist = cdist(x, y, this.metric);
+    try {
+      return this.profile(dist);
+    } finally {
+      dist.dispose();
+    }
+  }
+}
