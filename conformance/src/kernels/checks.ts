@@ -286,7 +286,7 @@ function statisticalChecks(): KernelCheck[] {
     {
       id: 'kernels/rff-attention/softmax-estimates-exp-dot-without-bias',
       async run(ctx) {
-        const x = points(ctx.backend, ctx.dtype, [6, 4], 31, 0.5);
+        const x = points(ctx.backend, ctx.dtype, [6, 4], 31, 0.3);
         const xs = Float64Array.from(x.dataSync());
         const exact = Float64Array.from({ length: 36 }, (_, k) => {
           const i = Math.floor(k / 6);
@@ -324,8 +324,8 @@ function statisticalChecks(): KernelCheck[] {
 
 function errorChecks(): KernelCheck[] {
   const cases: [string, string, (ctx: KernelCheckContext) => unknown][] = [
-    ['wrong-input-dim', 'ERR_SHAPE_MISMATCH', (ctx) => withPoints(ctx, [3, 5], (x) => new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 0, backend: ctx.backend, dtype: ctx.dtype }).forward(x))],
-    ['empty-input', 'ERR_INVALID_SHAPE', (ctx) => withPoints(ctx, [0, 4], (x) => new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 0, backend: ctx.backend, dtype: ctx.dtype }).compute(x, x))],
+    ['wrong-input-dim', 'ERR_SHAPE_MISMATCH', (ctx) => withGaussian(ctx, [3, 5], (k, x) => k.forward(x))],
+    ['empty-input', 'ERR_INVALID_SHAPE', (ctx) => withGaussian(ctx, [0, 4], (k, x) => k.compute(x, x))],
     ['learnable-rank-above-input-dim', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('learnable_spectral', { inputDim: 4, rank: 5, backend: ctx.backend, dtype: ctx.dtype })],
     ['fourier-rank-above-bins', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('fourier_kernel', { inputDim: 8, rank: 6, backend: ctx.backend, dtype: ctx.dtype })],
     ['sigma-zero', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('gaussian_rff', { inputDim: 4, numFeatures: 8, sigma: 0, backend: ctx.backend, dtype: ctx.dtype })],
@@ -360,6 +360,16 @@ function withPoints(ctx: KernelCheckContext, shape: number[], fn: (x: Tensor) =>
     fn(x);
     return undefined;
   });
+}
+
+/** Runs fn with a small Gaussian kernel and a point set, disposing both. */
+function withGaussian(ctx: KernelCheckContext, shape: number[], fn: (k: GaussianRFFKernel, x: Tensor) => unknown): unknown {
+  const kernel = new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 0, backend: ctx.backend, dtype: ctx.dtype });
+  try {
+    return withPoints(ctx, shape, (x) => fn(kernel, x));
+  } finally {
+    kernel.dispose();
+  }
 }
 
 function stateDictChecks(): KernelCheck[] {

@@ -164,8 +164,8 @@ export interface Backend<H = unknown> {
   /** Unnormalised fast Walsh–Hadamard transform along the last axis (a power of two). */
   fwht?(x: TensorRef<H>): H;
   /**
-   * Fused random Fourier features: `scale * cos(x @ omega + bias)`, or with `cosSin`
-   * `scale * [cos(x @ omega), sin(x @ omega)]` along the last axis (bias unused).
+   * Fused random Fourier features with p = x @ omega + bias: `scale * cos(p)`, or with `cosSin`
+   * `scale * [cos(p), sin(p)]` along the last axis (all cosines, then all sines).
    * x (..., d), omega (d, D), bias (D) -> (..., D) or (..., 2D).
    */
   rffFeatures?(x: TensorRef<H>, omega: TensorRef<H>, bias: TensorRef<H>, scale: number, cosSin: boolean, outShape: Shape): H;

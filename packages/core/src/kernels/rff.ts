@@ -20,7 +20,7 @@ export interface RFFKernelOptions extends ModuleOptions {
   numFeatures: number;
   /** Length scale σ > 0 (default 1). */
   sigma?: number;
-  /** Output [cos, sin] pairs (2D features, bias unused) instead of √2·cos(·+b) (default false). */
+  /** Output √(1/D)·[cos(xω + b), sin(xω + b)] (2D features; b cancels in products) instead of √(2/D)·cos(xω + b) (default false). */
   useCosSin?: boolean;
   /** Mark omega and bias as learnable parameters (default false). */
   trainable?: boolean;
@@ -67,7 +67,7 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
   }
 
   /**
-   * Features √(2/D)·cos(xω + b), or √(1/D)·[cos(xω), sin(xω)] with `useCosSin`.
+   * Features √(2/D)·cos(xω + b), or √(1/D)·[cos(xω + b), sin(xω + b)] with `useCosSin`.
    * @param x - inputs (..., d); a single vector (d) works too.
    * @returns (..., featureDim).
    * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim; `ERR_INVALID_SHAPE` for an empty input.

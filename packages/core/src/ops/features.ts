@@ -9,8 +9,9 @@ import { concat, reshape } from './layout.js';
 import { matmul } from './linear.js';
 
 /**
- * Random Fourier features: `scale · cos(x ω + b)`, or with `cosSin` `scale · [cos(x ω), sin(x ω)]`
- * (all cosines first, then all sines; the bias is unused).
+ * Random Fourier features with p = x ω + b: `scale · cos(p)`, or with `cosSin`
+ * `scale · [cos(p), sin(p)]` (all cosines first, then all sines; as in the reference, the bias is
+ * applied to both halves, where it cancels in the inner product).
  *
  * @param x - inputs (..., d), rank >= 1.
  * @param omega - frequencies (d, D).
@@ -36,8 +37,8 @@ export function rffFeatures(x: Tensor, omega: Tensor, bias: Tensor, scale: numbe
   }
   return tidy(() => {
     const rows = reshape(x, [-1, d]);
-    const proj = matmul(rows, omega);
-    const feats = cosSin ? concat([cos(proj), sin(proj)], -1) : cos(add(proj, bias));
+    const phase = add(matmul(rows, omega), bias);
+    const feats = cosSin ? concat([cos(phase), sin(phase)], -1) : cos(phase);
     return reshape(mul(feats, scale), outShape);
   });
 }
