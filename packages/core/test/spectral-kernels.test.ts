@@ -86,7 +86,7 @@ describe('TruncatedSVDKernel', () => {
     for (const useRandomized of [false, true]) {
       const k = new TruncatedSVDKernel({ rank: 5, normalize: false, useRandomized, seed: 1, dtype: 'float64' });
       const got = await k.compute(X, X).data();
-      const rel = Math.sqrt(got.reduce((acc, g, i) => acc + (g - exact[i]!) ** 2, 0) / exact.reduce((acc, e) => acc + e * e, 0));
+      const rel = Math.sqrt(Array.from(got).reduce((acc, g, i) => acc + (g - exact[i]!) ** 2, 0) / exact.reduce((acc, e) => acc + e * e, 0));
       expect(rel).toBeLessThan(1e-9);
     }
   });

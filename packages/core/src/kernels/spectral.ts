@@ -9,6 +9,7 @@ import { sub } from '../ops/elementwise.js';
 import { RandomGenerator } from '../random/index.js';
 import { qr as hostQr, randomizedSvd } from '../linalg/index.js';
 import { upload } from '../ops/dispatch.js';
+import { tensor } from '../ops/creation.js';
 import { keep, tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck, scalarCheck } from '../validate.js';
@@ -56,10 +57,12 @@ export abstract class SpectralKernel extends KernelFunction {
     const r = Math.min(this.rank, n);
     return tidy(() => {
       const { values, vectors } = eigh(this.gramMatrix(x));
-      // eigh is ascending: reverse the last r columns into descending order.
-      const cols = Array.from({ length: r }, (_, i) => n - 1 - i);
-      const eigenvectors = concat(cols.map((c) => slice(vectors, [...vectors.shape.slice(0, -2).map(() => 0), 0, c], [...vectors.shape.slice(0, -2), n, 1])), -1);
-      let eigenvalues = concat(cols.map((c) => slice(values, [...values.shape.slice(0, -1).map(() => 0), c], [...values.shape.slice(0, -1), 1])), -1);
+      const lead = values.shape.slice(0, -1);
+      const zeros = lead.map(() => 0);
+      // eigh is ascending: take the last r columns and reverse them with the exchange matrix J.
+      const exchange = tensor(Float64Array.from({ length: r * r }, (_, k) => (Math.floor(k / r) + (k % r) === r - 1 ? 1 : 0)), [r, r], values.dtype, { backend: values.backend });
+      const eigenvectors = matmul(slice(vectors, [...zeros, 0, n - r], [...lead, n, r]), exchange);
+      let eigenvalues = reshape(matmul(reshape(slice(values, [...zeros, n - r], [...lead, r]), [...lead, 1, r]), exchange), [...lead, r]);
       if (this.normalize) eigenvalues = div(eigenvalues, add(sum(values, -1, true), 1e-8));
       return { eigenvectors, eigenvalues };
     });
