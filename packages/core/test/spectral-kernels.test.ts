@@ -111,7 +111,7 @@ describe('PolynomialSpectralKernel', () => {
     const got = await k.computeAttention(q, q).data();
     // Reference formula on the host: centre, covariance, top-r eigenvectors, projected inner products.
     const xs = await q.data();
-    const mean = Array.from({ length: d }, (_, j) => xs.filter((_, i) => i % d === j).reduce((a, b) => a + b, 0) / n);
+    const mean = Array.from({ length: d }, (_, j) => Array.from(xs).filter((_, i) => i % d === j).reduce((a, b) => a + b, 0) / n);
     const xc = Float64Array.from(xs, (v, i) => v - mean[i % d]!);
     const cov = hostMatmul(hostTranspose(xc, n, d), xc, d, n, d).map((v) => v / n);
     const { vectors } = linalg.eigh(cov, d);
@@ -126,7 +126,7 @@ describe('PolynomialSpectralKernel', () => {
   it('computeAttention rows sum to 1 with normalize, for q ≠ k and batches', async () => {
     const k = new PolynomialSpectralKernel({ rank: 2, dtype: 'float64' });
     const A = await k.computeAttention(randn([2, 5, 4], 10), randn([2, 6, 4], 11)).data();
-    for (let row = 0; row < 10; row++) expect(A.subarray(row * 6, row * 6 + 6).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    for (let row = 0; row < 10; row++) expect(Array.from(A.subarray(row * 6, row * 6 + 6)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 
   it("normalization 'cosine' has a unit diagonal", async () => {
