@@ -55,7 +55,8 @@ export type UnaryOp =
 
 /**
  * Elementwise functions of two arguments. Comparisons return 1 or 0 in the operands' dtype
- * (0 when either side is NaN). `maximum`/`minimum` propagate NaN.
+ * (0 when either side is NaN). `maximum`/`minimum` propagate NaN. `pow` follows JavaScript's
+ * `Math.pow` (so `1 ** NaN` is NaN).
  */
 export type BinaryOp =
   | 'add'
@@ -71,7 +72,7 @@ export type BinaryOp =
   | 'lessEqual'
   | 'equal';
 
-/** Reductions over one axis. `max`/`min` propagate NaN. */
+/** Reductions over one axis. `max`/`min` propagate NaN; over an empty axis sum is 0, max is −∞, min is +∞. */
 export type ReduceOp = 'sum' | 'max' | 'min';
 
 /** Pairwise distance metrics: squared Euclidean and L1 (Manhattan). */
@@ -122,15 +123,15 @@ export interface Backend<H = unknown> {
   unary(op: UnaryOp, x: TensorRef<H>): H;
   /** Elementwise with NumPy broadcasting of `a` and `b` to `outShape`. */
   binary(op: BinaryOp, a: TensorRef<H>, b: TensorRef<H>, outShape: Shape): H;
-  /** `op(x, scalar)`, or `op(scalar, x)` when `scalarFirst`. */
+  /** `op(x, scalar)`, or `op(scalar, x)` when `scalarFirst`; the scalar is first rounded to x's dtype. */
   binaryScalar(op: BinaryOp, x: TensorRef<H>, scalar: number, scalarFirst: boolean): H;
-  /** `cond ? a : b` elementwise, cond nonzero meaning true, all three broadcast to `outShape`. */
+  /** `cond ? a : b` elementwise, cond nonzero (NaN included) meaning true, all three broadcast to `outShape`. */
   where(cond: TensorRef<H>, a: TensorRef<H>, b: TensorRef<H>, outShape: Shape): H;
   /** Converts to another dtype (rounding to nearest when narrowing). */
   cast(x: TensorRef<H>, dtype: DType): H;
 
   // ---- reductions and scans ------------------------------------------------------------------
-  /** Reduces over `axis` (already non-negative); the result drops that axis. Empty sums are 0. */
+  /** Reduces over `axis` (already non-negative); the result drops that axis (see ReduceOp for empty axes). */
   reduce(op: ReduceOp, x: TensorRef<H>, axis: number): H;
   /** Inclusive (or exclusive) prefix sum along `axis`, optionally from the end. Same shape as x. */
   cumsum(x: TensorRef<H>, axis: number, exclusive: boolean, reverse: boolean): H;
