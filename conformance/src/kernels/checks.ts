@@ -165,6 +165,30 @@ function propertyChecks(): KernelCheck[] {
     },
   });
   checks.push({
+    id: 'kernels/rff-attention/stabilized-rows-proportional',
+    async run(ctx) {
+      // Stabilised estimates may differ from plain ones by a factor per query row, never per key.
+      const make = (stabilize: boolean) => new RFFAttentionKernel({ inputDim: 4, numFeatures: 64, stabilize, seed: 9, backend: ctx.backend, dtype: ctx.dtype });
+      const plain = make(false);
+      const stable = make(true);
+      const q = points(ctx.backend, ctx.dtype, [3, 4], 12, 0.5);
+      const k = points(ctx.backend, ctx.dtype, [5, 4], 13, 0.5);
+      try {
+        const a = await take(plain.kernelApproximation(q, k));
+        const b = await take(stable.kernelApproximation(q, k));
+        for (let i = 0; i < 3; i++) {
+          const ratio = b[i * 5]! / a[i * 5]!;
+          const row = Float64Array.from({ length: 5 }, (_, j) => b[i * 5 + j]! / ratio);
+          ensureClose(row, a.subarray(i * 5, i * 5 + 5), ctx.rtol * 10, ctx.atol, `row ${i} of the stabilised estimate`);
+        }
+      } finally {
+        for (const t of [q, k]) t.dispose();
+        plain.dispose();
+        stable.dispose();
+      }
+    },
+  });
+  checks.push({
     id: 'kernels/seed/fresh-seed-is-reported-and-reproduces',
     async run(ctx) {
       const a = new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, backend: ctx.backend, dtype: ctx.dtype });
@@ -344,13 +368,28 @@ function errorChecks(): KernelCheck[] {
       return k.forward(x);
     })],
   ];
-  return cases.map(([name, code, fn]) => ({
-    id: `kernels/errors/${name}`,
-    async run(ctx) {
-      const got = errorCode(() => fn(ctx));
-      ensure(got === code, () => `expected ${code}, got ${got}`);
+  return [
+    ...cases.map(([name, code, fn]) => ({
+      id: `kernels/errors/${name}`,
+      async run(ctx: KernelCheckContext) {
+        const got = errorCode(() => fn(ctx));
+        ensure(got === code, () => `expected ${code}, got ${got}`);
+      },
+    })),
+    {
+      id: 'kernels/errors/other-dtype',
+      async run(ctx: KernelCheckContext) {
+        // Where the backend has both dtypes, mixing them names the kernel; where it has one, asking for the other fails up front.
+        const other = ctx.dtype === 'float32' ? 'float64' : 'float32';
+        const supported = ctx.backend.capabilities.dtypes[other] !== undefined;
+        const got = supported
+          ? errorCode(() => withGaussian(ctx, [3, 4], (k) => k.forward(points(ctx.backend, other, [3, 4], 1))))
+          : errorCode(() => new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, dtype: other, backend: ctx.backend }));
+        const want = supported ? 'ERR_DTYPE_MISMATCH' : 'ERR_UNSUPPORTED_DTYPE';
+        ensure(got === want, () => `expected ${want}, got ${got}`);
+      },
     },
-  }));
+  ];
 }
 
 /** Runs fn on a point set and disposes everything fn or the kernel it built leaves behind. */

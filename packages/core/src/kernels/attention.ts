@@ -29,9 +29,11 @@ export interface RFFAttentionKernelOptions extends ModuleOptions {
   /** With `redraw`, draw every N-th call only (default 1: every call). */
   redrawInterval?: number;
   /**
-   * Subtract the row-wise maximum of the exponent before exp (softmax only; default false).
-   * Features then never overflow and estimate exp(xᵀy) up to a per-row factor, which cancels in
-   * attention's normalisation.
+   * Stabilise softmax features against overflow (default false): `forward` subtracts each row's
+   * maximum exponent (the query-side stabiliser: the per-row factor cancels when attention weights
+   * are normalised over keys); `kernelApproximation` stabilises its keys with one global maximum
+   * instead, so its rows stay proportional to exp(xᵀy). For key features of your own, call
+   * `features(k, 'global')`.
    */
   stabilize?: boolean;
   seed?: number;
@@ -116,7 +118,7 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
    * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim.
    */
   forward(x: Tensor): Tensor {
-    checkPoints(x, 'x', { owner: 'RFFAttentionKernel.forward', inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', { dtype: this.dtype, owner: 'RFFAttentionKernel.forward', inputDim: this.inputDim, minRank: 1 });
     this.maybeRedraw();
     return this.features(x);
   }
@@ -124,11 +126,13 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
   /** φ(x) φ(y)ᵀ with one projection for both sides: (..., n, m). */
   kernelApproximation(x: Tensor, y: Tensor): Tensor {
     const owner = 'RFFAttentionKernel.kernelApproximation';
-    checkPoints(x, 'x', { owner, inputDim: this.inputDim });
-    checkPoints(y, 'y', { owner, inputDim: this.inputDim });
+    checkPoints(x, 'x', { dtype: this.dtype, owner, inputDim: this.inputDim });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim });
     checkSameDim(x, y, owner);
     this.maybeRedraw();
-    return tidy(() => matmul(this.features(x), this.features(y), { transposeB: true }));
+    // A stabilised estimate may carry a factor per query row and one global factor, never one per key.
+    const keys = this.stabilize ? 'global' : 'none';
+    return tidy(() => matmul(this.features(x), this.features(y, keys), { transposeB: true }));
   }
 
   /**

@@ -47,8 +47,8 @@ export class CosineKernel extends KernelFunction {
 
   compute(x: Tensor, y: Tensor): Tensor {
     const owner = 'CosineKernel.compute';
-    checkPoints(x, 'x', { owner });
-    checkPoints(y, 'y', { owner });
+    checkPoints(x, 'x', { dtype: this.dtype, owner });
+    checkPoints(y, 'y', { dtype: this.dtype, owner });
     checkSameDim(x, y, owner);
     return tidy(() => matmul(this.normalizeRows(x), this.normalizeRows(y), { transposeB: true }));
   }
@@ -96,8 +96,8 @@ export class PolynomialKernel extends KernelFunction {
 
   compute(x: Tensor, y: Tensor): Tensor {
     const owner = 'PolynomialKernel.compute';
-    checkPoints(x, 'x', { owner });
-    checkPoints(y, 'y', { owner });
+    checkPoints(x, 'x', { dtype: this.dtype, owner });
+    checkPoints(y, 'y', { dtype: this.dtype, owner });
     checkSameDim(x, y, owner);
     return tidy(() => polynomial(matmul(x, y, { transposeB: true }), this.alpha, this.coef0, this.degree));
   }

@@ -1,13 +1,15 @@
 /** Checks on kernel inputs, shared by every kernel. */
+import type { DType } from '../dtype.js';
 import { SpectransError } from '../errors.js';
 import { asTensor } from '../ops/dispatch.js';
 import type { Tensor } from '../tensor.js';
 
 /**
  * Checks a point set (..., n, d): a live Tensor of rank >= `minRank`, n >= 1 and, when given, d = `inputDim`.
- * @throws SpectransError `ERR_INVALID_ARGUMENT` (not a tensor), `ERR_INVALID_SHAPE` (rank, empty), `ERR_SHAPE_MISMATCH` (d).
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` (not a tensor), `ERR_INVALID_SHAPE` (rank, empty), `ERR_SHAPE_MISMATCH` (d),
+ *   `ERR_DTYPE_MISMATCH` (dtype differs from the kernel's).
  */
-export function checkPoints(value: unknown, argument: string, options: { inputDim?: number; minRank?: number; owner: string }): Tensor {
+export function checkPoints(value: unknown, argument: string, options: { inputDim?: number; minRank?: number; owner: string; dtype?: DType }): Tensor {
   const x = asTensor(value, `${options.owner}: ${argument}`);
   x.ref(`${options.owner}: ${argument}`);
   const minRank = options.minRank ?? 2;
@@ -19,6 +21,9 @@ export function checkPoints(value: unknown, argument: string, options: { inputDi
   }
   if (x.shape.some((s) => s === 0)) {
     throw new SpectransError('ERR_INVALID_SHAPE', `${options.owner}: ${argument} is empty (shape [${x.shape.join(', ')}])`);
+  }
+  if (options.dtype !== undefined && x.dtype !== options.dtype) {
+    throw new SpectransError('ERR_DTYPE_MISMATCH', `${options.owner}: ${argument} is ${x.dtype} but the kernel's parameters are ${options.dtype}; build the kernel with dtype '${x.dtype}' or cast ${argument}`);
   }
   const d = x.shape[x.rank - 1];
   if (options.inputDim !== undefined && d !== options.inputDim) {

@@ -35,7 +35,7 @@ export abstract class KernelFunction extends KernelModule {
    */
   isPositiveDefinite(x: Tensor, eps = 1e-6): boolean {
     scalarCheck(eps, 'eps', { finite: true });
-    checkPoints(x, 'x', { owner: `${this.constructor.name}.isPositiveDefinite` });
+    checkPoints(x, 'x', { dtype: this.dtype, owner: `${this.constructor.name}.isPositiveDefinite` });
     const smallest = tidy(() => min(eigh(this.gramMatrix(x)).values));
     try {
       const v = smallest.dataSync()[0]!;

@@ -117,7 +117,7 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
    * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim.
    */
   forward(x: Tensor): Tensor {
-    checkPoints(x, 'x', { owner: 'OrthogonalRandomFeatures.forward', inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', { dtype: this.dtype, owner: 'OrthogonalRandomFeatures.forward', inputDim: this.inputDim, minRank: 1 });
     const scale = Math.sqrt(2 / this.numFeatures);
     if (!this.useHadamard) return rffFeatures(x, this.param('projection'), this.param('bias'), scale);
     return tidy(() => mul(cos(add(this.sorfProject(x), this.param('bias'))), scale));

@@ -73,7 +73,7 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
    * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim; `ERR_INVALID_SHAPE` for an empty input.
    */
   forward(x: Tensor): Tensor {
-    checkPoints(x, 'x', { owner: `${this.constructor.name}.forward`, inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', { dtype: this.dtype, owner: `${this.constructor.name}.forward`, inputDim: this.inputDim, minRank: 1 });
     const scale = Math.sqrt((this.useCosSin ? 1 : 2) / this.numFeatures);
     return rffFeatures(x, this.param('omega'), this.param('bias'), scale, this.useCosSin);
   }
@@ -84,7 +84,7 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
   }
 
   protected checkDiff(diff: Tensor, what: string): void {
-    checkPoints(diff, what, { owner: `${this.constructor.name}.${what === 'diff' ? 'evaluateDifference' : 'spectralDensity'}`, minRank: 1 });
+    checkPoints(diff, what, { dtype: this.dtype, owner: `${this.constructor.name}.${what === 'diff' ? 'evaluateDifference' : 'spectralDensity'}`, minRank: 1 });
   }
 }
 

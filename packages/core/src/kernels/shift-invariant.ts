@@ -36,8 +36,8 @@ export abstract class ShiftInvariantKernel extends KernelFunction {
 
   compute(x: Tensor, y: Tensor): Tensor {
     const owner = `${this.constructor.name}.compute`;
-    checkPoints(x, 'x', { owner });
-    checkPoints(y, 'y', { owner });
+    checkPoints(x, 'x', { dtype: this.dtype, owner });
+    checkPoints(y, 'y', { dtype: this.dtype, owner });
     checkSameDim(x, y, owner);
     const dist = cdist(x, y, this.metric);
     try {

@@ -52,7 +52,7 @@ export abstract class SpectralKernel extends KernelFunction {
    *   the kernel's own Gram matrix. Eigenvector signs follow core's convention (largest component positive).
    */
   spectralDecomposition(x: Tensor): { eigenvectors: Tensor; eigenvalues: Tensor } {
-    checkPoints(x, 'x', { owner: `${this.constructor.name}.spectralDecomposition` });
+    checkPoints(x, 'x', { dtype: this.dtype, owner: `${this.constructor.name}.spectralDecomposition` });
     const n = x.shape[x.rank - 2]!;
     const r = Math.min(this.rank, n);
     return tidy(() => {
@@ -116,8 +116,8 @@ export class PolynomialSpectralKernel extends SpectralKernel {
 
   compute(x: Tensor, y: Tensor): Tensor {
     const owner = 'PolynomialSpectralKernel.compute';
-    checkPoints(x, 'x', { owner });
-    checkPoints(y, 'y', { owner });
+    checkPoints(x, 'x', { dtype: this.dtype, owner });
+    checkPoints(y, 'y', { dtype: this.dtype, owner });
     checkSameDim(x, y, owner);
     return tidy(() => {
       const K = polynomial(matmul(x, y, { transposeB: true }), this.alpha, this.coef0, this.degree);
@@ -139,8 +139,8 @@ export class PolynomialSpectralKernel extends SpectralKernel {
    */
   computeAttention(q: Tensor, k: Tensor): Tensor {
     const owner = 'PolynomialSpectralKernel.computeAttention';
-    checkPoints(q, 'q', { owner });
-    checkPoints(k, 'k', { owner });
+    checkPoints(q, 'q', { dtype: this.dtype, owner });
+    checkPoints(k, 'k', { dtype: this.dtype, owner });
     checkSameDim(q, k, owner);
     const d = q.shape[q.rank - 1]!;
     const r = Math.min(this.rank, d);
@@ -216,8 +216,8 @@ export class TruncatedSVDKernel extends SpectralKernel {
 
   compute(x: Tensor, y: Tensor): Tensor {
     const owner = 'TruncatedSVDKernel.compute';
-    checkPoints(x, 'x', { owner });
-    checkPoints(y, 'y', { owner });
+    checkPoints(x, 'x', { dtype: this.dtype, owner });
+    checkPoints(y, 'y', { dtype: this.dtype, owner });
     checkSameDim(x, y, owner);
     return tidy(() => {
       const approx = this.useRandomized ? this.randomizedApproximation(x, y) : this.exactApproximation(x, y);
@@ -327,7 +327,7 @@ export class LearnableSpectralKernel extends SpectralKernel {
 
   /** φ(x) = (x E) ⊙ √(|λ| + 1e-8) for x (..., n, d): (..., n, rank). */
   extractFeatures(x: Tensor): Tensor {
-    checkPoints(x, 'x', { owner: 'LearnableSpectralKernel.extractFeatures', inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', { dtype: this.dtype, owner: 'LearnableSpectralKernel.extractFeatures', inputDim: this.inputDim, minRank: 1 });
     return this.features(x);
   }
 
@@ -340,8 +340,8 @@ export class LearnableSpectralKernel extends SpectralKernel {
 
   compute(x: Tensor, y: Tensor): Tensor {
     const owner = 'LearnableSpectralKernel.compute';
-    checkPoints(x, 'x', { owner, inputDim: this.inputDim });
-    checkPoints(y, 'y', { owner, inputDim: this.inputDim });
+    checkPoints(x, 'x', { dtype: this.dtype, owner, inputDim: this.inputDim });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim });
     return tidy(() => {
       const K = matmul(this.features(x), this.features(y), { transposeB: true });
       return this.normalize ? div(K, maximum(sqrt(sum(mul(K, K), -1, true)), 1e-12)) : K;
@@ -436,7 +436,7 @@ export class FourierKernel extends SpectralKernel {
 
   /** Filtered spectral features φ(x) of x (..., d): (..., 2·rank), with K = φ(x) φ(y)ᵀ. */
   forward(x: Tensor): Tensor {
-    checkPoints(x, 'x', { owner: 'FourierKernel.forward', inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', { dtype: this.dtype, owner: 'FourierKernel.forward', inputDim: this.inputDim, minRank: 1 });
     return tidy(() => {
       const f = this.param('filter');
       const weights = mul(concat([f, f], 0), 1 / Math.sqrt(this.rank));
@@ -447,8 +447,8 @@ export class FourierKernel extends SpectralKernel {
 
   compute(x: Tensor, y: Tensor): Tensor {
     const owner = 'FourierKernel.compute';
-    checkPoints(x, 'x', { owner, inputDim: this.inputDim });
-    checkPoints(y, 'y', { owner, inputDim: this.inputDim });
+    checkPoints(x, 'x', { dtype: this.dtype, owner, inputDim: this.inputDim });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim });
     return tidy(() => matmul(this.forward(x), this.forward(y), { transposeB: true }));
   }
 
