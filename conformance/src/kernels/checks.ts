@@ -29,8 +29,8 @@ function configChecks(config: KernelConfig): KernelCheck[] {
     {
       id: `kernels/${config.id}/matches-oracle`,
       async run(ctx) {
-        const actual = await evaluateOn(config, ctx.backend, ctx.dtype);
-        const expected = await evaluateOn(config, ctx.oracle, 'float64');
+        const actual = await evaluateOn(config, ctx.backend, ctx.dtype, ctx.dtype);
+        const expected = await evaluateOn(config, ctx.oracle, 'float64', ctx.dtype);
         ensureClose(actual, expected, ctx.rtol, ctx.atol, `${config.id} on ${ctx.backend.name} vs float64 oracle`);
       },
     },
@@ -58,10 +58,10 @@ function configChecks(config: KernelConfig): KernelCheck[] {
   ];
 }
 
-async function evaluateOn(config: KernelConfig, backend: Backend, dtype: DType): Promise<Float64Array> {
+async function evaluateOn(config: KernelConfig, backend: Backend, dtype: DType, inputsAs: DType): Promise<Float64Array> {
   const kernel = buildConfig(config, backend, dtype);
-  const x = points(backend, dtype, [2, 6, CONFIG_INPUT_DIM], 7, 0.7);
-  const y = points(backend, dtype, [2, 5, CONFIG_INPUT_DIM], 8, 0.7);
+  const x = points(backend, dtype, [2, 6, CONFIG_INPUT_DIM], 7, 0.7, inputsAs);
+  const y = points(backend, dtype, [2, 5, CONFIG_INPUT_DIM], 8, 0.7, inputsAs);
   try {
     return await take(evaluateConfig(config, kernel, x, y));
   } finally {
@@ -263,7 +263,7 @@ function mean(v: number[]): number {
 
 function statisticalChecks(): KernelCheck[] {
   const slope = (name: string, make: (ctx: KernelCheckContext, D: number, seed: number) => RandomFeatureMap & KernelFunction): KernelCheck => ({
-    id: `kernels/${name}/error-shrinks-like-inverse-sqrt-D`,
+    id: `kernels/${name}/error-shrinks-like-inverse-sqrt-d`,
     async run(ctx) {
       const x = points(ctx.backend, ctx.dtype, [24, 4], 11, 0.6);
       const exact = make(ctx, 1, 0);
@@ -289,7 +289,7 @@ function statisticalChecks(): KernelCheck[] {
     slope('gaussian-rff', (ctx, D, seed) => new GaussianRFFKernel({ inputDim: 4, numFeatures: D, sigma: 1, seed, backend: ctx.backend, dtype: ctx.dtype })),
     slope('laplacian-rff', (ctx, D, seed) => new LaplacianRFFKernel({ inputDim: 4, numFeatures: D, sigma: 2, seed, backend: ctx.backend, dtype: ctx.dtype })),
     ...(['qr', 'sorf'] as const).map((variant) => ({
-      id: `kernels/orthogonal-rff/${variant}-beats-iid-at-D-equals-d`,
+      id: `kernels/orthogonal-rff/${variant}-beats-iid-at-d-features`,
       async run(ctx: KernelCheckContext) {
         const d = 16;
         const x = points(ctx.backend, ctx.dtype, [16, d], 21, 0.25);

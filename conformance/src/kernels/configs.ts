@@ -49,11 +49,14 @@ export const KERNEL_CONFIGS: readonly KernelConfig[] = [
 /** The input dimension of every configuration. */
 export const CONFIG_INPUT_DIM = D_IN;
 
-/** A host-generated point set (..., n, d), rounded to `dtype`, uploaded to `backend`. */
-export function points(backend: Backend, dtype: DType, shape: number[], seed: number, scale = 1): Tensor {
+/**
+ * A host-generated point set (..., n, d) uploaded to `backend` in `dtype`. Values are rounded to
+ * `roundTo` (default `dtype`) first, so the float64 oracle can see exactly the tested inputs.
+ */
+export function points(backend: Backend, dtype: DType, shape: number[], seed: number, scale = 1, roundTo: DType = dtype): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const data = new RandomGenerator(seed).normal(size, 0, scale);
-  return tensor(dtype === 'float32' ? Float32Array.from(data) : data, shape, dtype, { backend });
+  return tensor(roundTo === 'float32' ? Float32Array.from(data) : data, shape, dtype, { backend });
 }
 
 /** Builds a configuration on `backend` with a fixed seed. */

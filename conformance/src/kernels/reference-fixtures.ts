@@ -42,7 +42,7 @@ interface FixtureFile {
 
 /** One recorded call of the reference, ready to run on a backend. */
 export interface ReferenceCheck {
-  /** Stable id, e.g. `kernels/reference/rff/gauss_plain/forward-0`. */
+  /** Stable id, e.g. `kernels/reference/rff/gauss-plain/forward-0`. */
   id: string;
   /** Runs the call on `backend` and returns what to compare. */
   run(backend: Backend, dtype: DType): Promise<ReferenceOutcome>;
@@ -73,14 +73,14 @@ export function referenceChecks(): ReferenceCheck[] {
     for (const c of data.cases) {
       if (c.class === 'PolynomialKernel' && !Number.isInteger(c.params['degree'])) {
         // The reference accepts degree 2.5 and returns NaNs; this port rejects it at construction.
-        checks.push({ id: `kernels/reference/${file}/${c.id}/rejected`, run: async (backend, dtype) => rejection(c, backend, dtype) });
+        checks.push({ id: `kernels/reference/${file}/${slug(c.id)}/rejected`, run: async (backend, dtype) => rejection(c, backend, dtype) });
         continue;
       }
       const counts = new Map<string, number>();
       for (const e of c.evals) {
         const k = counts.get(e.method) ?? 0;
         counts.set(e.method, k + 1);
-        checks.push({ id: `kernels/reference/${file}/${c.id}/${e.method.replace(/_/g, '-')}-${k}`, run: async (backend, dtype) => evaluate(c, e, backend, dtype) });
+        checks.push({ id: `kernels/reference/${file}/${slug(c.id)}/${slug(e.method)}-${k}`, run: async (backend, dtype) => evaluate(c, e, backend, dtype) });
       }
     }
   }
@@ -94,6 +94,11 @@ async function rejection(c: FixtureCase, backend: Backend, dtype: DType): Promis
   } catch (e) {
     return { kind: 'error', code: e instanceof SpectransError ? e.code : String(e), expectedCode: 'ERR_INVALID_ARGUMENT' };
   }
+}
+
+/** A fixture name as a lowercase kebab-case id segment (`poly_d4_a0.25_c-0.5` -> `poly-d4-a0-25-c-0-5`). */
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
 function camel(key: string): string {

@@ -1,0 +1,150 @@
+/** Cases of matmul (transposes, batch broadcasting, blocking edges) and cdist (both metrics). */
+import { cdist, matmul, type DistanceMetric, type DType } from '@spectrans/core';
+import { cdistRef, matmulRef } from '../../reference/linear.js';
+import type { CaseContext, ConformanceCase } from '../../types.js';
+import { dtypeCase, size } from '../helpers.js';
+
+interface MatmulSpec {
+  readonly batchA: readonly number[];
+  readonly batchB: readonly number[];
+  readonly n: number;
+  readonly k: number;
+  readonly m: number;
+  readonly transposeA: boolean;
+  readonly transposeB: boolean;
+  /** Element generator (default N(0, 1)). */
+  readonly value?: (ctx: CaseContext, i: number) => number;
+}
+
+async function checkMatmul(ctx: CaseContext, s: MatmulSpec): Promise<void> {
+  const aShape = [...s.batchA, ...(s.transposeA ? [s.k, s.n] : [s.n, s.k])];
+  const bShape = [...s.batchB, ...(s.transposeB ? [s.m, s.k] : [s.k, s.m])];
+  const gen = s.value ?? ((c: CaseContext) => c.rng.normal());
+  const a = ctx.hostInput(Array.from({ length: size(aShape) }, (_, i) => gen(ctx, i)), aShape);
+  const b = ctx.hostInput(Array.from({ length: size(bShape) }, (_, i) => gen(ctx, i)), bShape);
+  const ref = matmulRef(a, b, s.transposeA, s.transposeB);
+  const out = matmul(ctx.input(a), ctx.input(b), { transposeA: s.transposeA, transposeB: s.transposeB });
+  await ctx.expectClose(out, ref, {
+    kind: 'accumulate',
+    k: ref.k,
+    scale: ref.scale,
+    what: `matmul(transposeA ${s.transposeA}, transposeB ${s.transposeB})`,
+    inputs: { a: aShape, b: bShape },
+  });
+}
+
+function dims(ctx: CaseContext, max = 7): { n: number; k: number; m: number } {
+  return { n: ctx.rng.int(1, max), k: ctx.rng.int(1, max), m: ctx.rng.int(1, max) };
+}
+
+/**
+ * `ops/matmul/{plain,transpose-a,transpose-b,transpose-both,batch-broadcast,batch-broadcast-transpose,
+ * rank-mismatch-batch,vector-shapes,blocked-sizes,long-inner,zero-inner,empty-rows,edge-values}/<dtype>`.
+ */
+export function matmulCases(dtype: DType): ConformanceCase[] {
+  const simple = (name: string, transposeA: boolean, transposeB: boolean): ConformanceCase =>
+    dtypeCase(`ops/matmul/${name}`, dtype, (ctx) => checkMatmul(ctx, { batchA: [], batchB: [], ...dims(ctx), transposeA, transposeB }));
+  return [
+    simple('plain', false, false),
+    simple('transpose-a', true, false),
+    simple('transpose-b', false, true),
+    simple('transpose-both', true, true),
+    dtypeCase('ops/matmul/batch-broadcast', dtype, async (ctx) => {
+      await checkMatmul(ctx, { batchA: [2, 1], batchB: [3], ...dims(ctx, 5), transposeA: false, transposeB: false });
+      await checkMatmul(ctx, { batchA: [3], batchB: [], ...dims(ctx, 5), transposeA: false, transposeB: false });
+      await checkMatmul(ctx, { batchA: [1, 2], batchB: [4, 1], ...dims(ctx, 5), transposeA: false, transposeB: false });
+    }),
+    dtypeCase('ops/matmul/batch-broadcast-transpose', dtype, async (ctx) => {
+      for (const [ta, tb] of [[true, false], [false, true], [true, true]] as const) {
+        await checkMatmul(ctx, { batchA: [2, 1, 3], batchB: [2, 1], ...dims(ctx, 4), transposeA: ta, transposeB: tb });
+      }
+    }),
+    dtypeCase('ops/matmul/vector-shapes', dtype, async (ctx) => {
+      const k = ctx.rng.int(2, 9);
+      await checkMatmul(ctx, { batchA: [], batchB: [], n: 1, k, m: 6, transposeA: false, transposeB: false });
+      await checkMatmul(ctx, { batchA: [], batchB: [], n: 6, k, m: 1, transposeA: false, transposeB: false });
+      await checkMatmul(ctx, { batchA: [], batchB: [], n: 1, k, m: 1, transposeA: false, transposeB: true });
+      await checkMatmul(ctx, { batchA: [], batchB: [], n: 5, k: 1, m: 4, transposeA: false, transposeB: false });
+    }),
+    dtypeCase('ops/matmul/blocked-sizes', dtype, async (ctx) => {
+      // Sizes straddling the usual cache-block and tile edges (4, 8, 16, 32, 64).
+      await checkMatmul(ctx, { batchA: [], batchB: [], n: 65, k: 33, m: 67, transposeA: false, transposeB: false });
+      await checkMatmul(ctx, { batchA: [], batchB: [], n: 17, k: 129, m: 9, transposeA: true, transposeB: true });
+    }),
+    dtypeCase('ops/matmul/long-inner', dtype, async (ctx) => {
+      await checkMatmul(ctx, { batchA: [], batchB: [], n: 3, k: 2048, m: 4, transposeA: false, transposeB: true, value: (c) => 1 + c.rng.normal() });
+    }),
+    dtypeCase('ops/matmul/zero-inner', dtype, async (ctx) => {
+      await checkMatmul(ctx, { batchA: [2], batchB: [], n: 3, k: 0, m: 4, transposeA: false, transposeB: false });
+    }),
+    dtypeCase('ops/matmul/empty-rows', dtype, async (ctx) => {
+      await checkMatmul(ctx, { batchA: [], batchB: [], n: 0, k: 3, m: 4, transposeA: false, transposeB: false });
+      await checkMatmul(ctx, { batchA: [0], batchB: [], n: 2, k: 3, m: 4, transposeA: false, transposeB: false });
+    }),
+    dtypeCase('ops/matmul/edge-values', dtype, async (ctx) => {
+      // NaN and infinities propagate to exactly the outputs that use them; large magnitudes overflow.
+      await checkMatmul(ctx, {
+        batchA: [],
+        batchB: [],
+        n: 6,
+        k: 5,
+        m: 7,
+        transposeA: false,
+        transposeB: false,
+        value: (c, i) => (i === 3 ? NaN : i === 11 ? Infinity : i === 20 ? -Infinity : c.rng.pick([0, 1, -2, 0.5, 1e3])),
+      });
+    }),
+  ];
+}
+
+async function checkCdist(ctx: CaseContext, metric: DistanceMetric, xShape: number[], yShape: number[], value?: (i: number) => number): Promise<void> {
+  const gen = value ?? (() => ctx.rng.normal());
+  const x = ctx.hostInput(Array.from({ length: size(xShape) }, (_, i) => gen(i)), xShape);
+  const y = ctx.hostInput(Array.from({ length: size(yShape) }, (_, i) => gen(i)), yShape);
+  const ref = cdistRef(x, y, metric);
+  const out = ctx.track(cdist(ctx.input(x), ctx.input(y), metric));
+  const got = await ctx.read(out, 'cdist');
+  if (metric === 'sqeuclidean') {
+    const negative = got.findIndex((v) => v < 0);
+    ctx.check(negative < 0, () => `sqeuclidean distance ${got[negative]} at flat index ${negative} is negative (x [${xShape.join(', ')}], y [${yShape.join(', ')}])`);
+  }
+  await ctx.expectClose(out, ref, { kind: 'accumulate', k: ref.k, scale: ref.scale, what: `cdist(${metric})`, inputs: { x: xShape, y: yShape } });
+}
+
+/**
+ * `ops/cdist/<metric>/{plain,batch-broadcast,identical-rows,large-offset,zero-dim}/<dtype>` for
+ * metric `sqeuclidean` and `l1`.
+ */
+export function cdistCases(dtype: DType): ConformanceCase[] {
+  return (['sqeuclidean', 'l1'] as const).flatMap((metric) => {
+    const id = `ops/cdist/${metric}`;
+    return [
+      dtypeCase(`${id}/plain`, dtype, async (ctx) => {
+        const d = ctx.rng.int(1, 9);
+        await checkCdist(ctx, metric, [ctx.rng.int(1, 8), d], [ctx.rng.int(1, 8), d]);
+      }),
+      dtypeCase(`${id}/batch-broadcast`, dtype, async (ctx) => {
+        await checkCdist(ctx, metric, [2, 1, 4, 3], [3, 5, 3]);
+        await checkCdist(ctx, metric, [3, 2, 5], [4, 5]);
+      }),
+      dtypeCase(`${id}/identical-rows`, dtype, async (ctx) => {
+        // Distances of a set to itself: the diagonal is 0 up to rounding and never negative.
+        const x = ctx.hostInput(ctx.rng.normals(6 * 4, 10), [6, 4]);
+        const t = ctx.input(x);
+        const ref = cdistRef(x, x, metric);
+        const out = ctx.track(cdist(t, t, metric));
+        const got = await ctx.read(out);
+        const negative = got.findIndex((v) => v < 0);
+        ctx.check(negative < 0, () => `distance ${got[negative]} at flat index ${negative} is negative`);
+        await ctx.expectClose(out, ref, { kind: 'accumulate', k: ref.k, scale: ref.scale, inputs: { x: x.shape, y: x.shape } });
+      }),
+      dtypeCase(`${id}/large-offset`, dtype, async (ctx) => {
+        // A common offset of 1000 with small differences: the expansion |x|² + |y|² − 2x·y cancels badly.
+        await checkCdist(ctx, metric, [5, 3], [4, 3], () => 1000 + ctx.rng.normal() * 0.01);
+      }),
+      dtypeCase(`${id}/zero-dim`, dtype, async (ctx) => {
+        await checkCdist(ctx, metric, [3, 0], [2, 0]);
+      }),
+    ];
+  });
+}

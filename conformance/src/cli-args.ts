@@ -1,0 +1,79 @@
+/** Argument parsing of the `spectrans-conformance` command. */
+
+/** Parsed command line. */
+export interface CliArgs {
+  readonly modules: readonly string[];
+  readonly json?: string;
+  readonly html?: string;
+  readonly filters: readonly string[];
+  readonly seed?: number;
+  /** Exit 1 also when a target is unavailable. */
+  readonly strict: boolean;
+  readonly help: boolean;
+}
+
+/** Usage text. */
+export const USAGE = `Usage: spectrans-conformance [target modules...] [--json FILE] [--html FILE] [--filter PREFIX]... [--seed N] [--strict]
+
+Runs the spectrans conformance corpus over backends and prints a matrix (rows: op/kernel groups,
+columns: backends). A target module is a path or package specifier exporting \`conformanceTargets\`:
+an array of { name, create, skip?, expectedFailures? } or a function returning (a promise of) one.
+Without modules: the js backend plus every built-in backend's src/conformance-targets.ts.
+
+  --json FILE      write every result as JSON
+  --html FILE      write a self-contained HTML table
+  --filter PREFIX  only case ids starting with PREFIX (repeatable), e.g. ops/matmul
+  --seed N         base seed (default 20240601); each case derives its own from its id
+  --strict         also exit 1 when a target is unavailable
+Exit code: 1 if any case failed, 2 on a usage error, else 0.`;
+
+/**
+ * Parses argv (without node and the script).
+ * @throws Error with a usage message for unknown flags or missing values.
+ */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const modules: string[] = [];
+  const filters: string[] = [];
+  let json: string | undefined;
+  let html: string | undefined;
+  let seed: number | undefined;
+  let strict = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--json':
+        json = value();
+        break;
+      case '--html':
+        html = value();
+        break;
+      case '--filter':
+        filters.push(value());
+        break;
+      case '--seed': {
+        const v = Number(value());
+        if (!Number.isSafeInteger(v) || v < 0) throw new Error(`--seed must be a non-negative integer`);
+        seed = v;
+        break;
+      }
+      case '--strict':
+        strict = true;
+        break;
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      default:
+        if (flag.startsWith('-')) throw new Error(`unknown option ${flag}`);
+        modules.push(arg);
+    }
+  }
+  return { modules, filters, strict, help, ...(json !== undefined ? { json } : {}), ...(html !== undefined ? { html } : {}), ...(seed !== undefined ? { seed } : {}) };
+}

@@ -1,0 +1,93 @@
+/** Row-major float64 arrays on the host: the form every reference result takes. */
+
+/** A host array: float64 data with its shape, row-major. */
+export interface HostArray {
+  readonly data: Float64Array;
+  readonly shape: readonly number[];
+}
+
+/** Number of elements of `shape`. */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides of `shape`. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** The multi-index of flat index `flat` in `shape`. */
+export function unravel(flat: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i]!;
+    idx[i] = d === 0 ? 0 : flat % d;
+    flat = d === 0 ? 0 : Math.floor(flat / d);
+  }
+  return idx;
+}
+
+/** A host array of `shape` from `values` (copied). */
+export function host(values: ArrayLike<number>, shape: readonly number[]): HostArray {
+  if (values.length !== sizeOf(shape)) throw new RangeError(`host: ${values.length} values for shape [${shape.join(', ')}]`);
+  return { data: Float64Array.from(values), shape: [...shape] };
+}
+
+/** NumPy broadcast of two shapes (the caller guarantees they broadcast). */
+export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) throw new RangeError(`broadcastShape: [${a.join(', ')}] and [${b.join(', ')}]`);
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/**
+ * For each flat index of `outShape`, the flat index of the element of an array of shape `inShape`
+ * that broadcasting maps to it.
+ */
+export function broadcastIndex(inShape: readonly number[], outShape: readonly number[]): Int32Array {
+  const n = sizeOf(outShape);
+  const map = new Int32Array(n);
+  const inStrides = stridesOf(inShape);
+  const offset = outShape.length - inShape.length;
+  for (let f = 0; f < n; f++) {
+    const idx = unravel(f, outShape);
+    let src = 0;
+    for (let i = 0; i < inShape.length; i++) {
+      if (inShape[i]! !== 1) src += idx[i + offset]! * inStrides[i]!;
+    }
+    map[f] = src;
+  }
+  return map;
+}
+
+/** `x` broadcast to `outShape`, materialised. */
+export function broadcastTo(x: HostArray, outShape: readonly number[]): HostArray {
+  const map = broadcastIndex(x.shape, outShape);
+  const data = new Float64Array(map.length);
+  for (let i = 0; i < map.length; i++) data[i] = x.data[map[i]!]!;
+  return { data, shape: [...outShape] };
+}
+
+/** Elementwise map. */
+export function mapHost(x: HostArray, fn: (v: number) => number): HostArray {
+  return { data: x.data.map(fn), shape: x.shape };
+}
+
+/** Formats a shape as `[2, 3]`. */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}

@@ -1,0 +1,32 @@
+/** The JSON report: every target and every case result. */
+import type { TargetReport } from '../runner.js';
+
+/** The document `--json` writes. */
+export interface JsonReport {
+  readonly tool: '@spectrans/conformance';
+  readonly format: 1;
+  readonly generated: string;
+  readonly seed: number;
+  readonly filter?: string;
+  readonly targets: readonly TargetReport[];
+}
+
+/**
+ * Serialises a report; non-finite numbers (JSON has none) become the strings 'NaN', 'Infinity', '-Infinity'.
+ *
+ * @example
+ * ```ts
+ * await writeFile('conformance.json', formatJson({ targets: reports, seed: DEFAULT_SEED }));
+ * ```
+ */
+export function formatJson(report: { targets: readonly TargetReport[]; seed: number; filter?: string; generated?: Date }): string {
+  const doc: JsonReport = {
+    tool: '@spectrans/conformance',
+    format: 1,
+    generated: (report.generated ?? new Date()).toISOString(),
+    seed: report.seed,
+    ...(report.filter !== undefined ? { filter: report.filter } : {}),
+    targets: report.targets,
+  };
+  return `${JSON.stringify(doc, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`;
+}

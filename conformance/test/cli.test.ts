@@ -1,0 +1,75 @@
+/** The CLI: argument parsing, target modules (array or async function), unavailable columns, files, exit codes. */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { parseArgs } from '../src/cli-args.js';
+import { main } from '../src/cli.js';
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+function capture(): { io: { log: (s: string) => void; error: (s: string) => void }; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { log: (s) => out.push(s), error: (s) => err.push(s) }, out, err };
+}
+
+describe('spectrans-conformance', () => {
+  test('parses modules and flags', () => {
+    expect(parseArgs(['a.ts', '--json', 'r.json', '--filter=ops/matmul', '--filter', 'errors', '--html', 'r.html', '--seed', '3', 'pkg'])).toEqual({
+      modules: ['a.ts', 'pkg'],
+      json: 'r.json',
+      html: 'r.html',
+      filters: ['ops/matmul', 'errors'],
+      seed: 3,
+      strict: false,
+      help: false,
+    });
+    expect(() => parseArgs(['--nope'])).toThrow(/unknown option/);
+    expect(() => parseArgs(['--json'])).toThrow(/needs a value/);
+  });
+
+  test('runs target modules, shows unavailable ones as columns, writes JSON and HTML, exits 1 on failure', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conformance-'));
+    const { io, out, err } = capture();
+    const code = await main(
+      [join(fixtures, 'targets-array.ts'), join(fixtures, 'targets-async.ts'), join(fixtures, 'missing-module.ts'), '--filter', 'ops/cos', '--json', join(dir, 'r.json'), '--html', join(dir, 'r.html')],
+      io,
+    );
+    expect(code).toBe(1); // broken-cos fails ops/cos/large-arguments
+    const text = out.join('\n');
+    expect(text).toMatch(/group\s+\|\s+fixture-js\s+\|\s+fixture-broken-cos\s+\|\s+fixture-down\s+\|\s+missing-module/);
+    expect(text).toContain('unavailable: cannot start: no device');
+    expect(text).toContain('FAIL ops/cos/large-arguments/float32');
+    expect(err.join('\n')).toContain('missing-module: unavailable');
+    const json = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as { targets: { name: string; status: string }[] };
+    expect(json.targets.map((t) => [t.name, t.status])).toEqual([
+      ['fixture-js', 'ok'],
+      ['fixture-broken-cos', 'ok'],
+      ['fixture-down', 'unavailable'],
+      ['missing-module', 'unavailable'],
+    ]);
+    expect(await readFile(join(dir, 'r.html'), 'utf8')).toContain('<table>');
+  });
+
+  test('exits 0 when everything passes, 2 on usage errors; --strict fails on unavailable targets', async () => {
+    const ok = capture();
+    expect(await main([join(fixtures, 'targets-array.ts'), '--filter', 'ops/matmul/plain'], ok.io)).toBe(0);
+    expect(ok.out.join('\n')).toMatch(/0 fail/);
+    const strict = capture();
+    expect(await main([join(fixtures, 'targets-async.ts'), '--filter', 'ops/matmul/plain', '--strict'], strict.io)).toBe(1);
+    expect(await main(['--bogus'], capture().io)).toBe(2);
+  });
+
+  test('with no modules it runs the built-in backends', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conformance-'));
+    const file = join(dir, 'r.json');
+    await writeFile(file, '');
+    const { io, out } = capture();
+    await main(['--filter', 'ops/matmul/plain', '--json', file], io);
+    const json = JSON.parse(await readFile(file, 'utf8')) as { targets: { name: string }[] };
+    expect(json.targets.map((t) => t.name)).toContain('js');
+    expect(out.join('\n')).toContain('ops/matmul');
+  });
+});
