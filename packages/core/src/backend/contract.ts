@@ -81,8 +81,8 @@ export type DistanceMetric = 'sqeuclidean' | 'l1';
 /**
  * Optional native linear algebra, on the last two axes with any leading batch axes, in the input
  * dtype. Absent methods fall back to core's float64 host implementation. Sign conventions (which
- * core's fallbacks also follow) are: diag(R) >= 0; each eigen/singular vector has its
- * largest-magnitude component positive.
+ * core's fallbacks also follow) are: diag(R) >= 0; each eigenvector, and each column of the SVD's
+ * v, has its largest-magnitude component positive (u then follows from v).
  */
 export interface LinalgOps<H> {
   /** Reduced QR of (..., m, n): q (..., m, k), r (..., k, n) with k = min(m, n). */
