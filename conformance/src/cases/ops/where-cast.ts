@@ -74,7 +74,7 @@ export function castCases(dtype: DType, dtypes: readonly DType[]): ConformanceCa
         const expected = Float64Array.from(x.data, (v) => (target === 'float32' ? Math.fround(v) : v));
         const bad = expected.findIndex((e, i) => !(e === got[i] || (Number.isNaN(e) && Number.isNaN(got[i]!))));
         ctx.check(bad < 0, () => `cast ${dtype} -> ${target}: element ${bad}: ${x.data[bad]} became ${got[bad]}, expected ${expected[bad]} (round to nearest even)`);
-      }),
+      }, { applies: (backend) => backend.capabilities.dtypes[target] !== undefined || `the backend does not declare ${target}` }),
     );
   }
   return cases;

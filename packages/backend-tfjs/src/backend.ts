@@ -1,0 +1,164 @@
+/** `createTfjsBackend`: the ops contract on TensorFlow.js, one engine per instance. */
+import { SpectransError, type Backend, type BackendCapabilities, type DType, type FloatArray, type Shape } from '@spectrans/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { cdist } from './cdist.js';
+import { binary, binaryScalar, cast, unary, where } from './elementwise.js';
+import { assertEngine, loadEngine, nodeWasmFolder, TFJS_BACKEND_NAMES, type Tf, type TfjsEngine, type WasmPaths } from './engines.js';
+import { fwht, rffFeatures } from './features.js';
+import { concat, reshape, slice, transpose } from './layout.js';
+import { matmul } from './matmul.js';
+import { cumsum, reduce } from './reduce.js';
+import { activate, ENGINE_FIXES, ENGINE_TUNING, type Ref, type TfjsRuntime } from './runtime.js';
+
+/** Options of {@link createTfjsBackend}. */
+export interface TfjsBackendOptions {
+  /** Which TensorFlow.js engine computes: `'cpu'`, `'wasm'` or `'tensorflow'` (tfjs-node). */
+  engine: TfjsEngine;
+  /**
+   * wasm only: where the `.wasm` binaries are, as `setWasmPaths` of @tensorflow/tfjs-backend-wasm
+   * takes it (a folder URL ending in `/`, or a URL per binary). Default: in Node, the package's own
+   * `dist/` folder; in browsers, tfjs's default (next to the bundled script). Ignored when the wasm
+   * engine was already initialised in this process.
+   */
+  wasmPaths?: WasmPaths;
+}
+
+/**
+ * Precision each engine delivers in float32. cpu computes in float64 JavaScript math and rounds
+ * once; wasm uses XNNPACK's IEEE float32 arithmetic and float32 libm functions within 2 ulp (sin and
+ * cos replaced by our exactly reduced ones). tfjs-node uses libtensorflow's vectorised
+ * approximations, which could not be measured here: declared reduced.
+ */
+export const TFJS_CAPABILITIES: Readonly<Record<TfjsEngine, BackendCapabilities>> = Object.freeze({
+  cpu: Object.freeze({ dtypes: Object.freeze({ float32: 'ieee' as const }) }),
+  wasm: Object.freeze({ dtypes: Object.freeze({ float32: 'ieee' as const }) }),
+  tensorflow: Object.freeze({ dtypes: Object.freeze({ float32: 'reduced' as const }) }),
+});
+
+/**
+ * Creates a spectrans backend on a TensorFlow.js engine. The engine package is imported here, not
+ * when this module loads; the engine is initialised and becomes tfjs's active backend.
+ *
+ * tfjs has one active backend per process. Several spectrans backends (say `tfjs-cpu` and
+ * `tfjs-wasm`) can coexist: each op first makes its instance's engine the active one (a string
+ * comparison when it already is), so tensors stay on the engine that made them.
+ *
+ * Natively: every required op, `rffFeatures` (one fused tidy) and `fwht`; `linalg` is absent, so
+ * core runs QR, eigh and SVD on the host in float64 (through `readSync`). float32 only.
+ *
+ * @param options - `engine`, and `wasmPaths` for the wasm engine.
+ * @returns a `Backend` named `'tfjs-cpu'`, `'tfjs-wasm'` or `'tfjs-tensorflow'`, handles `tf.Tensor`.
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` for an unknown engine; `ERR_BACKEND_INIT` when the
+ *   engine's package is not installed (for tfjs-node: that it is not installed, that its install
+ *   downloads libtensorflow from outside npm, and how to install it) or fails to initialise.
+ * @example
+ * ```ts
+ * import { setBackend, tensor, matmul } from '@spectrans/core';
+ * import { createTfjsBackend } from '@spectrans/backend-tfjs';
+ *
+ * await setBackend(await createTfjsBackend({ engine: 'wasm' }));
+ * const c = matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]));
+ * ```
+ */
+export async function createTfjsBackend(options: TfjsBackendOptions): Promise<Backend<Tensor>> {
+  if (options === null || typeof options !== 'object') {
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `createTfjsBackend: options must be an object like { engine: 'wasm' }, got ${options === null ? 'null' : typeof options}`);
+  }
+  const engine: unknown = options.engine;
+  assertEngine(engine);
+  const { tf, module } = await loadEngine(engine);
+  const tfjsName = TFJS_BACKEND_NAMES[engine];
+  if (engine === 'wasm') configureWasm(tf, module, options.wasmPaths);
+  await initialise(tf, engine, tfjsName);
+  return makeBackend({ tf, engine, tfjsName, fixes: ENGINE_FIXES[engine], tuning: ENGINE_TUNING[engine] });
+}
+
+function configureWasm(tf: Tf, module: Record<string, unknown>, wasmPaths: WasmPaths | undefined): void {
+  if (tf.engine().registry[TFJS_BACKEND_NAMES.wasm] !== undefined) return; // already initialised
+  const paths = wasmPaths ?? nodeWasmFolder();
+  const setWasmPaths = module['setWasmPaths'];
+  if (paths === undefined || typeof setWasmPaths !== 'function') return;
+  try {
+    (setWasmPaths as (paths: WasmPaths) => void)(paths);
+  } catch (e) {
+    throw new SpectransError('ERR_BACKEND_INIT', `tfjs engine 'wasm': setWasmPaths failed: ${messageOf(e)}`, { cause: e });
+  }
+}
+
+async function initialise(tf: Tf, engine: TfjsEngine, tfjsName: string): Promise<void> {
+  const previous = tf.getBackend() as string | null | undefined;
+  let ok = false;
+  let cause: unknown;
+  try {
+    ok = await tf.setBackend(tfjsName);
+  } catch (e) {
+    cause = e;
+  }
+  if (ok && tf.engine().registry[tfjsName] !== undefined) return;
+  if (previous && previous !== tfjsName && tf.engine().registry[previous] !== undefined) {
+    await tf.setBackend(previous).catch(() => undefined); // leave tfjs as we found it
+  }
+  const hint = engine === 'wasm' ? ' (is the .wasm binary reachable? pass wasmPaths)' : '';
+  throw new SpectransError('ERR_BACKEND_INIT', `tfjs engine '${engine}' failed to initialise${hint}${cause === undefined ? '' : `: ${messageOf(cause)}`}`, { cause });
+}
+
+function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+function makeBackend(rt: TfjsRuntime): Backend<Tensor> {
+  const { tf } = rt;
+  const copy = (data: ArrayLike<number>): Float32Array => new Float32Array(data as Float32Array); // tfjs cpu hands out its own array
+  return {
+    name: `tfjs-${rt.engine}`,
+    capabilities: TFJS_CAPABILITIES[rt.engine],
+
+    // ---- storage -------------------------------------------------------------------------------
+    fromArray(data: FloatArray, shape: Shape, dtype: DType): Tensor {
+      if (dtype !== 'float32') throw new SpectransError('ERR_UNSUPPORTED_DTYPE', `backend 'tfjs-${rt.engine}' supports float32 only, not ${dtype}`);
+      activate(rt);
+      return tf.keep(tf.tensor(data instanceof Float32Array ? data : Float32Array.from(data), [...shape], 'float32'));
+    },
+    async read(x: Ref): Promise<FloatArray> {
+      return copy(await x.handle.data());
+    },
+    readSync(x: Ref): FloatArray {
+      return copy(x.handle.dataSync());
+    },
+    dispose(handle: Tensor): void {
+      handle.dispose();
+    },
+    /** tfjs counts tensors and bytes for the whole process (every engine, every user of tfjs). */
+    memory() {
+      const m = tf.memory();
+      return { handles: m.numTensors, bytes: m.numBytes };
+    },
+
+    // ---- elementwise ---------------------------------------------------------------------------
+    unary: (op, x: Ref) => unary(rt, op, x),
+    binary: (op, a: Ref, b: Ref, outShape) => binary(rt, op, a, b, outShape),
+    binaryScalar: (op, x: Ref, scalar, scalarFirst) => binaryScalar(rt, op, x, scalar, scalarFirst),
+    where: (cond: Ref, a: Ref, b: Ref, outShape) => where(rt, cond, a, b, outShape),
+    cast: (x: Ref, dtype) => cast(rt, x, dtype),
+
+    // ---- reductions and scans ------------------------------------------------------------------
+    reduce: (op, x: Ref, axis) => reduce(rt, op, x, axis),
+    cumsum: (x: Ref, axis, exclusive, reverse) => cumsum(rt, x, axis, exclusive, reverse),
+
+    // ---- layout --------------------------------------------------------------------------------
+    transpose: (x: Ref, perm) => transpose(rt, x, perm),
+    reshape: (x: Ref, shape) => reshape(rt, x, shape),
+    concat: (xs: readonly Ref[], axis, outShape) => concat(rt, xs, axis, outShape),
+    slice: (x: Ref, begin, size) => slice(rt, x, begin, size),
+
+    // ---- products and distances ----------------------------------------------------------------
+    matmul: (a: Ref, b: Ref, transposeA, transposeB, outShape) => matmul(rt, a, b, transposeA, transposeB, outShape),
+    cdist: (x: Ref, y: Ref, metric, outShape) => cdist(rt, x, y, metric, outShape),
+
+    // ---- optional groups: fwht and rffFeatures native; linalg absent (host float64 fallback) ---
+    fwht: (x: Ref) => fwht(rt, x),
+    rffFeatures: (x: Ref, omega: Ref, bias: Ref, scale, cosSin, outShape) => rffFeatures(rt, x, omega, bias, scale, cosSin, outShape),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Conformance targets of this package, loaded by path by the conformance CLI
+ * (`spectrans-conformance packages/backend-tfjs/src/conformance-targets.ts`). Not re-exported from
+ * the package entry: it exists for the suite, not for applications.
+ */
+import type { Backend } from '@spectrans/core';
+import { createTfjsBackend } from './backend.js';
+import { isTfjsEngineAvailable, type TfjsEngine } from './engines.js';
+
+/** A case id (or id prefix) with the reason it is skipped or expected to fail. */
+export interface TfjsIdReason {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** One backend for the conformance suite (structurally the suite's `ConformanceTarget`). */
+export interface TfjsConformanceTarget {
+  readonly name: 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-tensorflow';
+  readonly create: () => Promise<Backend>;
+  readonly skip?: readonly TfjsIdReason[];
+  readonly expectedFailures?: readonly TfjsIdReason[];
+}
+
+/** Skips and expected failures per engine (every entry says why). */
+export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<Record<TfjsEngine, { skip: readonly TfjsIdReason[]; expectedFailures: readonly TfjsIdReason[] }>> = Object.freeze({
+  cpu: { skip: [], expectedFailures: [] },
+  wasm: { skip: [], expectedFailures: [] },
+  tensorflow: { skip: [], expectedFailures: [] },
+});
+
+/** The target of one engine. */
+export function tfjsConformanceTarget(engine: TfjsEngine): TfjsConformanceTarget {
+  const { skip, expectedFailures } = TFJS_CONFORMANCE_EXCEPTIONS[engine];
+  return {
+    name: `tfjs-${engine}`,
+    create: () => createTfjsBackend({ engine }),
+    ...(skip.length > 0 ? { skip } : {}),
+    ...(expectedFailures.length > 0 ? { expectedFailures } : {}),
+  };
+}
+
+/**
+ * The targets: `tfjs-cpu` and `tfjs-wasm`, plus `tfjs-tensorflow` when @tensorflow/tfjs-node is
+ * installed and loads (it is an optional peer whose install downloads libtensorflow).
+ */
+export async function conformanceTargets(): Promise<TfjsConformanceTarget[]> {
+  const targets = [tfjsConformanceTarget('cpu'), tfjsConformanceTarget('wasm')];
+  if (await isTfjsEngineAvailable('tensorflow')) targets.push(tfjsConformanceTarget('tensorflow'));
+  return targets;
+}

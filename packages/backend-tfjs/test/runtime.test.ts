@@ -1,0 +1,58 @@
+/** Shape helpers and the per-op runner. */
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { coalesceBroadcast, matmulBatchPlan, padShape } from '../src/broadcast.js';
+import { activate, ENGINE_FIXES, ENGINE_TUNING, run, type TfjsRuntime } from '../src/runtime.js';
+import { backendFor } from './helpers.js';
+
+describe('broadcast helpers', () => {
+  it('coalesceBroadcast drops unit axes and merges axes that broadcast alike', () => {
+    expect(coalesceBroadcast([[2, 3, 4], [4]], [2, 3, 4])).toEqual({ shapes: [[6, 4], [1, 4]], outShape: [6, 4] });
+    expect(coalesceBroadcast([[1, 1, 5], [5]], [1, 1, 5])).toEqual({ shapes: [[5], [5]], outShape: [5] });
+    expect(coalesceBroadcast([[2, 1, 2, 1], [1, 2, 1, 2]], [2, 2, 2, 2])).toEqual({ shapes: [[2, 1, 2, 1], [1, 2, 1, 2]], outShape: [2, 2, 2, 2] });
+    expect(coalesceBroadcast([[], [3, 1]], [3, 1])).toEqual({ shapes: [[1], [3]], outShape: [3] });
+    expect(coalesceBroadcast([[], []], [])).toEqual({ shapes: [[], []], outShape: [] });
+    expect(coalesceBroadcast([[4, 1, 3], [1, 5, 1], [4, 5, 3]], [4, 5, 3])).toEqual({ shapes: [[4, 1, 3], [1, 5, 1], [4, 5, 3]], outShape: [4, 5, 3] });
+  });
+
+  it('padShape and matmulBatchPlan', () => {
+    expect(padShape([3], 3)).toEqual([1, 1, 3]);
+    expect(matmulBatchPlan([2, 1], [1, 3], [2, 3])).toEqual({ a: [2, 1], b: [1, 3], native: false });
+    expect(matmulBatchPlan([3], [], [3])).toEqual({ a: [3], b: [1], native: true });
+    expect(matmulBatchPlan([2, 3], [2, 3], [2, 3]).native).toBe(true);
+  });
+});
+
+describe('runner', () => {
+  const runtime = async (tfjsName: string): Promise<TfjsRuntime> => {
+    await backendFor('cpu');
+    return { tf, engine: 'cpu', tfjsName, fixes: ENGINE_FIXES.cpu, tuning: ENGINE_TUNING.cpu };
+  };
+
+  it('returns a new handle even when an op would hand back its input', async () => {
+    const rt = await runtime('cpu');
+    const x = tf.tensor([1, 2], [2]);
+    const out = run(rt, [{ handle: x, shape: [2], dtype: 'float32' }], () => x);
+    expect(out).not.toBe(x);
+    x.dispose();
+    expect(Array.from(out.dataSync())).toEqual([1, 2]);
+    out.dispose();
+  });
+
+  it('frees every intermediate, also when the op throws', async () => {
+    const rt = await runtime('cpu');
+    const before = tf.memory().numTensors;
+    expect(() =>
+      run(rt, [], () => {
+        tf.add(tf.ones([3]), tf.ones([3]));
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('activate raises ERR_BACKEND_INIT when the engine cannot be made active synchronously', async () => {
+    const rt = await runtime('no-such-engine');
+    expect(() => activate(rt)).toThrow(expect.objectContaining({ code: 'ERR_BACKEND_INIT' }));
+  });
+});
