@@ -2,14 +2,15 @@
  * Strided iteration: NumPy broadcasting strides, coalescing of axes that are contiguous for every
  * operand, and a row cursor that walks the outer axes while kernels loop over the innermost one.
  */
-import { rowMajorStrides } from './storage.js';
+import { stridesOf } from '@spectrans/core';
+
 
 /**
  * Strides of `shape` read as if broadcast to `outShape` (aligned at the trailing axis): the
  * row-major stride of each axis, or 0 where the axis is missing or of size 1.
  */
 export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = rowMajorStrides(shape);
+  const own = stridesOf(shape);
   const out = new Array<number>(outShape.length).fill(0);
   const lead = outShape.length - shape.length;
   for (let i = 0; i < shape.length; i++) {

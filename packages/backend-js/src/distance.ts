@@ -1,7 +1,8 @@
 /** Pairwise distances between rows, computed directly (never through the Gram matrix). */
+import { sizeOf } from '@spectrans/core';
 import type { DistanceMetric, DType, FloatArray } from '@spectrans/core';
 import { batchedPairwise } from './gemm.js';
-import { allocate, sizeOfShape } from './storage.js';
+import { allocate } from './storage.js';
 
 /**
  * Distances between the rows of x (..., n, d) and y (..., m, d) into `outShape` (..., n, m),
@@ -21,7 +22,7 @@ export function cdist(
   dtype: DType,
 ): FloatArray {
   if (metric !== 'sqeuclidean' && metric !== 'l1') throw new Error(`js backend: unknown distance metric ${String(metric)}`);
-  const out = allocate(dtype, sizeOfShape(outShape));
+  const out = allocate(dtype, sizeOf(outShape));
   const n = xShape[xShape.length - 2]!;
   const m = yShape[yShape.length - 2]!;
   const d = xShape[xShape.length - 1]!;

@@ -2,9 +2,10 @@
  * Elementwise ops: unary functions, binary functions with NumPy broadcasting, `where` and `cast`.
  * Every value is computed in double precision and rounded once when stored into a float32 array.
  */
+import { sizeOf } from '@spectrans/core';
 import type { BinaryOp, DType, FloatArray, UnaryOp } from '@spectrans/core';
 import { broadcastStrides, coalesce, RowCursor } from './broadcast.js';
-import { allocate, sizeOfShape } from './storage.js';
+import { allocate } from './storage.js';
 
 // ---- unary ---------------------------------------------------------------------------------------
 
@@ -137,7 +138,7 @@ function kernelOf(op: BinaryOp): BinaryKernel {
  */
 export function binary(op: BinaryOp, a: FloatArray, aShape: readonly number[], b: FloatArray, bShape: readonly number[], outShape: readonly number[], dtype: DType): FloatArray {
   const kernel = kernelOf(op);
-  const size = sizeOfShape(outShape);
+  const size = sizeOf(outShape);
   const o = allocate(dtype, size);
   if (size === 0) return o;
   const aFull = a.length === size;
@@ -185,7 +186,7 @@ export function where(
   outShape: readonly number[],
   dtype: DType,
 ): FloatArray {
-  const size = sizeOfShape(outShape);
+  const size = sizeOf(outShape);
   const o = allocate(dtype, size);
   if (size === 0) return o;
   const layout = coalesce(outShape, [broadcastStrides(condShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);

@@ -12,6 +12,7 @@
  * ```
  * @packageDocumentation
  */
+import { sizeOf } from '@spectrans/core';
 import type { Backend, BackendCapabilities, DType, FloatArray, Shape, TensorRef } from '@spectrans/core';
 import { cdist } from './distance.js';
 import { binary, binaryScalar, cast, unary, where } from './elementwise.js';
@@ -20,7 +21,7 @@ import { concat, slice, transpose } from './layout.js';
 import { eigh, qr, svd } from './linalg.js';
 import { matmul } from './matmul.js';
 import { cumsum, reduce } from './reduce.js';
-import { asDType, dataOf, HandleStore, sizeOfShape, type JsHandle } from './storage.js';
+import { asDType, dataOf, HandleStore, type JsHandle } from './storage.js';
 
 export type { JsHandle } from './storage.js';
 
@@ -62,7 +63,7 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend<JsHandl
     // ---- storage -------------------------------------------------------------------------------
     fromArray(data: FloatArray, shape: Shape, dtype: DType): JsHandle {
       const arr = asDType(data, dtype);
-      const size = sizeOfShape(shape);
+      const size = sizeOf(shape);
       return wrap(arr.length === size ? arr : arr.slice(0, size), dtype);
     },
     read(x: Ref): Promise<FloatArray> {
@@ -152,7 +153,7 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend<JsHandl
     rffFeatures(x: Ref, omega: Ref, bias: Ref, scale, cosSin) {
       const d = x.shape[x.shape.length - 1]!;
       const D = omega.shape[1]!;
-      const rows = sizeOfShape(x.shape.slice(0, -1));
+      const rows = sizeOf(x.shape.slice(0, -1));
       return wrap(rffFeatures(dataOf(x), dataOf(omega), dataOf(bias), rows, d, D, scale, cosSin, x.dtype), x.dtype);
     },
   };

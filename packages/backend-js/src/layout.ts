@@ -2,9 +2,10 @@
  * Ops that move elements without arithmetic: transpose, concat and slice. (`reshape` shares the
  * array and lives in the backend itself.)
  */
+import { sizeOf, stridesOf } from '@spectrans/core';
 import type { DType, FloatArray } from '@spectrans/core';
 import { coalesce, RowCursor } from './broadcast.js';
-import { allocate, rowMajorStrides, sizeOfShape } from './storage.js';
+import { allocate } from './storage.js';
 
 /** Tile edge of the blocked transpose: a 32 x 32 tile of doubles fits L1 twice over. */
 const TILE = 32;
@@ -25,11 +26,11 @@ function copyRun(dst: FloatArray, d: number, src: FloatArray, s: number, n: numb
  */
 export function transpose(x: FloatArray, shape: readonly number[], perm: readonly number[], dtype: DType): FloatArray {
   const outShape = perm.map((p) => shape[p]!);
-  const size = sizeOfShape(outShape);
+  const size = sizeOf(outShape);
   const out = allocate(dtype, size);
   if (size === 0) return out;
-  const inStrides = rowMajorStrides(shape);
-  const layout = coalesce(outShape, [rowMajorStrides(outShape), perm.map((p) => inStrides[p]!)]);
+  const inStrides = stridesOf(shape);
+  const layout = coalesce(outShape, [stridesOf(outShape), perm.map((p) => inStrides[p]!)]);
   const rank = layout.dims.length;
   const srcStrides = layout.strides[1]!;
   if (srcStrides[rank - 1] === 1) {
@@ -70,7 +71,7 @@ export function transpose(x: FloatArray, shape: readonly number[], perm: readonl
 
 /** Concatenates `xs` (with shapes `shapes`) along `axis` into `outShape`. */
 export function concat(xs: readonly FloatArray[], shapes: readonly (readonly number[])[], axis: number, outShape: readonly number[], dtype: DType): FloatArray {
-  const out = allocate(dtype, sizeOfShape(outShape));
+  const out = allocate(dtype, sizeOf(outShape));
   let outer = 1;
   for (let i = 0; i < axis; i++) outer *= outShape[i]!;
   const outChunk = outer === 0 ? 0 : out.length / outer;
@@ -78,7 +79,7 @@ export function concat(xs: readonly FloatArray[], shapes: readonly (readonly num
   for (let t = 0; t < xs.length; t++) {
     const x = xs[t]!;
     const shape = shapes[t]!;
-    const chunk = outer === 0 ? 0 : sizeOfShape(shape) / outer;
+    const chunk = outer === 0 ? 0 : sizeOf(shape) / outer;
     if (chunk > 0) {
       for (let o = 0; o < outer; o++) copyRun(out, o * outChunk + start, x, o * chunk, chunk);
     }
@@ -89,13 +90,13 @@ export function concat(xs: readonly FloatArray[], shapes: readonly (readonly num
 
 /** The block of `x` starting at `begin` with extent `size`. */
 export function slice(x: FloatArray, shape: readonly number[], begin: readonly number[], size: readonly number[], dtype: DType): FloatArray {
-  const n = sizeOfShape(size);
+  const n = sizeOf(size);
   const out = allocate(dtype, n);
   if (n === 0) return out;
-  const strides = rowMajorStrides(shape);
+  const strides = stridesOf(shape);
   let base = 0;
   for (let i = 0; i < shape.length; i++) base += begin[i]! * strides[i]!;
-  const layout = coalesce(size, [rowMajorStrides(size), strides]);
+  const layout = coalesce(size, [stridesOf(size), strides]);
   const cur = new RowCursor(layout, [0, base]);
   const s = cur.innerStrides[1]!;
   for (let r = 0; r < cur.rows; r++, cur.next()) {

@@ -1,7 +1,8 @@
 /** Batched matrix products with optional transposes and batch broadcasting. */
+import { sizeOf } from '@spectrans/core';
 import type { DType, FloatArray } from '@spectrans/core';
 import { batchedPairwise } from './gemm.js';
-import { allocate, sizeOfShape } from './storage.js';
+import { allocate } from './storage.js';
 
 /**
  * op(a) (..., n, k) times op(b) (..., k, m) into `outShape` (..., n, m), where op transposes the
@@ -18,7 +19,7 @@ export function matmul(
   outShape: readonly number[],
   dtype: DType,
 ): FloatArray {
-  const out = allocate(dtype, sizeOfShape(outShape));
+  const out = allocate(dtype, sizeOf(outShape));
   const ar = aShape[aShape.length - 2]!;
   const ac = aShape[aShape.length - 1]!;
   const br = bShape[bShape.length - 2]!;

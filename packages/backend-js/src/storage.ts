@@ -89,20 +89,3 @@ export function asDType(data: FloatArray, dtype: DType): FloatArray {
   return data instanceof Float32Array ? data : new Float32Array(data);
 }
 
-/** Number of elements of a shape. */
-export function sizeOfShape(shape: readonly number[]): number {
-  let s = 1;
-  for (const d of shape) s *= d;
-  return s;
-}
-
-/** Row-major strides of a shape. */
-export function rowMajorStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-}

@@ -5,7 +5,7 @@
  */
 export { SpectransError, type ErrorCode } from './errors.js';
 export { DTYPES, type DType, type FloatArray } from './dtype.js';
-export { broadcastShapes, sizeOf, type Shape } from './shape.js';
+export { broadcastShapes, sizeOf, stridesOf, type Shape } from './shape.js';
 export { Tensor, liveTensorCount, type NestedArray } from './tensor.js';
 export { tidy, keep } from './scope.js';
 export * from './backend/contract.js';
