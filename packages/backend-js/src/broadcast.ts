@@ -2,68 +2,21 @@
  * Strided iteration: NumPy broadcasting strides, coalescing of axes that are contiguous for every
  * operand, and a row cursor that walks the outer axes while kernels loop over the innermost one.
  */
-import { stridesOf } from '@spectrans/core';
+import { broadcastStrides, coalesceAxes, type CoalescedAxes } from '@spectrans/core';
 
-
-/**
- * Strides of `shape` read as if broadcast to `outShape` (aligned at the trailing axis): the
- * row-major stride of each axis, or 0 where the axis is missing or of size 1.
- */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = stridesOf(shape);
-  const out = new Array<number>(outShape.length).fill(0);
-  const lead = outShape.length - shape.length;
-  for (let i = 0; i < shape.length; i++) {
-    out[lead + i] = shape[i] === 1 ? 0 : own[i]!;
-  }
-  return out;
-}
+export { broadcastStrides };
 
 /** Axes and per-operand strides after {@link coalesce}. */
-export interface StridedLayout {
-  /** Extents, outermost first; at least one axis (a scalar becomes `[1]`). */
-  readonly dims: number[];
-  /** For each operand, its stride along each axis of `dims`. */
-  readonly strides: number[][];
-}
+export interface StridedLayout extends CoalescedAxes {}
 
 /**
- * Drops axes of extent 1 and merges each axis into its inner neighbour wherever every operand steps
- * through both as through one (`stride[i] == stride[i + 1] * dims[i + 1]`), so that kernels run
- * over the longest possible innermost rows. Equal shapes collapse to one axis; so does an operand
- * broadcast from a scalar.
+ * {@link coalesceAxes}, keeping at least one axis (a scalar layout becomes `[1]` with stride 0), so
+ * a {@link RowCursor} always has an innermost row to run over.
  */
 export function coalesce(dims: readonly number[], strides: readonly (readonly number[])[]): StridedLayout {
-  const keep: number[] = [];
-  for (let i = 0; i < dims.length; i++) if (dims[i] !== 1) keep.push(i);
-  const outDims: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (const axis of keep) {
-    const d = dims[axis]!;
-    const last = outDims.length - 1;
-    let mergeable = last >= 0;
-    if (mergeable) {
-      for (let o = 0; o < strides.length; o++) {
-        // the new axis is inner to the last kept one: merge when last stride == inner stride * d
-        if (outStrides[o]![last]! !== strides[o]![axis]! * d) {
-          mergeable = false;
-          break;
-        }
-      }
-    }
-    if (mergeable) {
-      outDims[last] = outDims[last]! * d;
-      for (let o = 0; o < strides.length; o++) outStrides[o]![last] = strides[o]![axis]!;
-    } else {
-      outDims.push(d);
-      for (let o = 0; o < strides.length; o++) outStrides[o]!.push(strides[o]![axis]!);
-    }
-  }
-  if (outDims.length === 0) {
-    outDims.push(1);
-    for (const s of outStrides) s.push(0);
-  }
-  return { dims: outDims, strides: outStrides };
+  const layout = coalesceAxes(dims, strides);
+  if (layout.dims.length > 0) return layout;
+  return { dims: [1], strides: layout.strides.map(() => [0]) };
 }
 
 /**

@@ -9,6 +9,7 @@ export { broadcastShapes, sizeOf, stridesOf, type Shape } from './shape.js';
 export { Tensor, liveTensorCount, type NestedArray } from './tensor.js';
 export { tidy, keep } from './scope.js';
 export * from './backend/contract.js';
+export { broadcastStrides, coalesceAxes, type CoalescedAxes } from './backend/strides.js';
 export { registerBackend, removeBackend, setBackend, getBackend, currentBackend, ready, listBackends, type BackendFactory } from './backend/registry.js';
 export * from './ops/index.js';
 export { scalarCheck, choiceCheck, booleanCheck, type NumberRule } from './validate.js';
