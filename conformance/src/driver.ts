@@ -10,9 +10,13 @@ import { DEFAULT_SEED, type CaseFilter, type ConformanceCase, type ConformanceTa
 
 /** The part of vitest's API the driver uses. */
 export interface VitestApi {
+  /** vitest's `describe`. */
   readonly describe: typeof describe;
+  /** vitest's `test`. */
   readonly test: typeof test;
+  /** vitest's `beforeAll` (creates the backend). */
   readonly beforeAll: typeof beforeAll;
+  /** vitest's `afterAll` (destroys it). */
   readonly afterAll: typeof afterAll;
 }
 

@@ -53,6 +53,7 @@ export interface GuardedBackend {
   readonly backend: Backend;
   /** Methods called since the last `reset()`, e.g. `['fromArray', 'matmul']`. */
   readonly calls: readonly string[];
+  /** Clears `calls`. */
   reset(): void;
 }
 

@@ -97,6 +97,7 @@ export class Tensor {
     this.#handle = undefined;
   }
 
+  /** A short description (shape, dtype, backend), without reading the data. */
   toString(): string {
     return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}, backend=${this.backend.name}${this.#disposed ? ', disposed' : ''})`;
   }

@@ -120,6 +120,7 @@ export interface Backend<H = unknown> {
   destroy?(): void | Promise<void>;
 
   // ---- elementwise ---------------------------------------------------------------------------
+  /** Elementwise `op` of every element of `x`, in `x`'s dtype and shape. */
   unary(op: UnaryOp, x: TensorRef<H>): H;
   /** Elementwise with NumPy broadcasting of `a` and `b` to `outShape`. */
   binary(op: BinaryOp, a: TensorRef<H>, b: TensorRef<H>, outShape: Shape): H;

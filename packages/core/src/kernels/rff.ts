@@ -83,6 +83,7 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
     return approximateKernel(this, x, y, `${this.constructor.name}.kernelApproximation`);
   }
 
+  /** Validates a difference (or frequency) tensor as a kernel input (rank, size, dtype) for evaluateDifference / spectralDensity. */
   protected checkDiff(diff: Tensor, what: string): void {
     checkPoints(diff, what, { dtype: this.dtype, owner: `${this.constructor.name}.${what === 'diff' ? 'evaluateDifference' : 'spectralDensity'}`, minRank: 1 });
   }

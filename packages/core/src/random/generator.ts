@@ -63,7 +63,7 @@ function freshSeed(): number {
  * 0, 0)`, giving 4 uint32 words. Every sampling call starts at a fresh block and discards the unused
  * words of its last block, so {@link RandomGenerator.state} fully describes the position and
  * {@link RandomGenerator.setState} restores it. Uniforms carry 53 random bits; normals use the
- * Marsaglia polar method (both outputs of each pair) with the deterministic {@link detLog}, so no
+ * Marsaglia polar method (both outputs of each pair) with the deterministic `detLog` (an IEEE-only logarithm), so no
  * engine-dependent transcendental function is ever called.
  *
  * @example
@@ -192,7 +192,7 @@ export class RandomGenerator {
    * Marsaglia & Bray's polar method (SIAM Review 6, 1964): draw `(v1, v2)` uniform in the square
    * until `0 < s = v1^2 + v2^2 < 1`, then `v1 f` and `v2 f` with `f = sqrt(-2 ln(s) / s)` are two
    * independent standard normals; both are used, in that order (the second of the last pair is
-   * dropped when `n` is odd). Only `+ - * /`, `Math.sqrt` and {@link detLog} are used, so the
+   * dropped when `n` is odd). Only `+ - * /`, `Math.sqrt` and `detLog` (an IEEE-only logarithm) are used, so the
    * output is bit-identical on every engine.
    */
   normal(n: number, mean = 0, std = 1): Float64Array {
@@ -259,7 +259,7 @@ export class RandomGenerator {
    * @remarks
    * `chi_k = sqrt(2 G)` with `G ~ Gamma(k/2, 1)`. For `k = 1` the value is `|z|`; for `k >= 2`, `G`
    * comes from Marsaglia & Tsang's exact rejection method (ACM TOMS 26(3), 2000), O(1) per value
-   * whatever `k`, using {@link detLog} so the output stays bit-identical on every engine. These are
+   * whatever `k`, using `detLog` (an IEEE-only logarithm) so the output stays bit-identical on every engine. These are
    * the row norms of orthogonal random features (Yu et al., "Orthogonal Random Features", 2016).
    */
   chi(n: number, k: number): Float64Array {
