@@ -95,7 +95,10 @@ try {
 // ---- 2. publish --dry-run -------------------------------------------------------------------------
 console.log('pnpm -r publish --dry-run (public packages)');
 const filters = ['./packages/*', './conformance'].flatMap((f) => ['--filter', f]);
-const p = run('pnpm', ['-r', ...filters, 'publish', '--dry-run', '--no-git-checks'], { cwd: root });
+// From a clean environment: run as a pnpm script, this process inherits npm_config_* variables of
+// pnpm's own settings, which the npm that pnpm publish calls would warn about.
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+const p = run('pnpm', ['-r', ...filters, 'publish', '--dry-run', '--no-git-checks'], { cwd: root, env: cleanEnv });
 // Not the project's: settings in the user's own ~/.npmrc, and npm reminding that a real publish
 // needs a login (this is a dry run).
 const ALLOWED = [/npm warn Unknown user config/, /npm warn publish This command requires you to be logged in .*\(dry-run\)/];
