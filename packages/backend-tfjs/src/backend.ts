@@ -12,7 +12,7 @@ import { activate, ENGINE_FIXES, ENGINE_TUNING, type Ref, type TfjsRuntime } fro
 
 /** Options of {@link createTfjsBackend}. */
 export interface TfjsBackendOptions {
-  /** Which TensorFlow.js engine computes: `'cpu'`, `'wasm'` or `'tensorflow'` (tfjs-node). */
+  /** Which TensorFlow.js engine computes: `'cpu'`, `'wasm'`, `'webgl'` (browsers) or `'tensorflow'` (tfjs-node). */
   engine: TfjsEngine;
   /**
    * wasm only: where the `.wasm` binaries are, as `setWasmPaths` of @tensorflow/tfjs-backend-wasm
@@ -27,11 +27,13 @@ export interface TfjsBackendOptions {
  * Precision each engine delivers in float32. cpu computes in float64 JavaScript math and rounds
  * once; wasm uses XNNPACK's IEEE float32 arithmetic and float32 libm functions within 2 ulp (sin and
  * cos replaced by our exactly reduced ones). tfjs-node uses libtensorflow's vectorised
- * approximations, which could not be measured here: declared reduced.
+ * approximations, which could not be measured here: declared reduced. webgl computes in GPU shader
+ * float32 (GLSL allows approximate division and transcendental functions): declared reduced.
  */
 export const TFJS_CAPABILITIES: Readonly<Record<TfjsEngine, BackendCapabilities>> = Object.freeze({
   cpu: Object.freeze({ dtypes: Object.freeze({ float32: 'ieee' as const }) }),
   wasm: Object.freeze({ dtypes: Object.freeze({ float32: 'ieee' as const }) }),
+  webgl: Object.freeze({ dtypes: Object.freeze({ float32: 'reduced' as const }) }),
   tensorflow: Object.freeze({ dtypes: Object.freeze({ float32: 'reduced' as const }) }),
 });
 
@@ -98,7 +100,12 @@ async function initialise(tf: Tf, engine: TfjsEngine, tfjsName: string): Promise
   if (previous && previous !== tfjsName && tf.engine().registry[previous] !== undefined) {
     await tf.setBackend(previous).catch(() => undefined); // leave tfjs as we found it
   }
-  const hint = engine === 'wasm' ? ' (is the .wasm binary reachable? pass wasmPaths)' : '';
+  const hint =
+    engine === 'wasm'
+      ? ' (is the .wasm binary reachable? pass wasmPaths)'
+      : engine === 'webgl'
+        ? ' (it needs WebGL: a browser with WebGL enabled; it does not run in Node)'
+        : '';
   throw new SpectransError('ERR_BACKEND_INIT', `tfjs engine '${engine}' failed to initialise${hint}${cause === undefined ? '' : `: ${messageOf(cause)}`}`, { cause });
 }
 

@@ -15,7 +15,7 @@ export interface TfjsIdReason {
 
 /** One backend for the conformance suite (structurally the suite's `ConformanceTarget`). */
 export interface TfjsConformanceTarget {
-  readonly name: 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-tensorflow';
+  readonly name: 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-webgl' | 'tfjs-tensorflow';
   readonly create: () => Promise<Backend>;
   readonly skip?: readonly TfjsIdReason[];
   readonly expectedFailures?: readonly TfjsIdReason[];
@@ -25,6 +25,7 @@ export interface TfjsConformanceTarget {
 export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<Record<TfjsEngine, { skip: readonly TfjsIdReason[]; expectedFailures: readonly TfjsIdReason[] }>> = Object.freeze({
   cpu: { skip: [], expectedFailures: [] },
   wasm: { skip: [], expectedFailures: [] },
+  webgl: { skip: [], expectedFailures: [] },
   tensorflow: { skip: [], expectedFailures: [] },
 });
 
@@ -41,7 +42,8 @@ export function tfjsConformanceTarget(engine: TfjsEngine): TfjsConformanceTarget
 
 /**
  * The targets: `tfjs-cpu` and `tfjs-wasm`, plus `tfjs-tensorflow` when @tensorflow/tfjs-node is
- * installed and loads (it is an optional peer whose install downloads libtensorflow).
+ * installed and loads (it is an optional peer whose install downloads libtensorflow). `tfjs-webgl`
+ * needs a browser (Node has no WebGL): `tfjsConformanceTarget('webgl')` gives it to a page.
  */
 export async function conformanceTargets(): Promise<TfjsConformanceTarget[]> {
   const targets = [tfjsConformanceTarget('cpu'), tfjsConformanceTarget('wasm')];

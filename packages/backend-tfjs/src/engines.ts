@@ -10,18 +10,20 @@ export type Tf = typeof TfCore;
 
 /**
  * A TensorFlow.js engine: `'cpu'` (@tensorflow/tfjs-backend-cpu, plain JavaScript), `'wasm'`
- * (@tensorflow/tfjs-backend-wasm, WebAssembly with XNNPACK) or `'tensorflow'`
+ * (@tensorflow/tfjs-backend-wasm, WebAssembly with XNNPACK), `'webgl'`
+ * (@tensorflow/tfjs-backend-webgl, GPU shaders; browsers only) or `'tensorflow'`
  * (@tensorflow/tfjs-node, native libtensorflow).
  */
-export type TfjsEngine = 'cpu' | 'wasm' | 'tensorflow';
+export type TfjsEngine = 'cpu' | 'wasm' | 'webgl' | 'tensorflow';
 
 /** Every engine, in a stable order. */
-export const TFJS_ENGINES: readonly TfjsEngine[] = ['cpu', 'wasm', 'tensorflow'];
+export const TFJS_ENGINES: readonly TfjsEngine[] = ['cpu', 'wasm', 'webgl', 'tensorflow'];
 
 /** The npm package that provides each engine. */
 export const ENGINE_PACKAGES: Readonly<Record<TfjsEngine, string>> = Object.freeze({
   cpu: '@tensorflow/tfjs-backend-cpu',
   wasm: '@tensorflow/tfjs-backend-wasm',
+  webgl: '@tensorflow/tfjs-backend-webgl',
   tensorflow: '@tensorflow/tfjs-node',
 });
 
@@ -29,6 +31,7 @@ export const ENGINE_PACKAGES: Readonly<Record<TfjsEngine, string>> = Object.free
 export const TFJS_BACKEND_NAMES: Readonly<Record<TfjsEngine, string>> = Object.freeze({
   cpu: 'cpu',
   wasm: 'wasm',
+  webgl: 'webgl',
   tensorflow: 'tensorflow',
 });
 
@@ -43,13 +46,14 @@ export type WasmPaths = string | Record<string, string>;
 const importByName: ModuleImporter = (specifier) => import(/* @vite-ignore */ specifier);
 
 /**
- * The default importers. tfjs-core, cpu and wasm are named literally so bundlers can follow them;
+ * The default importers. tfjs-core, cpu, wasm and webgl are named literally so bundlers can follow them;
  * tfjs-node goes through a variable (it must never be bundled).
  */
 export const defaultImporters: Readonly<Record<'core' | TfjsEngine, () => Promise<unknown>>> = Object.freeze({
   core: () => import('@tensorflow/tfjs-core'),
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
   wasm: () => import('@tensorflow/tfjs-backend-wasm'),
+  webgl: () => import('@tensorflow/tfjs-backend-webgl'),
   tensorflow: () => importByName(ENGINE_PACKAGES.tensorflow),
 });
 
@@ -128,7 +132,8 @@ const availability = new Map<TfjsEngine, Promise<boolean>>();
  * without error. For `'tensorflow'` this imports @tensorflow/tfjs-node, loading its native binding.
  * The answer is cached per engine.
  *
- * @param engine - `'cpu'`, `'wasm'` or `'tensorflow'`.
+ * @param engine - `'cpu'`, `'wasm'`, `'webgl'` or `'tensorflow'`. `'webgl'` can be installed in
+ *   Node but only starts where WebGL exists (browsers): this says whether its package loads.
  * @throws SpectransError `ERR_INVALID_ARGUMENT` for an unknown engine name.
  * @example
  * ```ts

@@ -31,6 +31,9 @@ export const ENGINE_FIXES: Readonly<Record<TfjsEngine, EngineFixes>> = Object.fr
   // XNNPACK maximum keeps a NaN only in its first operand; sin/cos errors reach 1e-1 relative
   // near zero and are unusable beyond ~1e5; pow follows C.
   wasm: Object.freeze({ nanMinMax: true, trig: true, powSpecials: true, elu: false }),
+  // GPU shader float32: GLSL leaves NaN handling, pow's special cases and the accuracy of sin/cos
+  // to the driver; apply every correction (measured in a browser only: Node has no WebGL).
+  webgl: Object.freeze({ nanMinMax: true, trig: true, powSpecials: true, elu: true }),
   // Not measurable here (libtensorflow cannot be installed offline): apply every correction.
   tensorflow: Object.freeze({ nanMinMax: true, trig: true, powSpecials: true, elu: true }),
 });
@@ -49,6 +52,7 @@ export interface EngineTuning {
 export const ENGINE_TUNING: Readonly<Record<TfjsEngine, EngineTuning>> = Object.freeze({
   cpu: Object.freeze({ cdistDirectMaxElements: 2 ** 18 }),
   wasm: Object.freeze({ cdistDirectMaxElements: 2 ** 24 }),
+  webgl: Object.freeze({ cdistDirectMaxElements: 2 ** 22 }),
   tensorflow: Object.freeze({ cdistDirectMaxElements: 2 ** 22 }),
 });
 

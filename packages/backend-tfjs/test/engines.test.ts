@@ -39,8 +39,8 @@ describe('engines', () => {
   });
 
   it('lists the engines and rejects unknown ones and bad options', async () => {
-    expect(TFJS_ENGINES).toEqual(['cpu', 'wasm', 'tensorflow']);
-    expect((await initError(createTfjsBackend({ engine: 'webgl' as never }))).code).toBe('ERR_INVALID_ARGUMENT');
+    expect(TFJS_ENGINES).toEqual(['cpu', 'wasm', 'webgl', 'tensorflow']);
+    expect((await initError(createTfjsBackend({ engine: 'cuda' as never }))).code).toBe('ERR_INVALID_ARGUMENT');
     expect((await initError(createTfjsBackend(undefined as never))).code).toBe('ERR_INVALID_ARGUMENT');
     expect(() => isTfjsEngineAvailable('gpu' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
@@ -53,6 +53,22 @@ describe('engines', () => {
       expect(existsSync(fileURLToPath(new URL('tfjs-backend-wasm.wasm', folder)))).toBe(true);
       expect(existsSync(fileURLToPath(new URL('tfjs-backend-wasm-simd.wasm', folder)))).toBe(true);
     }
+  });
+});
+
+describe('engine "webgl"', () => {
+  // Node has no WebGL: the engine's package loads, but the engine cannot start. Its conformance runs
+  // in a real browser (examples/browser, end-to-end test under Chromium with SwiftShader WebGL).
+  it('declares reduced float32, and in Node rejects with ERR_BACKEND_INIT saying it needs WebGL', async () => {
+    expect(TFJS_CAPABILITIES.webgl.dtypes.float32).toBe('reduced');
+    const e = await initError(createTfjsBackend({ engine: 'webgl' }));
+    expect(e.code).toBe('ERR_BACKEND_INIT');
+    expect(e.message).toMatch(/tfjs engine 'webgl' failed to initialise \(it needs WebGL/);
+    // tfjs is left usable on another engine afterwards.
+    const b = await createTfjsBackend({ engine: 'cpu' });
+    const t = tensor([1, 2], [2], 'float32', { backend: b });
+    expect(Array.from(await t.data())).toEqual([1, 2]);
+    t.dispose();
   });
 });
 
