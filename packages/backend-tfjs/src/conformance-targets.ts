@@ -25,7 +25,19 @@ export interface TfjsConformanceTarget {
 export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<Record<TfjsEngine, { skip: readonly TfjsIdReason[]; expectedFailures: readonly TfjsIdReason[] }>> = Object.freeze({
   cpu: { skip: [], expectedFailures: [] },
   wasm: { skip: [], expectedFailures: [] },
-  webgl: { skip: [], expectedFailures: [] },
+  // Measured in headless Chromium 156 on SwiftShader WebGL 2 (examples/browser's end-to-end test);
+  // Node has no WebGL, so these cannot be checked by this package's own tests. Not corrected yet.
+  webgl: {
+    skip: [],
+    expectedFailures: [
+      { id: 'ops/relu/edge-values/float32', reason: 'tfjs webgl relu(NaN) gives NaN where the contract wants 0 (relu = max(x, 0) with NaN treated as not > 0)' },
+      { id: 'ops/div/scalar-edge-values/float32', reason: 'tfjs webgl divides x/x as exactly 1, so 0/0 and ±Infinity/±Infinity give 1 instead of NaN' },
+      { id: 'ops/div/edge-values/float32', reason: 'tfjs webgl divides x/x as exactly 1, so 0/0 and ±Infinity/±Infinity give 1 instead of NaN' },
+      { id: 'ops/pow/scalar-edge-values/float32', reason: 'tfjs webgl pow: NaN base with exponent 2 gives Infinity, not NaN' },
+      { id: 'ops/pow/edge-values/float32', reason: "tfjs webgl pow: infinite and zero bases with negative/fractional exponents miss Math.pow's special cases" },
+      { id: 'kernels/polynomial-spectral/attention/matches-oracle/float32', reason: 'tfjs webgl: relative error ~0.1 against the float64 oracle (tolerance 2e-3) in the low-rank attention path; not yet explained' },
+    ],
+  },
   tensorflow: { skip: [], expectedFailures: [] },
 });
 
