@@ -60,6 +60,9 @@ const SCENARIOS = [
       { from: '@spectrans/backend-js README', pkg: '@spectrans/backend-js' },
     ],
     expectOutput: /\[\s*\d|Float32Array\(\d+\) \[/, // values printed (nested arrays or Float32Arrays)
+    // The conformance suite from its tarball too: its CLI must run on the installed js backend.
+    tarballs: ['@spectrans/conformance'],
+    cli: ['spectrans-conformance', '--filter', 'ops/matmul'],
   },
   {
     id: 'tfjs',
@@ -191,7 +194,7 @@ const installs = await Promise.all(
     const t0 = Date.now();
     const r = await runAsync(
       'npm',
-      ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock', ...s.npmFlags, tarballs['@spectrans/core'], tarballs[s.backend], ...s.npm],
+      ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock', ...s.npmFlags, tarballs['@spectrans/core'], tarballs[s.backend], ...(s.tarballs ?? []).map((n) => tarballs[n]), ...s.npm],
       { cwd: dir, env: { ...process.env, npm_config_workspaces: 'false' } },
     );
     return { s, dir, r, seconds: (Date.now() - t0) / 1000 };
@@ -251,6 +254,12 @@ for (const { s, dir, r, seconds } of installs) {
     const js = join('out', file.replace(/\.ts$/, '.js'));
     const q = run(process.execPath, [js], { cwd: dir, timeout: 120_000 });
     check(q.status === 0 && s.expectOutput.test(q.out), `${s.id}: the quick start of ${from} runs and prints what it says${q.status === 0 && s.expectOutput.test(q.out) ? '' : `\n--- output (exit ${q.status}):\n${q.out}`}`);
+  }
+  if (s.cli) {
+    const [bin, ...args] = s.cli;
+    const c = run(join(dir, 'node_modules', '.bin', bin), args, { cwd: dir, timeout: 120_000 });
+    const ok = c.status === 0 && /ops\/matmul/.test(c.out) && /\bjs\b/.test(c.out);
+    check(ok, `${s.id}: npx ${s.cli.join(' ')} (installed from the tarball) prints the matrix and exits 0${ok ? '' : `\n--- output (exit ${c.status}):\n${c.out}`}`);
   }
   for (const f of readdirSync(dir).filter((f) => /^(consumer|natives)-.*\.ts$/.test(f))) {
     const js = join('out', f.replace(/\.ts$/, '.js'));
