@@ -165,6 +165,24 @@ function propertyChecks(): KernelCheck[] {
     },
   });
   checks.push({
+    id: 'kernels/orthogonal-rff/sorf-matrix-equals-transform',
+    async run(ctx) {
+      // The materialised SORF matrix and the fast transform apply one W: same features, also after loading diagonals.
+      const make = (sorfApply: 'matrix' | 'transform', seed: number) => new OrthogonalRandomFeatures({ inputDim: 6, numFeatures: 20, useHadamard: true, sigma: 1.5, sorfApply, seed, backend: ctx.backend, dtype: ctx.dtype });
+      const matrix = make('matrix', 4);
+      const transform = make('transform', 5);
+      const x = points(ctx.backend, ctx.dtype, [2, 3, 6], 14);
+      try {
+        transform.loadStateDict(await matrix.exportStateDict());
+        ensureClose(await take(transform.forward(x)), await take(matrix.forward(x)), ctx.rtol, ctx.atol, 'SORF features, transform vs matrix');
+      } finally {
+        x.dispose();
+        matrix.dispose();
+        transform.dispose();
+      }
+    },
+  });
+  checks.push({
     id: 'kernels/rff-attention/stabilized-rows-proportional',
     async run(ctx) {
       // Stabilised estimates may differ from plain ones by a factor per query row, never per key.

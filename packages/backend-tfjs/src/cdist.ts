@@ -30,7 +30,7 @@ export function cdist(rt: TfjsRuntime, x: Ref, y: Ref, metric: DistanceMetric, o
     const [bx, by] = alignBatches(tf, x, y, batch);
     const work = sizeOfShape(batch) * n * m * d;
     const gram = metric === 'sqeuclidean' && work > rt.tuning.cdistDirectMaxElements;
-    const out = gram ? gramForm(tf, bx, by, batch) : blockwise(tf, bx, by, metric);
+    const out = gram ? gramForm(tf, bx, by, batch) : rt.tuning.jsKernels ? loops(tf, bx, by, metric) : blockwise(tf, bx, by, metric);
     return tf.reshape(out, [...outShape]);
   });
 }
@@ -75,6 +75,38 @@ function blockwise(tf: Tf, x: Tensor, y: Tensor, metric: DistanceMetric): Tensor
     rowBlocks.push(colBlocks.length === 1 ? colBlocks[0]! : tf.concat(colBlocks, 2));
   }
   return rowBlocks.length === 1 ? rowBlocks[0]! : tf.concat(rowBlocks, 1);
+}
+
+/**
+ * The exact difference form as loops over the engine's own arrays (engines with `jsKernels`):
+ * each distance is a d-term sum accumulated in double, then rounded once. Returns (B, n, m).
+ */
+function loops(tf: Tf, x: Tensor, y: Tensor, metric: DistanceMetric): Tensor {
+  const [bx, n, d] = x.shape as [number, number, number];
+  const [by, m] = y.shape as [number, number, number];
+  const b = Math.max(bx, by);
+  const xs = x.dataSync() as Float32Array;
+  const ys = y.dataSync() as Float32Array;
+  const out = new Float32Array(b * n * m);
+  for (let k = 0; k < b; k++) {
+    const xo = bx === 1 ? 0 : k * n * d;
+    const yo = by === 1 ? 0 : k * m * d;
+    for (let i = 0; i < n; i++) {
+      const xi = xo + i * d;
+      for (let j = 0; j < m; j++) {
+        const yj = yo + j * d;
+        let acc = 0;
+        if (metric === 'l1') for (let t = 0; t < d; t++) acc += Math.abs(xs[xi + t]! - ys[yj + t]!);
+        else
+          for (let t = 0; t < d; t++) {
+            const diff = xs[xi + t]! - ys[yj + t]!;
+            acc += diff * diff;
+          }
+        out[(k * n + i) * m + j] = acc;
+      }
+    }
+  }
+  return tf.tensor3d(out, [b, n, m]);
 }
 
 /** |x - c|² + |y - c|² - 2 (x - c)·(y - c), c = mean of y's rows, clamped at 0. Returns (B, n, m). */

@@ -1,4 +1,5 @@
 /** Fused random Fourier features and the fast Walsh–Hadamard transform, each one tfjs tidy. */
+import { linalg } from '@spectrans/core';
 import type { Shape } from '@spectrans/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { sizeOfShape } from './broadcast.js';
@@ -44,6 +45,12 @@ export function fwht(rt: TfjsRuntime, x: Ref): Tensor {
     const size = sizeOfShape(x.shape);
     const n = x.shape[x.shape.length - 1]!;
     if (size === 0) return tf.zeros([...x.shape]);
+    if (rt.tuning.jsKernels) {
+      // The engine's arrays are JavaScript memory: core's float64 butterfly, rounded once.
+      const rows = Float64Array.from(x.handle.dataSync());
+      linalg.fwht(rows, n, size / n);
+      return tf.tensor(Float32Array.from(rows), [...x.shape]);
+    }
     let t = tf.reshape(x.handle, [size]);
     for (let h = 1; h < n; h *= 2) {
       const blocks = size / (2 * h);

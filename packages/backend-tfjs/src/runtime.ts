@@ -46,14 +46,21 @@ export interface EngineTuning {
    * cpu (JavaScript broadcasting) but ~1.5 ns on wasm, about what the Gram form costs there.
    */
   readonly cdistDirectMaxElements: number;
+  /**
+   * The engine keeps tensors as JavaScript typed arrays (tfjs's cpu engine), so loops over those
+   * arrays are its native kernels: used where tfjs's own composition is slow (L1 distances and
+   * exact differences: ~95 ns per element through broadcasting, ~1 ns in a loop; the FWHT's
+   * log2(n) slice/concat stages).
+   */
+  readonly jsKernels: boolean;
 }
 
 /** Tuning per engine. */
 export const ENGINE_TUNING: Readonly<Record<TfjsEngine, EngineTuning>> = Object.freeze({
-  cpu: Object.freeze({ cdistDirectMaxElements: 2 ** 18 }),
-  wasm: Object.freeze({ cdistDirectMaxElements: 2 ** 24 }),
-  webgl: Object.freeze({ cdistDirectMaxElements: 2 ** 22 }),
-  tensorflow: Object.freeze({ cdistDirectMaxElements: 2 ** 22 }),
+  cpu: Object.freeze({ cdistDirectMaxElements: 2 ** 22, jsKernels: true }),
+  wasm: Object.freeze({ cdistDirectMaxElements: 2 ** 24, jsKernels: false }),
+  webgl: Object.freeze({ cdistDirectMaxElements: 2 ** 22, jsKernels: false }),
+  tensorflow: Object.freeze({ cdistDirectMaxElements: 2 ** 22, jsKernels: false }),
 });
 
 /** One backend instance's view of tfjs. */

@@ -6,7 +6,9 @@ import { concat, reshape, slice } from '../ops/layout.js';
 import { zeros } from '../ops/creation.js';
 import { rffFeatures } from '../ops/features.js';
 import { RandomGenerator } from '../random/index.js';
-import { tidy } from '../scope.js';
+import { keep, tidy } from '../scope.js';
+import { upload } from '../ops/dispatch.js';
+import { fwht as fwhtHost } from '../linalg/index.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck } from '../validate.js';
 import { checkPoints } from './inputs.js';
@@ -28,6 +30,13 @@ export interface OrthogonalRandomFeaturesOptions extends ModuleOptions {
   trainable?: boolean;
   /** Norms of QR-path frequencies: `'chi'` (default, unbiased) or `'fixed'` √d/σ (the reference). */
   orthogonalNorms?: OrthogonalNorms;
+  /**
+   * How the SORF map is applied: `'transform'` (three fast Walsh–Hadamard transforms per row,
+   * O(n log n)), `'matrix'` (the same W, materialised once from the diagonals, through the fused
+   * feature op), or `'auto'` (default: the matrix while d·D <= 16·n·log2 n, where one fused pass
+   * beats the ~10 separate ops of the transform path).
+   */
+  sorfApply?: 'auto' | 'transform' | 'matrix';
   seed?: number;
 }
 
@@ -43,6 +52,8 @@ const STREAM = { projection: 0, phases: 1, diagonals: 2 } as const;
  *   Walsh–Hadamard matrix (n = d_padded = next power of two >= max(d, D)), Dᵢ diagonal Rademacher
  *   ±1, x zero-padded to n, first D rows kept; applied in O(n log n) with the fast transform.
  *   State dict: `diagonal_0..2` (n) and `bias` (D); trainable names `diagonals.0..2` are accepted.
+ *   Small maps apply the same W as a materialised (d, D) matrix through the fused feature op
+ *   (`sorfApply`), which is faster than ten separate ops at those sizes.
  *   The reference's "Hadamard" map multiplies by the all-ones matrix instead, a rank-1 map: loading
  *   its diagonals here gives the real SORF map, not the reference's numbers.
  * - Laplacian: the L1 Laplacian's spectral law (independent Cauchy coordinates) is not
@@ -68,6 +79,10 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
   readonly seed: number;
   /** Padded width n of the Hadamard path (next power of two >= max(d, D)); as the reference's `d_padded`. */
   readonly dPadded: number;
+  /** Whether the SORF map runs as the transform or as its materialised matrix (see `sorfApply`). */
+  readonly sorfApply: 'transform' | 'matrix';
+  /** The materialised SORF matrix W (d, D), derived from the diagonals (not a parameter). */
+  #sorfMatrix: Tensor | undefined;
 
   constructor(options: OrthogonalRandomFeaturesOptions) {
     super(options);
@@ -87,6 +102,9 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
     const d = this.inputDim;
     const D = this.numFeatures;
     this.dPadded = nextPowerOfTwo(Math.max(d, D));
+    const apply = choiceCheck(options.sorfApply ?? 'auto', 'sorfApply', ['auto', 'transform', 'matrix'] as const);
+    const n = this.dPadded;
+    this.sorfApply = apply !== 'auto' ? apply : d * D <= 16 * n * Math.log2(Math.max(n, 2)) ? 'matrix' : 'transform';
     if (this.useHadamard) {
       const signs = rng.fork(STREAM.diagonals);
       for (let i = 0; i < 3; i++) this.setParameter(this.diagonalName(i), signs.rademacher(this.dPadded), [this.dPadded], this.trainable);
@@ -97,6 +115,42 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
       this.setParameter('projection', w, [d, D], this.trainable);
     }
     this.setParameter('bias', uniformPhases(rng.fork(STREAM.phases), D), [D], this.trainable);
+    this.refreshSorfMatrix();
+  }
+
+  /** Rebuilds the materialised SORF matrix from the current diagonals (matrix mode only). */
+  private refreshSorfMatrix(): void {
+    this.#sorfMatrix?.dispose();
+    this.#sorfMatrix = undefined;
+    if (!this.useHadamard || this.sorfApply !== 'matrix') return;
+    const n = this.dPadded;
+    const d = this.inputDim;
+    const D = this.numFeatures;
+    const diagonals = [0, 1, 2].map((i) => Float64Array.from(this.param(this.diagonalName(i)).dataSync()));
+    const w = new Float64Array(d * D);
+    const z = new Float64Array(n);
+    for (let j = 0; j < d; j++) {
+      // Column j of W is W e_j: the same D₃, H, D₂, H, D₁, H chain as the transform path.
+      z.fill(0);
+      z[j] = 1;
+      for (const i of [2, 1, 0]) {
+        const diag = diagonals[i]!;
+        for (let k = 0; k < n; k++) z[k]! *= diag[k]!;
+        fwhtHost(z, n);
+      }
+      for (let k = 0; k < D; k++) w[j * D + k] = z[k]! / (this.sigma * n);
+    }
+    this.#sorfMatrix = keep(upload(this.backend, this.dtype === 'float64' ? w : Float32Array.from(w), [d, D], this.dtype));
+  }
+
+  protected override afterLoad(): void {
+    this.refreshSorfMatrix();
+  }
+
+  override dispose(): void {
+    this.#sorfMatrix?.dispose();
+    this.#sorfMatrix = undefined;
+    super.dispose();
   }
 
   /** False for the Laplacian, whose frequencies are i.i.d. (see remarks). */
@@ -120,6 +174,7 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
     checkPoints(x, 'x', { dtype: this.dtype, owner: 'OrthogonalRandomFeatures.forward', inputDim: this.inputDim, minRank: 1 });
     const scale = Math.sqrt(2 / this.numFeatures);
     if (!this.useHadamard) return rffFeatures(x, this.param('projection'), this.param('bias'), scale);
+    if (this.#sorfMatrix) return rffFeatures(x, this.#sorfMatrix, this.param('bias'), scale);
     return tidy(() => mul(cos(add(this.sorfProject(x), this.param('bias'))), scale));
   }
 
