@@ -3,8 +3,9 @@
  * cleverness) and comparisons. The references are deliberately naive so that they check the
  * backend's blocking, coalescing and fast paths rather than repeat them.
  */
-import { expect } from 'vitest';
-import type { DType, FloatArray } from '@spectrans/core';
+import { afterEach, beforeAll, expect } from 'vitest';
+import { setBackend, tidy, type Backend, type DType, type FloatArray, type Tensor } from '@spectrans/core';
+import { createJsBackend } from '../src/index.js';
 
 /** Both dtypes, for `describe.each`. */
 export const DTYPES_UNDER_TEST: readonly DType[] = ['float32', 'float64'];
@@ -207,4 +208,26 @@ export function expectDType(x: FloatArray, dtype: DType): void {
 /** Relative tolerance appropriate for accumulated results of a dtype. */
 export function tol(dtype: DType): number {
   return dtype === 'float32' ? 2e-6 : 1e-12;
+}
+
+/** Makes a fresh backend-js current for the test file and checks after each test that no handle is left. */
+export function useLeakCheckedBackend(): Backend {
+  const backend = createJsBackend();
+  beforeAll(async () => {
+    await setBackend(backend);
+  });
+  afterEach(() => {
+    expect(backend.memory!()).toEqual({ handles: 0, bytes: 0 });
+  });
+  return backend;
+}
+
+/** Runs `fn` in a tidy scope, reads its result (checking the dtype) and disposes it. */
+export function run(fn: () => Tensor, dtype: DType): { data: Float32Array | Float64Array; shape: readonly number[] } {
+  const t = tidy(fn);
+  const data = t.dataSync();
+  const shape = t.shape;
+  t.dispose();
+  expectDType(data, dtype);
+  return { data, shape };
 }

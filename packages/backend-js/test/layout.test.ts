@@ -1,26 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { concat, expandDims, matrixTranspose, reshape, setBackend, slice, tensor, tidy, transpose, type DType, type Tensor } from '@spectrans/core';
-import { createJsBackend } from '../src/index.js';
-import { DTYPES_UNDER_TEST, expectDType, expectExact, randomData, ravel, sizeOf, unravel } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { concat, expandDims, matrixTranspose, reshape, slice, tensor, transpose } from '@spectrans/core';
+import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectDType, expectExact, randomData, ravel, sizeOf, unravel } from './helpers.js';
 
-const backend = createJsBackend();
-
-beforeAll(async () => {
-  await setBackend(backend);
-});
-
-afterEach(() => {
-  expect(backend.memory!()).toEqual({ handles: 0, bytes: 0 });
-});
-
-function run(fn: () => Tensor, dtype: DType): { data: Float32Array | Float64Array; shape: readonly number[] } {
-  const t = tidy(fn);
-  const data = t.dataSync();
-  const shape = t.shape;
-  t.dispose();
-  expectDType(data, dtype);
-  return { data, shape };
-}
+useLeakCheckedBackend();
 
 function refTranspose(x: readonly number[], shape: readonly number[], perm: readonly number[]): number[] {
   const outShape = perm.map((p) => shape[p]!);

@@ -1,26 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cdist, matmul, setBackend, tensor, tidy, type DType, type Tensor } from '@spectrans/core';
-import { createJsBackend } from '../src/index.js';
-import { DTYPES_UNDER_TEST, expectClose, expectDType, expectExact, randomData, refCdist, refMatmul, round, sizeOf } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cdist, matmul, tensor } from '@spectrans/core';
+import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectClose, expectDType, expectExact, randomData, refCdist, refMatmul, round, sizeOf } from './helpers.js';
 
-const backend = createJsBackend();
-
-beforeAll(async () => {
-  await setBackend(backend);
-});
-
-afterEach(() => {
-  expect(backend.memory!()).toEqual({ handles: 0, bytes: 0 });
-});
-
-function run(fn: () => Tensor, dtype: DType): { data: Float32Array | Float64Array; shape: readonly number[] } {
-  const t = tidy(fn);
-  const data = t.dataSync();
-  const shape = t.shape;
-  t.dispose();
-  expectDType(data, dtype);
-  return { data, shape };
-}
+useLeakCheckedBackend();
 
 /** Shapes of a and b as stored (before the transpose flags apply). */
 function stored(shape: number[], transpose: boolean): number[] {

@@ -1,26 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cumsum, max, mean, min, setBackend, sum, tensor, tidy, type DType, type Tensor } from '@spectrans/core';
-import { createJsBackend } from '../src/index.js';
-import { DTYPES_UNDER_TEST, expectClose, expectDType, expectExact, randomData, ravel, round, sizeOf, unravel } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cumsum, max, mean, min, sum, tensor } from '@spectrans/core';
+import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectClose, expectDType, expectExact, randomData, ravel, round, sizeOf, unravel } from './helpers.js';
 
-const backend = createJsBackend();
-
-beforeAll(async () => {
-  await setBackend(backend);
-});
-
-afterEach(() => {
-  expect(backend.memory!()).toEqual({ handles: 0, bytes: 0 });
-});
-
-function run(fn: () => Tensor, dtype: DType): { data: Float32Array | Float64Array; shape: readonly number[] } {
-  const t = tidy(fn);
-  const data = t.dataSync();
-  const shape = t.shape;
-  t.dispose();
-  expectDType(data, dtype);
-  return { data, shape };
-}
+useLeakCheckedBackend();
 
 /** Reference reduction of one axis: visits elements in index order with plain double arithmetic. */
 function refReduce(op: 'sum' | 'max' | 'min', x: readonly number[], shape: readonly number[], axis: number): number[] {
