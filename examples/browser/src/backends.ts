@@ -18,12 +18,6 @@ export function targetFor(id: PageBackend): ConformanceTarget {
     case 'tfjs-webgl':
       return tfjsConformanceTarget('webgl');
     case 'gpujs-webgl2':
-      return {
-        name: 'gpujs-webgl2',
-        create: () => createGpujsBackend({ mode: 'webgl2' }),
-        // Measured in headless Chromium 156 on SwiftShader (the end-to-end test). Not a page bug:
-        // backend-gpujs's GL modes guard log/sqrt/pow/maximum against undefined GLSL cases, not exp.
-        expectedFailures: [{ id: 'ops/exp/edge-values/float32', reason: 'gpu.js webgl2 on SwiftShader: exp(NaN) gives Infinity (GLSL leaves exp of NaN undefined)' }],
-      };
+      return { name: 'gpujs-webgl2', create: () => createGpujsBackend({ mode: 'webgl2' }) };
   }
 }

@@ -3,7 +3,7 @@
  * maximum/minimum, comparisons as 1/0, sign(0) = 0, elu with alpha = 1, JavaScript's pow).
  *
  * The `gl` flavour guards what GLSL leaves undefined (log/sqrt of negatives, pow of negative
- * bases, tanh overflow) and range-reduces cos/sin; the `exact` flavour (cpu, webasm, where Math
+ * bases, tanh overflow, exp of NaN) and range-reduces cos/sin; the `exact` flavour (cpu, webasm, where Math
  * runs in float64 and rounds once) calls Math directly.
  */
 import type { BinaryOp, UnaryOp } from '@spectrans/core';
@@ -21,8 +21,12 @@ export function emitUnary(src: KernelSource, op: UnaryOp, v: string): string {
       return src.let('u', `-${v}`);
     case 'abs':
       return src.let('u', `Math.abs(${v})`);
-    case 'exp':
-      return src.let('u', `Math.exp(${v})`);
+    case 'exp': {
+      const r = src.let('u', `Math.exp(${v})`);
+      // Some GL drivers (SwiftShader) return Infinity for exp(NaN).
+      if (gl) src.line(`if (${v} != ${v}) { ${r} = ${v}; }`);
+      return r;
+    }
     case 'square':
       return src.let('u', `${v} * ${v}`);
     case 'reciprocal':
