@@ -26,15 +26,12 @@ export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<Record<TfjsEngine, { skip: re
   cpu: { skip: [], expectedFailures: [] },
   wasm: { skip: [], expectedFailures: [] },
   // Measured in headless Chromium 156 on SwiftShader WebGL 2 (examples/browser's end-to-end test);
-  // Node has no WebGL, so these cannot be checked by this package's own tests. Not corrected yet.
+  // Node has no WebGL, so these cannot be checked by this package's own tests. Still open:
   webgl: {
     skip: [],
     expectedFailures: [
-      { id: 'ops/relu/edge-values/float32', reason: 'tfjs webgl relu(NaN) gives NaN where the contract wants 0 (relu = max(x, 0) with NaN treated as not > 0)' },
-      { id: 'ops/div/scalar-edge-values/float32', reason: 'tfjs webgl divides x/x as exactly 1, so 0/0 and ±Infinity/±Infinity give 1 instead of NaN' },
-      { id: 'ops/div/edge-values/float32', reason: 'tfjs webgl divides x/x as exactly 1, so 0/0 and ±Infinity/±Infinity give 1 instead of NaN' },
-      { id: 'ops/pow/scalar-edge-values/float32', reason: 'tfjs webgl pow: NaN base with exponent 2 gives Infinity, not NaN' },
-      { id: 'ops/pow/edge-values/float32', reason: "tfjs webgl pow: infinite and zero bases with negative/fractional exponents miss Math.pow's special cases" },
+      { id: 'ops/pow/edge-values/float32', reason: 'tfjs webgl on SwiftShader: pow results that should be NaN (NaN bases with a nonzero exponent) read back as Infinity, even through the NaN mask; the zero/infinite-base table and x ** 0 = 1 are corrected' },
+      { id: 'ops/pow/scalar-edge-values/float32', reason: 'tfjs webgl on SwiftShader: pow results that should be NaN read back as Infinity, even through the NaN mask' },
       { id: 'kernels/polynomial-spectral/attention/matches-oracle/float32', reason: 'tfjs webgl: relative error ~0.1 against the float64 oracle (tolerance 2e-3) in the low-rank attention path; not yet explained' },
     ],
   },

@@ -5,6 +5,7 @@
 import { SpectransError, type BinaryOp, type DType, type Shape, type UnaryOp } from '@spectrans/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { coalesceBroadcast, MAX_BROADCAST_RANK, sameShape, sizeOfShape } from './broadcast.js';
+import type { Tf } from './engines.js';
 import { run, type Ref, type TfjsRuntime } from './runtime.js';
 import { accurateTrig } from './trig.js';
 
@@ -39,7 +40,7 @@ function applyUnary(rt: TfjsRuntime, op: UnaryOp, t: Tensor): Tensor {
     case 'tanh':
       return tf.tanh(t);
     case 'relu':
-      return tf.relu(t);
+      return fixes.reluNaN ? tf.where(tf.greater(t, 0), t, tf.where(tf.isNaN(t), t, tf.zerosLike(t))) : tf.relu(t);
     case 'sin':
       return fixes.trig ? accurateTrig(tf, t, { cos: false, sin: true }).sin! : tf.sin(t);
     case 'cos':
@@ -113,6 +114,26 @@ function broadcastOperands(rt: TfjsRuntime, refs: readonly Ref[], outShape: Shap
   return reshaped.map((t) => tf.reshape(tf.broadcastTo(t, plan.outShape), [size]));
 }
 
+/**
+ * Math.pow's table for zero and infinite bases (b not NaN), and x ** 0 = 1: with o = "b is an odd integer",
+ * 0^b = (b < 0 ? (o ? 1/a : ∞) : (o ? a : 0)) and ∞-bases the reverse, keeping the base's sign
+ * through `a` and `1/a` (so −0 and −∞ give the signed results).
+ */
+function zeroInfPow(tf: Tf, a: Tensor, b: Tensor, p: Tensor): Tensor {
+  const odd = tf.logicalAnd(tf.equal(tf.floor(b), b), tf.equal(tf.mod(tf.abs(b), 2), 1));
+  const negative = tf.less(b, 0);
+  const aa = tf.broadcastTo(a, p.shape);
+  const ra = tf.broadcastTo(tf.reciprocal(a), p.shape); // 1/±0 = ±∞, 1/±∞ = ±0
+  const inf = tf.fill(p.shape, Infinity);
+  const zero = tf.zerosLike(p);
+  const fromZero = tf.where(negative, tf.where(odd, ra, inf), tf.where(odd, aa, zero));
+  const fromInf = tf.where(negative, tf.where(odd, ra, zero), tf.where(odd, aa, inf));
+  // Neither operand NaN (GPU comparisons with NaN are unreliable, so test it explicitly).
+  const valid = tf.logicalNot(tf.logicalOr(tf.isNaN(a), tf.isNaN(b)));
+  const table = tf.where(tf.logicalAnd(valid, tf.equal(a, 0)), fromZero, tf.where(tf.logicalAnd(valid, tf.isInf(a)), fromInf, p));
+  return tf.where(tf.equal(b, 0), tf.onesLike(p), table); // x ** 0 is 1 for every x, NaN included
+}
+
 /** The binary op on tensors that broadcast natively (call inside a tidy). */
 function applyBinary(rt: TfjsRuntime, op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const { tf, fixes } = rt;
@@ -124,12 +145,22 @@ function applyBinary(rt: TfjsRuntime, op: BinaryOp, a: Tensor, b: Tensor): Tenso
       return tf.sub(a, b);
     case 'mul':
       return tf.mul(a, b);
-    case 'div':
-      return tf.div(a, b);
+    case 'div': {
+      const q = tf.div(a, b);
+      if (!fixes.divSpecials) return q;
+      // 0/0, ±∞/±∞ and anything with NaN are NaN (some engines shortcut x / x to 1).
+      const bothZero = tf.logicalAnd(tf.equal(a, 0), tf.equal(b, 0));
+      const bothInf = tf.logicalAnd(tf.isInf(a), tf.isInf(b));
+      return nanWhere(tf.logicalOr(tf.logicalOr(bothZero, bothInf), tf.logicalOr(tf.isNaN(a), tf.isNaN(b))), q);
+    }
     case 'pow': {
       const p = tf.pow(a, b);
-      // JavaScript: 1 ** NaN and (±1) ** ±Infinity are NaN; C's pow gives 1.
-      return fixes.powSpecials ? nanWhere(tf.logicalAnd(tf.equal(tf.abs(a), 1), tf.logicalNot(tf.isFinite(b))), p) : p;
+      if (!fixes.powSpecials) return p;
+      // JavaScript: 1 ** NaN and (±1) ** ±Infinity are NaN (C's pow gives 1); NaN ** b is NaN unless b = 0.
+      const cSpecial = tf.logicalAnd(tf.equal(tf.abs(a), 1), tf.logicalNot(tf.isFinite(b)));
+      const nanBase = tf.logicalAnd(tf.isNaN(a), tf.notEqual(b, 0));
+      const fixed = nanWhere(tf.logicalOr(cSpecial, nanBase), p);
+      return fixes.powZeroInf ? zeroInfPow(tf, a, b, fixed) : fixed;
     }
     case 'maximum':
     case 'minimum': {
