@@ -3,6 +3,7 @@ import type { DType } from '../dtype.js';
 import { SpectransError } from '../errors.js';
 import { equal, sub } from '../ops/elementwise.js';
 import { cast, reshape } from '../ops/layout.js';
+import { tensor } from '../ops/creation.js';
 import { tidy } from '../scope.js';
 import { asTensor } from '../ops/dispatch.js';
 import { broadcastShapes } from '../shape.js';
@@ -48,4 +49,11 @@ export function maskMultiplier(mask: Tensor, dtype: DType): Tensor {
     const keep = sub(1, equal(mask.dtype === dtype ? mask : cast(mask, dtype), 0));
     return reshape(keep, [...mask.shape, 1]);
   });
+}
+
+/** The (n × n) lower-triangular ones matrix (j <= i), on like's backend and in its dtype. */
+export function lowerTriangle(n: number, like: Tensor): Tensor {
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) data[i * n + j] = 1;
+  return tensor(data, [n, n], like.dtype, { backend: like.backend });
 }

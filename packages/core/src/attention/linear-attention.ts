@@ -1,7 +1,6 @@
 /** Linear attention on random feature maps: φ(Q)(φ(K)ᵀV) / φ(Q)(φ(K)ᵀ1), non-causal and causal. */
 import { SpectransError } from '../errors.js';
 import { add, greaterEqual, maximum, minimum, mul, reciprocal, where } from '../ops/elementwise.js';
-import { tensor } from '../ops/creation.js';
 import { concat, slice } from '../ops/layout.js';
 import { matmul } from '../ops/linear.js';
 import { sum } from '../ops/reduce.js';
@@ -10,7 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
 import { RFFAttentionKernel } from '../kernels/attention.js';
 import { isRandomFeatureMap, type RandomFeatureMap } from '../kernels/random-feature-map.js';
-import { checkAttentionInputs, checkMask, maskMultiplier } from './inputs.js';
+import { checkAttentionInputs, checkMask, lowerTriangle, maskMultiplier } from './inputs.js';
 
 /** Options of {@link linearAttention}. */
 export interface LinearAttentionOptions {
@@ -122,13 +121,6 @@ function rowsOf(x: Tensor, start: number, len: number): Tensor {
   const begin = x.shape.map((_, i) => (i === x.rank - 2 ? start : 0));
   const size = x.shape.map((s, i) => (i === x.rank - 2 ? len : s));
   return slice(x, begin, size);
-}
-
-/** The (len × len) lower-triangular ones matrix, on like's backend and dtype. */
-function lowerTriangle(len: number, like: Tensor): Tensor {
-  const data = new Float64Array(len * len);
-  for (let i = 0; i < len; i++) for (let j = 0; j <= i; j++) data[i * len + j] = 1;
-  return tensor(data, [len, len], like.dtype, { backend: like.backend });
 }
 
 /** 1 / den with den pushed at least eps away from 0, keeping its sign (0 counts as positive). */

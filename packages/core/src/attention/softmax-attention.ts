@@ -1,14 +1,14 @@
 /** Exact (quadratic) softmax attention: the reference for linear attention and for short sequences. */
 import { SpectransError } from '../errors.js';
 import { div, exp, maximum, mul, sub, where } from '../ops/elementwise.js';
-import { fill, tensor } from '../ops/creation.js';
+import { fill } from '../ops/creation.js';
 import { matrixTranspose } from '../ops/layout.js';
 import { matmul } from '../ops/linear.js';
 import { max, sum } from '../ops/reduce.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
-import { checkAttentionInputs, checkMask, maskMultiplier } from './inputs.js';
+import { checkAttentionInputs, checkMask, lowerTriangle, maskMultiplier } from './inputs.js';
 
 /** Options of {@link softmaxAttention}. */
 export interface SoftmaxAttentionOptions {
@@ -52,10 +52,4 @@ export function softmaxAttention(q: Tensor, k: Tensor, v: Tensor, options: Softm
     const total = sum(weights, -1, true);
     return matmul(div(weights, maximum(total, 1e-30)), v);
   });
-}
-
-function lowerTriangle(n: number, like: Tensor): Tensor {
-  const data = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) data[i * n + j] = 1;
-  return tensor(data, [n, n], like.dtype, { backend: like.backend });
 }
