@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpectransError } from '../src/errors.js';
+import { expectError } from './errors.js';
 import { cholesky, eigh, fwht, qr, randomizedSvd, svd } from '../src/linalg/index.js';
 import { RandomGenerator } from '../src/random/index.js';
 
@@ -7,17 +7,6 @@ import { RandomGenerator } from '../src/random/index.js';
 // Helpers (deliberately naive and independent of the code under test)
 // ---------------------------------------------------------------------------------------------
 
-function expectError(fn: () => unknown, code: string, argument?: string): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(SpectransError);
-  expect((thrown as SpectransError).code).toBe(code);
-  if (argument !== undefined) expect((thrown as Error).message).toContain(`\`${argument}\``);
-}
 
 function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);

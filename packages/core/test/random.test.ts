@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SpectransError } from '../src/errors.js';
+import { expectError } from './errors.js';
 import { RandomGenerator, detLog, philox4x32 } from '../src/random/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-function expectError(fn: () => unknown, code: string, argument?: string): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(SpectransError);
-  expect((thrown as SpectransError).code).toBe(code);
-  if (argument !== undefined) expect((thrown as Error).message).toContain(`\`${argument}\``);
-}
 
 const bitsView = new DataView(new ArrayBuffer(8));
 /** Distance in units in the last place between two finite doubles of the same sign. */

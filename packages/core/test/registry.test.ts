@@ -1,6 +1,7 @@
 import { createJsBackend } from '@spectrans/backend-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SpectransError, currentBackend, getBackend, listBackends, ready, registerBackend, removeBackend, setBackend, type Backend } from '../src/index.js';
+import { errorCode, errorCodeAsync } from './errors.js';
+import { currentBackend, getBackend, listBackends, ready, registerBackend, removeBackend, setBackend, type Backend } from '../src/index.js';
 
 const names: string[] = [];
 function register(name: string, factory: () => Backend | Promise<Backend>, priority?: number): void {
@@ -12,28 +13,10 @@ afterEach(() => {
   for (const n of names.splice(0)) removeBackend(n);
 });
 
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof SpectransError ? e.code : 'other';
-  }
-  return undefined;
-}
-
-async function codeAsync(fn: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await fn();
-  } catch (e) {
-    return e instanceof SpectransError ? e.code : 'other';
-  }
-  return undefined;
-}
-
 describe('backend registry', () => {
   it('has no backend until one is set: a clear ERR_NO_BACKEND', () => {
     if (currentBackend() === undefined) {
-      expect(code(() => getBackend())).toBe('ERR_NO_BACKEND');
+      expect(errorCode(() => getBackend())).toBe('ERR_NO_BACKEND');
       expect(() => getBackend()).toThrow(/setBackend\(createJsBackend\(\)\)/);
     }
   });
@@ -58,9 +41,9 @@ describe('backend registry', () => {
 
   it('rejects duplicate names, unknown names and objects that are not backends', async () => {
     register('dup', () => createJsBackend());
-    expect(code(() => registerBackend('dup', () => createJsBackend()))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await codeAsync(() => setBackend('nope'))).toBe('ERR_NO_BACKEND');
-    expect(await codeAsync(() => setBackend({ name: 'half' } as unknown as Backend))).toBe('ERR_BACKEND_INIT');
+    expect(errorCode(() => registerBackend('dup', () => createJsBackend()))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await errorCodeAsync(() => setBackend('nope'))).toBe('ERR_NO_BACKEND');
+    expect(await errorCodeAsync(() => setBackend({ name: 'half' } as unknown as Backend))).toBe('ERR_BACKEND_INIT');
     register('bad-factory', () => ({ name: 'x' }) as unknown as Backend);
     await expect(setBackend('bad-factory')).rejects.toThrow(/missing fromArray/);
   });

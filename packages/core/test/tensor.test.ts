@@ -1,20 +1,12 @@
 import { createJsBackend } from '@spectrans/backend-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SpectransError, add, exp, keep, liveTensorCount, matmul, mul, setBackend, tensor, tidy, zeros, type Backend } from '../src/index.js';
+import { errorCode } from './errors.js';
+import { add, exp, keep, liveTensorCount, matmul, mul, setBackend, tensor, tidy, zeros, type Backend } from '../src/index.js';
 
 let js: Backend;
 beforeAll(async () => {
   js = await setBackend(createJsBackend());
 });
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof SpectransError ? e.code : `other: ${String(e)}`;
-  }
-  return undefined;
-}
 
 describe('tensor()', () => {
   it('infers shapes from nested arrays and rounds float32 data', async () => {
@@ -27,25 +19,25 @@ describe('tensor()', () => {
   });
 
   it('raises typed errors for bad data, shapes and dtypes', () => {
-    expect(code(() => tensor([1, 2, 3], [2, 2]))).toBe('ERR_INVALID_SHAPE');
-    expect(code(() => tensor([[1, 2], [3]]))).toBe('ERR_INVALID_SHAPE');
-    expect(code(() => tensor([1, 2], [2.5]))).toBe('ERR_INVALID_SHAPE');
-    expect(code(() => tensor([1], [Infinity]))).toBe('ERR_INVALID_SHAPE');
-    expect(code(() => tensor([1, 2], [-2]))).toBe('ERR_INVALID_SHAPE');
-    expect(code(() => tensor(['a' as unknown as number], [1]))).toBe('ERR_INVALID_ARGUMENT');
-    expect(code(() => tensor([1], [1], 'int32' as never))).toBe('ERR_INVALID_ARGUMENT');
+    expect(errorCode(() => tensor([1, 2, 3], [2, 2]))).toBe('ERR_INVALID_SHAPE');
+    expect(errorCode(() => tensor([[1, 2], [3]]))).toBe('ERR_INVALID_SHAPE');
+    expect(errorCode(() => tensor([1, 2], [2.5]))).toBe('ERR_INVALID_SHAPE');
+    expect(errorCode(() => tensor([1], [Infinity]))).toBe('ERR_INVALID_SHAPE');
+    expect(errorCode(() => tensor([1, 2], [-2]))).toBe('ERR_INVALID_SHAPE');
+    expect(errorCode(() => tensor(['a' as unknown as number], [1]))).toBe('ERR_INVALID_ARGUMENT');
+    expect(errorCode(() => tensor([1], [1], 'int32' as never))).toBe('ERR_INVALID_ARGUMENT');
     const float32Only = { ...createJsBackend({ name: 'f32' }), capabilities: { dtypes: { float32: 'ieee' as const } } };
-    expect(code(() => tensor([1], [1], 'float64', { backend: float32Only }))).toBe('ERR_UNSUPPORTED_DTYPE');
+    expect(errorCode(() => tensor([1], [1], 'float64', { backend: float32Only }))).toBe('ERR_UNSUPPORTED_DTYPE');
   });
 
   it('ops reject disposed tensors, mixed dtypes and mixed backends before any backend runs', () => {
     const a = tensor([1, 2], [1, 2]);
     const b = tensor([1, 2], [2, 1], 'float64');
     const other = tensor([1, 2], [2, 1], 'float32', { backend: createJsBackend({ name: 'other' }) });
-    expect(code(() => matmul(a, b))).toBe('ERR_DTYPE_MISMATCH');
-    expect(code(() => matmul(a, other))).toBe('ERR_BACKEND_MISMATCH');
+    expect(errorCode(() => matmul(a, b))).toBe('ERR_DTYPE_MISMATCH');
+    expect(errorCode(() => matmul(a, other))).toBe('ERR_BACKEND_MISMATCH');
     a.dispose();
-    expect(code(() => exp(a))).toBe('ERR_DISPOSED');
+    expect(errorCode(() => exp(a))).toBe('ERR_DISPOSED');
     expect(() => exp(a)).toThrow(/disposed/);
     b.dispose();
     other.dispose();
