@@ -1,15 +1,13 @@
 /** Linear attention on random feature maps: φ(Q)(φ(K)ᵀV) / φ(Q)(φ(K)ᵀ1), non-causal and causal. */
 import { SpectransError } from '../errors.js';
-import { add, greaterEqual, maximum, minimum, mul, reciprocal, where } from '../ops/elementwise.js';
-import { concat, slice } from '../ops/layout.js';
-import { matmul } from '../ops/linear.js';
-import { sum } from '../ops/reduce.js';
+import { abs, greaterEqual, maximum, minimum, mul, reciprocal, where } from '../ops/elementwise.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
-import { RFFAttentionKernel } from '../kernels/attention.js';
 import { isRandomFeatureMap, type RandomFeatureMap } from '../kernels/random-feature-map.js';
-import { checkAttentionInputs, checkMask, lowerTriangle, maskMultiplier } from './inputs.js';
+import { checkAttentionInputs, checkMask, maskMultiplier } from './inputs.js';
+import { causalProducts, fullProducts } from './feature-products.js';
+import { causalLogProducts, fullLogProducts } from './log-space-products.js';
 
 /** Options of {@link linearAttention}. */
 export interface LinearAttentionOptions {
@@ -19,14 +17,21 @@ export interface LinearAttentionOptions {
   causal?: boolean;
   /** Key padding mask (..., m): nonzero keeps a key, 0 drops it. */
   mask?: Tensor;
-  /** Denominators are kept at least this far from zero (default 1e-6). */
+  /**
+   * Maps without log features (signed or general φ): each denominator is kept at least
+   * eps·φ(|q|)·Σ|φ(k)| away from zero, keeping its sign (default 1e-6, relative to the denominator's own
+   * scale, so a legitimately small denominator is never swamped). Softmax features need no guard.
+   */
   eps?: number;
   /**
-   * Factor applied to q and k before φ. Default: d^(−1/4) for a softmax RFFAttentionKernel (so that
-   * φ(q)·φ(k) estimates exp(qᵀk/√d), i.e. softmax(QKᵀ/√d) attention), else 1.
+   * Factor applied to q and k before φ. Default: the map's `attentionInputScale` (d^(−1/4) for softmax
+   * features, so that φ(q)·φ(k) estimates exp(qᵀk/√d), i.e. softmax(QKᵀ/√d) attention), else 1.
    */
   inputScale?: number;
-  /** Sequence chunk of the causal prefix sums (default 64): memory O(chunk·D + D·dv). */
+  /**
+   * Sequence chunk of the causal prefix sums (default 64): memory O(chunk·D + D·dv). With softmax
+   * features it is rounded up to a power of two (the blocks inside a chunk are split in halves).
+   */
   chunkSize?: number;
 }
 
@@ -34,15 +39,18 @@ export interface LinearAttentionOptions {
  * Linear-time attention: out = φ(Q)(φ(K)ᵀV) / φ(Q)(φ(K)ᵀ1), never forming the (n, m) matrix.
  *
  * @param q - queries (..., n, d). @param k - keys (..., m, d). @param v - values (..., m, dv).
- * @returns (..., n, dv).
+ * @returns (..., n, dv). A query with no visible key gets a zero output (as in softmaxAttention).
  * @remarks O(n·D·dv) time and O(n·D + D·dv) memory (Katharopoulos et al. 2020; Choromanski et al.
- * 2021). With a softmax RFFAttentionKernel the Performer conventions apply: q and k are scaled by
- * d^(−1/4), query features are stabilised by their row maximum and key features by their maximum
- * over all positions and features (both cancel in the ratio), so inputs of magnitude 100 give finite
- * outputs. A feature map with `redraw` draws at most once per call, shared by q and k. Causal
- * attention runs over chunks: inside a chunk the (chunk × chunk) lower-triangular product, across
- * chunks running sums of φ(k)vᵀ and φ(k). Denominators are pushed away from 0 by `eps` keeping their
- * sign (cos-based maps can give negative ones).
+ * 2021). Positive softmax features (FAVOR+, maps with `logFeatures`) are stabilised exactly, at any
+ * input scale: with ℓ the log features, keys are shifted per feature by their maximum cᵣ over the
+ * visible keys and queries by their row maximum of ℓ + c. The shifts cancel in the ratio, every factor
+ * is at most 1, and the largest term of every denominator is exactly 1, so attention weights always
+ * sum to 1 and nothing overflows or underflows away. Causal attention keeps the same invariant: across
+ * chunks a running per-feature maximum rescales the prefix sums (as online softmax does), and inside
+ * a chunk the lower-triangular block is summed in log space. The estimator itself is unchanged.
+ * Other maps use the plain products with a sign-keeping guard relative to the denominator's scale
+ * (cos-based maps can give negative denominators). A map's `beginAttentionCall` runs once per call
+ * (redraws are shared by q and k).
  * @throws SpectransError `ERR_SHAPE_MISMATCH` for disagreeing n/m/d/dv or a mask of the wrong shape;
  *   `ERR_INVALID_ARGUMENT` for a bad option or a causal call with n ≠ m.
  * @example
@@ -63,67 +71,42 @@ export function linearAttention(q: Tensor, k: Tensor, v: Tensor, options: Linear
   }
   const causal = booleanCheck(options.causal ?? false, 'causal');
   const eps = scalarCheck(options.eps ?? 1e-6, 'eps', { finite: true, nonNegative: true });
-  const chunk = scalarCheck(options.chunkSize ?? 64, 'chunkSize', { integer: true, positive: true });
-  const softmaxMap = map instanceof RFFAttentionKernel && map.kernelType === 'softmax';
-  const scale = scalarCheck(options.inputScale ?? (softmaxMap ? d ** -0.25 : 1), 'inputScale', { finite: true, positive: true });
+  const chunkOption = options.chunkSize === undefined ? undefined : scalarCheck(options.chunkSize, 'chunkSize', { integer: true, positive: true });
+  const scale = scalarCheck(options.inputScale ?? map.attentionInputScale ?? 1, 'inputScale', { finite: true, positive: true });
   if (causal && n !== m) throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: causal attention needs n = m, got n = ${n}, m = ${m}`);
   if (options.mask !== undefined) checkMask(owner, options.mask, k);
-  if (map instanceof RFFAttentionKernel) map.maybeRedraw();
+  map.beginAttentionCall?.();
 
   return tidy(() => {
     const qs = scale === 1 ? q : mul(q, scale);
     const ks = scale === 1 ? k : mul(k, scale);
-    const phiQ = map instanceof RFFAttentionKernel ? map.features(qs, softmaxMap ? 'row' : 'none') : map.forward(qs);
-    let phiK = map instanceof RFFAttentionKernel ? map.features(ks, softmaxMap ? 'global' : 'none') : map.forward(ks);
-    if (options.mask !== undefined) phiK = mul(phiK, maskMultiplier(options.mask, phiK.dtype));
-    const [num, den] = causal ? causalProducts(phiQ, phiK, v, chunk) : fullProducts(phiQ, phiK, v);
-    return mul(num, guardedReciprocal(den, eps));
+    const keep = options.mask === undefined ? undefined : maskMultiplier(options.mask, q.dtype);
+    const logQ = map.logFeatures?.(qs);
+    if (logQ) {
+      const logK = map.logFeatures!(ks)!;
+      const [num, den] = causal ? causalLogProducts(logQ, logK, v, keep, chunkOption ?? 64) : fullLogProducts(logQ, logK, v, keep);
+      // den is 0 (no visible key; num is 0 too) or at least 1.
+      return mul(num, reciprocal(maximum(den, 1e-30)));
+    }
+    const features = (x: Tensor, role: 'query' | 'key'): Tensor => map.attentionFeatures?.(x, role) ?? map.forward(x);
+    const phiQ = features(qs, 'query');
+    const phiK = keep ? mul(features(ks, 'key'), keep) : features(ks, 'key');
+    const products = causal ? causalProducts : fullProducts;
+    const chunk = chunkOption ?? 64;
+    const [num, den] = products(phiQ, phiK, v, chunk);
+    const size = eps === 0 ? undefined : products(abs(phiQ), abs(phiK), undefined, chunk)[1];
+    return mul(num!, guardedReciprocal(den, size, eps));
   });
 }
 
-/** φ(Q)(φ(K)ᵀV) and φ(Q)(φ(K)ᵀ1): numerator (..., n, dv) and denominator (..., n, 1). */
-function fullProducts(phiQ: Tensor, phiK: Tensor, v: Tensor): [Tensor, Tensor] {
-  const kv = matmul(phiK, v, { transposeA: true });
-  const kSum = sum(phiK, -2, true);
-  return [matmul(phiQ, kv), matmul(phiQ, kSum, { transposeB: true })];
-}
-
-/** Causal products by chunks with running sums S = Σ φ(k)vᵀ and z = Σ φ(k). */
-function causalProducts(phiQ: Tensor, phiK: Tensor, v: Tensor, chunk: number): [Tensor, Tensor] {
-  const n = phiQ.shape[phiQ.rank - 2]!;
-  const nums: Tensor[] = [];
-  const dens: Tensor[] = [];
-  let state: Tensor | undefined;
-  let kSum: Tensor | undefined;
-  for (let start = 0; start < n; start += chunk) {
-    const len = Math.min(chunk, n - start);
-    const q = rowsOf(phiQ, start, len);
-    const kc = rowsOf(phiK, start, len);
-    const vc = rowsOf(v, start, len);
-    const within = mul(matmul(q, kc, { transposeB: true }), lowerTriangle(len, q));
-    let num = matmul(within, vc);
-    let den = sum(within, -1, true);
-    if (state && kSum) {
-      num = add(num, matmul(q, state));
-      den = add(den, matmul(q, kSum, { transposeB: true }));
-    }
-    nums.push(num);
-    dens.push(den);
-    const chunkState = matmul(kc, vc, { transposeA: true });
-    const chunkSum = sum(kc, -2, true);
-    state = state ? add(state, chunkState) : chunkState;
-    kSum = kSum ? add(kSum, chunkSum) : chunkSum;
-  }
-  return [nums.length === 1 ? nums[0]! : concat(nums, -2), dens.length === 1 ? dens[0]! : concat(dens, -2)];
-}
-
-function rowsOf(x: Tensor, start: number, len: number): Tensor {
-  const begin = x.shape.map((_, i) => (i === x.rank - 2 ? start : 0));
-  const size = x.shape.map((s, i) => (i === x.rank - 2 ? len : s));
-  return slice(x, begin, size);
-}
-
-/** 1 / den with den pushed at least eps away from 0, keeping its sign (0 counts as positive). */
-function guardedReciprocal(den: Tensor, eps: number): Tensor {
-  return tidy(() => reciprocal(where(greaterEqual(den, 0), maximum(den, eps), minimum(den, -eps))));
+/**
+ * 1 / den with den kept at least eps·size (and the smallest normal float32) away from 0, keeping its
+ * sign (0 counts as positive); size is the denominator computed from |φ|, its natural scale.
+ */
+function guardedReciprocal(den: Tensor, size: Tensor | undefined, eps: number): Tensor {
+  return tidy(() => {
+    const floor = size ? maximum(mul(size, eps), 1.2e-38) : 1.2e-38;
+    const positive = greaterEqual(den, 0);
+    return reciprocal(where(positive, maximum(den, floor), minimum(den, typeof floor === 'number' ? -floor : mul(floor, -1))));
+  });
 }

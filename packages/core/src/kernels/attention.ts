@@ -102,6 +102,43 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
     return this.numFeatures;
   }
 
+  /** d^(−1/4) for softmax features (φ(q)·φ(k) then estimates exp(qᵀk/√d)), else 1. */
+  get attentionInputScale(): number {
+    return this.kernelType === 'softmax' ? this.inputDim ** -0.25 : 1;
+  }
+
+  /** Advances the redraw schedule once per attention call. */
+  beginAttentionCall(): void {
+    this.maybeRedraw();
+  }
+
+  /**
+   * Features for linear attention, with the current projection (no redraw): softmax features carry
+   * the query (row) or key (global) stabiliser, relu and elu none.
+   */
+  attentionFeatures(x: Tensor, role: 'query' | 'key'): Tensor {
+    const stabilizer = this.kernelType !== 'softmax' ? 'none' : role === 'query' ? 'row' : 'global';
+    return this.features(x, stabilizer);
+  }
+
+  /**
+   * Softmax features in log space: ℓ(x) = ωᵀx − ‖x‖²/2 − ln(D)/2, so φ(x) = exp(ℓ(x)) exactly
+   * (undefined for relu and elu). Linear attention shifts these jointly for queries and keys.
+   * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim.
+   */
+  logFeatures(x: Tensor): Tensor | undefined {
+    if (this.kernelType !== 'softmax') return undefined;
+    checkPoints(x, 'x', { dtype: this.dtype, owner: 'RFFAttentionKernel.logFeatures', inputDim: this.inputDim, minRank: 1 });
+    this.assertLive();
+    const D = this.numFeatures;
+    return tidy(() => {
+      const lead = x.shape.slice(0, -1);
+      const rows = reshape(x, [-1, this.inputDim]);
+      const halfNorm = add(mul(sum(mul(rows, rows), -1, true), 0.5), 0.5 * Math.log(D));
+      return reshape(sub(matmul(rows, this.param('projection')), halfNorm), [...lead, D]);
+    });
+  }
+
   /** Sets training mode (redraws allowed). Returns this. */
   train(mode = true): this {
     this.training = mode;

@@ -28,6 +28,25 @@ export interface RandomFeatureMap {
   kernelApproximation(x: Tensor, y: Tensor): Tensor;
   /** Frees the parameters. */
   dispose(): void;
+  /**
+   * What `linearAttention` needs from a map, all optional so any map works:
+   * the factor applied to q and k by default (d^(−1/4) for softmax features, so that φ(q)·φ(k)
+   * estimates exp(qᵀk/√d)); absent means 1.
+   */
+  readonly attentionInputScale?: number;
+  /** Called once at the start of every attention call, before any features (e.g. a redraw schedule). */
+  beginAttentionCall?(): void;
+  /**
+   * Features of queries or keys for one attention call, after `beginAttentionCall` (so without a
+   * redraw of their own); absent means `forward`. A role may carry its own stabiliser.
+   */
+  attentionFeatures?(x: Tensor, role: 'query' | 'key'): Tensor;
+  /**
+   * For positive maps of the form φ(x) = exp(ℓ(x)): the exponents ℓ(x) (..., featureDim); else
+   * undefined. Attention then keeps query and key features in log space and shifts them jointly, so
+   * the two roles are stabilised together and no denominator can underflow at any input scale.
+   */
+  logFeatures?(x: Tensor): Tensor | undefined;
 }
 
 /** True when `value` implements {@link RandomFeatureMap}. */

@@ -1,0 +1,176 @@
+/**
+ * FAVOR+ (positive softmax features) in linear attention: attention weights sum to 1 at every input
+ * scale, outputs stay convex combinations of the values, and the estimator equals a float64 host
+ * implementation of Performer's formula (Choromanski et al. 2021) wherever that one is representable.
+ */
+import { RFFAttentionKernel, linearAttention, ones, tensor, type Tensor } from '@spectrans/core';
+import { ensure, ensureClose, take, type KernelCheck, type KernelCheckContext } from './check-context.js';
+import { points } from './configs.js';
+
+const MAGNITUDES = [1, 10, 100, 1000] as const;
+
+/** Key mask keeping all but every third key (key 0 stays visible). */
+function everyThirdHidden(ctx: KernelCheckContext, m: number): Tensor {
+  return tensor(Array.from({ length: m }, (_, j) => (j % 3 === 1 ? 0 : 1)), [m], ctx.dtype, { backend: ctx.backend });
+}
+
+/** Attention with v = 1 must return exactly 1 (weights sum to 1), whatever the scale of q and k. */
+function normalisationCheck(mag: number): KernelCheck {
+  return {
+    id: `attention/linear/favor-weights-sum-to-one/magnitude-${mag}`,
+    async run(ctx) {
+      const d = 8;
+      const n = 24; // several causal chunks at chunk size 7 (and a padded one)
+      const q = points(ctx.backend, ctx.dtype, [2, n, d], 21 + mag, mag);
+      const k = points(ctx.backend, ctx.dtype, [2, n, d], 22 + mag, mag);
+      const v = ones([2, n, 3], ctx.dtype, { backend: ctx.backend });
+      const mask = everyThirdHidden(ctx, n);
+      const expected = new Float64Array(2 * n * 3).fill(1);
+      try {
+        for (const D of [16, 129]) {
+          const map = new RFFAttentionKernel({ inputDim: d, numFeatures: D, seed: D, backend: ctx.backend, dtype: ctx.dtype });
+          try {
+            for (const causal of [false, true]) {
+              for (const masked of [false, true]) {
+                for (const chunkSize of causal ? [7] : [undefined]) {
+                  const out = await take(linearAttention(q, k, v, { featureMap: map, causal, mask: masked ? mask : undefined, chunkSize }));
+                  const what = `magnitude ${mag}, D = ${D}, causal ${causal}, mask ${masked}, chunk ${chunkSize ?? 'default'}`;
+                  ensureClose(out, expected, 4 * ctx.rtol, 4 * ctx.rtol, `linearAttention(q, k, ones) = ones (${what})`);
+                }
+              }
+            }
+          } finally {
+            map.dispose();
+          }
+        }
+      } finally {
+        for (const t of [q, k, v, mask]) t.dispose();
+      }
+    },
+  };
+}
+
+/** Every output column lies between the smallest and largest value of that column (weights >= 0, sum 1). */
+function convexityCheck(): KernelCheck {
+  return {
+    id: 'attention/linear/favor-outputs-are-convex-combinations',
+    async run(ctx) {
+      const d = 8;
+      const n = 24;
+      const dv = 3;
+      const map = new RFFAttentionKernel({ inputDim: d, numFeatures: 32, seed: 3, backend: ctx.backend, dtype: ctx.dtype });
+      const v = points(ctx.backend, ctx.dtype, [n, dv], 31);
+      const values = Float64Array.from(await v.data());
+      try {
+        for (const mag of MAGNITUDES) {
+          const q = points(ctx.backend, ctx.dtype, [n, d], 32, mag);
+          const k = points(ctx.backend, ctx.dtype, [n, d], 33, mag);
+          try {
+            for (const causal of [false, true]) {
+              const out = await take(linearAttention(q, k, v, { featureMap: map, causal }));
+              for (let i = 0; i < n; i++) {
+                for (let c = 0; c < dv; c++) {
+                  let lo = Infinity;
+                  let hi = -Infinity;
+                  for (let j = 0; j < (causal ? i + 1 : n); j++) {
+                    lo = Math.min(lo, values[j * dv + c]!);
+                    hi = Math.max(hi, values[j * dv + c]!);
+                  }
+                  const o = out[i * dv + c]!;
+                  const slack = 4 * ctx.rtol * Math.max(Math.abs(lo), Math.abs(hi)) + ctx.atol;
+                  ensure(o >= lo - slack && o <= hi + slack, () => `magnitude ${mag}, causal ${causal}: output [${i}, ${c}] = ${o} outside [${lo}, ${hi}]`);
+                }
+              }
+            }
+          } finally {
+            q.dispose();
+            k.dispose();
+          }
+        }
+      } finally {
+        v.dispose();
+        map.dispose();
+      }
+    },
+  };
+}
+
+/**
+ * Performer's FAVOR+ in plain float64 on the host: φ(x) = exp(ωᵀx − ‖x‖²/2)/√D on inputs scaled by
+ * d^(−1/4), out = φ(Q)(φ(K)ᵀV) / φ(Q)(φ(K)ᵀ1), causal by explicit prefix sums. No stabilisation: valid
+ * where exp stays representable in float64.
+ */
+export function favorReference(q: Float64Array, k: Float64Array, v: Float64Array, omega: Float64Array, n: number, d: number, D: number, dv: number, causal: boolean): Float64Array {
+  const s = d ** -0.25;
+  const features = (x: Float64Array): Float64Array => {
+    const out = new Float64Array(n * D);
+    for (let i = 0; i < n; i++) {
+      let norm = 0;
+      for (let c = 0; c < d; c++) norm += (s * x[i * d + c]!) ** 2;
+      for (let r = 0; r < D; r++) {
+        let z = 0;
+        for (let c = 0; c < d; c++) z += s * x[i * d + c]! * omega[c * D + r]!;
+        out[i * D + r] = Math.exp(z - norm / 2) / Math.sqrt(D);
+      }
+    }
+    return out;
+  };
+  const fq = features(q);
+  const fk = features(k);
+  const out = new Float64Array(n * dv);
+  for (let i = 0; i < n; i++) {
+    let den = 0;
+    const num = new Float64Array(dv);
+    for (let j = 0; j < (causal ? i + 1 : n); j++) {
+      let w = 0;
+      for (let r = 0; r < D; r++) w += fq[i * D + r]! * fk[j * D + r]!;
+      den += w;
+      for (let c = 0; c < dv; c++) num[c] = num[c]! + w * v[j * dv + c]!;
+    }
+    for (let c = 0; c < dv; c++) out[i * dv + c] = num[c]! / den;
+  }
+  return out;
+}
+
+/** The stabilised computation is the same estimator: equal to the plain float64 formula where that is finite. */
+function referenceCheck(): KernelCheck {
+  return {
+    id: 'attention/linear/favor-equals-float64-performer',
+    async run(ctx) {
+      const n = 20;
+      const d = 6;
+      const D = 48;
+      const dv = 2;
+      const map = new RFFAttentionKernel({ inputDim: d, numFeatures: D, seed: 9, backend: ctx.backend, dtype: ctx.dtype });
+      const exported = await map.exportStateDict();
+      const omega = Float64Array.from(exported.projection!.data, Number);
+      const v = points(ctx.backend, ctx.dtype, [n, dv], 41);
+      try {
+        for (const mag of [0.5, 1, 3]) {
+          const q = points(ctx.backend, ctx.dtype, [n, d], 42, mag);
+          const k = points(ctx.backend, ctx.dtype, [n, d], 43, mag);
+          try {
+            const [qh, kh, vh] = [Float64Array.from(await q.data()), Float64Array.from(await k.data()), Float64Array.from(await v.data())];
+            for (const causal of [false, true]) {
+              const out = await take(linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 8 }));
+              // The weights themselves carry float rounding of exponents of size ~mag²·d: scale the tolerance.
+              const scale = 10 * Math.max(1, mag * mag * d);
+              ensureClose(out, favorReference(qh, kh, vh, omega, n, d, D, dv, causal), scale * ctx.rtol, scale * ctx.atol, `FAVOR+ vs float64 Performer (magnitude ${mag}, causal ${causal})`);
+            }
+          } finally {
+            q.dispose();
+            k.dispose();
+          }
+        }
+      } finally {
+        v.dispose();
+        map.dispose();
+      }
+    },
+  };
+}
+
+/** Every FAVOR+ check. */
+export function favorChecks(): KernelCheck[] {
+  return [...MAGNITUDES.map(normalisationCheck), convexityCheck(), referenceCheck()];
+}
