@@ -8,6 +8,8 @@ import { ensure, ensureClose, take, type KernelCheck, type KernelCheckContext } 
 import { points } from './configs.js';
 
 const MAGNITUDES = [1, 10, 100, 1000] as const;
+/** One set of sizes for every check (batch B, n positions, d inputs, dv values): backends that compile per shape compile once. */
+const [B, N, DIM, DV] = [2, 24, 8, 3] as const;
 
 /** Key mask keeping all but every third key (key 0 stays visible). */
 function everyThirdHidden(ctx: KernelCheckContext, m: number): Tensor {
@@ -19,20 +21,18 @@ function normalisationCheck(mag: number): KernelCheck {
   return {
     id: `attention/linear/favor-weights-sum-to-one/magnitude-${mag}`,
     async run(ctx) {
-      const d = 8;
-      const n = 24; // several causal chunks at chunk size 7 (and a padded one)
-      const q = points(ctx.backend, ctx.dtype, [2, n, d], 21 + mag, mag);
-      const k = points(ctx.backend, ctx.dtype, [2, n, d], 22 + mag, mag);
-      const v = ones([2, n, 3], ctx.dtype, { backend: ctx.backend });
-      const mask = everyThirdHidden(ctx, n);
-      const expected = new Float64Array(2 * n * 3).fill(1);
+      const q = points(ctx.backend, ctx.dtype, [B, N, DIM], 21 + mag, mag);
+      const k = points(ctx.backend, ctx.dtype, [B, N, DIM], 22 + mag, mag);
+      const v = ones([B, N, DV], ctx.dtype, { backend: ctx.backend });
+      const mask = everyThirdHidden(ctx, N);
+      const expected = new Float64Array(B * N * DV).fill(1);
       try {
         for (const D of [16, 129]) {
-          const map = new RFFAttentionKernel({ inputDim: d, numFeatures: D, seed: D, backend: ctx.backend, dtype: ctx.dtype });
+          const map = new RFFAttentionKernel({ inputDim: DIM, numFeatures: D, seed: D, backend: ctx.backend, dtype: ctx.dtype });
           try {
             for (const causal of [false, true]) {
               for (const masked of [false, true]) {
-                for (const chunkSize of causal ? [7] : [undefined]) {
+                for (const chunkSize of causal ? [7] : [undefined]) { // 24 rows: four chunks of 8, one padded
                   const out = await take(linearAttention(q, k, v, { featureMap: map, causal, mask: masked ? mask : undefined, chunkSize }));
                   const what = `magnitude ${mag}, D = ${D}, causal ${causal}, mask ${masked}, chunk ${chunkSize ?? 'default'}`;
                   ensureClose(out, expected, 4 * ctx.rtol, 4 * ctx.rtol, `linearAttention(q, k, ones) = ones (${what})`);
@@ -55,31 +55,28 @@ function convexityCheck(): KernelCheck {
   return {
     id: 'attention/linear/favor-outputs-are-convex-combinations',
     async run(ctx) {
-      const d = 8;
-      const n = 24;
-      const dv = 3;
-      const map = new RFFAttentionKernel({ inputDim: d, numFeatures: 32, seed: 3, backend: ctx.backend, dtype: ctx.dtype });
-      const v = points(ctx.backend, ctx.dtype, [n, dv], 31);
+      const map = new RFFAttentionKernel({ inputDim: DIM, numFeatures: 16, seed: 3, backend: ctx.backend, dtype: ctx.dtype });
+      const v = points(ctx.backend, ctx.dtype, [B, N, DV], 31);
       const values = Float64Array.from(await v.data());
       try {
         for (const mag of MAGNITUDES) {
-          const q = points(ctx.backend, ctx.dtype, [n, d], 32, mag);
-          const k = points(ctx.backend, ctx.dtype, [n, d], 33, mag);
+          const q = points(ctx.backend, ctx.dtype, [B, N, DIM], 32, mag);
+          const k = points(ctx.backend, ctx.dtype, [B, N, DIM], 33, mag);
           try {
             for (const causal of [false, true]) {
-              const out = await take(linearAttention(q, k, v, { featureMap: map, causal }));
-              for (let i = 0; i < n; i++) {
-                for (let c = 0; c < dv; c++) {
-                  let lo = Infinity;
-                  let hi = -Infinity;
-                  for (let j = 0; j < (causal ? i + 1 : n); j++) {
-                    lo = Math.min(lo, values[j * dv + c]!);
-                    hi = Math.max(hi, values[j * dv + c]!);
-                  }
-                  const o = out[i * dv + c]!;
-                  const slack = 4 * ctx.rtol * Math.max(Math.abs(lo), Math.abs(hi)) + ctx.atol;
-                  ensure(o >= lo - slack && o <= hi + slack, () => `magnitude ${mag}, causal ${causal}: output [${i}, ${c}] = ${o} outside [${lo}, ${hi}]`);
+              const out = await take(linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 7 }));
+              for (let at = 0; at < B * N * DV; at++) {
+                const [b, i, c] = [Math.floor(at / (N * DV)), Math.floor(at / DV) % N, at % DV];
+                let lo = Infinity;
+                let hi = -Infinity;
+                for (let j = 0; j < (causal ? i + 1 : N); j++) {
+                  const value = values[(b * N + j) * DV + c]!;
+                  lo = Math.min(lo, value);
+                  hi = Math.max(hi, value);
                 }
+                const o = out[at]!;
+                const slack = 4 * ctx.rtol * Math.max(Math.abs(lo), Math.abs(hi)) + ctx.atol;
+                ensure(o >= lo - slack && o <= hi + slack, () => `magnitude ${mag}, causal ${causal}: output [${b}, ${i}, ${c}] = ${o} outside [${lo}, ${hi}]`);
               }
             }
           } finally {
@@ -137,25 +134,27 @@ function referenceCheck(): KernelCheck {
   return {
     id: 'attention/linear/favor-equals-float64-performer',
     async run(ctx) {
-      const n = 20;
-      const d = 6;
-      const D = 48;
-      const dv = 2;
-      const map = new RFFAttentionKernel({ inputDim: d, numFeatures: D, seed: 9, backend: ctx.backend, dtype: ctx.dtype });
+      const D = 16;
+      const map = new RFFAttentionKernel({ inputDim: DIM, numFeatures: D, seed: 9, backend: ctx.backend, dtype: ctx.dtype });
       const exported = await map.exportStateDict();
       const omega = Float64Array.from(exported.projection!.data, Number);
-      const v = points(ctx.backend, ctx.dtype, [n, dv], 41);
+      const v = points(ctx.backend, ctx.dtype, [B, N, DV], 41);
       try {
         for (const mag of [0.5, 1, 3]) {
-          const q = points(ctx.backend, ctx.dtype, [n, d], 42, mag);
-          const k = points(ctx.backend, ctx.dtype, [n, d], 43, mag);
+          const q = points(ctx.backend, ctx.dtype, [B, N, DIM], 42, mag);
+          const k = points(ctx.backend, ctx.dtype, [B, N, DIM], 43, mag);
           try {
             const [qh, kh, vh] = [Float64Array.from(await q.data()), Float64Array.from(await k.data()), Float64Array.from(await v.data())];
             for (const causal of [false, true]) {
-              const out = await take(linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 8 }));
-              // The weights themselves carry float rounding of exponents of size ~mag²·d: scale the tolerance.
-              const scale = 10 * Math.max(1, mag * mag * d);
-              ensureClose(out, favorReference(qh, kh, vh, omega, n, d, D, dv, causal), scale * ctx.rtol, scale * ctx.atol, `FAVOR+ vs float64 Performer (magnitude ${mag}, causal ${causal})`);
+              const out = await take(linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 7 }));
+              const expected = new Float64Array(B * N * DV);
+              for (let b = 0; b < B; b++) {
+                const rows = (x: Float64Array, width: number): Float64Array => x.subarray(b * N * width, (b + 1) * N * width);
+                expected.set(favorReference(rows(qh, DIM), rows(kh, DIM), rows(vh, DV), omega, N, DIM, D, DV, causal), b * N * DV);
+              }
+              // The weights carry the float rounding of exponents of size ~mag²·d: scale the tolerance.
+              const scale = 10 * Math.max(1, mag * mag * DIM);
+              ensureClose(out, expected, scale * ctx.rtol, scale * ctx.atol, `FAVOR+ vs float64 Performer (magnitude ${mag}, causal ${causal})`);
             }
           } finally {
             q.dispose();
