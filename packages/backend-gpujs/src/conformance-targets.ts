@@ -3,7 +3,7 @@
  * (`spectrans-conformance packages/backend-gpujs/src/conformance-targets.ts`). Not re-exported
  * from the package entry: it exists for the suite, not for applications.
  */
-import type { Backend } from '@spectrans/core';
+import type { Backend, DType } from '@spectrans/core';
 import { createGpujsBackend } from './backend.js';
 import { gpujsModeStatus, type GpujsMode } from './modes.js';
 
@@ -19,6 +19,8 @@ export interface GpujsConformanceTarget {
   readonly create: () => Promise<Backend>;
   readonly skip?: readonly GpujsIdReason[];
   readonly expectedFailures?: readonly GpujsIdReason[];
+  /** The dtypes the backend declares (float32 only), so the suite registers no float64 cases. */
+  readonly dtypes: readonly DType[];
   /** Whether the mode can start here; when not, `create` rejects with `unavailableReason`. */
   readonly available: boolean;
   readonly unavailableReason?: string;
@@ -44,6 +46,7 @@ export async function conformanceTargets(): Promise<GpujsConformanceTarget[]> {
     targets.push({
       name: `gpujs-${mode}`,
       create: () => createGpujsBackend({ mode }),
+      dtypes: ['float32'],
       available: status.available,
       ...(status.available ? {} : { unavailableReason: status.reason }),
     });

@@ -3,7 +3,7 @@
  * (`spectrans-conformance packages/backend-tfjs/src/conformance-targets.ts`). Not re-exported from
  * the package entry: it exists for the suite, not for applications.
  */
-import type { Backend } from '@spectrans/core';
+import type { Backend, DType } from '@spectrans/core';
 import { createTfjsBackend } from './backend.js';
 import { isTfjsEngineAvailable, type TfjsEngine } from './engines.js';
 
@@ -19,6 +19,8 @@ export interface TfjsConformanceTarget {
   readonly create: () => Promise<Backend>;
   readonly skip?: readonly TfjsIdReason[];
   readonly expectedFailures?: readonly TfjsIdReason[];
+  /** The dtypes the backend declares (float32 only), so the suite registers no float64 cases. */
+  readonly dtypes: readonly DType[];
 }
 
 /** Skips and expected failures per engine (every entry says why). */
@@ -44,6 +46,7 @@ export function tfjsConformanceTarget(engine: TfjsEngine): TfjsConformanceTarget
   return {
     name: `tfjs-${engine}`,
     create: () => createTfjsBackend({ engine }),
+    dtypes: ['float32'],
     ...(skip.length > 0 ? { skip } : {}),
     ...(expectedFailures.length > 0 ? { expectedFailures } : {}),
   };
