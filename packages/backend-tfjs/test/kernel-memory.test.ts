@@ -34,6 +34,8 @@ const CALLS = 10_000;
 // The calls are synchronous: a loop of them would hold vitest's worker off its RPC for over a
 // minute on a loaded machine, so each loop gives the event loop a turn every 100 ms.
 const breathe = createEventLoopYielder();
+// One loop takes ~50 s on tfjs-wasm on a loaded 2-core machine and over 120 s beside another suite.
+const LOOP_TIMEOUT_MS = 400_000;
 
 describe.each(ENGINES)('kernel memory on tfjs-%s', (engine) => {
   it.each(KERNELS)(`10,000 calls of %s leave the tensor count unchanged`, async (name, options, method) => {
@@ -52,7 +54,7 @@ describe.each(ENGINES)('kernel memory on tfjs-%s', (engine) => {
     expect(liveTensorCount()).toBe(coreBefore);
     x.dispose();
     kernel.dispose();
-  });
+  }, LOOP_TIMEOUT_MS);
 
   it('10,000 causal linear-attention calls leave the tensor count unchanged', async () => {
     await useEngine(engine);
@@ -67,5 +69,5 @@ describe.each(ENGINES)('kernel memory on tfjs-%s', (engine) => {
     expect(tf.memory().numTensors).toBe(tfBefore);
     q.dispose();
     map.dispose();
-  });
+  }, LOOP_TIMEOUT_MS);
 });
