@@ -17,8 +17,9 @@ export const USAGE = `Usage: spectrans-conformance [target modules...] [--json F
 
 Runs the spectrans conformance corpus over backends and prints a matrix (rows: op/kernel groups,
 columns: backends). A target module is a path or package specifier exporting \`conformanceTargets\`:
-an array of { name, create, skip?, expectedFailures? } or a function returning (a promise of) one.
-Without modules: the js backend plus every built-in backend's src/conformance-targets.ts.
+an array of { name, create, skip?, expectedFailures?, dtypes? } or a function returning (a promise
+of) one, e.g. @spectrans/backend-tfjs/conformance-targets; package specifiers resolve from the
+working directory. Without modules: the js backend alone (@spectrans/conformance/js-targets).
 
   --json FILE      write every result as JSON
   --html FILE      write a self-contained HTML table
@@ -41,6 +42,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    // `pnpm conformance -- --json FILE` forwards the `--` itself: it separates nothing here.
+    if (arg === '--') continue;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];

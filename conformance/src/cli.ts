@@ -1,6 +1,6 @@
 /**
  * The `spectrans-conformance` command: runs the corpus over every target and prints the matrix.
- * Run from the package with `tsx src/cli.ts` (`pnpm conformance` at the root).
+ * `pnpm conformance` at the repository root runs it over every built-in backend's target module.
  * @packageDocumentation
  */
 import { writeFile } from 'node:fs/promises';

@@ -1,11 +1,12 @@
 /** Registration of the corpus as vitest tests, independent of how vitest's API was obtained. */
-import { DTYPES } from '@spectrans/core';
+import { DTYPES, type DType } from '@spectrans/core';
 import type { beforeAll, afterAll, describe, test } from 'vitest';
 import { buildCorpus } from './corpus.js';
 import { executeCase, inapplicableReason, type Session } from './execute.js';
 import { ConformanceFailure } from './failure.js';
 import { findEntry, passesFilter } from './ids.js';
-import { createOracle } from './runner.js';
+import { createEventLoopYielder } from './event-loop.js';
+import { createOracle, declaredDTypes } from './runner.js';
 import { DEFAULT_SEED, type CaseFilter, type ConformanceCase, type ConformanceTarget } from './types.js';
 
 /** The part of vitest's API the driver uses. */
@@ -30,13 +31,29 @@ export interface ConformanceOptions extends ConformanceTarget {
   readonly cases?: readonly ConformanceCase[];
 }
 
+/** Why the started backend contradicts the target's `dtypes`, or undefined when it agrees. */
+function dtypeMismatch(options: ConformanceOptions, declared: readonly DType[]): string | undefined {
+  if (options.dtypes === undefined) return undefined;
+  const expected = DTYPES.filter((d) => options.dtypes!.includes(d));
+  if (expected.length === declared.length && expected.every((d) => declared.includes(d))) return undefined;
+  return `target '${options.name}' lists dtypes [${expected.join(', ')}] but the backend declares [${declared.join(', ')}]`;
+}
+
 /**
  * Registers one `describe` block named after the target with one test per case, titled by the
  * case id. The backend is created once in `beforeAll` and destroyed in `afterAll`. Skips show
- * their reason; expected failures run as `test.fails`.
+ * their reason; expected failures run as `test.fails`. When the target lists its `dtypes`, the
+ * cases of other dtypes become one skipped test per dtype. Cases yield to the event loop at least
+ * every 100 ms, so vitest's worker keeps answering its RPC while a synchronous backend runs.
  */
 export function registerConformance(api: VitestApi, options: ConformanceOptions): void {
-  const cases = (options.cases ?? buildCorpus(DTYPES)).filter((c) => passesFilter(c.id, options.filter));
+  const all = (options.cases ?? buildCorpus(DTYPES)).filter((c) => passesFilter(c.id, options.filter));
+  const listed = options.dtypes;
+  const cases = listed === undefined ? all : all.filter((c) => c.dtype === undefined || listed.includes(c.dtype));
+  const undeclared = DTYPES.map((d) => ({ dtype: d, count: all.filter((c) => c.dtype === d).length })).filter(
+    ({ dtype, count }) => count > 0 && listed !== undefined && !listed.includes(dtype),
+  );
+  const yieldToEventLoop = createEventLoopYielder();
   api.describe(`conformance: ${options.name}`, () => {
     let session: Session | undefined;
     let startError: unknown;
@@ -44,6 +61,8 @@ export function registerConformance(api: VitestApi, options: ConformanceOptions)
       try {
         const backend = await options.create();
         session = { backend, oracle: createOracle(), seed: options.seed ?? DEFAULT_SEED };
+        const mismatch = dtypeMismatch(options, declaredDTypes(backend));
+        if (mismatch !== undefined) startError = new Error(mismatch);
       } catch (e) {
         startError = e;
       }
@@ -55,6 +74,9 @@ export function registerConformance(api: VitestApi, options: ConformanceOptions)
         await session?.oracle.destroy?.();
       }
     });
+    for (const { dtype, count } of undeclared) {
+      api.test(`${dtype} (${count} cases)`, (ctx) => ctx.skip(`target '${options.name}' does not declare ${dtype}`));
+    }
     for (const c of cases) {
       const skip = findEntry(options.skip, c.id);
       if (skip) {
@@ -62,11 +84,12 @@ export function registerConformance(api: VitestApi, options: ConformanceOptions)
         continue;
       }
       const body = async (ctx: { skip: (note?: string) => never }): Promise<void> => {
-        if (!session) {
+        if (!session || startError !== undefined) {
           throw new Error(`backend '${options.name}' did not start: ${startError instanceof Error ? startError.message : String(startError)}`, { cause: startError });
         }
         const reason = inapplicableReason(c, session.backend);
         if (reason !== undefined) ctx.skip(reason);
+        await yieldToEventLoop();
         const result = await executeCase(c, session);
         if (result.status === 'fail') throw new ConformanceFailure(`${c.id}\n${result.message ?? ''}`);
       };

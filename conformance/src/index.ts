@@ -1,6 +1,6 @@
 /**
  * @spectrans/conformance: one corpus of cases (every op of the ops contract, decompositions,
- * random parameters, errors, and later every kernel) run against any backend, with a vitest
+ * random parameters, errors, every kernel and linear attention) run against any backend, with a vitest
  * driver, a programmatic runner, one tolerance table and a CLI report.
  *
  * @example

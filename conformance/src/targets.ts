@@ -1,9 +1,9 @@
 /** Loading conformance targets from modules (paths or package specifiers), never crashing on one that fails. */
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createJsBackend } from '@spectrans/backend-js';
+import { pathToFileURL } from 'node:url';
+import { JS_TARGET } from './js-targets.js';
 import type { ConformanceTarget } from './types.js';
 
 /** What a target module exports: `conformanceTargets`, an array or a function returning (a promise of) one. */
@@ -11,21 +11,6 @@ export type ConformanceTargetsExport = readonly ConformanceTarget[] | (() => rea
 
 /** A target, or a module that could not provide any (reported as an unavailable column). */
 export type LoadedTarget = ConformanceTarget | { readonly name: string; readonly unavailable: string };
-
-/** The built-in js backend target. */
-export const JS_TARGET: ConformanceTarget = { name: 'js', create: () => createJsBackend() };
-
-/** Paths (relative to the conformance package) of the built-in backends' target modules. */
-export const BUILTIN_TARGET_MODULES: readonly string[] = [
-  '../packages/backend-js/src/conformance-targets.ts',
-  '../packages/backend-tfjs/src/conformance-targets.ts',
-  '../packages/backend-gpujs/src/conformance-targets.ts',
-];
-
-/** The conformance package directory (parent of src/ or dist/). */
-export function packageDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..');
-}
 
 function looksLikePath(spec: string): boolean {
   return spec.startsWith('.') || isAbsolute(spec) || /\.(m?[jt]s|cts|cjs)$/.test(spec);
@@ -38,15 +23,49 @@ function moduleName(spec: string): string {
   return pkg > 0 ? parts[pkg - 1]! : basename(spec).replace(/\.[^.]+$/, '');
 }
 
+/** The file an `exports` entry maps to for ESM: its `import`, `node` or `default` condition. */
+function exportTarget(entry: unknown): string | undefined {
+  if (typeof entry === 'string') return entry;
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const conditions = entry as Record<string, unknown>;
+  for (const c of ['import', 'node', 'default']) {
+    const target = exportTarget(conditions[c]);
+    if (target !== undefined) return target;
+  }
+  return undefined;
+}
+
+/**
+ * Resolves a package specifier from `cwd`. `require.resolve` handles packages with a `require` or
+ * `default` export; ESM-only packages (`import` condition only, as spectrans' own) are resolved
+ * through their package.json's `exports` map.
+ */
+function resolveFromDirectory(spec: string, cwd: string): string {
+  const require = createRequire(resolve(cwd, 'noop.js'));
+  try {
+    return require.resolve(spec);
+  } catch (e) {
+    const parts = spec.split('/');
+    const nameLength = spec.startsWith('@') ? 2 : 1;
+    const name = parts.slice(0, nameLength).join('/');
+    const subpath = ['.', ...parts.slice(nameLength)].join('/');
+    const manifest = require.resolve(`${name}/package.json`);
+    const exportsField = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown }).exports;
+    const entry = typeof exportsField === 'object' && exportsField !== null && subpath in exportsField ? (exportsField as Record<string, unknown>)[subpath] : subpath === '.' ? exportsField : undefined;
+    const target = exportTarget(entry);
+    if (target === undefined) throw e;
+    return resolve(dirname(manifest), target);
+  }
+}
+
 async function importSpecifier(spec: string, cwd: string): Promise<Record<string, unknown>> {
   if (looksLikePath(spec)) return (await import(pathToFileURL(resolve(cwd, spec)).href)) as Record<string, unknown>;
   try {
     return (await import(spec)) as Record<string, unknown>;
-  } catch (e) {
-    // Not resolvable from this package: resolve it from the working directory instead.
-    const resolved = createRequire(resolve(cwd, 'noop.js')).resolve(spec);
-    if (!resolved) throw e;
-    return (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
+  } catch {
+    // Not resolvable from this package (the backends are not its dependencies): resolve it from
+    // the working directory, whose project installs them.
+    return (await import(pathToFileURL(resolveFromDirectory(spec, cwd)).href)) as Record<string, unknown>;
   }
 }
 
@@ -75,15 +94,10 @@ export async function loadTargetModule(spec: string, cwd = process.cwd()): Promi
 }
 
 /**
- * The targets to run: those of the given modules, or by default the built-in js backend plus the
- * target modules of the other built-in backends that exist in this checkout.
+ * The targets to run: those of the given modules (paths or package specifiers such as
+ * `@spectrans/backend-tfjs/conformance-targets`), or without any, the js backend alone.
  */
 export async function resolveTargets(specs: readonly string[], cwd = process.cwd()): Promise<LoadedTarget[]> {
-  if (specs.length > 0) return (await Promise.all(specs.map((s) => loadTargetModule(s, cwd)))).flat();
-  const base = packageDir();
-  const builtins = BUILTIN_TARGET_MODULES.map((p) => resolve(base, p)).filter((p) => existsSync(p));
-  const hasJsModule = builtins.some((p) => p.includes(`backend-js`));
-  const loaded: LoadedTarget[] = hasJsModule ? [] : [JS_TARGET];
-  for (const path of builtins) loaded.push(...(await loadTargetModule(path, cwd)));
-  return loaded;
+  if (specs.length === 0) return [JS_TARGET];
+  return (await Promise.all(specs.map((s) => loadTargetModule(s, cwd)))).flat();
 }

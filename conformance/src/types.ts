@@ -127,6 +127,12 @@ export interface ConformanceTarget {
   readonly skip?: readonly IdReason[];
   /** Cases known to fail, by id or id prefix: they must fail (an unexpected pass fails the run). */
   readonly expectedFailures?: readonly IdReason[];
+  /**
+   * The dtypes the backend declares, when known before it is created. The vitest driver then
+   * reports the cases of every other dtype as one skipped test per dtype instead of one each, and
+   * fails the run when the started backend declares a different set.
+   */
+  readonly dtypes?: readonly DType[];
 }
 
 /** Outcome of one case. */

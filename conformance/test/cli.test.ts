@@ -1,11 +1,12 @@
 /** The CLI: argument parsing, target modules (array or async function), unavailable columns, files, exit codes. */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parseArgs } from '../src/cli-args.js';
 import { main } from '../src/cli.js';
+import { resolveTargets } from '../src/targets.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -26,6 +27,7 @@ describe('spectrans-conformance', () => {
       strict: false,
       help: false,
     });
+    expect(parseArgs(['--', '--filter', 'ops', 'a.ts'])).toMatchObject({ modules: ['a.ts'], filters: ['ops'] });
     expect(() => parseArgs(['--nope'])).toThrow(/unknown option/);
     expect(() => parseArgs(['--json'])).toThrow(/needs a value/);
   });
@@ -62,14 +64,28 @@ describe('spectrans-conformance', () => {
     expect(await main(['--bogus'], capture().io)).toBe(2);
   });
 
-  test('with no modules it runs the built-in backends', async () => {
+  test('with no modules it runs the js backend alone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'conformance-'));
     const file = join(dir, 'r.json');
-    await writeFile(file, '');
     const { io, out } = capture();
     await main(['--filter', 'ops/matmul/plain', '--json', file], io);
     const json = JSON.parse(await readFile(file, 'utf8')) as { targets: { name: string }[] };
-    expect(json.targets.map((t) => t.name)).toContain('js');
+    expect(json.targets.map((t) => t.name)).toEqual(['js']);
     expect(out.join('\n')).toContain('ops/matmul');
+  });
+
+  test('resolves package specifiers of ESM-only packages from the working directory', async () => {
+    // A project installing a package this one cannot see, whose exports have only an `import` condition.
+    const project = await mkdtemp(join(tmpdir(), 'conformance-project-'));
+    const pkg = join(project, 'node_modules', '@acme', 'esm-only');
+    await mkdir(pkg, { recursive: true });
+    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: '@acme/esm-only', type: 'module', exports: { './targets': { types: './t.d.ts', import: './targets.js' }, './package.json': './package.json' } }));
+    await writeFile(join(pkg, 'targets.js'), "export const conformanceTargets = [{ name: 'acme', create: () => { throw new Error('no device'); } }];\n");
+    const targets = await resolveTargets(['@spectrans/conformance/js-targets', '@acme/esm-only/targets', '@acme/missing/targets'], project);
+    expect(targets.map((t) => [t.name, 'unavailable' in t])).toEqual([
+      ['js', false],
+      ['acme', false],
+      ['@acme/missing/targets', true],
+    ]);
   });
 });

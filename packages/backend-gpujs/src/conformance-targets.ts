@@ -1,24 +1,15 @@
 /**
- * Conformance targets of this package, loaded by path by the conformance CLI
- * (`spectrans-conformance packages/backend-gpujs/src/conformance-targets.ts`). Not re-exported
- * from the package entry: it exists for the suite, not for applications.
+ * `@spectrans/backend-gpujs/conformance-targets`: this package's targets for the conformance suite
+ * (`spectrans-conformance @spectrans/backend-gpujs/conformance-targets`). Not re-exported from the
+ * package entry: it exists for the suite, not for applications.
+ * @packageDocumentation
  */
-import type { Backend } from '@spectrans/core';
+import type { ConformanceTarget } from '@spectrans/conformance';
 import { createGpujsBackend } from './backend.js';
 import { gpujsModeStatus, type GpujsMode } from './modes.js';
 
-/** A case id (or id prefix) with the reason it is skipped or expected to fail. */
-export interface GpujsIdReason {
-  readonly id: string;
-  readonly reason: string;
-}
-
-/** One backend for the conformance suite (structurally the suite's `ConformanceTarget`). */
-export interface GpujsConformanceTarget {
-  readonly name: string;
-  readonly create: () => Promise<Backend>;
-  readonly skip?: readonly GpujsIdReason[];
-  readonly expectedFailures?: readonly GpujsIdReason[];
+/** One gpu.js mode as a conformance target, with whether it can start here. */
+export interface GpujsConformanceTarget extends ConformanceTarget {
   /** Whether the mode can start here; when not, `create` rejects with `unavailableReason`. */
   readonly available: boolean;
   readonly unavailableReason?: string;
@@ -44,6 +35,7 @@ export async function conformanceTargets(): Promise<GpujsConformanceTarget[]> {
     targets.push({
       name: `gpujs-${mode}`,
       create: () => createGpujsBackend({ mode }),
+      dtypes: ['float32'],
       available: status.available,
       ...(status.available ? {} : { unavailableReason: status.reason }),
     });

@@ -49,7 +49,7 @@ export const TFJS_CAPABILITIES: Readonly<Record<TfjsEngine, BackendCapabilities>
  * core runs QR, eigh and SVD on the host in float64 (through `readSync`). float32 only.
  *
  * @param options - `engine`, and `wasmPaths` for the wasm engine.
- * @returns a `Backend` named `'tfjs-cpu'`, `'tfjs-wasm'` or `'tfjs-tensorflow'`, handles `tf.Tensor`.
+ * @returns a `Backend` named `'tfjs-cpu'`, `'tfjs-wasm'`, `'tfjs-webgl'` or `'tfjs-tensorflow'`, handles `tf.Tensor`.
  * @throws SpectransError `ERR_INVALID_ARGUMENT` for an unknown engine; `ERR_BACKEND_INIT` when the
  *   engine's package is not installed (for tfjs-node: that it is not installed, that its install
  *   downloads libtensorflow from outside npm, and how to install it) or fails to initialise.

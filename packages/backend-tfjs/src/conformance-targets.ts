@@ -1,28 +1,15 @@
 /**
- * Conformance targets of this package, loaded by path by the conformance CLI
- * (`spectrans-conformance packages/backend-tfjs/src/conformance-targets.ts`). Not re-exported from
- * the package entry: it exists for the suite, not for applications.
+ * `@spectrans/backend-tfjs/conformance-targets`: this package's targets for the conformance suite
+ * (`spectrans-conformance @spectrans/backend-tfjs/conformance-targets`). Not re-exported from the
+ * package entry: it exists for the suite, not for applications.
+ * @packageDocumentation
  */
-import type { Backend } from '@spectrans/core';
+import type { ConformanceTarget, IdReason } from '@spectrans/conformance';
 import { createTfjsBackend } from './backend.js';
 import { isTfjsEngineAvailable, type TfjsEngine } from './engines.js';
 
-/** A case id (or id prefix) with the reason it is skipped or expected to fail. */
-export interface TfjsIdReason {
-  readonly id: string;
-  readonly reason: string;
-}
-
-/** One backend for the conformance suite (structurally the suite's `ConformanceTarget`). */
-export interface TfjsConformanceTarget {
-  readonly name: 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-webgl' | 'tfjs-tensorflow';
-  readonly create: () => Promise<Backend>;
-  readonly skip?: readonly TfjsIdReason[];
-  readonly expectedFailures?: readonly TfjsIdReason[];
-}
-
 /** Skips and expected failures per engine (every entry says why). */
-export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<Record<TfjsEngine, { skip: readonly TfjsIdReason[]; expectedFailures: readonly TfjsIdReason[] }>> = Object.freeze({
+export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<Record<TfjsEngine, { skip: readonly IdReason[]; expectedFailures: readonly IdReason[] }>> = Object.freeze({
   cpu: { skip: [], expectedFailures: [] },
   wasm: { skip: [], expectedFailures: [] },
   // Measured in headless Chromium 156 on SwiftShader WebGL 2 (examples/browser's end-to-end test);
@@ -39,11 +26,12 @@ export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<Record<TfjsEngine, { skip: re
 });
 
 /** The target of one engine. */
-export function tfjsConformanceTarget(engine: TfjsEngine): TfjsConformanceTarget {
+export function tfjsConformanceTarget(engine: TfjsEngine): ConformanceTarget {
   const { skip, expectedFailures } = TFJS_CONFORMANCE_EXCEPTIONS[engine];
   return {
     name: `tfjs-${engine}`,
     create: () => createTfjsBackend({ engine }),
+    dtypes: ['float32'],
     ...(skip.length > 0 ? { skip } : {}),
     ...(expectedFailures.length > 0 ? { expectedFailures } : {}),
   };
@@ -54,7 +42,7 @@ export function tfjsConformanceTarget(engine: TfjsEngine): TfjsConformanceTarget
  * installed and loads (it is an optional peer whose install downloads libtensorflow). `tfjs-webgl`
  * needs a browser (Node has no WebGL): `tfjsConformanceTarget('webgl')` gives it to a page.
  */
-export async function conformanceTargets(): Promise<TfjsConformanceTarget[]> {
+export async function conformanceTargets(): Promise<ConformanceTarget[]> {
   const targets = [tfjsConformanceTarget('cpu'), tfjsConformanceTarget('wasm')];
   if (await isTfjsEngineAvailable('tensorflow')) targets.push(tfjsConformanceTarget('tensorflow'));
   return targets;

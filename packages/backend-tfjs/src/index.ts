@@ -1,7 +1,7 @@
 /**
- * @spectrans/backend-tfjs: the spectrans ops contract on TensorFlow.js — engines `cpu` and `wasm`,
- * and `tensorflow` (@tensorflow/tfjs-node) when it is installed. Nothing runs on import: the
- * engine packages load inside {@link createTfjsBackend}.
+ * @spectrans/backend-tfjs: the spectrans ops contract on TensorFlow.js — engines `cpu`, `wasm`,
+ * `webgl` (browsers) and `tensorflow` (@tensorflow/tfjs-node) when it is installed. Nothing runs on
+ * import: the engine packages load inside {@link createTfjsBackend}.
  *
  * @example
  * ```ts

@@ -12,6 +12,7 @@ import {
   type KernelName,
   type Tensor,
 } from '@spectrans/core';
+import { createEventLoopYielder } from '@spectrans/conformance/vitest';
 import { describe, expect, it } from 'vitest';
 import { ENGINES, useEngine } from './helpers.js';
 
@@ -30,6 +31,11 @@ const KERNELS: [KernelName, Record<string, unknown>, 'forward' | 'compute'][] = 
   ['fourier_kernel', { inputDim: d, rank: 2 }, 'compute'],
 ];
 const CALLS = 10_000;
+// The calls are synchronous: a loop of them would hold vitest's worker off its RPC for over a
+// minute on a loaded machine, so each loop gives the event loop a turn every 100 ms.
+const breathe = createEventLoopYielder();
+// One loop takes ~50 s on tfjs-wasm on a loaded 2-core machine and over 120 s beside another suite.
+const LOOP_TIMEOUT_MS = 400_000;
 
 describe.each(ENGINES)('kernel memory on tfjs-%s', (engine) => {
   it.each(KERNELS)(`10,000 calls of %s leave the tensor count unchanged`, async (name, options, method) => {
@@ -40,12 +46,15 @@ describe.each(ENGINES)('kernel memory on tfjs-%s', (engine) => {
     (method === 'forward' ? kernel.forward(x) : kernel.compute(x, x)).dispose();
     const tfBefore = tf.memory().numTensors;
     const coreBefore = liveTensorCount();
-    for (let i = 0; i < CALLS; i++) (method === 'forward' ? kernel.forward(x) : kernel.compute(x, x)).dispose();
+    for (let i = 0; i < CALLS; i++) {
+      (method === 'forward' ? kernel.forward(x) : kernel.compute(x, x)).dispose();
+      await breathe();
+    }
     expect(tf.memory().numTensors).toBe(tfBefore);
     expect(liveTensorCount()).toBe(coreBefore);
     x.dispose();
     kernel.dispose();
-  });
+  }, LOOP_TIMEOUT_MS);
 
   it('10,000 causal linear-attention calls leave the tensor count unchanged', async () => {
     await useEngine(engine);
@@ -53,9 +62,12 @@ describe.each(ENGINES)('kernel memory on tfjs-%s', (engine) => {
     const q = tensor(Array.from({ length: 3 * d }, (_, i) => Math.sin(i)), [3, d]);
     linearAttention(q, q, q, { featureMap: map, causal: true, chunkSize: 2 }).dispose();
     const tfBefore = tf.memory().numTensors;
-    for (let i = 0; i < CALLS; i++) linearAttention(q, q, q, { featureMap: map, causal: true, chunkSize: 2 }).dispose();
+    for (let i = 0; i < CALLS; i++) {
+      linearAttention(q, q, q, { featureMap: map, causal: true, chunkSize: 2 }).dispose();
+      await breathe();
+    }
     expect(tf.memory().numTensors).toBe(tfBefore);
     q.dispose();
     map.dispose();
-  });
+  }, LOOP_TIMEOUT_MS);
 });

@@ -1,7 +1,7 @@
 import { createJsBackend } from '@spectrans/backend-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorCode, errorCodeAsync } from './errors.js';
-import { currentBackend, getBackend, listBackends, ready, registerBackend, removeBackend, setBackend, type Backend } from '../src/index.js';
+import { currentBackend, getBackend, listBackends, ready, registerBackend, removeBackend, setBackend, type Backend } from '@spectrans/core';
 
 const names: string[] = [];
 function register(name: string, factory: () => Backend | Promise<Backend>, priority?: number): void {

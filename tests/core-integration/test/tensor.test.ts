@@ -1,7 +1,7 @@
 import { createJsBackend } from '@spectrans/backend-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorCode } from './errors.js';
-import { add, exp, keep, liveTensorCount, matmul, mul, setBackend, tensor, tidy, zeros, type Backend } from '../src/index.js';
+import { add, exp, keep, liveTensorCount, matmul, mul, setBackend, tensor, tidy, zeros, type Backend } from '@spectrans/core';
 
 let js: Backend;
 beforeAll(async () => {

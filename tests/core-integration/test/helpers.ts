@@ -1,5 +1,5 @@
 import { createJsBackend } from '@spectrans/backend-js';
-import { RandomGenerator, setBackend, tensor, type Backend, type Tensor } from '../src/index.js';
+import { RandomGenerator, setBackend, tensor, type Backend, type Tensor } from '@spectrans/core';
 
 /** A backend-js instance made current (float64 capable). */
 export async function useJs(): Promise<Backend> {

@@ -7,7 +7,7 @@ import {
   linalg,
   liveTensorCount,
   tensor,
-} from '../src/index.js';
+} from '@spectrans/core';
 import { hostMatmul, hostTranspose, maxAbsDiff, randn, useJs } from './helpers.js';
 
 beforeAll(useJs);
