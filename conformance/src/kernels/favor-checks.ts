@@ -132,7 +132,7 @@ export function favorReference(q: Float64Array, k: Float64Array, v: Float64Array
 /** The stabilised computation is the same estimator: equal to the plain float64 formula where that is finite. */
 function referenceCheck(): KernelCheck {
   return {
-    id: 'attention/linear/favor-equals-float64-performer',
+    id: 'attention/linear/favor-equals-host-performer',
     async run(ctx) {
       const D = 16;
       const map = new RFFAttentionKernel({ inputDim: DIM, numFeatures: D, seed: 9, backend: ctx.backend, dtype: ctx.dtype });

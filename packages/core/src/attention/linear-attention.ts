@@ -4,15 +4,18 @@ import { abs, greaterEqual, maximum, minimum, mul, reciprocal, where } from '../
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
-import { isRandomFeatureMap, type RandomFeatureMap } from '../kernels/random-feature-map.js';
+import { isRandomFeatureMap, type AttentionFeatureHooks, type RandomFeatureMap } from '../kernels/random-feature-map.js';
 import { checkAttentionInputs, checkMask, maskMultiplier } from './inputs.js';
 import { causalProducts, fullProducts } from './feature-products.js';
 import { causalLogProducts, fullLogProducts } from './log-space-products.js';
 
 /** Options of {@link linearAttention}. */
 export interface LinearAttentionOptions {
-  /** The feature map φ, e.g. an RFFAttentionKernel (softmax, relu, elu) or a GaussianRFFKernel. */
-  featureMap: RandomFeatureMap;
+  /**
+   * The feature map φ, e.g. an RFFAttentionKernel (softmax, relu, elu) or a GaussianRFFKernel; the
+   * optional {@link AttentionFeatureHooks} tell attention its input scale, redraw schedule and log features.
+   */
+  featureMap: RandomFeatureMap & AttentionFeatureHooks;
   /** Position i attends only to keys j <= i (needs n = m). Default false. */
   causal?: boolean;
   /** Key padding mask (..., m): nonzero keeps a key, 0 drops it. */

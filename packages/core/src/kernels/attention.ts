@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck, scalarCheck } from '../validate.js';
 import { checkPoints, checkSameDim } from './inputs.js';
 import { KernelModule, type ModuleOptions } from './module.js';
-import { checkMapSizes, checkSeed, type RandomFeatureMap } from './random-feature-map.js';
+import { checkMapSizes, checkSeed, type AttentionFeatureHooks, type RandomFeatureMap } from './random-feature-map.js';
 import { gaussianFrequencies, orthogonalGaussianFrequencies } from './sampling.js';
 
 /** The feature functions of {@link RFFAttentionKernel}. */
@@ -64,7 +64,7 @@ const STREAM = { projection: 0, redraws: 1 } as const;
  * const phiQ = favor.forward(q); // (..., n, 256), all positive
  * ```
  */
-export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap {
+export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap, AttentionFeatureHooks {
   readonly inputDim: number;
   readonly numFeatures: number;
   readonly kernelType: AttentionKernelType;

@@ -1,7 +1,7 @@
 export { KernelModule, parseSerialized, type ModuleOptions, type ParameterInfo, type SerializedTensor } from './module.js';
 export { KernelFunction } from './kernel-function.js';
 export { CosineKernel, PolynomialKernel, type CosineKernelOptions, type PolynomialKernelOptions } from './basic.js';
-export { isRandomFeatureMap, type RandomFeatureMap } from './random-feature-map.js';
+export { isRandomFeatureMap, type AttentionFeatureHooks, type RandomFeatureMap } from './random-feature-map.js';
 export { ShiftInvariantKernel } from './shift-invariant.js';
 export { GaussianRFFKernel, LaplacianRFFKernel, type GaussianRFFKernelOptions, type RFFKernelOptions } from './rff.js';
 export { OrthogonalRandomFeatures, type OrthogonalRandomFeaturesOptions } from './orthogonal.js';

@@ -28,10 +28,17 @@ export interface RandomFeatureMap {
   kernelApproximation(x: Tensor, y: Tensor): Tensor;
   /** Frees the parameters. */
   dispose(): void;
+}
+
+/**
+ * What linear attention may use besides {@link RandomFeatureMap}, all optional so any map works.
+ * A separate interface, so that adding a hook never changes how TypeScript narrows a
+ * RandomFeatureMap. RFFAttentionKernel implements every hook.
+ */
+export interface AttentionFeatureHooks {
   /**
-   * What `linearAttention` needs from a map, all optional so any map works:
-   * the factor applied to q and k by default (d^(−1/4) for softmax features, so that φ(q)·φ(k)
-   * estimates exp(qᵀk/√d)); absent means 1.
+   * The factor `linearAttention` applies to q and k by default (d^(−1/4) for softmax features, so
+   * that φ(q)·φ(k) estimates exp(qᵀk/√d)); absent means 1.
    */
   readonly attentionInputScale?: number;
   /** Called once at the start of every attention call, before any features (e.g. a redraw schedule). */
