@@ -1,4 +1,5 @@
 import { SpectransError } from './errors.js';
+import { checkTensorSize } from './limits.js';
 
 /** A tensor shape: non-negative integer sizes, outermost first. */
 export type Shape = readonly number[];
@@ -10,7 +11,7 @@ export function sizeOf(shape: Shape): number {
   return size;
 }
 
-/** Throws `ERR_INVALID_SHAPE` unless every size is a finite non-negative integer. */
+/** Throws `ERR_INVALID_SHAPE` unless every size is a finite non-negative integer and the total is within `LIMITS.maxTensorElements`. */
 export function assertShape(shape: unknown, argument: string): asserts shape is Shape {
   if (!Array.isArray(shape)) {
     throw new SpectransError('ERR_INVALID_SHAPE', `${argument} must be an array of sizes, got ${describe(shape)}`);
@@ -24,6 +25,7 @@ export function assertShape(shape: unknown, argument: string): asserts shape is 
       );
     }
   }
+  checkTensorSize(argument, shape);
 }
 
 /** Row-major strides of a shape. */
@@ -55,6 +57,7 @@ export function broadcastShapes(a: Shape, b: Shape, what = 'operands'): number[]
     }
     out[i] = da === 1 ? db : da;
   }
+  checkTensorSize(`broadcast of ${what}`, out);
   return out;
 }
 

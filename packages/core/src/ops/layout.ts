@@ -1,6 +1,7 @@
 /** Ops that move elements without arithmetic: transpose, reshape, concat, slice, cast. */
 import { assertDType, type DType } from '../dtype.js';
 import { SpectransError } from '../errors.js';
+import { checkTensorSize } from '../limits.js';
 import { assertShape, describe, normalizeAxis, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertDTypeSupported, asTensor, prepare, wrap } from './dispatch.js';
@@ -77,6 +78,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
     }
     outShape[a]! += t.shape[a]!;
   });
+  checkTensorSize('concat: output', outShape);
   return wrap(backend, backend.concat(refs, a, outShape), outShape, dtype);
 }
 
