@@ -16,8 +16,8 @@ export const LIMITS = Object.freeze({
   maxParameterElements: 2 ** 26,
   /** `inputDim`, `numFeatures`, `rank` and padded widths: 2^24. */
   maxDimension: 2 ** 24,
-  /** Host work of orthogonal blocks, numFeatures·inputDim² (⌈D/d⌉ QR factorisations of d×d): 2^36. */
-  maxOrthogonalWork: 2 ** 36,
+  /** Host work of orthogonal blocks, numFeatures·inputDim² (⌈D/d⌉ QR factorisations of d×d): 2^33 (seconds, not hours). */
+  maxOrthogonalWork: 2 ** 33,
   /** Variates one `RandomGenerator` call may draw: 2^28. */
   maxRandomCount: 2 ** 28,
   /** `powerIterations` of the randomized SVD. */
