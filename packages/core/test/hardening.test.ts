@@ -25,6 +25,7 @@ import {
   tidy,
   zeros,
   type Backend,
+  type SerializedTensor,
   type Tensor,
 } from '../src/index.js';
 import { errorCode, errorCodeAsync } from './errors.js';
@@ -336,7 +337,7 @@ export function methodNames(obj: object): string[] {
 describe('state dicts', () => {
   let k: GaussianRFFKernel;
   afterEach(() => k?.dispose());
-  const entry = (shape: number[], dtype: unknown = 'float32', fill = 0.5) => ({ shape, dtype, data: new Array(shape.reduce((a, b) => a * b, 1)).fill(fill) });
+  const entry = (shape: number[], dtype: unknown = 'float32', fill = 0.5): SerializedTensor => ({ shape, dtype: dtype as string, data: new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(fill) });
 
   it('rejects a bad dtype, a bad shape before parsing data, and overflowing values', () => {
     k = new GaussianRFFKernel({ inputDim: 2, numFeatures: 3, seed: 1 });
