@@ -6,6 +6,7 @@ export type Shape = readonly number[];
 
 /** Number of elements of a shape (1 for a scalar shape `[]`). */
 export function sizeOf(shape: Shape): number {
+  requireArray(shape, 'sizeOf: shape');
   let size = 1;
   for (const d of shape) size *= d;
   return size;
@@ -28,8 +29,14 @@ export function assertShape(shape: unknown, argument: string): asserts shape is 
   checkTensorSize(argument, shape);
 }
 
+/** Throws `ERR_INVALID_SHAPE` unless `shape` is an array (the cheap check of the helpers below). */
+function requireArray(shape: unknown, argument: string): void {
+  if (!Array.isArray(shape)) throw new SpectransError('ERR_INVALID_SHAPE', `${argument} must be an array of sizes, got ${describe(shape)}`);
+}
+
 /** Row-major strides of a shape. */
 export function stridesOf(shape: Shape): number[] {
+  requireArray(shape, 'stridesOf: shape');
   const strides = new Array<number>(shape.length);
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -44,6 +51,8 @@ export function stridesOf(shape: Shape): number[] {
  * @throws SpectransError `ERR_SHAPE_MISMATCH` naming both shapes when they do not broadcast.
  */
 export function broadcastShapes(a: Shape, b: Shape, what = 'operands'): number[] {
+  requireArray(a, `${what}: first shape`);
+  requireArray(b, `${what}: second shape`);
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
