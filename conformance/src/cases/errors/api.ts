@@ -93,6 +93,31 @@ export function apiErrorCases(): ConformanceCase[] {
     plain('errors/registry/timeout-negative', 'ERR_INVALID_ARGUMENT', (b) => core.registerBackend('conformance-bad', () => b, { timeoutMs: -1 })),
     plain('errors/registry/options-typo', 'ERR_INVALID_ARGUMENT', (b) => core.registerBackend('conformance-bad', () => b, { prority: 1 } as never)),
     plain('errors/registry/replace-not-boolean', 'ERR_INVALID_ARGUMENT', (b) => core.registerBackend('conformance-bad', () => b, { replace: 'yes' as never })),
+    plain('errors/op-args/clone/not-a-tensor', 'ERR_INVALID_ARGUMENT', () => core.clone(undefined as never)),
+    plain('errors/op-args/expand-dims/not-a-tensor', 'ERR_INVALID_ARGUMENT', () => core.expandDims(null as never, 0)),
+    plain('errors/op-args/matrix-transpose/not-a-tensor', 'ERR_INVALID_ARGUMENT', () => core.matrixTranspose(42 as never)),
+    errorCase('errors/op-args/reshape/shape-not-an-array', 'ERR_INVALID_SHAPE', (t) => {
+      const a = t([2, 2]);
+      return () => core.reshape(a, 4 as never);
+    }),
+    errorCase('errors/op-args/transpose/perm-not-an-array', 'ERR_INVALID_ARGUMENT', (t) => {
+      const a = t([2, 2]);
+      return () => core.transpose(a, 'ji' as never);
+    }),
+    errorCase('errors/op-args/slice/begin-not-an-array', 'ERR_INVALID_ARGUMENT', (t) => {
+      const a = t([2, 2]);
+      return () => core.slice(a, 0 as never);
+    }),
+    errorCase('errors/op-args/concat/not-an-array', 'ERR_INVALID_ARGUMENT', (t) => {
+      const a = t([2, 2]);
+      return () => core.concat(a as never, 0);
+    }),
+    errorCase('errors/op-args/clip/nan-bound', 'ERR_INVALID_ARGUMENT', (t) => {
+      const a = t([2]);
+      return () => core.clip(a, NaN, 1);
+    }),
+    plain('errors/op-args/broadcast-shapes/not-an-array', 'ERR_INVALID_SHAPE', () => core.broadcastShapes(undefined as never, [1])),
+    plain('errors/op-args/size-of/not-an-array', 'ERR_INVALID_SHAPE', () => core.sizeOf(3 as never)),
     plain('errors/create-kernel/unknown-name', 'ERR_UNKNOWN_KERNEL', () => core.createKernel('gaussian' as never, {} as never)),
     plain('errors/create-kernel/null-options', 'ERR_INVALID_ARGUMENT', () => core.createKernel('gaussian_rff', null as never)),
   ];
