@@ -164,7 +164,14 @@ async function evaluate(c: FixtureCase, e: FixtureEval, backend: Backend, dtype:
         break;
       case 'spectral_density': {
         const omega = inputs['omega']!;
-        out = kernel.spectralDensity!(omega);
+        // spectralDensity requires ω's last axis to be inputDim; the density over ℝᵈ depends only on σ
+        // and d, so fixtures recorded with another d are evaluated by a kernel of that input dimension.
+        const forD = build({ ...c, params: { ...c.params, input_dim: omega.shape[omega.rank - 1]! } }, backend, dtype);
+        try {
+          out = forD.spectralDensity!(omega);
+        } finally {
+          forD.dispose();
+        }
         factor = referenceDensityFactor(c.class, omega.shape[omega.rank - 1]!);
         break;
       }

@@ -2,6 +2,8 @@
  * `tidy` / `keep` scopes: tensors created inside `tidy(fn)` are disposed when `fn` returns,
  * except those it returns and those passed to `keep`.
  */
+import { SpectransError } from './errors.js';
+import { describe } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 const scopes: Set<Tensor>[] = [];
@@ -30,29 +32,60 @@ export type TidyResult = unknown;
  * ```
  */
 export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') {
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `tidy: fn must be a function, got ${describe(fn)}`);
+  }
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;
   try {
     result = fn();
   } catch (e) {
-    scopes.pop();
-    for (const t of scope) t.dispose();
+    popScope(scope);
+    disposeAll(scope);
     throw e;
   }
-  scopes.pop();
-  if (result instanceof Promise) {
-    for (const t of scope) t.dispose();
-    throw new TypeError('tidy(fn): fn must be synchronous (it returned a Promise)');
+  popScope(scope);
+  if (isThenable(result)) {
+    // Tensors made after the first await are outside this scope: tidy cannot work across awaits.
+    Promise.resolve(result).catch(() => undefined);
+    disposeAll(scope);
+    throw new SpectransError('ERR_INVALID_ARGUMENT', 'tidy: fn must be synchronous (it returned a Promise); dispose tensors of async code yourself');
   }
   const survivors = new Set<Tensor>();
   collectTensors(result, survivors);
-  for (const t of scope) {
-    if (!survivors.has(t)) t.dispose();
+  const failure = disposeAll([...scope].filter((t) => !survivors.has(t)));
+  if (failure !== undefined) {
+    // Nothing may leak: the result goes too, and the caller learns why.
+    disposeAll([...survivors].filter((t) => scope.has(t)));
+    throw new SpectransError('ERR_BACKEND_FAILURE', `tidy: disposing an intermediate tensor failed: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
   }
   const parent = scopes[scopes.length - 1];
   if (parent) for (const t of survivors) if (scope.has(t)) parent.add(t);
   return result;
+}
+
+/** Removes `scope` from the stack (even if a nested scope was left behind by a throw). */
+function popScope(scope: Set<Tensor>): void {
+  const i = scopes.lastIndexOf(scope);
+  if (i >= 0) scopes.length = i;
+}
+
+/** Disposes every tensor, continuing past failures; returns the first failure. */
+function disposeAll(tensors: Iterable<Tensor>): unknown {
+  let failure: unknown;
+  for (const t of [...tensors]) {
+    try {
+      t.dispose();
+    } catch (e) {
+      failure ??= e;
+    }
+  }
+  return failure;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /** Exempts `t` from disposal by every enclosing `tidy`. Returns `t`. */

@@ -1,16 +1,18 @@
 import { SpectransError } from './errors.js';
+import { checkTensorSize } from './limits.js';
 
 /** A tensor shape: non-negative integer sizes, outermost first. */
 export type Shape = readonly number[];
 
 /** Number of elements of a shape (1 for a scalar shape `[]`). */
 export function sizeOf(shape: Shape): number {
+  requireArray(shape, 'sizeOf: shape');
   let size = 1;
   for (const d of shape) size *= d;
   return size;
 }
 
-/** Throws `ERR_INVALID_SHAPE` unless every size is a finite non-negative integer. */
+/** Throws `ERR_INVALID_SHAPE` unless every size is a finite non-negative integer and the total is within `LIMITS.maxTensorElements`. */
 export function assertShape(shape: unknown, argument: string): asserts shape is Shape {
   if (!Array.isArray(shape)) {
     throw new SpectransError('ERR_INVALID_SHAPE', `${argument} must be an array of sizes, got ${describe(shape)}`);
@@ -24,10 +26,17 @@ export function assertShape(shape: unknown, argument: string): asserts shape is 
       );
     }
   }
+  checkTensorSize(argument, shape);
+}
+
+/** Throws `ERR_INVALID_SHAPE` unless `shape` is an array (the cheap check of the helpers below). */
+function requireArray(shape: unknown, argument: string): void {
+  if (!Array.isArray(shape)) throw new SpectransError('ERR_INVALID_SHAPE', `${argument} must be an array of sizes, got ${describe(shape)}`);
 }
 
 /** Row-major strides of a shape. */
 export function stridesOf(shape: Shape): number[] {
+  requireArray(shape, 'stridesOf: shape');
   const strides = new Array<number>(shape.length);
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -42,6 +51,8 @@ export function stridesOf(shape: Shape): number[] {
  * @throws SpectransError `ERR_SHAPE_MISMATCH` naming both shapes when they do not broadcast.
  */
 export function broadcastShapes(a: Shape, b: Shape, what = 'operands'): number[] {
+  requireArray(a, `${what}: first shape`);
+  requireArray(b, `${what}: second shape`);
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
@@ -55,6 +66,7 @@ export function broadcastShapes(a: Shape, b: Shape, what = 'operands'): number[]
     }
     out[i] = da === 1 ? db : da;
   }
+  checkTensorSize(`broadcast of ${what}`, out);
   return out;
 }
 

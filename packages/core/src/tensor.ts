@@ -67,7 +67,12 @@ export class Tensor {
    * @throws SpectransError `ERR_DISPOSED`.
    */
   async data(): Promise<FloatArray> {
-    return this.backend.read(this.ref());
+    const ref = this.ref();
+    try {
+      return await this.backend.read(ref);
+    } catch (e) {
+      throw backendFailure(this.backend, 'read', e);
+    }
   }
 
   /**
@@ -79,7 +84,11 @@ export class Tensor {
     if (!this.backend.readSync) {
       throw new SpectransError('ERR_UNSUPPORTED_OP', `backend '${this.backend.name}' has no synchronous read; use await tensor.data()`);
     }
-    return this.backend.readSync(ref);
+    try {
+      return this.backend.readSync(ref);
+    } catch (e) {
+      throw backendFailure(this.backend, 'readSync', e);
+    }
   }
 
   /** Reads the elements as nested arrays of numbers matching `shape`. */
@@ -93,14 +102,29 @@ export class Tensor {
     this.#disposed = true;
     liveTensors--;
     untrackTensor(this);
-    this.backend.dispose(this.#handle);
+    const handle = this.#handle;
     this.#handle = undefined;
+    try {
+      this.backend.dispose(handle);
+    } catch (e) {
+      throw backendFailure(this.backend, 'dispose', e);
+    }
   }
 
   /** A short description (shape, dtype, backend), without reading the data. */
   toString(): string {
     return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}, backend=${this.backend.name}${this.#disposed ? ', disposed' : ''})`;
   }
+}
+
+/**
+ * @internal A backend's own error as `ERR_BACKEND_FAILURE` with the original as `cause`;
+ * SpectransErrors pass through unchanged.
+ */
+export function backendFailure(backend: Backend, method: string, error: unknown): SpectransError {
+  if (error instanceof SpectransError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new SpectransError('ERR_BACKEND_FAILURE', `backend '${backend.name}' failed in ${method}: ${message}`, { cause: error });
 }
 
 /** Nested arrays of numbers, as `Tensor.array()` returns. */

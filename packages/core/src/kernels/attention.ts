@@ -9,8 +9,10 @@ import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck, scalarCheck } from '../validate.js';
 import { checkPoints, checkSameDim } from './inputs.js';
-import { KernelModule, type ModuleOptions } from './module.js';
-import { checkMapSizes, checkSeed, type AttentionFeatureHooks, type RandomFeatureMap } from './random-feature-map.js';
+import { KernelModule, MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
+import { checkOptions } from '../options.js';
+import { checkLimit, LIMITS } from '../limits.js';
+import { checkMapSizes, checkOrthogonalWork, checkSeed, type AttentionFeatureHooks, type RandomFeatureMap } from './random-feature-map.js';
 import { gaussianFrequencies, orthogonalGaussianFrequencies } from './sampling.js';
 
 /** The feature functions of {@link RFFAttentionKernel}. */
@@ -40,6 +42,11 @@ export interface RFFAttentionKernelOptions extends ModuleOptions {
 }
 
 const STREAM = { projection: 0, redraws: 1 } as const;
+
+/** Every option of {@link RFFAttentionKernel}. */
+const ATTENTION_KEYS = [
+  ...MODULE_OPTION_KEYS, 'inputDim', 'numFeatures', 'kernelType', 'useOrthogonal', 'redraw', 'redrawInterval', 'stabilize', 'seed',
+] as const satisfies readonly (keyof RFFAttentionKernelOptions)[];
 
 /**
  * Random features for attention: softmax (FAVOR+), ReLU and ELU maps.
@@ -80,7 +87,7 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
   #calls = 0;
 
   constructor(options: RFFAttentionKernelOptions) {
-    super(options);
+    super(checkOptions('RFFAttentionKernel', options, ATTENTION_KEYS, ['inputDim', 'numFeatures']));
     const sizes = checkMapSizes(options.inputDim, options.numFeatures);
     this.inputDim = sizes.inputDim;
     this.numFeatures = sizes.numFeatures;
@@ -88,6 +95,7 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
     this.useOrthogonal = booleanCheck(options.useOrthogonal ?? true, 'useOrthogonal');
     this.redraw = booleanCheck(options.redraw ?? false, 'redraw');
     this.redrawInterval = scalarCheck(options.redrawInterval ?? 1, 'redrawInterval', { integer: true, positive: true });
+    checkLimit('redrawInterval', this.redrawInterval, LIMITS.maxRedrawInterval, 'maxRedrawInterval');
     this.stabilize = booleanCheck(options.stabilize ?? false, 'stabilize');
     if (this.stabilize && this.kernelType !== 'softmax') {
       throw new SpectransError('ERR_INVALID_ARGUMENT', `stabilize applies to kernelType 'softmax' only, got '${this.kernelType}'`);
@@ -95,7 +103,8 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
     const rng = new RandomGenerator(checkSeed(options.seed));
     this.seed = rng.seed;
     this.#redraws = rng.fork(STREAM.redraws);
-    this.drawProjection(rng.fork(STREAM.projection));
+    if (this.useOrthogonal) checkOrthogonalWork(this.inputDim, this.numFeatures);
+    this.allocating(() => this.drawProjection(rng.fork(STREAM.projection)));
   }
 
   get featureDim(): number {
@@ -141,7 +150,8 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
 
   /** Sets training mode (redraws allowed). Returns this. */
   train(mode = true): this {
-    this.training = mode;
+    this.assertLive();
+    this.training = booleanCheck(mode, 'RFFAttentionKernel.train: mode');
     return this;
   }
 
@@ -155,6 +165,7 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
    * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim.
    */
   forward(x: Tensor): Tensor {
+    this.assertLive();
     checkPoints(x, 'x', { dtype: this.dtype, owner: 'RFFAttentionKernel.forward', inputDim: this.inputDim, minRank: 1 });
     this.maybeRedraw();
     return this.features(x);
@@ -162,6 +173,7 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
 
   /** φ(x) φ(y)ᵀ with one projection for both sides: (..., n, m). */
   kernelApproximation(x: Tensor, y: Tensor): Tensor {
+    this.assertLive();
     const owner = 'RFFAttentionKernel.kernelApproximation';
     checkPoints(x, 'x', { dtype: this.dtype, owner, inputDim: this.inputDim });
     checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim });
@@ -181,6 +193,9 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
    *   `stabilize`, else none (the reference's formula).
    */
   features(x: Tensor, stabilizer: 'none' | 'row' | 'global' = this.stabilize ? 'row' : 'none'): Tensor {
+    this.assertLive();
+    checkPoints(x, 'x', { dtype: this.dtype, owner: 'RFFAttentionKernel.features', inputDim: this.inputDim, minRank: 1 });
+    choiceCheck(stabilizer, 'RFFAttentionKernel.features: stabilizer', ['none', 'row', 'global'] as const);
     const D = this.numFeatures;
     return tidy(() => {
       const lead = x.shape.slice(0, -1);

@@ -9,7 +9,10 @@ import type { Tensor } from '../tensor.js';
 import { choiceCheck, scalarCheck } from '../validate.js';
 import { checkPoints, checkSameDim } from './inputs.js';
 import { KernelFunction } from './kernel-function.js';
-import type { ModuleOptions } from './module.js';
+import { MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
+import { normalizeRows } from './norms.js';
+import { checkOptions } from '../options.js';
+import { checkFiniteIn } from '../numeric-range.js';
 
 /** Options of {@link CosineKernel}. */
 export interface CosineKernelOptions extends ModuleOptions {
@@ -40,12 +43,13 @@ export class CosineKernel extends KernelFunction {
   readonly epsMode: 'add' | 'clamp';
 
   constructor(options: CosineKernelOptions = {}) {
-    super(options);
-    this.eps = scalarCheck(options.eps ?? 1e-8, 'eps', { finite: true, nonNegative: true });
+    super(checkOptions('CosineKernel', options, [...MODULE_OPTION_KEYS, 'eps', 'epsMode']));
+    this.eps = checkFiniteIn(scalarCheck(options.eps ?? 1e-8, 'eps', { finite: true, nonNegative: true }), 'eps', this.dtype);
     this.epsMode = choiceCheck(options.epsMode ?? 'add', 'epsMode', ['add', 'clamp'] as const);
   }
 
   compute(x: Tensor, y: Tensor): Tensor {
+    this.assertLive();
     const owner = 'CosineKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner });
     checkPoints(y, 'y', { dtype: this.dtype, owner });
@@ -54,9 +58,7 @@ export class CosineKernel extends KernelFunction {
   }
 
   private normalizeRows(x: Tensor): Tensor {
-    const norm = sqrt(sum(mul(x, x), -1, true));
-    const denom = this.epsMode === 'add' ? add(norm, this.eps) : maximum(norm, this.eps);
-    return div(x, denom);
+    return normalizeRows(x, this.eps, this.epsMode);
   }
 }
 
@@ -88,13 +90,14 @@ export class PolynomialKernel extends KernelFunction {
   readonly coef0: number;
 
   constructor(options: PolynomialKernelOptions = {}) {
-    super(options);
+    super(checkOptions('PolynomialKernel', options, [...MODULE_OPTION_KEYS, 'degree', 'alpha', 'coef0']));
     this.degree = checkDegree(options.degree ?? 2);
-    this.alpha = scalarCheck(options.alpha ?? 1, 'alpha', { finite: true });
-    this.coef0 = scalarCheck(options.coef0 ?? 0, 'coef0', { finite: true });
+    this.alpha = checkFiniteIn(scalarCheck(options.alpha ?? 1, 'alpha', { finite: true }), 'alpha', this.dtype);
+    this.coef0 = checkFiniteIn(scalarCheck(options.coef0 ?? 0, 'coef0', { finite: true }), 'coef0', this.dtype);
   }
 
   compute(x: Tensor, y: Tensor): Tensor {
+    this.assertLive();
     const owner = 'PolynomialKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner });
     checkPoints(y, 'y', { dtype: this.dtype, owner });

@@ -21,6 +21,7 @@ export abstract class KernelFunction extends KernelModule {
 
   /** Gram matrix K[..., i, j] = k(xᵢ, xⱼ) of x (..., n, d): (..., n, n). */
   gramMatrix(x: Tensor): Tensor {
+    this.assertLive();
     return this.compute(x, x);
   }
 
@@ -34,6 +35,7 @@ export abstract class KernelFunction extends KernelModule {
    * @throws SpectransError `ERR_INVALID_ARGUMENT` for a non-finite eps.
    */
   isPositiveDefinite(x: Tensor, eps = 1e-6): boolean {
+    this.assertLive();
     scalarCheck(eps, 'eps', { finite: true });
     checkPoints(x, 'x', { dtype: this.dtype, owner: `${this.constructor.name}.isPositiveDefinite` });
     const smallest = tidy(() => min(eigh(this.gramMatrix(x)).values));

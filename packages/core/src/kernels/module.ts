@@ -5,7 +5,10 @@
 import type { Backend } from '../backend/contract.js';
 import { assertDType, toTypedArray, type DType } from '../dtype.js';
 import { SpectransError } from '../errors.js';
-import { shapesEqual, sizeOf, type Shape } from '../shape.js';
+import { describe, shapesEqual, sizeOf, type Shape } from '../shape.js';
+import { checkOptions } from '../options.js';
+import { booleanCheck } from '../validate.js';
+import { DTYPE_MAX, finiteIn } from '../numeric-range.js';
 import { Tensor } from '../tensor.js';
 import { keep } from '../scope.js';
 import { clone } from '../ops/layout.js';
@@ -14,6 +17,7 @@ import { targetBackend, upload } from '../ops/dispatch.js';
 /** A tensor serialised as plain JSON, as in the reference fixtures (a JSON export of a PyTorch state_dict). */
 export interface SerializedTensor {
   shape: number[];
+  /** `'float32'` or `'float64'` (anything else is rejected by `loadStateDict`). */
   dtype: 'float32' | 'float64' | string;
   /** Row-major values; non-finite values may be the strings 'NaN', 'Infinity', '-Infinity'. */
   data: (number | string)[];
@@ -39,6 +43,9 @@ export interface ModuleOptions {
   backend?: Backend;
 }
 
+/** The options of {@link ModuleOptions}, which every kernel accepts. */
+export const MODULE_OPTION_KEYS = ['dtype', 'backend'] as const satisfies readonly (keyof ModuleOptions)[];
+
 /** Base of every kernel: owns named parameter tensors on one backend, in one dtype. */
 export abstract class KernelModule {
   /** dtype of parameters and inputs. */
@@ -53,6 +60,19 @@ export abstract class KernelModule {
     assertDType(dtype, 'dtype');
     this.dtype = dtype;
     this.backend = targetBackend(options.backend);
+  }
+
+  /**
+   * Runs the allocating part of a constructor: when it throws, everything allocated so far is
+   * freed (the kernel is disposed) before the error propagates, so a failed constructor leaks nothing.
+   */
+  protected allocating(build: () => void): void {
+    try {
+      build();
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
   }
 
   /** Uploads host data as a named parameter (replacing and disposing any previous one). */
@@ -106,20 +126,29 @@ export abstract class KernelModule {
   stateDict(): Record<string, Tensor> {
     this.assertLive();
     const out: Record<string, Tensor> = {};
-    for (const name of this.stateDictNames()) out[name] = clone(this.param(name));
+    try {
+      for (const name of this.stateDictNames()) out[name] = clone(this.param(name));
+    } catch (e) {
+      for (const t of Object.values(out)) t.dispose();
+      throw e;
+    }
     return out;
   }
 
   /** The state dict as plain JSON-serialisable objects `{ shape, dtype, data }` (the fixtures' format). */
   async exportStateDict(): Promise<Record<string, SerializedTensor>> {
-    this.assertLive();
-    const out: Record<string, SerializedTensor> = {};
-    for (const name of this.stateDictNames()) {
-      const t = this.param(name);
-      const data = Array.from(await t.data(), (v) => (Number.isFinite(v) ? v : String(v)));
-      out[name] = { shape: [...t.shape], dtype: t.dtype, data };
+    // Copies taken synchronously: a loadStateDict while the reads are pending cannot mix two states.
+    const snapshot = this.stateDict();
+    try {
+      const out: Record<string, SerializedTensor> = {};
+      for (const [name, t] of Object.entries(snapshot)) {
+        const data = Array.from(await t.data(), (v) => (Number.isFinite(v) ? v : String(v)));
+        out[name] = { shape: [...t.shape], dtype: t.dtype, data };
+      }
+      return out;
+    } finally {
+      for (const t of Object.values(snapshot)) t.dispose();
     }
-    return out;
   }
 
   /**
@@ -131,25 +160,32 @@ export abstract class KernelModule {
    */
   loadStateDict(dict: Record<string, Tensor | SerializedTensor>, options: { strict?: boolean } = {}): void {
     this.assertLive();
-    const strict = options.strict ?? true;
-    if (dict === null || typeof dict !== 'object') {
-      throw new SpectransError('ERR_STATE_DICT', `${this.constructor.name}.loadStateDict: expected an object of named tensors`);
+    const owner = `${this.constructor.name}.loadStateDict`;
+    checkOptions(owner, options, ['strict']);
+    const strict = booleanCheck(options.strict ?? true, `${owner}: strict`);
+    if (dict === null || typeof dict !== 'object' || Array.isArray(dict)) {
+      throw new SpectransError('ERR_STATE_DICT', `${owner}: expected an object of named tensors`);
     }
     const aliases = this.stateDictAliases();
     const expected = this.stateDictNames();
     const entries = new Map<string, Tensor | SerializedTensor>();
+    const keyOf = new Map<string, string>();
     const problems: string[] = [];
     for (const [key, value] of Object.entries(dict)) {
       const name = aliases[key] ?? key;
       if (!expected.includes(name)) problems.push(`unexpected key '${key}'`);
-      else entries.set(name, value);
+      else if (keyOf.has(name)) problems.push(`'${key}' and '${keyOf.get(name)}' both name the parameter '${name}'`);
+      else {
+        entries.set(name, value);
+        keyOf.set(name, key);
+      }
     }
     for (const name of expected) if (!entries.has(name)) problems.push(`missing key '${name}'`);
     const staged = new Map<string, { data: Float64Array; shape: number[] }>();
     for (const [name, value] of entries) {
       const want = this.param(name).shape;
       try {
-        const host = hostValues(value, name);
+        const host = hostValues(value, name, want, this.dtype);
         if (!shapesEqual(host.shape, want)) problems.push(`'${name}' has shape [${host.shape.join(', ')}], expected [${want.join(', ')}]`);
         else staged.set(name, host);
       } catch (e) {
@@ -188,12 +224,26 @@ export abstract class KernelModule {
   }
 }
 
-function hostValues(value: Tensor | SerializedTensor, name: string): { data: Float64Array; shape: number[] } {
+/**
+ * Host values of one state-dict entry, validated in order of cost: the shape against the
+ * parameter's before any data is parsed, then the dtype, the length and every value (finite
+ * values must stay finite in the kernel's dtype; 'NaN' and '±Infinity' are kept as written).
+ */
+function hostValues(value: Tensor | SerializedTensor, name: string, want: Shape, dtype: DType): { data: Float64Array; shape: number[] } {
   if (value instanceof Tensor) {
-    return { data: Float64Array.from(value.dataSync()), shape: [...value.shape] };
+    if (!shapesEqual(value.shape, want)) return { data: new Float64Array(0), shape: [...value.shape] };
+    return { data: checkValues(Float64Array.from(value.dataSync()), name, dtype), shape: [...value.shape] };
   }
-  if (!value || !Array.isArray(value.shape) || !Array.isArray(value.data)) {
+  if (!value || typeof value !== 'object' || !Array.isArray(value.shape) || !Array.isArray(value.data)) {
     throw new SpectransError('ERR_STATE_DICT', `'${name}' must be a Tensor or { shape, dtype, data }`);
+  }
+  const shape: unknown[] = value.shape;
+  if (!shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+    throw new SpectransError('ERR_STATE_DICT', `'${name}' has an invalid shape ${describe(shape)} (sizes must be non-negative integers)`);
+  }
+  if (!shapesEqual(value.shape, want)) return { data: new Float64Array(0), shape: [...value.shape] };
+  if (value.dtype !== 'float32' && value.dtype !== 'float64') {
+    throw new SpectransError('ERR_STATE_DICT', `'${name}' has dtype ${describe(value.dtype)}; expected 'float32' or 'float64'`);
   }
   if (sizeOf(value.shape) !== value.data.length) {
     throw new SpectransError('ERR_STATE_DICT', `'${name}' has ${value.data.length} values for shape [${value.shape.join(', ')}]`);
@@ -201,12 +251,24 @@ function hostValues(value: Tensor | SerializedTensor, name: string): { data: Flo
   const data = Float64Array.from(value.data, (v) => parseSerialized(v, name));
   // Values written as float32 are the shortest decimals that round-trip: round back to float32 exactly.
   if (value.dtype === 'float32') for (let i = 0; i < data.length; i++) data[i] = Math.fround(data[i]!);
-  return { data, shape: [...value.shape] };
+  return { data: checkValues(data, name, dtype), shape: [...value.shape] };
+}
+
+/** Rejects finite values that would overflow to ±Infinity in `dtype`. */
+function checkValues(data: Float64Array, name: string, dtype: DType): Float64Array {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (Number.isFinite(v) && !finiteIn(v, dtype)) {
+      throw new SpectransError('ERR_STATE_DICT', `'${name}'[${i}] = ${v} overflows ${dtype} (|value| <= ${DTYPE_MAX[dtype]})`);
+    }
+  }
+  return data;
 }
 
 /** Parses one serialised value (a number or 'NaN' / 'Infinity' / '-Infinity'). */
 export function parseSerialized(v: number | string, name = 'value'): number {
   if (typeof v === 'number') return v;
+  if (typeof v !== 'string') throw new SpectransError('ERR_STATE_DICT', `'${name}' contains a non-numeric value ${describe(v)}`);
   if (v === 'NaN') return NaN;
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;

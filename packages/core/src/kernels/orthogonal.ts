@@ -12,8 +12,10 @@ import { fwht as fwhtHost } from '../linalg/index.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck } from '../validate.js';
 import { checkPoints } from './inputs.js';
-import { KernelModule, type ModuleOptions } from './module.js';
-import { approximateKernel, checkMapSizes, checkSeed, checkSigma, type RandomFeatureMap } from './random-feature-map.js';
+import { KernelModule, MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
+import { checkOptions } from '../options.js';
+import { checkLimit, LIMITS } from '../limits.js';
+import { approximateKernel, checkMapSizes, checkOrthogonalWork, checkSeed, checkSigma, type RandomFeatureMap } from './random-feature-map.js';
 import { cauchyFrequencies, nextPowerOfTwo, orthogonalGaussianFrequencies, uniformPhases, type OrthogonalNorms } from './sampling.js';
 
 /** Options of {@link OrthogonalRandomFeatures}. */
@@ -41,6 +43,11 @@ export interface OrthogonalRandomFeaturesOptions extends ModuleOptions {
 }
 
 const STREAM = { projection: 0, phases: 1, diagonals: 2 } as const;
+
+/** Every option of {@link OrthogonalRandomFeatures}. */
+const ORF_KEYS = [
+  ...MODULE_OPTION_KEYS, 'inputDim', 'numFeatures', 'kernelType', 'sigma', 'useHadamard', 'trainable', 'orthogonalNorms', 'sorfApply', 'seed',
+] as const satisfies readonly (keyof OrthogonalRandomFeaturesOptions)[];
 
 /**
  * Random Fourier features with orthogonal frequencies: φ(x) = √(2/D)·cos(Wx + b).
@@ -85,12 +92,12 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
   #sorfMatrix: Tensor | undefined;
 
   constructor(options: OrthogonalRandomFeaturesOptions) {
-    super(options);
+    super(checkOptions('OrthogonalRandomFeatures', options, ORF_KEYS, ['inputDim', 'numFeatures']));
     const sizes = checkMapSizes(options.inputDim, options.numFeatures);
     this.inputDim = sizes.inputDim;
     this.numFeatures = sizes.numFeatures;
     this.kernelType = choiceCheck(options.kernelType ?? 'gaussian', 'kernelType', ['gaussian', 'laplacian'] as const);
-    this.sigma = checkSigma(options.sigma ?? 1);
+    this.sigma = checkSigma(options.sigma ?? 1, this.dtype);
     this.useHadamard = booleanCheck(options.useHadamard ?? false, 'useHadamard');
     this.trainable = booleanCheck(options.trainable ?? false, 'trainable');
     this.orthogonalNorms = choiceCheck(options.orthogonalNorms ?? 'chi', 'orthogonalNorms', ['chi', 'fixed'] as const);
@@ -102,20 +109,24 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
     const d = this.inputDim;
     const D = this.numFeatures;
     this.dPadded = nextPowerOfTwo(Math.max(d, D));
+    if (this.useHadamard) checkLimit('dPadded (next power of two >= max(inputDim, numFeatures))', this.dPadded, LIMITS.maxDimension, 'maxDimension');
+    else if (this.kernelType === 'gaussian') checkOrthogonalWork(d, D);
     const apply = choiceCheck(options.sorfApply ?? 'auto', 'sorfApply', ['auto', 'transform', 'matrix'] as const);
     const n = this.dPadded;
     this.sorfApply = apply !== 'auto' ? apply : d * D <= 16 * n * Math.log2(Math.max(n, 2)) ? 'matrix' : 'transform';
-    if (this.useHadamard) {
-      const signs = rng.fork(STREAM.diagonals);
-      for (let i = 0; i < 3; i++) this.setParameter(this.diagonalName(i), signs.rademacher(this.dPadded), [this.dPadded], this.trainable);
-    } else {
-      const w = this.kernelType === 'gaussian'
-        ? orthogonalGaussianFrequencies(rng.fork(STREAM.projection), d, D, this.sigma, this.orthogonalNorms)
-        : cauchyFrequencies(rng.fork(STREAM.projection), d, D, this.sigma);
-      this.setParameter('projection', w, [d, D], this.trainable);
-    }
-    this.setParameter('bias', uniformPhases(rng.fork(STREAM.phases), D), [D], this.trainable);
-    this.refreshSorfMatrix();
+    this.allocating(() => {
+      if (this.useHadamard) {
+        const signs = rng.fork(STREAM.diagonals);
+        for (let i = 0; i < 3; i++) this.setParameter(this.diagonalName(i), signs.rademacher(this.dPadded), [this.dPadded], this.trainable);
+      } else {
+        const w = this.kernelType === 'gaussian'
+          ? orthogonalGaussianFrequencies(rng.fork(STREAM.projection), d, D, this.sigma, this.orthogonalNorms)
+          : cauchyFrequencies(rng.fork(STREAM.projection), d, D, this.sigma);
+        this.setParameter('projection', w, [d, D], this.trainable);
+      }
+      this.setParameter('bias', uniformPhases(rng.fork(STREAM.phases), D), [D], this.trainable);
+      this.refreshSorfMatrix();
+    });
   }
 
   /** Rebuilds the materialised SORF matrix from the current diagonals (matrix mode only). */
@@ -171,6 +182,7 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
    * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim.
    */
   forward(x: Tensor): Tensor {
+    this.assertLive();
     checkPoints(x, 'x', { dtype: this.dtype, owner: 'OrthogonalRandomFeatures.forward', inputDim: this.inputDim, minRank: 1 });
     const scale = Math.sqrt(2 / this.numFeatures);
     if (!this.useHadamard) return rffFeatures(x, this.param('projection'), this.param('bias'), scale);
@@ -179,6 +191,7 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
   }
 
   kernelApproximation(x: Tensor, y: Tensor): Tensor {
+    this.assertLive();
     return approximateKernel(this, x, y, 'OrthogonalRandomFeatures.kernelApproximation');
   }
 

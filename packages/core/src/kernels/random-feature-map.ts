@@ -1,5 +1,8 @@
 /** The random feature map interface φ with k(x, y) ≈ φ(x)·φ(y), and shared checks. */
+import type { DType } from '../dtype.js';
 import { SpectransError } from '../errors.js';
+import { checkLimit, LIMITS } from '../limits.js';
+import { checkScaleRange } from '../numeric-range.js';
 import { matmul } from '../ops/linear.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
@@ -70,17 +73,35 @@ export function approximateKernel(map: RandomFeatureMap, x: Tensor, y: Tensor, o
   return tidy(() => matmul(map.forward(x), map.forward(y), { transposeB: true }));
 }
 
-/** Validates the sizes every feature map takes. */
+/**
+ * Validates the sizes every feature map takes: positive integers within `LIMITS.maxDimension`,
+ * with inputDim·numFeatures within `LIMITS.maxParameterElements`.
+ */
 export function checkMapSizes(inputDim: unknown, numFeatures: unknown): { inputDim: number; numFeatures: number } {
-  return {
-    inputDim: scalarCheck(inputDim, 'inputDim', { integer: true, positive: true }),
-    numFeatures: scalarCheck(numFeatures, 'numFeatures', { integer: true, positive: true }),
-  };
+  const d = checkDimension(inputDim, 'inputDim');
+  const D = checkDimension(numFeatures, 'numFeatures');
+  checkLimit('inputDim·numFeatures (the projection)', d * D, LIMITS.maxParameterElements, 'maxParameterElements');
+  return { inputDim: d, numFeatures: D };
 }
 
-/** Validates a bandwidth σ: finite and > 0. */
-export function checkSigma(sigma: unknown): number {
-  return scalarCheck(sigma, 'sigma', { finite: true, positive: true });
+/** Validates a size option: a positive integer within `LIMITS.maxDimension`. */
+export function checkDimension(value: unknown, argument: string): number {
+  const v = scalarCheck(value, argument, { integer: true, positive: true });
+  checkLimit(argument, v, LIMITS.maxDimension, 'maxDimension');
+  return v;
+}
+
+/**
+ * Validates the host work of orthogonal blocks: ⌈D/d⌉ QR factorisations of d×d matrices,
+ * about D·d² operations, within `LIMITS.maxOrthogonalWork`.
+ */
+export function checkOrthogonalWork(d: number, D: number): void {
+  checkLimit('numFeatures·inputDim² (orthogonal blocks drawn by QR)', D * d * d, LIMITS.maxOrthogonalWork, 'maxOrthogonalWork');
+}
+
+/** Validates a bandwidth σ: finite, > 0 and with σ², 1/σ and 1/(2σ²) normal numbers of `dtype`. */
+export function checkSigma(sigma: unknown, dtype: DType = 'float64'): number {
+  return checkScaleRange(scalarCheck(sigma, 'sigma', { finite: true, positive: true }), 'sigma', dtype);
 }
 
 /** Validates an optional seed (a non-negative safe integer). */

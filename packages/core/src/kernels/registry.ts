@@ -62,5 +62,5 @@ export function createKernel<K extends KernelName>(type: K, options: KernelRegis
   if (!ctor) {
     throw new SpectransError('ERR_UNKNOWN_KERNEL', `unknown kernel ${JSON.stringify(type)}; available kernels: ${KERNEL_NAMES.join(', ')}`);
   }
-  return new ctor(options ?? ({} as KernelRegistry[K][1]));
+  return new ctor(options);
 }

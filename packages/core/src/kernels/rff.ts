@@ -7,8 +7,9 @@ import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck } from '../validate.js';
 import { checkPoints } from './inputs.js';
-import type { ModuleOptions } from './module.js';
-import { approximateKernel, checkMapSizes, checkSeed, checkSigma, type RandomFeatureMap } from './random-feature-map.js';
+import { MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
+import { checkOptions } from '../options.js';
+import { approximateKernel, checkMapSizes, checkOrthogonalWork, checkSeed, checkSigma, type RandomFeatureMap } from './random-feature-map.js';
 import { cauchyFrequencies, gaussianFrequencies, orthogonalGaussianFrequencies, uniformPhases, type OrthogonalNorms } from './sampling.js';
 import { ShiftInvariantKernel } from './shift-invariant.js';
 
@@ -28,6 +29,11 @@ export interface RFFKernelOptions extends ModuleOptions {
   seed?: number;
 }
 
+/** Every option of {@link LaplacianRFFKernel}. */
+const RFF_KEYS = [...MODULE_OPTION_KEYS, 'inputDim', 'numFeatures', 'sigma', 'useCosSin', 'trainable', 'seed'] as const satisfies readonly (keyof RFFKernelOptions)[];
+/** Every option of {@link GaussianRFFKernel}. */
+const GAUSSIAN_RFF_KEYS = [...RFF_KEYS, 'orthogonal', 'orthogonalNorms'] as const satisfies readonly (keyof GaussianRFFKernelOptions)[];
+
 /** Streams of the instance's generator: one per parameter, so each draw is reproducible on its own. */
 const STREAM = { frequencies: 0, phases: 1 } as const;
 
@@ -42,6 +48,7 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
   protected constructor(options: RFFKernelOptions, drawFrequencies: (rng: RandomGenerator, d: number, D: number, sigma: number) => Float64Array) {
     const sigma = checkSigma(options.sigma ?? 1);
     super(options, 1 / sigma);
+    checkSigma(sigma, this.dtype);
     const sizes = checkMapSizes(options.inputDim, options.numFeatures);
     this.inputDim = sizes.inputDim;
     this.numFeatures = sizes.numFeatures;
@@ -52,8 +59,10 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
     this.seed = rng.seed;
     const d = this.inputDim;
     const D = this.numFeatures;
-    this.setParameter('omega', drawFrequencies(rng.fork(STREAM.frequencies), d, D, sigma), [d, D], this.trainable);
-    this.setParameter('bias', uniformPhases(rng.fork(STREAM.phases), D), [D], this.trainable);
+    this.allocating(() => {
+      this.setParameter('omega', drawFrequencies(rng.fork(STREAM.frequencies), d, D, sigma), [d, D], this.trainable);
+      this.setParameter('bias', uniformPhases(rng.fork(STREAM.phases), D), [D], this.trainable);
+    });
   }
 
   /** Kernel scale as in the reference: σ. */
@@ -73,6 +82,7 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
    * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim; `ERR_INVALID_SHAPE` for an empty input.
    */
   forward(x: Tensor): Tensor {
+    this.assertLive();
     checkPoints(x, 'x', { dtype: this.dtype, owner: `${this.constructor.name}.forward`, inputDim: this.inputDim, minRank: 1 });
     const scale = Math.sqrt((this.useCosSin ? 1 : 2) / this.numFeatures);
     return rffFeatures(x, this.param('omega'), this.param('bias'), scale, this.useCosSin);
@@ -80,12 +90,14 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
 
   /** φ(x) φ(y)ᵀ ≈ k(x, y): (..., n, m). */
   kernelApproximation(x: Tensor, y: Tensor): Tensor {
+    this.assertLive();
     return approximateKernel(this, x, y, `${this.constructor.name}.kernelApproximation`);
   }
 
   /** Validates a difference (or frequency) tensor as a kernel input (rank, size, dtype) for evaluateDifference / spectralDensity. */
   protected checkDiff(diff: Tensor, what: string): void {
-    checkPoints(diff, what, { dtype: this.dtype, owner: `${this.constructor.name}.${what === 'diff' ? 'evaluateDifference' : 'spectralDensity'}`, minRank: 1 });
+    this.assertLive();
+    checkPoints(diff, what, { dtype: this.dtype, owner: `${this.constructor.name}.${what === 'diff' ? 'evaluateDifference' : 'spectralDensity'}`, inputDim: this.inputDim, minRank: 1 });
   }
 }
 
@@ -122,8 +134,13 @@ export class GaussianRFFKernel extends RFFKernel {
   protected readonly metric = 'sqeuclidean' as const;
 
   constructor(options: GaussianRFFKernelOptions) {
+    checkOptions('GaussianRFFKernel', options, GAUSSIAN_RFF_KEYS, ['inputDim', 'numFeatures']);
     const orthogonal = booleanCheck(options.orthogonal ?? false, 'orthogonal');
     const norms = choiceCheck(options.orthogonalNorms ?? 'chi', 'orthogonalNorms', ['chi', 'fixed'] as const);
+    if (orthogonal) {
+      const sizes = checkMapSizes(options.inputDim, options.numFeatures);
+      checkOrthogonalWork(sizes.inputDim, sizes.numFeatures);
+    }
     super(options, (rng, d, D, sigma) => (orthogonal ? orthogonalGaussianFrequencies(rng, d, D, sigma, norms) : gaussianFrequencies(rng, d, D, sigma)));
     this.orthogonal = orthogonal;
     this.orthogonalNorms = norms;
@@ -169,6 +186,7 @@ export class LaplacianRFFKernel extends RFFKernel {
   protected readonly metric = 'l1' as const;
 
   constructor(options: RFFKernelOptions) {
+    checkOptions('LaplacianRFFKernel', options, RFF_KEYS, ['inputDim', 'numFeatures']);
     super(options, cauchyFrequencies);
   }
 

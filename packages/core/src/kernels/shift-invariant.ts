@@ -35,6 +35,7 @@ export abstract class ShiftInvariantKernel extends KernelFunction {
   protected abstract profile(distance: Tensor): Tensor;
 
   compute(x: Tensor, y: Tensor): Tensor {
+    this.assertLive();
     const owner = `${this.constructor.name}.compute`;
     checkPoints(x, 'x', { dtype: this.dtype, owner });
     checkPoints(y, 'y', { dtype: this.dtype, owner });

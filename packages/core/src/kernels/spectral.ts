@@ -16,8 +16,12 @@ import { booleanCheck, choiceCheck, scalarCheck } from '../validate.js';
 import { checkDegree, polynomial } from './basic.js';
 import { checkPoints, checkSameDim } from './inputs.js';
 import { KernelFunction } from './kernel-function.js';
-import type { ModuleOptions } from './module.js';
-import { checkSeed } from './random-feature-map.js';
+import { MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
+import { normalizeRows, rowNorms } from './norms.js';
+import { checkOptions } from '../options.js';
+import { checkFiniteIn } from '../numeric-range.js';
+import { checkLimit, LIMITS } from '../limits.js';
+import { checkDimension, checkOrthogonalWork, checkSeed } from './random-feature-map.js';
 
 /** Options shared by spectral kernels. */
 export interface SpectralKernelOptions extends ModuleOptions {
@@ -26,6 +30,9 @@ export interface SpectralKernelOptions extends ModuleOptions {
   /** Normalise the output (each kernel documents how). Default true. */
   normalize?: boolean;
 }
+
+/** Options every spectral kernel with a `normalize` flag accepts. */
+const SPECTRAL_KEYS = [...MODULE_OPTION_KEYS, 'rank', 'normalize'] as const satisfies readonly (keyof SpectralKernelOptions)[];
 
 /**
  * Base of the spectral kernels: a rank and a normalisation flag, and the top-`rank` spectral
@@ -37,7 +44,7 @@ export abstract class SpectralKernel extends KernelFunction {
 
   protected constructor(options: SpectralKernelOptions) {
     super(options);
-    this.rank = scalarCheck(options.rank, 'rank', { integer: true, positive: true });
+    this.rank = checkDimension(options.rank, 'rank');
     this.normalize = booleanCheck(options.normalize ?? true, 'normalize');
   }
 
@@ -52,6 +59,7 @@ export abstract class SpectralKernel extends KernelFunction {
    *   the kernel's own Gram matrix. Eigenvector signs follow core's convention (largest component positive).
    */
   spectralDecomposition(x: Tensor): { eigenvectors: Tensor; eigenvalues: Tensor } {
+    this.assertLive();
     checkPoints(x, 'x', { dtype: this.dtype, owner: `${this.constructor.name}.spectralDecomposition` });
     const n = x.shape[x.rank - 2]!;
     const r = Math.min(this.rank, n);
@@ -107,14 +115,15 @@ export class PolynomialSpectralKernel extends SpectralKernel {
   readonly normalization: 'norms' | 'cosine';
 
   constructor(options: PolynomialSpectralKernelOptions) {
-    super(options);
+    super(checkOptions('PolynomialSpectralKernel', options, [...SPECTRAL_KEYS, 'degree', 'coef0', 'alpha', 'normalization'], ['rank']));
     this.degree = checkDegree(options.degree ?? 2);
-    this.coef0 = scalarCheck(options.coef0 ?? 1, 'coef0', { finite: true });
-    this.alpha = scalarCheck(options.alpha ?? 1, 'alpha', { finite: true });
+    this.coef0 = checkFiniteIn(scalarCheck(options.coef0 ?? 1, 'coef0', { finite: true }), 'coef0', this.dtype);
+    this.alpha = checkFiniteIn(scalarCheck(options.alpha ?? 1, 'alpha', { finite: true }), 'alpha', this.dtype);
     this.normalization = choiceCheck(options.normalization ?? 'norms', 'normalization', ['norms', 'cosine'] as const);
   }
 
   compute(x: Tensor, y: Tensor): Tensor {
+    this.assertLive();
     const owner = 'PolynomialSpectralKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner });
     checkPoints(y, 'y', { dtype: this.dtype, owner });
@@ -127,8 +136,8 @@ export class PolynomialSpectralKernel extends SpectralKernel {
         const ky = polynomial(sum(mul(y, y), -1, true), this.alpha, this.coef0, this.degree);
         return div(K, sqrt(mul(kx, matrixTranspose(ky))));
       }
-      const nx = sqrt(sum(mul(x, x), -1, true));
-      const ny = sqrt(sum(mul(y, y), -1, true));
+      const nx = rowNorms(x);
+      const ny = rowNorms(y);
       return div(K, add(mul(nx, matrixTranspose(ny)), 1e-8));
     });
   }
@@ -138,6 +147,7 @@ export class PolynomialSpectralKernel extends SpectralKernel {
    * @throws SpectransError `ERR_SHAPE_MISMATCH` when d differs.
    */
   computeAttention(q: Tensor, k: Tensor): Tensor {
+    this.assertLive();
     const owner = 'PolynomialSpectralKernel.computeAttention';
     checkPoints(q, 'q', { dtype: this.dtype, owner });
     checkPoints(k, 'k', { dtype: this.dtype, owner });
@@ -206,15 +216,18 @@ export class TruncatedSVDKernel extends SpectralKernel {
   readonly #rng: RandomGenerator;
 
   constructor(options: TruncatedSVDKernelOptions) {
-    super(options);
+    super(checkOptions('TruncatedSVDKernel', options, [...SPECTRAL_KEYS, 'useRandomized', 'oversample', 'powerIterations', 'seed'], ['rank']));
     this.useRandomized = booleanCheck(options.useRandomized ?? false, 'useRandomized');
     this.oversample = scalarCheck(options.oversample ?? 10, 'oversample', { integer: true, nonNegative: true });
+    checkLimit('oversample', this.oversample, LIMITS.maxOversample, 'maxOversample');
     this.powerIterations = scalarCheck(options.powerIterations ?? 2, 'powerIterations', { integer: true, nonNegative: true });
+    checkLimit('powerIterations', this.powerIterations, LIMITS.maxPowerIterations, 'maxPowerIterations');
     this.#rng = new RandomGenerator(checkSeed(options.seed));
     this.seed = this.#rng.seed;
   }
 
   compute(x: Tensor, y: Tensor): Tensor {
+    this.assertLive();
     const owner = 'TruncatedSVDKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner });
     checkPoints(y, 'y', { dtype: this.dtype, owner });
@@ -222,7 +235,7 @@ export class TruncatedSVDKernel extends SpectralKernel {
     return tidy(() => {
       const approx = this.useRandomized ? this.randomizedApproximation(x, y) : this.exactApproximation(x, y);
       if (!this.normalize) return approx;
-      return div(approx, add(sqrt(sum(mul(approx, approx), -1, true)), 1e-8));
+      return normalizeRows(approx, 1e-8, 'add');
     });
   }
 
@@ -302,12 +315,14 @@ export class LearnableSpectralKernel extends SpectralKernel {
   readonly seed: number;
 
   constructor(options: LearnableSpectralKernelOptions) {
-    super(options);
-    this.inputDim = scalarCheck(options.inputDim, 'inputDim', { integer: true, positive: true });
+    super(checkOptions('LearnableSpectralKernel', options, [...SPECTRAL_KEYS, 'inputDim', 'initScale', 'trainableEigenvectors', 'seed'], ['rank', 'inputDim']));
+    this.inputDim = checkDimension(options.inputDim, 'inputDim');
     if (this.rank > this.inputDim) {
       throw new SpectransError('ERR_INVALID_ARGUMENT', `rank must be <= inputDim (${this.inputDim}), got ${this.rank}`);
     }
-    this.initScale = scalarCheck(options.initScale ?? 1, 'initScale', { finite: true });
+    checkLimit('inputDim·rank (the eigenvectors)', this.inputDim * this.rank, LIMITS.maxParameterElements, 'maxParameterElements');
+    checkOrthogonalWork(this.inputDim, this.rank);
+    this.initScale = checkFiniteIn(scalarCheck(options.initScale ?? 1, 'initScale', { finite: true }), 'initScale', this.dtype);
     this.trainableEigenvectors = booleanCheck(options.trainableEigenvectors ?? true, 'trainableEigenvectors');
     const rng = new RandomGenerator(checkSeed(options.seed));
     this.seed = rng.seed;
@@ -315,18 +330,21 @@ export class LearnableSpectralKernel extends SpectralKernel {
     const r = this.rank;
     const { q } = hostQr(rng.normal(d * r), d, r);
     const lambda = Float64Array.from({ length: r }, (_, i) => (r === 1 ? 1 : 1 - (0.9 * i) / (r - 1)) * this.initScale);
-    // The reference's state_dict order: both parameters -> eigenvectors first; buffer eigenvectors -> eigenvalues first.
-    if (this.trainableEigenvectors) {
-      this.setParameter('eigenvectors', q, [d, r], true);
-      this.setParameter('eigenvalues', lambda, [r], true);
-    } else {
-      this.setParameter('eigenvalues', lambda, [r], true);
-      this.setParameter('eigenvectors', q, [d, r], false);
-    }
+    this.allocating(() => {
+      // The reference's state_dict order: both parameters -> eigenvectors first; buffer eigenvectors -> eigenvalues first.
+      if (this.trainableEigenvectors) {
+        this.setParameter('eigenvectors', q, [d, r], true);
+        this.setParameter('eigenvalues', lambda, [r], true);
+      } else {
+        this.setParameter('eigenvalues', lambda, [r], true);
+        this.setParameter('eigenvectors', q, [d, r], false);
+      }
+    });
   }
 
   /** φ(x) = (x E) ⊙ √(|λ| + 1e-8) for x (..., n, d): (..., n, rank). */
   extractFeatures(x: Tensor): Tensor {
+    this.assertLive();
     checkPoints(x, 'x', { dtype: this.dtype, owner: 'LearnableSpectralKernel.extractFeatures', inputDim: this.inputDim, minRank: 1 });
     return this.features(x);
   }
@@ -339,17 +357,19 @@ export class LearnableSpectralKernel extends SpectralKernel {
   }
 
   compute(x: Tensor, y: Tensor): Tensor {
+    this.assertLive();
     const owner = 'LearnableSpectralKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner, inputDim: this.inputDim });
     checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim });
     return tidy(() => {
       const K = matmul(this.features(x), this.features(y), { transposeB: true });
-      return this.normalize ? div(K, maximum(sqrt(sum(mul(K, K), -1, true)), 1e-12)) : K;
+      return this.normalize ? normalizeRows(K, 1e-12, 'clamp') : K;
     });
   }
 
   /** `extractFeatures(x)` when y is omitted, else `compute(x, y)`. */
   forward(x: Tensor, y?: Tensor): Tensor {
+    this.assertLive();
     return y === undefined ? this.extractFeatures(x) : this.compute(x, y);
   }
 
@@ -358,12 +378,16 @@ export class LearnableSpectralKernel extends SpectralKernel {
    * eigenvectors (the reference silently skips buffers).
    */
   orthogonalizeEigenvectors(): void {
+    this.assertLive();
     const e = this.param('eigenvectors');
     const { q } = tidy(() => ({ q: qr(e).q }));
     const trainable = this.parameters().find((p) => p.name === 'eigenvectors')!.trainable;
     this.adoptParameter('eigenvectors', keep(q), trainable);
   }
 }
+
+/** Every option of {@link FourierKernel}: no `normalize` (see the class remarks). */
+const FOURIER_KEYS = [...MODULE_OPTION_KEYS, 'rank', 'inputDim', 'learnableFilter', 'filterType', 'cutoffFreq'] as const;
 
 /** Options of {@link FourierKernel}. */
 export interface FourierKernelOptions extends ModuleOptions {
@@ -404,8 +428,9 @@ export class FourierKernel extends SpectralKernel {
   #basis: Tensor | undefined;
 
   constructor(options: FourierKernelOptions) {
-    super({ ...options, normalize: true });
-    this.inputDim = scalarCheck(options.inputDim, 'inputDim', { integer: true, positive: true });
+    // No `normalize` option, as in the reference: the kernel is always the normalised DFT form.
+    super({ ...checkOptions('FourierKernel', options, FOURIER_KEYS, ['rank', 'inputDim']), normalize: true });
+    this.inputDim = checkDimension(options.inputDim, 'inputDim');
     const maxRank = Math.floor(this.inputDim / 2) + 1;
     if (this.rank > maxRank) {
       throw new SpectransError('ERR_INVALID_ARGUMENT', `rank must be <= floor(inputDim/2) + 1 = ${maxRank} (rfft bins of a length-${this.inputDim} signal), got ${this.rank}`);
@@ -413,6 +438,7 @@ export class FourierKernel extends SpectralKernel {
     this.learnableFilter = booleanCheck(options.learnableFilter ?? true, 'learnableFilter');
     this.filterType = choiceCheck(options.filterType ?? 'gaussian', 'filterType', ['gaussian', 'butterworth', 'ideal'] as const);
     this.cutoffFreq = scalarCheck(options.cutoffFreq ?? 0.5, 'cutoffFreq', { finite: true, positive: true });
+    checkLimit('inputDim·2·rank (the DFT basis)', this.inputDim * 2 * this.rank, LIMITS.maxParameterElements, 'maxParameterElements');
     const r = this.rank;
     const c = this.cutoffFreq;
     const filter = Float64Array.from({ length: r }, (_, i) => {
@@ -421,21 +447,24 @@ export class FourierKernel extends SpectralKernel {
       if (this.filterType === 'butterworth') return 1 / (1 + (f / c) ** 8);
       return f <= c ? 1 : 0;
     });
-    this.setParameter('filter', filter, [r], this.learnableFilter);
-    const d = this.inputDim;
-    const basis = new Float64Array(d * 2 * r);
-    for (let t = 0; t < d; t++) {
-      for (let k = 0; k < r; k++) {
-        const angle = (2 * Math.PI * ((t * k) % d)) / d;
-        basis[t * 2 * r + k] = Math.cos(angle);
-        basis[t * 2 * r + r + k] = -Math.sin(angle);
+    this.allocating(() => {
+      this.setParameter('filter', filter, [r], this.learnableFilter);
+      const d = this.inputDim;
+      const basis = new Float64Array(d * 2 * r);
+      for (let t = 0; t < d; t++) {
+        for (let k = 0; k < r; k++) {
+          const angle = (2 * Math.PI * ((t * k) % d)) / d;
+          basis[t * 2 * r + k] = Math.cos(angle);
+          basis[t * 2 * r + r + k] = -Math.sin(angle);
+        }
       }
-    }
-    this.#basis = keep(upload(this.backend, this.dtype === 'float64' ? basis : Float32Array.from(basis), [d, 2 * r], this.dtype));
+      this.#basis = keep(upload(this.backend, this.dtype === 'float64' ? basis : Float32Array.from(basis), [d, 2 * r], this.dtype));
+    });
   }
 
   /** Filtered spectral features φ(x) of x (..., d): (..., 2·rank), with K = φ(x) φ(y)ᵀ. */
   forward(x: Tensor): Tensor {
+    this.assertLive();
     checkPoints(x, 'x', { dtype: this.dtype, owner: 'FourierKernel.forward', inputDim: this.inputDim, minRank: 1 });
     return tidy(() => {
       const f = this.param('filter');
@@ -446,6 +475,7 @@ export class FourierKernel extends SpectralKernel {
   }
 
   compute(x: Tensor, y: Tensor): Tensor {
+    this.assertLive();
     const owner = 'FourierKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner, inputDim: this.inputDim });
     checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim });

@@ -2,6 +2,7 @@
 import type { Backend } from '../backend/contract.js';
 import { allocate, assertDType, toTypedArray, type DType } from '../dtype.js';
 import { SpectransError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { assertShape, sizeOf, describe, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { targetBackend, upload } from './dispatch.js';
@@ -24,7 +25,9 @@ export type NestedNumbers = number | readonly NestedNumbers[];
  * ```
  */
 export function tensor(data: ArrayLike<number> | NestedNumbers, shape?: Shape, dtype: DType = 'float32', options: { backend?: Backend } = {}): Tensor {
+  checkOptions('tensor', options, ['backend']);
   assertDType(dtype, 'dtype');
+  if (shape !== undefined) assertShape(shape, 'shape');
   let flat: ArrayLike<number>;
   let finalShape: Shape;
   if (typeof data === 'number') {
@@ -52,6 +55,7 @@ export function tensor(data: ArrayLike<number> | NestedNumbers, shape?: Shape, d
 
 /** A tensor of `shape` filled with `value`. */
 export function fill(shape: Shape, value: number, dtype: DType = 'float32', options: { backend?: Backend } = {}): Tensor {
+  checkOptions('fill', options, ['backend']);
   assertShape(shape, 'shape');
   assertDType(dtype, 'dtype');
   if (typeof value !== 'number') throw new SpectransError('ERR_INVALID_ARGUMENT', `value must be a number, got ${describe(value)}`);

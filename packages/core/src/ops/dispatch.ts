@@ -4,7 +4,8 @@ import { getBackend } from '../backend/registry.js';
 import type { DType, FloatArray } from '../dtype.js';
 import { SpectransError } from '../errors.js';
 import type { Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { checkTensorSize } from '../limits.js';
+import { backendFailure, Tensor } from '../tensor.js';
 
 /**
  * Checks that every argument is a live Tensor on one backend with one dtype, and returns that
@@ -31,8 +32,53 @@ export function prepare(op: string, args: readonly (readonly [unknown, string])[
     }
     refs.push(ref);
   }
-  if (backend === undefined || dtype === undefined) throw new Error(`${op}: no tensor arguments`);
-  return { backend, refs, dtype };
+  if (backend === undefined || dtype === undefined) throw new SpectransError('ERR_INVALID_ARGUMENT', `${op}: no tensor arguments`);
+  return { backend: guardBackendErrors(backend), refs, dtype };
+}
+
+const guardedViews = new WeakMap<Backend, Backend>();
+const realBackends = new WeakMap<object, Backend>();
+
+/**
+ * A view of `backend` whose methods (and `linalg` methods) turn a backend's own exceptions and
+ * rejections into `ERR_BACKEND_FAILURE` with the original as `cause`. Ops call backends through it.
+ */
+export function guardBackendErrors(backend: Backend): Backend {
+  const real = realBackends.get(backend) ?? backend;
+  let view = guardedViews.get(real);
+  if (!view) {
+    view = guardMethods(real, real, '') as Backend;
+    guardedViews.set(real, view);
+    realBackends.set(view, real);
+  }
+  return view;
+}
+
+function guardMethods(target: object, backend: Backend, prefix: string): object {
+  const nested = new Map<PropertyKey, object>();
+  return new Proxy(target, {
+    get(obj, key) {
+      const value: unknown = Reflect.get(obj, key, obj);
+      if (typeof value === 'function') {
+        const method = `${prefix}${String(key)}`;
+        return (...args: unknown[]): unknown => {
+          let result: unknown;
+          try {
+            result = (value as (...a: unknown[]) => unknown).apply(obj, args);
+          } catch (e) {
+            throw backendFailure(backend, method, e);
+          }
+          if (result instanceof Promise) return result.catch((e: unknown) => Promise.reject(backendFailure(backend, method, e)));
+          return result;
+        };
+      }
+      if (key === 'linalg' && value !== null && typeof value === 'object') {
+        if (!nested.has(key)) nested.set(key, guardMethods(value, backend, 'linalg.'));
+        return nested.get(key);
+      }
+      return value;
+    },
+  });
 }
 
 /** Narrows `value` to a Tensor or throws `ERR_INVALID_ARGUMENT` naming the argument. */
@@ -45,13 +91,15 @@ export function asTensor(value: unknown, argument: string): Tensor {
 
 /** Wraps a handle a backend returned. */
 export function wrap(backend: Backend, handle: unknown, shape: Shape, dtype: DType): Tensor {
-  return new Tensor(backend, handle, shape, dtype);
+  return new Tensor(realBackends.get(backend) ?? backend, handle, shape, dtype);
 }
 
 /** Uploads host data to a backend, checking the dtype is supported there. */
 export function upload(backend: Backend, data: FloatArray, shape: Shape, dtype: DType): Tensor {
   assertDTypeSupported(backend, dtype);
-  return wrap(backend, backend.fromArray(data, shape, dtype), shape, dtype);
+  checkTensorSize('upload', shape);
+  const guarded = guardBackendErrors(backend);
+  return wrap(guarded, guarded.fromArray(data, shape, dtype), shape, dtype);
 }
 
 /**

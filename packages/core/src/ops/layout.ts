@@ -1,6 +1,7 @@
 /** Ops that move elements without arithmetic: transpose, reshape, concat, slice, cast. */
 import { assertDType, type DType } from '../dtype.js';
 import { SpectransError } from '../errors.js';
+import { checkTensorSize } from '../limits.js';
 import { assertShape, describe, normalizeAxis, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertDTypeSupported, asTensor, prepare, wrap } from './dispatch.js';
@@ -22,6 +23,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 
 /** Swaps the last two axes. */
 export function matrixTranspose(x: Tensor): Tensor {
+  asTensor(x, 'matrixTranspose: x');
   if (x.rank < 2) throw new SpectransError('ERR_INVALID_SHAPE', `matrixTranspose: x must have rank >= 2, got shape [${x.shape.join(', ')}]`);
   const perm = x.shape.map((_, i) => i);
   perm[x.rank - 2] = x.rank - 1;
@@ -35,6 +37,7 @@ export function matrixTranspose(x: Tensor): Tensor {
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const { backend, refs, dtype } = prepare('reshape', [[x, 'x']]);
+  if (!Array.isArray(shape)) throw new SpectransError('ERR_INVALID_SHAPE', `reshape: shape must be an array of sizes, got ${describe(shape)}`);
   const inferred = shape.filter((d) => d === -1).length;
   let out: number[] = [...shape];
   if (inferred === 1) {
@@ -53,6 +56,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Inserts an axis of size 1 at `axis`. */
 export function expandDims(x: Tensor, axis: number): Tensor {
+  asTensor(x, 'expandDims: x');
   const a = normalizeAxis(axis, x.rank + 1, 'axis');
   const shape = [...x.shape];
   shape.splice(a, 0, 1);
@@ -77,6 +81,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
     }
     outShape[a]! += t.shape[a]!;
   });
+  checkTensorSize('concat: output', outShape);
   return wrap(backend, backend.concat(refs, a, outShape), outShape, dtype);
 }
 
@@ -116,7 +121,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 
 /** A new tensor with the same contents (handy to hand out a tensor the caller may dispose). */
 export function clone(x: Tensor): Tensor {
-  return reshape(x, x.shape);
+  return reshape(x, asTensor(x, 'clone: x').shape);
 }
 
 export type { Shape };

@@ -1,7 +1,10 @@
 /** Matrix products and pairwise distances. */
 import type { DistanceMetric } from '../backend/contract.js';
 import { SpectransError } from '../errors.js';
+import { checkTensorSize } from '../limits.js';
+import { checkOptions } from '../options.js';
 import { broadcastShapes, describe } from '../shape.js';
+import { booleanCheck } from '../validate.js';
 import type { Tensor } from '../tensor.js';
 import { prepare, wrap } from './dispatch.js';
 
@@ -25,8 +28,9 @@ export interface MatmulOptions {
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   const { backend, refs, dtype } = prepare('matmul', [[a, 'a'], [b, 'b']]);
-  const ta = options.transposeA ?? false;
-  const tb = options.transposeB ?? false;
+  checkOptions('matmul', options, ['transposeA', 'transposeB']);
+  const ta = booleanCheck(options.transposeA ?? false, 'matmul: transposeA');
+  const tb = booleanCheck(options.transposeB ?? false, 'matmul: transposeB');
   for (const [t, name] of [[a, 'a'], [b, 'b']] as const) {
     if (t.rank < 2) throw new SpectransError('ERR_INVALID_SHAPE', `matmul: ${name} must have rank >= 2, got shape [${t.shape.join(', ')}]`);
   }
@@ -40,6 +44,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul: batch axes of a and b');
   const outShape = [...batch, n, m];
+  checkTensorSize('matmul: output', outShape);
   return wrap(backend, backend.matmul(refs[0]!, refs[1]!, ta, tb, outShape), outShape, dtype);
 }
 
@@ -65,5 +70,6 @@ export function cdist(x: Tensor, y: Tensor, metric: DistanceMetric = 'sqeuclidea
   }
   const batch = broadcastShapes(x.shape.slice(0, -2), y.shape.slice(0, -2), 'cdist: batch axes of x and y');
   const outShape = [...batch, x.shape[x.rank - 2]!, y.shape[y.rank - 2]!];
+  checkTensorSize('cdist: output', outShape);
   return wrap(backend, backend.cdist(refs[0]!, refs[1]!, metric, outShape), outShape, dtype);
 }

@@ -1,6 +1,9 @@
 /** Reductions and scans. */
 import type { ReduceOp } from '../backend/contract.js';
-import { normalizeAxis } from '../shape.js';
+import { checkOptions } from '../options.js';
+import { SpectransError } from '../errors.js';
+import { describe, normalizeAxis } from '../shape.js';
+import { booleanCheck } from '../validate.js';
 import type { Tensor } from '../tensor.js';
 import { prepare, wrap } from './dispatch.js';
 import { reshape } from './layout.js';
@@ -11,6 +14,8 @@ export type Axes = number | readonly number[] | undefined;
 
 function reduceOp(op: ReduceOp, x: Tensor, axes: Axes, keepDims: boolean): Tensor {
   const { backend, dtype } = prepare(op, [[x, 'x']]);
+  checkAxesArgument(op, axes);
+  booleanCheck(keepDims, `${op}: keepDims`);
   const list = axes === undefined ? x.shape.map((_, i) => i) : (typeof axes === 'number' ? [axes] : axes).map((a) => normalizeAxis(a, x.rank, 'axis'));
   const sorted = [...new Set(list)].sort((a, b) => b - a); // reduce the last axis first so indices stay valid
   let current = x;
@@ -29,6 +34,14 @@ function reduceOp(op: ReduceOp, x: Tensor, axes: Axes, keepDims: boolean): Tenso
     return out;
   }
   return current;
+}
+
+/** Throws `ERR_INVALID_ARGUMENT` unless `axes` is a number, an array of numbers or undefined. */
+function checkAxesArgument(op: string, axes: unknown): void {
+  if (axes === undefined || typeof axes === 'number') return;
+  if (!Array.isArray(axes) || axes.some((a) => typeof a !== 'number')) {
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `${op}: axes must be an axis, an array of axes or undefined, got ${describe(axes)}`);
+  }
 }
 
 /** Sum over `axes` (all by default). */
@@ -56,5 +69,8 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 export function cumsum(x: Tensor, axis: number, options: { exclusive?: boolean; reverse?: boolean } = {}): Tensor {
   const { backend, refs, dtype } = prepare('cumsum', [[x, 'x']]);
   const a = normalizeAxis(axis, x.rank, 'axis');
-  return wrap(backend, backend.cumsum(refs[0]!, a, options.exclusive ?? false, options.reverse ?? false), x.shape, dtype);
+  checkOptions('cumsum', options, ['exclusive', 'reverse']);
+  const exclusive = booleanCheck(options.exclusive ?? false, 'cumsum: exclusive');
+  const reverse = booleanCheck(options.reverse ?? false, 'cumsum: reverse');
+  return wrap(backend, backend.cumsum(refs[0]!, a, exclusive, reverse), x.shape, dtype);
 }

@@ -1,4 +1,5 @@
 import { SpectransError } from '../errors.js';
+import { checkLimit, LIMITS } from '../limits.js';
 import { detLog } from './det-math.js';
 import { philox4x32Into } from './philox.js';
 
@@ -24,6 +25,7 @@ function checkCount(method: string, n: unknown): asserts n is number {
       `${method}: \`n\` must be a non-negative integer, got ${String(n)}`,
     );
   }
+  checkLimit(`${method}: \`n\``, n, LIMITS.maxRandomCount, 'maxRandomCount');
 }
 
 function checkFinite(method: string, name: string, v: unknown): asserts v is number {
