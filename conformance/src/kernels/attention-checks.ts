@@ -199,6 +199,25 @@ export function attentionChecks(): KernelCheck[] {
       },
     },
     ...([
+      ['linear-options-null', (q: Tensor) => linearAttention(q, q, q, null as never)],
+      ['linear-options-unknown-key', (q: Tensor) => linearAttention(q, q, q, { featureMap: new QuadraticFeatureMap(d), chunk_size: 4 } as never)],
+      ['linear-options-null-value', (q: Tensor) => linearAttention(q, q, q, { featureMap: new QuadraticFeatureMap(d), causal: null } as never)],
+      ['linear-feature-map-missing', (q: Tensor) => linearAttention(q, q, q, {} as never)],
+      ['softmax-options-unknown-key', (q: Tensor) => softmaxAttention(q, q, q, { causl: true } as never)],
+      ['softmax-options-array', (q: Tensor) => softmaxAttention(q, q, q, [] as never)],
+    ] as const).map(([name, call]) => ({
+      id: `attention/errors/${name}`,
+      async run(ctx: KernelCheckContext) {
+        const q = points(ctx.backend, ctx.dtype, [3, d], 1);
+        try {
+          const got = errorCode(() => tidy(() => call(q)));
+          ensure(got === 'ERR_INVALID_ARGUMENT', () => `expected ERR_INVALID_ARGUMENT, got ${got}`);
+        } finally {
+          q.dispose();
+        }
+      },
+    })),
+    ...([
       ['d-mismatch', [3, 4], [5, 3], [5, 2], undefined],
       ['m-mismatch', [3, 4], [5, 4], [6, 2], undefined],
       ['mask-shape', [3, 4], [5, 4], [5, 2], [4]],

@@ -3,6 +3,7 @@ import { SpectransError } from '../errors.js';
 import { abs, greaterEqual, maximum, minimum, mul, reciprocal, where } from '../ops/elementwise.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
+import { checkOptions } from '../options.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
 import { isRandomFeatureMap, type AttentionFeatureHooks, type RandomFeatureMap } from '../kernels/random-feature-map.js';
 import { checkAttentionInputs, checkMask, maskMultiplier } from './inputs.js';
@@ -38,6 +39,8 @@ export interface LinearAttentionOptions {
   chunkSize?: number;
 }
 
+const LINEAR_ATTENTION_OPTION_KEYS = ['featureMap', 'causal', 'mask', 'eps', 'inputScale', 'chunkSize'] as const;
+
 /**
  * Linear-time attention: out = φ(Q)(φ(K)ᵀV) / φ(Q)(φ(K)ᵀ1), never forming the (n, m) matrix.
  *
@@ -55,7 +58,8 @@ export interface LinearAttentionOptions {
  * (cos-based maps can give negative denominators). A map's `beginAttentionCall` runs once per call
  * (redraws are shared by q and k).
  * @throws SpectransError `ERR_SHAPE_MISMATCH` for disagreeing n/m/d/dv or a mask of the wrong shape;
- *   `ERR_INVALID_ARGUMENT` for a bad option or a causal call with n ≠ m.
+ *   `ERR_INVALID_ARGUMENT` for options that are not an object, an unknown or null option (with a
+ *   suggestion), a bad option value or a causal call with n ≠ m.
  * @example
  * ```ts
  * const favor = new RFFAttentionKernel({ inputDim: 64, numFeatures: 256, seed: 0 });
@@ -64,7 +68,8 @@ export interface LinearAttentionOptions {
  */
 export function linearAttention(q: Tensor, k: Tensor, v: Tensor, options: LinearAttentionOptions): Tensor {
   const owner = 'linearAttention';
-  if (!options || !isRandomFeatureMap(options.featureMap)) {
+  checkOptions(owner, options, LINEAR_ATTENTION_OPTION_KEYS, ['featureMap']);
+  if (!isRandomFeatureMap(options.featureMap)) {
     throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: options.featureMap must be a RandomFeatureMap (e.g. an RFFAttentionKernel)`);
   }
   const map = options.featureMap;

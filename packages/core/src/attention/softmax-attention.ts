@@ -7,6 +7,7 @@ import { matmul } from '../ops/linear.js';
 import { max, sum } from '../ops/reduce.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
+import { checkOptions } from '../options.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
 import { checkAttentionInputs, checkMask, lowerTriangle, maskMultiplier } from './inputs.js';
 
@@ -27,7 +28,7 @@ export interface SoftmaxAttentionOptions {
  * @remarks O(n·m) time and memory: use it for tests and short sequences; {@link linearAttention}
  * approximates it in linear time. Masked scores are excluded after the row maximum is subtracted, so
  * large scores cannot overflow.
- * @throws SpectransError `ERR_SHAPE_MISMATCH` for disagreeing shapes or mask; `ERR_INVALID_ARGUMENT` for causal with n ≠ m.
+ * @throws SpectransError `ERR_SHAPE_MISMATCH` for disagreeing shapes or mask; `ERR_INVALID_ARGUMENT` for causal with n ≠ m, options that are not an object, an unknown or null option.
  * @example
  * ```ts
  * const out = softmaxAttention(q, k, v, { causal: true });
@@ -35,6 +36,7 @@ export interface SoftmaxAttentionOptions {
  */
 export function softmaxAttention(q: Tensor, k: Tensor, v: Tensor, options: SoftmaxAttentionOptions = {}): Tensor {
   const owner = 'softmaxAttention';
+  checkOptions(owner, options, ['causal', 'mask', 'scale']);
   const { n, m, d } = checkAttentionInputs(owner, q, k, v);
   const causal = booleanCheck(options.causal ?? false, 'causal');
   const scale = scalarCheck(options.scale ?? 1 / Math.sqrt(d), 'scale', { finite: true });
