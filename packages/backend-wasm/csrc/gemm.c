@@ -13,11 +13,21 @@
  */
 #include "common.h"
 
-#define MR 6
+#ifndef MR
+#define MR 4
+#endif
+#ifndef NR
 #define NR 8
+#endif
+#ifndef KC
 #define KC 256
-#define MC 96
-#define NC 512
+#endif
+#ifndef MC
+#define MC 128
+#endif
+#ifndef NC
+#define NC 1024
+#endif
 
 void rff_epilogue_f32(float *c, int ldc, int rows, int cols, int col0, const float *bias, double scale, int cosSin, int D);
 void sqdist_epilogue_f32(float *c, int ldc, int rows, int cols, const float *xn, const float *yn);
@@ -51,8 +61,7 @@ static void pack_b(int kc, int nc, const float *B, int brs, int bcs, float *Bp) 
     if (nr == NR && bcs == 1) {
       for (int p = 0; p < kc; p++, Bp += NR) {
         const float *bp = b + p * brs;
-        wasm_v128_store(Bp, wasm_v128_load(bp));
-        wasm_v128_store(Bp + 4, wasm_v128_load(bp + 4));
+        for (int c = 0; c < NR; c += 4) wasm_v128_store(Bp + c, wasm_v128_load(bp + c));
       }
     } else {
       for (int p = 0; p < kc; p++, Bp += NR) {
@@ -65,46 +74,48 @@ static void pack_b(int kc, int nc, const float *B, int brs, int bcs, float *Bp) 
   }
 }
 
-#define FMA(acc, a, b) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
-
-/* C (MR x NR tile, row stride ldc) = (accumulate ? C : 0) + Ap-sliver · Bp-sliver over kc. */
-static inline void micro_6x8(int kc, const float *Ap, const float *Bp, float *C, int ldc, int accumulate) {
-  v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-  v128_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+/*
+ * C (MR x NR tile, row stride ldc) = (accumulate ? C : 0) + Ap-sliver · Bp-sliver over kc.
+ * The loops over the tile are fully unrolled, so clang keeps the MR·NR/4 accumulators in wasm locals
+ * (registers once V8 compiles it); mul + add, as wasm SIMD128 has no fused multiply-add.
+ */
+static inline void micro_kernel(int kc, const float *Ap, const float *Bp, float *C, int ldc, int accumulate) {
+  v128_t acc[MR][NR / 4];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < MR; r++)
+#pragma clang loop unroll(full)
+    for (int c = 0; c < NR / 4; c++) acc[r][c] = wasm_f32x4_splat(0.0f);
   for (int p = 0; p < kc; p++, Ap += MR, Bp += NR) {
-    const v128_t b0 = wasm_v128_load(Bp);
-    const v128_t b1 = wasm_v128_load(Bp + 4);
-    v128_t a;
-    a = wasm_v128_load32_splat(Ap + 0); FMA(c00, a, b0); FMA(c01, a, b1);
-    a = wasm_v128_load32_splat(Ap + 1); FMA(c10, a, b0); FMA(c11, a, b1);
-    a = wasm_v128_load32_splat(Ap + 2); FMA(c20, a, b0); FMA(c21, a, b1);
-    a = wasm_v128_load32_splat(Ap + 3); FMA(c30, a, b0); FMA(c31, a, b1);
-    a = wasm_v128_load32_splat(Ap + 4); FMA(c40, a, b0); FMA(c41, a, b1);
-    a = wasm_v128_load32_splat(Ap + 5); FMA(c50, a, b0); FMA(c51, a, b1);
+    v128_t b[NR / 4];
+#pragma clang loop unroll(full)
+    for (int c = 0; c < NR / 4; c++) b[c] = wasm_v128_load(Bp + 4 * c);
+#if MR == 4 && defined(SPLAT_SHUFFLE)
+    const v128_t av = wasm_v128_load(Ap);
+#endif
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+#if MR == 4 && defined(SPLAT_SHUFFLE)
+      const v128_t a = r == 0 ? wasm_i32x4_shuffle(av, av, 0, 0, 0, 0) : r == 1 ? wasm_i32x4_shuffle(av, av, 1, 1, 1, 1) : r == 2 ? wasm_i32x4_shuffle(av, av, 2, 2, 2, 2) : wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);
+#else
+      const v128_t a = wasm_v128_load32_splat(Ap + r);
+#endif
+#pragma clang loop unroll(full)
+      for (int c = 0; c < NR / 4; c++) acc[r][c] = wasm_f32x4_add(acc[r][c], wasm_f32x4_mul(a, b[c]));
+    }
   }
-#define STORE_ROW(r, x0, x1)                                                        \
-  do {                                                                              \
-    float *cr = C + (r) * ldc;                                                      \
-    if (accumulate) {                                                               \
-      x0 = wasm_f32x4_add(wasm_v128_load(cr), x0);                                  \
-      x1 = wasm_f32x4_add(wasm_v128_load(cr + 4), x1);                              \
-    }                                                                               \
-    wasm_v128_store(cr, x0);                                                        \
-    wasm_v128_store(cr + 4, x1);                                                    \
-  } while (0)
-  STORE_ROW(0, c00, c01);
-  STORE_ROW(1, c10, c11);
-  STORE_ROW(2, c20, c21);
-  STORE_ROW(3, c30, c31);
-  STORE_ROW(4, c40, c41);
-  STORE_ROW(5, c50, c51);
-#undef STORE_ROW
+#pragma clang loop unroll(full)
+  for (int r = 0; r < MR; r++)
+#pragma clang loop unroll(full)
+    for (int c = 0; c < NR / 4; c++) {
+      float *cr = C + r * ldc + 4 * c;
+      wasm_v128_store(cr, accumulate ? wasm_f32x4_add(wasm_v128_load(cr), acc[r][c]) : acc[r][c]);
+    }
 }
 
 /* A partial tile (mr < MR or nr < NR) through a full-size scratch tile. */
 static void micro_edge(int kc, const float *Ap, const float *Bp, float *C, int ldc, int mr, int nr, int accumulate) {
   float tile[MR * NR] __attribute__((aligned(16)));
-  micro_6x8(kc, Ap, Bp, tile, NR, 0);
+  micro_kernel(kc, Ap, Bp, tile, NR, 0);
   for (int r = 0; r < mr; r++)
     for (int c = 0; c < nr; c++) C[r * ldc + c] = accumulate ? C[r * ldc + c] + tile[r * NR + c] : tile[r * NR + c];
 }
@@ -132,7 +143,7 @@ static void sgemm_rows(int r0, int r1, int m, int k, const float *A, int ars, in
           for (int ir = 0; ir < mc; ir += MR) {
             const int mr = imin(MR, mc - ir);
             float *c = C + (ic + ir) * ldc + jc + jr;
-            if (mr == MR && nr == NR) micro_6x8(kc, Ap + ir * kc, bp, c, ldc, pc > 0);
+            if (mr == MR && nr == NR) micro_kernel(kc, Ap + ir * kc, bp, c, ldc, pc > 0);
             else micro_edge(kc, Ap + ir * kc, bp, c, ldc, mr, nr, pc > 0);
           }
         }
@@ -213,3 +224,6 @@ void gemm_f64_job(const i32 *job, int tid, int nt) {
     }
   }
 }
+
+/* Bytes of packing workspace one thread needs for gemm_f32_job (A block + B panel). */
+EXPORT(gemm_workspace_bytes) int gemm_workspace_bytes(void) { return (MC * KC + KC * NC) * (int)sizeof(float); }

@@ -47,7 +47,7 @@ for (const v of variants) {
   mkdirSync(objDir, { recursive: true });
   const objects = sources.map((f) => {
     const obj = join(objDir, f.replace(/\.c$/, '.o'));
-    execFileSync(clang, ['--target=wasm32', '-msimd128', '-mmutable-globals', '-mnontrapping-fptoint', '-msign-ext', '-O3', '-nostdlib', '-ffreestanding', '-fno-builtin', '-Wall', '-Wextra', '-Werror', ...v.cflags, '-c', join(src, f), '-o', obj], { stdio: 'inherit' });
+    execFileSync(clang, ['--target=wasm32', '-msimd128', '-mmutable-globals', '-mnontrapping-fptoint', '-msign-ext', '-O3', '-nostdlib', '-ffreestanding', '-fno-builtin', '-Wall', '-Wextra', '-Werror', ...v.cflags, ...(process.env.SPECTRANS_WASM_CFLAGS ?? '').split(' ').filter(Boolean), '-c', join(src, f), '-o', obj], { stdio: 'inherit' });
     return obj;
   });
   execFileSync(wasmLd, ['--no-entry', '--import-memory', '--import-undefined', '--strip-all', '-z', 'stack-size=1048576', '--export=__stack_pointer', '--export=__heap_base', ...v.ldflags, ...objects, '-o', join(out, v.file)], { stdio: 'inherit' });

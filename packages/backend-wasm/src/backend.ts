@@ -10,7 +10,7 @@ import { broadcastStrides, coalesceAxes, sizeOf } from '@spectrans/core';
 import type { Backend, BackendCapabilities, BinaryOp, DType, FloatArray, Shape, TensorRef, UnaryOp } from '@spectrans/core';
 import { batchOffsets } from './batch.js';
 import { WasmHeap } from './heap.js';
-import { BINARY_F32, EPILOGUE, GEMM_WORKSPACE_BYTES, JOB, JOB_WORDS, PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_FLOPS, UNARY_F32 } from './jobs.js';
+import { BINARY_F32, EPILOGUE, JOB, JOB_WORDS, PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_FLOPS, UNARY_F32 } from './jobs.js';
 import { WorkerPool } from './pool.js';
 import { availableCores, compileKernels, createMemory, instantiate, threadSupport, WASM_FILES, type KernelExports } from './runtime.js';
 import { HandleStore, handleOf, type WasmHandle } from './storage.js';
@@ -40,6 +40,8 @@ export interface WasmBackend extends Backend<WasmHandle> {
   readonly threads: number;
   /** Why fewer threads than requested run (e.g. no SharedArrayBuffer); undefined otherwise. */
   readonly threadingNote: string | undefined;
+  /** The linear memory tensors live in (shared when threads > 1). Views of it go stale when it grows. */
+  readonly wasmMemory: WebAssembly.Memory;
   /** Stops the worker pool; the backend is unusable afterwards. */
   destroy(): Promise<void>;
 }
@@ -94,6 +96,7 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
   const job = heap.alloc(JOB_WORDS * 4);
   const jobWord = job / 4;
   let workspace = 0;
+  const workspaceBytes = kernels.gemm_workspace_bytes();
   let destroyed = false;
   type Ref = TensorRef<WasmHandle>;
 
@@ -108,7 +111,7 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
     i32.set(words, jobWord);
   };
   const gemmWorkspace = (): number => {
-    if (workspace === 0) workspace = heap.alloc(GEMM_WORKSPACE_BYTES * threads);
+    if (workspace === 0) workspace = heap.alloc(workspaceBytes * threads);
     return workspace;
   };
   /** Copies `values` into a fresh scratch block; returns its pointer (free with freeInts). */
@@ -179,7 +182,7 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
       ap,
       bp,
       ws,
-      GEMM_WORKSPACE_BYTES,
+      workspaceBytes,
       epilogue,
     ];
     extra(words);
@@ -226,6 +229,7 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
     capabilities: WASM_CAPABILITIES,
     threads,
     threadingNote,
+    wasmMemory: heap.memory,
 
     // ---- storage -------------------------------------------------------------------------------
     fromArray(data: FloatArray, shape: Shape, dtype: DType): WasmHandle {

@@ -13,9 +13,6 @@ export const EPILOGUE = { none: 0, rffCos: 1, rffCosSin: 2, sqDistances: 3 } as 
 /** Words of one job record (the record block is this many int32s, 16-byte aligned). */
 export const JOB_WORDS = 32;
 
-/** Per-thread GEMM packing workspace in bytes: (MC·KC + KC·NC) float32 of csrc/gemm.c. */
-export const GEMM_WORKSPACE_BYTES = (96 * 256 + 256 * 512) * 4;
-
 /** float32 unary ops with a SIMD kernel, by code; the rest run through the js fallback. */
 export const UNARY_F32: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, exp: 2, sqrt: 3, square: 4, reciprocal: 5, sin: 6, cos: 7, relu: 8, sign: 9 };
 

@@ -10,6 +10,7 @@ export interface KernelExports {
   readonly row_sqnorms_f32: (x: number, rows: number, d: number, out: number) => void;
   readonly cdist_l1_f32: (x: number, y: number, n: number, m: number, d: number, out: number) => void;
   readonly fwht_f32: (x: number, rows: number, n: number) => void;
+  readonly gemm_workspace_bytes: () => number;
   readonly __heap_base: WebAssembly.Global;
   readonly __stack_pointer: WebAssembly.Global;
 }

@@ -1,0 +1,140 @@
+/**
+ * float32 SIMD kernels against exact float64 math: exp/sin/cos over the whole float32 range
+ * (huge phases, infinities, NaN, underflow), the fused RFF epilogue, distances and the FWHT, on one
+ * thread and on two (the elementwise split needs >= 32768 elements).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UnaryOp } from '@spectrans/core';
+import { createWasmBackend, type WasmBackend } from '../src/index.js';
+import { firstMismatch, matmulRef, ref, uniforms, upload } from './helpers.js';
+
+const U32 = 2 ** -24;
+
+/** Special and wide-range float32 arguments. */
+function arguments32(): Float32Array {
+  const special = [0, -0, 1, -1, Math.PI, -Math.PI / 2, 1e-30, -1e-40, 88.7, 88.73, -87.3, -103.9, -104, 200, -200, 1e5, 1e6, 1.0001e6, -3e7, 1e30, -3.4e38, Infinity, -Infinity, NaN];
+  const wide = Array.from(uniforms(20000, 7, -1, 1), (v, i) => v * 10 ** ((i % 14) - 6));
+  const phases = Array.from(uniforms(50000, 8, -3000, 3000));
+  return Float32Array.from([...special, ...wide, ...phases]);
+}
+
+describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
+  let b: WasmBackend;
+  beforeAll(async () => {
+    b = await createWasmBackend({ threads });
+  });
+  afterAll(async () => {
+    expect(b.memory!()).toEqual({ handles: 0, bytes: 0 });
+    await b.destroy();
+  });
+
+  it.each<[UnaryOp, (v: number) => number]>([
+    ['exp', Math.exp],
+    ['sin', Math.sin],
+    ['cos', Math.cos],
+  ])('%s is within 1 ulp of the exactly rounded value everywhere', (op, f) => {
+    const x = arguments32();
+    const rx = upload(b, x, [x.length]);
+    const out = b.unary(op, rx);
+    const got = b.readSync!(ref(out, [x.length]));
+    const want = Float64Array.from(x, (v) => Math.fround(f(v)));
+    const bad = firstMismatch(got, want, (i) => Math.max(2 * U32 * Math.abs(want[i]!), 2 ** -149));
+    expect(bad, `${op}(${x[bad]}) = ${got[bad]}, want ${want[bad]}`).toBe(-1);
+    b.dispose(rx.handle);
+    b.dispose(out);
+  });
+
+  it('fused RFF features: scale·[cos, sin](x·omega + bias) across the thread split', () => {
+    const rows = 300, d = 20, D = 70;
+    const x = uniforms(rows * d, 21, -2, 2);
+    const omega = uniforms(d * D, 22, -3, 3);
+    const bias = uniforms(D, 23, 0, 2 * Math.PI);
+    const scale = Math.sqrt(2 / D);
+    const rx = upload(b, x, [3, 100, d]);
+    const ro = upload(b, omega, [d, D]);
+    const rb = upload(b, bias, [D]);
+    const out = b.rffFeatures!(rx, ro, rb, scale, true, [3, 100, 2 * D]);
+    const got = b.readSync!(ref(out, [3, 100, 2 * D]));
+    const p = matmulRef(x, rows, d, omega, d, D, false, false);
+    const bad: string[] = [];
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < D; j++) {
+        const ph = p.c[i * D + j]! + bias[j]!;
+        const tol = 4 * U32 * (d * p.mag[i * D + j]! + Math.abs(bias[j]!)) * scale + 8 * U32 * scale;
+        if (!(Math.abs(got[i * 2 * D + j]! - scale * Math.cos(ph)) <= tol)) bad.push(`cos ${i},${j}`);
+        if (!(Math.abs(got[i * 2 * D + D + j]! - scale * Math.sin(ph)) <= tol)) bad.push(`sin ${i},${j}`);
+      }
+    expect(bad).toEqual([]);
+    for (const h of [rx.handle, ro.handle, rb.handle, out]) b.dispose(h);
+  });
+
+  it.each(['sqeuclidean', 'l1'] as const)('cdist %s on (2, 150, 37) x (1, 90, 37), never negative', (metric) => {
+    const n = 150, m = 90, d = 37;
+    const x = uniforms(2 * n * d, 31, -5, 5);
+    const y = uniforms(m * d, 32, -5, 5);
+    const rx = upload(b, x, [2, n, d]);
+    const ry = upload(b, y, [1, m, d]);
+    const out = b.cdist(rx, ry, metric, [2, n, m]);
+    const got = b.readSync!(ref(out, [2, n, m]));
+    const bad: string[] = [];
+    for (let t = 0; t < 2; t++)
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < m; j++) {
+          let s = 0;
+          let mag = 0;
+          for (let p = 0; p < d; p++) {
+            const u = x[(t * n + i) * d + p]!;
+            const v = y[j * d + p]!;
+            s += metric === 'l1' ? Math.abs(u - v) : (u - v) ** 2;
+            mag += metric === 'l1' ? Math.abs(u) + Math.abs(v) : (Math.abs(u) + Math.abs(v)) ** 2;
+          }
+          const g = got[(t * n + i) * m + j]!;
+          if (!(g >= 0 && Math.abs(g - s) <= 2 * U32 * d * mag)) bad.push(`${t},${i},${j}: ${g} vs ${s}`);
+        }
+    expect(bad).toEqual([]);
+    for (const h of [rx.handle, ry.handle, out]) b.dispose(h);
+  });
+
+  it('fwht of 5 rows of 256 equals the Hadamard product exactly on small integers', () => {
+    const n = 256;
+    const x = Float32Array.from(uniforms(5 * n, 41, -8, 8), Math.round);
+    const rx = upload(b, x, [5, n]);
+    const out = b.fwht!(rx);
+    const got = b.readSync!(ref(out, [5, n]));
+    for (let r = 0; r < 5; r++)
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let j = 0; j < n; j++) s += (popcount(i & j) % 2 ? -1 : 1) * x[r * n + j]!;
+        expect(got[r * n + i]).toBe(s);
+      }
+    b.dispose(rx.handle);
+    b.dispose(out);
+  });
+
+  it('binary broadcasting layouts that coalesce to (rows, inner) and ones that do not', () => {
+    const a = uniforms(4 * 3 * 5, 51);
+    const c = uniforms(3 * 1, 52);
+    const ra = upload(b, a, [4, 3, 5]);
+    const rc = upload(b, c, [3, 1]);
+    for (const [shape, data, rr] of [
+      [[3, 1], c, rc],
+      [[4, 3, 5], a, ra],
+    ] as const) {
+      const out = b.binary('sub', ra, rr, [4, 3, 5]);
+      const got = b.readSync!(ref(out, [4, 3, 5]));
+      for (let i = 0; i < 60; i++) {
+        const bi = shape.length === 2 ? Math.floor(i / 5) % 3 : i;
+        expect(got[i]).toBe(Math.fround(a[i]! - data[bi]!));
+      }
+      b.dispose(out);
+    }
+    b.dispose(ra.handle);
+    b.dispose(rc.handle);
+  });
+});
+
+function popcount(v: number): number {
+  let c = 0;
+  for (; v; v &= v - 1) c++;
+  return c;
+}
