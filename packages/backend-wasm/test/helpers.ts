@@ -40,8 +40,8 @@ export function matmulRef(a: ArrayLike<number>, aRows: number, aCols: number, b:
       const av = tA ? a[p * aCols + i]! : a[i * aCols + p]!;
       for (let j = 0; j < m; j++) {
         const bv = tB ? b[j * bCols + p]! : b[p * bCols + j]!;
-        c[i * m + j] += av * bv;
-        mag[i * m + j] += Math.abs(av * bv);
+        c[i * m + j]! += av * bv;
+        mag[i * m + j]! += Math.abs(av * bv);
       }
     }
   return { c, mag, n, m, k };
