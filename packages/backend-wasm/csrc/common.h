@@ -32,5 +32,7 @@ void gemm_f32_job(const i32 *job, int tid, int nt);
 void gemm_f64_job(const i32 *job, int tid, int nt);
 void unary_f32_job(const i32 *job, int tid, int nt);
 void binary_f32_job(const i32 *job, int tid, int nt);
+void reduce_f32_job(const i32 *job, int tid, int nt);
+void cumsum_f32_job(const i32 *job, int tid, int nt);
 
 #endif

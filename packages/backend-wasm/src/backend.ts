@@ -10,7 +10,7 @@ import { broadcastStrides, coalesceAxes, sizeOf } from '@spectrans/core';
 import type { Backend, BackendCapabilities, BinaryOp, DType, FloatArray, Shape, TensorRef, UnaryOp } from '@spectrans/core';
 import { batchOffsets } from './batch.js';
 import { WasmHeap } from './heap.js';
-import { BINARY_F32, EPILOGUE, JOB, JOB_WORDS, PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_FLOPS, UNARY_F32 } from './jobs.js';
+import { BINARY_F32, EPILOGUE, JOB, JOB_WORDS, PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_FLOPS, REDUCE_F32, UNARY_F32 } from './jobs.js';
 import { WorkerPool } from './pool.js';
 import { availableCores, compileKernels, createMemory, instantiate, threadSupport, WASM_FILES, type KernelExports } from './runtime.js';
 import { HandleStore, handleOf, type WasmHandle } from './storage.js';
@@ -224,6 +224,25 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
     return out;
   };
 
+  /** A float32 reduction (drops `axis`) or scan (keeps the shape) over (outer, len, inner). */
+  const alongAxis = (kind: number, op: number, x: Ref, axis: number, drops: boolean): WasmHandle => {
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const len = x.shape[axis]!;
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    const out = store.allocate(drops ? outer * inner : outer * len * inner, 'float32');
+    if (out.length === 0) return out;
+    const nt = outer * len * inner >= PARALLEL_MIN_ELEMENTS ? threads : 1;
+    const scratchBytes = Math.max(16, inner * 8 * nt);
+    const scratch = heap.alloc(scratchBytes);
+    try {
+      setJob([kind, op, outer, len, inner, handleOf(x).ptr, out.ptr, scratch]);
+      run(nt);
+    } finally {
+      heap.free(scratch, scratchBytes);
+    }
+    return out;
+  };
+
   const backend: WasmBackend = {
     name,
     capabilities: WASM_CAPABILITIES,
@@ -299,10 +318,12 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
 
     // ---- reductions and scans ------------------------------------------------------------------
     reduce(op, x: Ref, axis) {
-      return viaJs([x], x.dtype, ([r]) => js.reduce(op, r!, axis));
+      if (x.dtype !== 'float32') return viaJs([x], x.dtype, ([r]) => js.reduce(op, r!, axis));
+      return alongAxis(JOB.reduceF32, REDUCE_F32[op], x, axis, true);
     },
     cumsum(x: Ref, axis, exclusive, reverse) {
-      return viaJs([x], x.dtype, ([r]) => js.cumsum(r!, axis, exclusive, reverse));
+      if (x.dtype !== 'float32') return viaJs([x], x.dtype, ([r]) => js.cumsum(r!, axis, exclusive, reverse));
+      return alongAxis(JOB.cumsumF32, (exclusive ? 1 : 0) | (reverse ? 2 : 0), x, axis, false);
     },
 
     // ---- layout --------------------------------------------------------------------------------
