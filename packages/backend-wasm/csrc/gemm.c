@@ -85,6 +85,9 @@ static inline void micro_kernel(int kc, const float *Ap, const float *Bp, float 
   for (int r = 0; r < MR; r++)
 #pragma clang loop unroll(full)
     for (int c = 0; c < NR / 4; c++) acc[r][c] = wasm_f32x4_splat(0.0f);
+#ifdef KUNROLL
+#pragma clang loop unroll_count(KUNROLL)
+#endif
   for (int p = 0; p < kc; p++, Ap += MR, Bp += NR) {
     v128_t b[NR / 4];
 #pragma clang loop unroll(full)

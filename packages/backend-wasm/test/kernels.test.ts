@@ -138,3 +138,72 @@ function popcount(v: number): number {
   for (; v; v &= v - 1) c++;
   return c;
 }
+
+describe.each([1, 2])('float32 reductions and scans on %i thread(s)', (threads) => {
+  let b: WasmBackend;
+  beforeAll(async () => {
+    b = await createWasmBackend({ threads });
+  });
+  afterAll(async () => {
+    expect(b.memory!()).toEqual({ handles: 0, bytes: 0 });
+    await b.destroy();
+  });
+
+  // (outer, len, inner) splits: many rows, few rows with many columns, one long row.
+  it.each<[number[], number]>([
+    [[400, 3, 50], 1],
+    [[3, 9000], 0],
+    [[2, 7, 5000], 1],
+    [[70001], 0],
+  ])('shape %j axis %i: sum/max/min and the four cumsums match float64 references', (shape, axis) => {
+    const size = shape.reduce((p, d) => p * d, 1);
+    const x = uniforms(size, 61, -10, 10);
+    x[size >> 1] = Number.NaN;
+    const rx = upload(b, x, shape);
+    const outer = shape.slice(0, axis).reduce((p, d) => p * d, 1);
+    const len = shape[axis]!;
+    const inner = shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+    const outShape = shape.filter((_, i) => i !== axis);
+    for (const op of ['sum', 'max', 'min'] as const) {
+      const out = b.reduce(op, rx, axis);
+      const got = b.readSync!(ref(out, outShape));
+      const bad: string[] = [];
+      for (let o = 0; o < outer; o++)
+        for (let j = 0; j < inner; j++) {
+          let acc = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
+          for (let l = 0; l < len; l++) {
+            const v = x[(o * len + l) * inner + j]!;
+            acc = op === 'sum' ? acc + v : op === 'max' ? (Number.isNaN(v) || Number.isNaN(acc) ? NaN : Math.max(acc, v)) : Number.isNaN(v) || Number.isNaN(acc) ? NaN : Math.min(acc, v);
+          }
+          const g = got[o * inner + j]!;
+          if (!(Object.is(g, Math.fround(acc)) || (!Number.isNaN(acc) && Math.abs(g - acc) <= 2 ** -23 * Math.abs(acc) + 1e-9 * len))) bad.push(`${op} ${o},${j}: ${g} vs ${acc}`);
+        }
+      expect(bad.slice(0, 5)).toEqual([]);
+      b.dispose(out);
+    }
+    for (const exclusive of [false, true])
+      for (const reverse of [false, true]) {
+        const out = b.cumsum(rx, axis, exclusive, reverse);
+        const got = b.readSync!(ref(out, shape));
+        const bad: string[] = [];
+        for (let o = 0; o < outer; o++)
+          for (let j = 0; j < inner; j++) {
+            let acc = 0;
+            for (let q = 0; q < len; q++) {
+              const l = reverse ? len - 1 - q : q;
+              const i = (o * len + l) * inner + j;
+              if (exclusive) {
+                if (!Object.is(got[i]!, Math.fround(acc)) && !(Math.abs(got[i]! - acc) <= 2 ** -23 * Math.abs(acc))) bad.push(`${i}`);
+                acc += x[i]!;
+              } else {
+                acc += x[i]!;
+                if (!Object.is(got[i]!, Math.fround(acc)) && !(Math.abs(got[i]! - acc) <= 2 ** -23 * Math.abs(acc))) bad.push(`${i}`);
+              }
+            }
+          }
+        expect(bad.slice(0, 5), `cumsum exclusive ${exclusive} reverse ${reverse}`).toEqual([]);
+        b.dispose(out);
+      }
+    b.dispose(rx.handle);
+  });
+});
