@@ -13,7 +13,7 @@ enum { U_NEG, U_ABS, U_EXP, U_SQRT, U_SQUARE, U_RECIPROCAL, U_SIN, U_COS, U_RELU
 enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_GT, B_GE, B_LT, B_LE, B_EQ };
 
 /* sin or cos of four float32 lanes, exact Math fallbacks for huge arguments. */
-static v128_t trig4(v128_t v, int isCos) {
+static inline __attribute__((always_inline)) v128_t trig4(v128_t v, int isCos) {
   const v128_t lo = lo64(v), hi = hi64(v);
   if (trig_out_of_range(lo) || trig_out_of_range(hi)) {
     float in[4] __attribute__((aligned(16))), out[4] __attribute__((aligned(16)));
@@ -139,26 +139,43 @@ void rff_epilogue_f32(float *c, int ldc, int rows, int cols, int col0, const flo
     float *row = c + r * ldc;
     for (int j = 0; j < cols; j += 4) {
       const int w = imin(4, cols - j);
+      v128_t p;
       float t[4] __attribute__((aligned(16))) = {0, 0, 0, 0};
-      for (int q = 0; q < w; q++) t[q] = row[j + q] + bias[j + q];
-      const v128_t p = wasm_v128_load(t);
+      if (w == 4) {
+        p = wasm_f32x4_add(wasm_v128_load(row + j), wasm_v128_load(bias + j));
+      } else {
+        for (int q = 0; q < w; q++) t[q] = row[j + q] + bias[j + q];
+        p = wasm_v128_load(t);
+      }
       const v128_t lo = lo64(p), hi = hi64(p);
-      float cs[4] __attribute__((aligned(16))), sn[4] __attribute__((aligned(16)));
+      v128_t cs, sn = p;
       if (trig_out_of_range(lo) || trig_out_of_range(hi)) {
+        float pc[4] __attribute__((aligned(16))), ps[4] __attribute__((aligned(16))), pp[4] __attribute__((aligned(16)));
+        wasm_v128_store(pp, p);
         for (int q = 0; q < 4; q++) {
-          cs[q] = (float)(scale * js_cos((double)t[q]));
-          sn[q] = (float)(scale * js_sin((double)t[q]));
+          pc[q] = (float)(scale * js_cos((double)pp[q]));
+          ps[q] = (float)(scale * js_sin((double)pp[q]));
         }
+        cs = wasm_v128_load(pc);
+        sn = wasm_v128_load(ps);
       } else {
         v128_t slo, shi, clo, chi;
         sincos_f64x2(lo, cosSin ? &slo : 0, &clo);
         sincos_f64x2(hi, cosSin ? &shi : 0, &chi);
-        wasm_v128_store(cs, to32(wasm_f64x2_mul(clo, sc), wasm_f64x2_mul(chi, sc)));
-        if (cosSin) wasm_v128_store(sn, to32(wasm_f64x2_mul(slo, sc), wasm_f64x2_mul(shi, sc)));
+        cs = to32(wasm_f64x2_mul(clo, sc), wasm_f64x2_mul(chi, sc));
+        if (cosSin) sn = to32(wasm_f64x2_mul(slo, sc), wasm_f64x2_mul(shi, sc));
       }
-      for (int q = 0; q < w; q++) row[j + q] = cs[q];
-      if (cosSin)
-        for (int q = 0; q < w; q++) row[D + j + q] = sn[q];
+      if (w == 4) {
+        wasm_v128_store(row + j, cs);
+        if (cosSin) wasm_v128_store(row + D + j, sn);
+      } else {
+        wasm_v128_store(t, cs);
+        for (int q = 0; q < w; q++) row[j + q] = t[q];
+        if (cosSin) {
+          wasm_v128_store(t, sn);
+          for (int q = 0; q < w; q++) row[D + j + q] = t[q];
+        }
+      }
     }
   }
 }

@@ -7,52 +7,45 @@
 #ifndef SPECTRANS_VMATH_H
 #define SPECTRANS_VMATH_H
 #include "common.h"
+#include "vconst.h"
 
-/* Largest |x| the Cody–Waite reduction below handles exactly (q * PIO2_1 stays exact). */
-#define TRIG_VECTOR_LIMIT 1.0e6
+/* |x| up to which the Cody–Waite reduction below is exact enough (q * PIO2_1 stays exact): 1e6. */
 
-static const double TWO_OVER_PI = 0.63661977236758134308;
-/* pi/2 as a sum of three doubles of 33, 33 and 53 significant bits. */
-static const double PIO2_1 = 1.57079632673412561417e+00;
-static const double PIO2_2 = 6.07710050630396597660e-11;
-static const double PIO2_3 = 2.02226624871116645580e-21;
-
-static inline v128_t splat64(double v) { return wasm_f64x2_splat(v); }
 #define MADD(a, b, c) wasm_f64x2_add(wasm_f64x2_mul(a, b), c)
 
 /* sin(r) and cos(r) for |r| <= pi/4: Taylor series to r^11 and r^12 (truncation below 1e-11). */
-static inline void sincos_kernel(v128_t r, v128_t *s, v128_t *c) {
+static inline __attribute__((always_inline)) void sincos_kernel(v128_t r, v128_t *s, v128_t *c) {
   const v128_t r2 = wasm_f64x2_mul(r, r);
-  v128_t ps = splat64(-1.0 / 39916800.0);
-  ps = MADD(ps, r2, splat64(1.0 / 362880.0));
-  ps = MADD(ps, r2, splat64(-1.0 / 5040.0));
-  ps = MADD(ps, r2, splat64(1.0 / 120.0));
-  ps = MADD(ps, r2, splat64(-1.0 / 6.0));
+  v128_t ps = KF(K_S11);
+  ps = MADD(ps, r2, KF(K_S9));
+  ps = MADD(ps, r2, KF(K_S7));
+  ps = MADD(ps, r2, KF(K_S5));
+  ps = MADD(ps, r2, KF(K_S3));
   *s = MADD(wasm_f64x2_mul(ps, r2), r, r);
-  v128_t pc = splat64(1.0 / 479001600.0);
-  pc = MADD(pc, r2, splat64(-1.0 / 3628800.0));
-  pc = MADD(pc, r2, splat64(1.0 / 40320.0));
-  pc = MADD(pc, r2, splat64(-1.0 / 720.0));
-  pc = MADD(pc, r2, splat64(1.0 / 24.0));
-  pc = MADD(pc, r2, splat64(-0.5));
-  *c = MADD(pc, r2, splat64(1.0));
+  v128_t pc = KF(K_C12);
+  pc = MADD(pc, r2, KF(K_C10));
+  pc = MADD(pc, r2, KF(K_C8));
+  pc = MADD(pc, r2, KF(K_C6));
+  pc = MADD(pc, r2, KF(K_C4));
+  pc = MADD(pc, r2, KF(K_C2));
+  *c = MADD(pc, r2, KF(K_ONE));
 }
 
 /*
- * sin(x) and cos(x) for |x| <= TRIG_VECTOR_LIMIT: x = q*pi/2 + r, then the quadrant q mod 4 picks
- * and signs the kernel values. Either output pointer may be null.
+ * sin(x) and cos(x) for |x| <= 1e6: x = q*pi/2 + r (pi/2 in three parts of 33, 33 and 53 bits),
+ * then the quadrant q mod 4 picks and signs the kernel values. Either output pointer may be null.
  */
-static inline void sincos_f64x2(v128_t x, v128_t *sinOut, v128_t *cosOut) {
-  const v128_t q = wasm_f64x2_nearest(wasm_f64x2_mul(x, splat64(TWO_OVER_PI)));
-  v128_t r = wasm_f64x2_sub(x, wasm_f64x2_mul(q, splat64(PIO2_1)));
-  r = wasm_f64x2_sub(r, wasm_f64x2_mul(q, splat64(PIO2_2)));
-  r = wasm_f64x2_sub(r, wasm_f64x2_mul(q, splat64(PIO2_3)));
+static inline __attribute__((always_inline)) void sincos_f64x2(v128_t x, v128_t *sinOut, v128_t *cosOut) {
+  const v128_t q = wasm_f64x2_nearest(wasm_f64x2_mul(x, KF(K_TWO_OVER_PI)));
+  v128_t r = wasm_f64x2_sub(x, wasm_f64x2_mul(q, KF(K_PIO2_1)));
+  r = wasm_f64x2_sub(r, wasm_f64x2_mul(q, KF(K_PIO2_2)));
+  r = wasm_f64x2_sub(r, wasm_f64x2_mul(q, KF(K_PIO2_3)));
   v128_t s, c;
   sincos_kernel(r, &s, &c);
   const v128_t qi = wasm_i64x2_extend_low_i32x4(wasm_i32x4_trunc_sat_f64x2_zero(q));
-  const v128_t one = wasm_i64x2_splat(1), two = wasm_i64x2_splat(2);
+  const v128_t one = KI(K_I_ONE), two = KI(K_I_TWO);
   const v128_t odd = wasm_i64x2_eq(wasm_v128_and(qi, one), one);
-  const v128_t signBit = wasm_i64x2_splat((i64)0x8000000000000000ULL);
+  const v128_t signBit = KI(K_I_SIGN);
   if (sinOut) {
     /* q: 0 sin, 1 cos, 2 -sin, 3 -cos */
     const v128_t v = wasm_v128_bitselect(c, s, odd);
@@ -69,39 +62,39 @@ static inline void sincos_f64x2(v128_t x, v128_t *sinOut, v128_t *cosOut) {
 }
 
 /* True when some lane is outside the vector trig range (NaN lanes are fine: they stay NaN). */
-static inline int trig_out_of_range(v128_t x) {
-  return wasm_v128_any_true(wasm_f64x2_gt(wasm_f64x2_abs(x), splat64(TRIG_VECTOR_LIMIT)));
+static inline __attribute__((always_inline)) int trig_out_of_range(v128_t x) {
+  return wasm_v128_any_true(wasm_f64x2_gt(wasm_f64x2_abs(x), KF(K_TRIG_LIMIT)));
 }
 
 /*
  * exp(x) for float32-range results: x clamped to [-200, 200] (beyond float32's range either way),
  * x = n*ln2 + r with |r| <= ln2/2, Taylor series to r^10, times 2^n built in the exponent bits.
  */
-static inline v128_t exp_f64x2(v128_t x) {
-  x = wasm_f64x2_pmin(wasm_f64x2_pmax(x, splat64(-200.0)), splat64(200.0));
-  const v128_t n = wasm_f64x2_nearest(wasm_f64x2_mul(x, splat64(1.4426950408889634074)));
-  v128_t r = wasm_f64x2_sub(x, wasm_f64x2_mul(n, splat64(6.93147180369123816490e-01)));
-  r = wasm_f64x2_sub(r, wasm_f64x2_mul(n, splat64(1.90821492927058770002e-10)));
-  v128_t p = splat64(1.0 / 3628800.0);
-  p = MADD(p, r, splat64(1.0 / 362880.0));
-  p = MADD(p, r, splat64(1.0 / 40320.0));
-  p = MADD(p, r, splat64(1.0 / 5040.0));
-  p = MADD(p, r, splat64(1.0 / 720.0));
-  p = MADD(p, r, splat64(1.0 / 120.0));
-  p = MADD(p, r, splat64(1.0 / 24.0));
-  p = MADD(p, r, splat64(1.0 / 6.0));
-  p = MADD(p, r, splat64(0.5));
-  p = MADD(p, r, splat64(1.0));
-  p = MADD(p, r, splat64(1.0));
+static inline __attribute__((always_inline)) v128_t exp_f64x2(v128_t x) {
+  x = wasm_f64x2_pmin(wasm_f64x2_pmax(x, KF(K_EXP_LO)), KF(K_EXP_HI));
+  const v128_t n = wasm_f64x2_nearest(wasm_f64x2_mul(x, KF(K_LOG2E)));
+  v128_t r = wasm_f64x2_sub(x, wasm_f64x2_mul(n, KF(K_LN2_HI)));
+  r = wasm_f64x2_sub(r, wasm_f64x2_mul(n, KF(K_LN2_LO)));
+  v128_t p = KF(K_E10);
+  p = MADD(p, r, KF(K_E9));
+  p = MADD(p, r, KF(K_E8));
+  p = MADD(p, r, KF(K_E7));
+  p = MADD(p, r, KF(K_E6));
+  p = MADD(p, r, KF(K_E5));
+  p = MADD(p, r, KF(K_E4));
+  p = MADD(p, r, KF(K_E3));
+  p = MADD(p, r, KF(K_E2));
+  p = MADD(p, r, KF(K_ONE));
+  p = MADD(p, r, KF(K_ONE));
   const v128_t ni = wasm_i64x2_extend_low_i32x4(wasm_i32x4_trunc_sat_f64x2_zero(n));
-  const v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(ni, wasm_i64x2_splat(1023)), 52);
+  const v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(ni, KI(K_I_BIAS)), 52);
   return wasm_f64x2_mul(p, scale);
 }
 
 /* The low and high halves of an f32x4 as f64x2, and back. */
-static inline v128_t lo64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
-static inline v128_t hi64(v128_t v) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)); }
-static inline v128_t to32(v128_t lo, v128_t hi) {
+static inline __attribute__((always_inline)) v128_t lo64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
+static inline __attribute__((always_inline)) v128_t hi64(v128_t v) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)); }
+static inline __attribute__((always_inline)) v128_t to32(v128_t lo, v128_t hi) {
   return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
