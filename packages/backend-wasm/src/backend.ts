@@ -10,6 +10,7 @@ import { broadcastStrides, coalesceAxes, sizeOf } from '@spectrans/core';
 import type { Backend, BackendCapabilities, BinaryOp, DType, FloatArray, Shape, TensorRef, UnaryOp } from '@spectrans/core';
 import { batchOffsets } from './batch.js';
 import { WasmHeap } from './heap.js';
+import { concatInto, sliceInto } from './layout.js';
 import { BINARY_F32, EPILOGUE, JOB, JOB_WORDS, PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_FLOPS, REDUCE_F32, UNARY_F32 } from './jobs.js';
 import { WorkerPool } from './pool.js';
 import { availableCores, compileKernels, createMemory, instantiate, threadSupport, WASM_FILES, type KernelExports } from './runtime.js';
@@ -335,10 +336,20 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
       return store.share(handleOf(x));
     },
     concat(xs: readonly Ref[], axis, outShape) {
-      return viaJs(xs, xs[0]!.dtype, (refs) => js.concat(refs, axis, outShape));
+      const out = store.allocate(sizeOf(outShape), xs[0]!.dtype);
+      concatInto(
+        xs.map((x) => store.view(handleOf(x))),
+        xs.map((x) => x.shape),
+        axis,
+        outShape,
+        store.view(out),
+      );
+      return out;
     },
     slice(x: Ref, begin, size) {
-      return viaJs([x], x.dtype, ([r]) => js.slice(r!, begin, size));
+      const out = store.allocate(sizeOf(size), x.dtype);
+      sliceInto(store.view(handleOf(x)), x.shape, begin, size, store.view(out));
+      return out;
     },
 
     // ---- products and distances ----------------------------------------------------------------
