@@ -34,5 +34,6 @@ void unary_f32_job(const i32 *job, int tid, int nt);
 void binary_f32_job(const i32 *job, int tid, int nt);
 void reduce_f32_job(const i32 *job, int tid, int nt);
 void cumsum_f32_job(const i32 *job, int tid, int nt);
+void where_f32_job(const i32 *job, int tid, int nt);
 
 #endif

@@ -197,3 +197,41 @@ void sqdist_epilogue_f32(float *c, int ldc, int rows, int cols, const float *xn,
     }
   }
 }
+
+/*
+ * where: out = cond != 0 ? a : b (NaN counts as true), operands broadcast like binary_f32_job.
+ * Job: 0 kind, 1 rows, 2 inner, 3 cond, 4 row stride, 5 inner stride, 6 a, 7, 8, 9 b, 10, 11, 12 out.
+ */
+static void where_row(const float *c, int cs, const float *a, int as, const float *b, int bs, float *o, int n) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  const v128_t sc = wasm_f32x4_splat(c[0]), sa = wasm_f32x4_splat(a[0]), sb = wasm_f32x4_splat(b[0]);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t vc = cs ? wasm_v128_load(c + i) : sc;
+    const v128_t va = as ? wasm_v128_load(a + i) : sa;
+    const v128_t vb = bs ? wasm_v128_load(b + i) : sb;
+    wasm_v128_store(o + i, wasm_v128_bitselect(va, vb, wasm_f32x4_ne(vc, zero)));
+  }
+  for (; i < n; i++) {
+    const float cv = c[i * cs];
+    o[i] = (cv != 0.0f || cv != cv) ? a[i * as] : b[i * bs];
+  }
+}
+
+void where_f32_job(const i32 *job, int tid, int nt) {
+  const int rows = job[1], inner = job[2];
+  const float *c = (const float *)job[3], *a = (const float *)job[6], *b = (const float *)job[9];
+  float *o = (float *)job[12];
+  const int crs = job[4], cis = job[5], ars = job[7], ais = job[8], brs = job[10], bis = job[11];
+  if (rows == 1) {
+    int s, e;
+    share((inner + 3) / 4, tid, nt, &s, &e);
+    s *= 4;
+    e = imin(inner, e * 4);
+    if (s < e) where_row(c + s * cis, cis, a + s * ais, ais, b + s * bis, bis, o + s, e - s);
+    return;
+  }
+  int r0, r1;
+  share(rows, tid, nt, &r0, &r1);
+  for (int r = r0; r < r1; r++) where_row(c + r * crs, cis, a + r * ars, ais, b + r * brs, bis, o + r * inner, inner);
+}

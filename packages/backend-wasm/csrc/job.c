@@ -5,7 +5,7 @@
  */
 #include "common.h"
 
-enum { JOB_GEMM_F32 = 1, JOB_GEMM_F64 = 2, JOB_UNARY_F32 = 3, JOB_BINARY_F32 = 4, JOB_REDUCE_F32 = 5, JOB_CUMSUM_F32 = 6 };
+enum { JOB_GEMM_F32 = 1, JOB_GEMM_F64 = 2, JOB_UNARY_F32 = 3, JOB_BINARY_F32 = 4, JOB_REDUCE_F32 = 5, JOB_CUMSUM_F32 = 6, JOB_WHERE_F32 = 7 };
 
 EXPORT(job_run) void job_run(const i32 *job, int tid, int nt) {
   switch (job[0]) {
@@ -15,6 +15,7 @@ EXPORT(job_run) void job_run(const i32 *job, int tid, int nt) {
     case JOB_BINARY_F32: binary_f32_job(job, tid, nt); break;
     case JOB_REDUCE_F32: reduce_f32_job(job, tid, nt); break;
     case JOB_CUMSUM_F32: cumsum_f32_job(job, tid, nt); break;
+    case JOB_WHERE_F32: where_f32_job(job, tid, nt); break;
     default: break;
   }
 }

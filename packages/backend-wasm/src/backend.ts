@@ -206,21 +206,44 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
     return out;
   };
 
-  /** float32 binary through the kernel when the broadcast layout coalesces to (rows, inner) with unit/zero inner strides. */
-  const binaryF32 = (code: number, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined => {
-    const layout = coalesceAxes(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
-    const dims = layout.dims.length === 0 ? [1] : layout.dims;
-    const sa = layout.dims.length === 0 ? [0] : layout.strides[0]!;
-    const sb = layout.dims.length === 0 ? [0] : layout.strides[1]!;
+  /**
+   * Operands' broadcast layout coalesced to (rows, inner) with inner strides 0 or 1, as the float32
+   * binary and where kernels take it: [rows, inner, then (ptr, row stride, inner stride) per operand],
+   * or undefined when it does not coalesce that far.
+   */
+  const rowsLayout = (operands: readonly Ref[], outShape: Shape): number[] | undefined => {
+    const layout = coalesceAxes(outShape, operands.map((r) => broadcastStrides(r.shape, outShape)));
+    const scalar = layout.dims.length === 0;
+    const dims = scalar ? [1] : layout.dims;
     if (dims.length > 2) return undefined;
-    const inner = dims[dims.length - 1]!;
-    const rows = dims.length === 2 ? dims[0]! : 1;
-    const ais = sa[sa.length - 1]!;
-    const bis = sb[sb.length - 1]!;
-    if ((ais !== 0 && ais !== 1) || (bis !== 0 && bis !== 1)) return undefined;
+    const words = [dims.length === 2 ? dims[0]! : 1, dims[dims.length - 1]!];
+    for (let o = 0; o < operands.length; o++) {
+      const st = scalar ? [0] : layout.strides[o]!;
+      const innerStride = st[st.length - 1]!;
+      if (innerStride !== 0 && innerStride !== 1) return undefined;
+      words.push(handleOf(operands[o]!).ptr, dims.length === 2 ? st[0]! : 0, innerStride);
+    }
+    return words;
+  };
+
+  /** float32 binary through the kernel when the layout coalesces (see rowsLayout). */
+  const binaryF32 = (code: number, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined => {
+    const words = rowsLayout([a, b], outShape);
+    if (words === undefined) return undefined;
     const out = store.allocate(sizeOf(outShape), 'float32');
     if (out.length === 0) return out;
-    setJob([JOB.binaryF32, code, rows, inner, handleOf(a).ptr, dims.length === 2 ? sa[0]! : 0, ais, handleOf(b).ptr, dims.length === 2 ? sb[0]! : 0, bis, out.ptr]);
+    setJob([JOB.binaryF32, code, ...words, out.ptr]);
+    run(out.length >= PARALLEL_MIN_ELEMENTS ? threads : 1);
+    return out;
+  };
+
+  /** float32 where through the kernel when the layout coalesces (see rowsLayout). */
+  const whereF32 = (cond: Ref, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined => {
+    const words = rowsLayout([cond, a, b], outShape);
+    if (words === undefined) return undefined;
+    const out = store.allocate(sizeOf(outShape), 'float32');
+    if (out.length === 0) return out;
+    setJob([JOB.whereF32, ...words, out.ptr]);
     run(out.length >= PARALLEL_MIN_ELEMENTS ? threads : 1);
     return out;
   };
@@ -309,6 +332,10 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
       return viaJs([x], x.dtype, ([r]) => js.binaryScalar(op, r!, scalar, scalarFirst));
     },
     where(cond: Ref, a: Ref, b: Ref, outShape) {
+      if (a.dtype === 'float32' && cond.dtype === 'float32') {
+        const out = whereF32(cond, a, b, outShape);
+        if (out !== undefined) return out;
+      }
       return viaJs([cond, a, b], a.dtype, ([c, ra, rb]) => js.where(c!, ra!, rb!, outShape));
     },
     cast(x: Ref, dtype) {

@@ -133,6 +133,32 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
   });
 });
 
+describe.each([1, 2])('float32 where on %i thread(s)', (threads) => {
+  it('cond nonzero (NaN included, -0 not) picks a; broadcast rows and a long flat split', async () => {
+    const b = await createWasmBackend({ threads });
+    const rows = 300, cols = 130;
+    const cond = Float32Array.from(uniforms(rows, 71), (v, i) => (i % 5 === 0 ? Number.NaN : i % 7 === 0 ? -0 : v > 0 ? 1 : 0));
+    const a = uniforms(rows * cols, 72);
+    const rc = upload(b, cond, [rows, 1]);
+    const ra = upload(b, a, [rows, cols]);
+    const rb = upload(b, [-5], []);
+    const out = b.where(rc, ra, rb, [rows, cols]);
+    const got = b.readSync!(ref(out, [rows, cols]));
+    const bad: number[] = [];
+    for (let i = 0; i < rows * cols; i++) {
+      const c = cond[Math.floor(i / cols)]!;
+      if (got[i] !== (c !== 0 ? a[i]! : -5)) bad.push(i);
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
+    const flat = b.where(ref(ra.handle, [rows * cols]), ref(ra.handle, [rows * cols]), rb, [rows * cols]);
+    const gotFlat = b.readSync!(ref(flat, [rows * cols]));
+    expect(gotFlat.every((v, i) => v === (a[i] !== 0 ? a[i] : -5))).toBe(true);
+    for (const h of [rc.handle, ra.handle, rb.handle, out, flat]) b.dispose(h);
+    expect(b.memory!()).toEqual({ handles: 0, bytes: 0 });
+    await b.destroy();
+  });
+});
+
 function popcount(v: number): number {
   let c = 0;
   for (; v; v &= v - 1) c++;
