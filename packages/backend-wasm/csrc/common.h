@@ -35,5 +35,6 @@ void binary_f32_job(const i32 *job, int tid, int nt);
 void reduce_f32_job(const i32 *job, int tid, int nt);
 void cumsum_f32_job(const i32 *job, int tid, int nt);
 void where_f32_job(const i32 *job, int tid, int nt);
+void cdist_l1_f32_job(const i32 *job, int tid, int nt);
 
 #endif

@@ -5,7 +5,7 @@
  */
 #include "common.h"
 
-enum { JOB_GEMM_F32 = 1, JOB_GEMM_F64 = 2, JOB_UNARY_F32 = 3, JOB_BINARY_F32 = 4, JOB_REDUCE_F32 = 5, JOB_CUMSUM_F32 = 6, JOB_WHERE_F32 = 7 };
+enum { JOB_GEMM_F32 = 1, JOB_GEMM_F64 = 2, JOB_UNARY_F32 = 3, JOB_BINARY_F32 = 4, JOB_REDUCE_F32 = 5, JOB_CUMSUM_F32 = 6, JOB_WHERE_F32 = 7, JOB_CDIST_L1_F32 = 8 };
 
 EXPORT(job_run) void job_run(const i32 *job, int tid, int nt) {
   switch (job[0]) {
@@ -16,6 +16,7 @@ EXPORT(job_run) void job_run(const i32 *job, int tid, int nt) {
     case JOB_REDUCE_F32: reduce_f32_job(job, tid, nt); break;
     case JOB_CUMSUM_F32: cumsum_f32_job(job, tid, nt); break;
     case JOB_WHERE_F32: where_f32_job(job, tid, nt); break;
+    case JOB_CDIST_L1_F32: cdist_l1_f32_job(job, tid, nt); break;
     default: break;
   }
 }
@@ -36,21 +37,56 @@ EXPORT(row_sqnorms_f32) void row_sqnorms_f32(const float *x, int rows, int d, fl
   }
 }
 
-/* L1 distances of one matrix pair: out[i*m + j] = sum_p |x[i, p] - y[j, p]|. */
-EXPORT(cdist_l1_f32) void cdist_l1_f32(const float *x, const float *y, int n, int m, int d, float *out) {
-  for (int i = 0; i < n; i++) {
-    const float *xi = x + i * d;
-    for (int j = 0; j < m; j++) {
-      const float *yj = y + j * d;
-      v128_t acc = wasm_f32x4_splat(0.0f);
-      int p = 0;
-      for (; p + 4 <= d; p += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_abs(wasm_f32x4_sub(wasm_v128_load(xi + p), wasm_v128_load(yj + p))));
-      float s = wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1) + wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3);
-      for (; p < d; p++) {
-        const float v = xi[p] - yj[p];
+/* dst (cols x rows) = src (rows x cols) transposed, for `count` consecutive matrices. */
+EXPORT(transpose_f32) void transpose_f32(const float *src, int count, int rows, int cols, float *dst) {
+  for (int t = 0; t < count; t++, src += rows * cols, dst += rows * cols)
+    for (int i0 = 0; i0 < rows; i0 += 32)
+      for (int j0 = 0; j0 < cols; j0 += 32)
+        for (int i = i0; i < imin(rows, i0 + 32); i++)
+          for (int j = j0; j < imin(cols, j0 + 32); j++) dst[j * rows + i] = src[i * cols + j];
+}
+
+/*
+ * L1 distances: out[t][i, j] = sum_p |x[t][i, p] - y[t][j, p]|, with y given transposed (d x m per
+ * matrix) so that 16 distances of one row of x accumulate in four f32x4 registers.
+ * Job: 0 kind, 1 batches, 2 n, 3 m, 4 d, 5 x, 6 yT, 7 out, 8 x batch offsets, 9 y batch offsets.
+ * Threads split the batches x n rows.
+ */
+void cdist_l1_f32_job(const i32 *job, int tid, int nt) {
+  const int batches = job[1], n = job[2], m = job[3], d = job[4];
+  const float *X = (const float *)job[5], *YT = (const float *)job[6];
+  float *out = (float *)job[7];
+  const i32 *xoffs = (const i32 *)job[8], *yoffs = (const i32 *)job[9];
+  int u0, u1;
+  share(batches * n, tid, nt, &u0, &u1);
+  for (int u = u0; u < u1; u++) {
+    const int t = u / n, i = u % n;
+    const float *x = X + xoffs[t] + i * d;
+    const float *yT = YT + yoffs[t];
+    float *o = out + ((i64)t * n + i) * m;
+    int j = 0;
+    for (; j + 16 <= m; j += 16) {
+      v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+      for (int p = 0; p < d; p++) {
+        const v128_t xv = wasm_v128_load32_splat(x + p);
+        const float *yr = yT + p * m + j;
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr))));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr + 4))));
+        a2 = wasm_f32x4_add(a2, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr + 8))));
+        a3 = wasm_f32x4_add(a3, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr + 12))));
+      }
+      wasm_v128_store(o + j, a0);
+      wasm_v128_store(o + j + 4, a1);
+      wasm_v128_store(o + j + 8, a2);
+      wasm_v128_store(o + j + 12, a3);
+    }
+    for (; j < m; j++) {
+      float s = 0.0f;
+      for (int p = 0; p < d; p++) {
+        const float v = x[p] - yT[p * m + j];
         s += v < 0.0f ? -v : v;
       }
-      out[i * m + j] = s;
+      o[j] = s;
     }
   }
 }

@@ -390,8 +390,20 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
         const out = store.allocate(sizeOf(outShape), 'float32');
         const n = x.shape[x.shape.length - 2]!;
         const m = y.shape[y.shape.length - 2]!;
+        if (out.length === 0) return out;
         const [xo, yo] = batchOffsets([x.shape.slice(0, -2), y.shape.slice(0, -2)], [n * d, m * d], outShape.slice(0, -2));
-        for (let t = 0; t < xo!.length; t++) kernels.cdist_l1_f32(handleOf(x).ptr + xo![t]! * 4, handleOf(y).ptr + yo![t]! * 4, n, m, d, out.ptr + t * n * m * 4);
+        const yT = store.allocate(handleOf(y).length, 'float32');
+        const xp = ints(xo!);
+        const yp = ints(yo!);
+        try {
+          kernels.transpose_f32(handleOf(y).ptr, handleOf(y).length / (m * d), m, d, yT.ptr);
+          setJob([JOB.cdistL1F32, xo!.length, n, m, d, handleOf(x).ptr, yT.ptr, out.ptr, xp, yp]);
+          run(xo!.length * n * m * d >= PARALLEL_MIN_FLOPS ? threads : 1);
+        } finally {
+          store.dispose(yT);
+          freeInts(xp, xo!);
+          freeInts(yp, yo!);
+        }
         return out;
       }
       const xRows = handleOf(x).length / d;

@@ -5,7 +5,7 @@
 import type { BinaryOp, UnaryOp } from '@spectrans/core';
 
 /** Job kinds (csrc/job.c). */
-export const JOB = { gemmF32: 1, gemmF64: 2, unaryF32: 3, binaryF32: 4, reduceF32: 5, cumsumF32: 6, whereF32: 7 } as const;
+export const JOB = { gemmF32: 1, gemmF64: 2, unaryF32: 3, binaryF32: 4, reduceF32: 5, cumsumF32: 6, whereF32: 7, cdistL1F32: 8 } as const;
 
 /** Reduction op codes (csrc/reduce.c). */
 export const REDUCE_F32 = { sum: 0, max: 1, min: 2 } as const;

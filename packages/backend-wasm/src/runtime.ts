@@ -8,7 +8,7 @@
 export interface KernelExports {
   readonly job_run: (job: number, tid: number, nt: number) => void;
   readonly row_sqnorms_f32: (x: number, rows: number, d: number, out: number) => void;
-  readonly cdist_l1_f32: (x: number, y: number, n: number, m: number, d: number, out: number) => void;
+  readonly transpose_f32: (src: number, count: number, rows: number, cols: number, dst: number) => void;
   readonly fwht_f32: (x: number, rows: number, n: number) => void;
   readonly gemm_workspace_bytes: () => number;
   readonly __heap_base: WebAssembly.Global;
