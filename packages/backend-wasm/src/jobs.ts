@@ -35,5 +35,5 @@ export const BINARY_F32: Partial<Record<BinaryOp, number>> = {
 };
 
 /** Work (multiply-adds or elements) below which a job runs on the calling thread alone. */
-export const PARALLEL_MIN_FLOPS = 1 << 18;
-export const PARALLEL_MIN_ELEMENTS = 1 << 15;
+export const PARALLEL_MIN_FLOPS = 1 << 20;
+export const PARALLEL_MIN_ELEMENTS = 1 << 17;

@@ -1,7 +1,7 @@
 /**
  * float32 SIMD kernels against exact float64 math: exp/sin/cos over the whole float32 range
  * (huge phases, infinities, NaN, underflow), the fused RFF epilogue, distances and the FWHT, on one
- * thread and on two (the elementwise split needs >= 32768 elements).
+ * thread and on two (elementwise jobs split from 131072 elements, products from 2^20 multiply-adds).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnaryOp } from '@spectrans/core';
@@ -14,7 +14,7 @@ const U32 = 2 ** -24;
 function arguments32(): Float32Array {
   const special = [0, -0, 1, -1, Math.PI, -Math.PI / 2, 1e-30, -1e-40, 88.7, 88.73, -87.3, -103.9, -104, 200, -200, 1e5, 1e6, 1.0001e6, -3e7, 1e30, -3.4e38, Infinity, -Infinity, NaN];
   const wide = Array.from(uniforms(20000, 7, -1, 1), (v, i) => v * 10 ** ((i % 14) - 6));
-  const phases = Array.from(uniforms(50000, 8, -3000, 3000));
+  const phases = Array.from(uniforms(150000, 8, -3000, 3000));
   return Float32Array.from([...special, ...wide, ...phases]);
 }
 
@@ -45,16 +45,16 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
   });
 
   it('fused RFF features: scale·[cos, sin](x·omega + bias) across the thread split', () => {
-    const rows = 300, d = 20, D = 70;
+    const rows = 600, d = 40, D = 70;
     const x = uniforms(rows * d, 21, -2, 2);
     const omega = uniforms(d * D, 22, -3, 3);
     const bias = uniforms(D, 23, 0, 2 * Math.PI);
     const scale = Math.sqrt(2 / D);
-    const rx = upload(b, x, [3, 100, d]);
+    const rx = upload(b, x, [3, 200, d]);
     const ro = upload(b, omega, [d, D]);
     const rb = upload(b, bias, [D]);
-    const out = b.rffFeatures!(rx, ro, rb, scale, true, [3, 100, 2 * D]);
-    const got = b.readSync!(ref(out, [3, 100, 2 * D]));
+    const out = b.rffFeatures!(rx, ro, rb, scale, true, [3, 200, 2 * D]);
+    const got = b.readSync!(ref(out, [3, 200, 2 * D]));
     const p = matmulRef(x, rows, d, omega, d, D, false, false);
     const bad: string[] = [];
     for (let i = 0; i < rows; i++)
@@ -68,8 +68,8 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
     for (const h of [rx.handle, ro.handle, rb.handle, out]) b.dispose(h);
   });
 
-  it.each(['sqeuclidean', 'l1'] as const)('cdist %s on (2, 150, 37) x (1, 90, 37), never negative', (metric) => {
-    const n = 150, m = 90, d = 37;
+  it.each(['sqeuclidean', 'l1'] as const)('cdist %s on (2, 200, 37) x (1, 90, 37), never negative', (metric) => {
+    const n = 200, m = 90, d = 37;
     const x = uniforms(2 * n * d, 31, -5, 5);
     const y = uniforms(m * d, 32, -5, 5);
     const rx = upload(b, x, [2, n, d]);
@@ -136,7 +136,7 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
 describe.each([1, 2])('float32 where on %i thread(s)', (threads) => {
   it('cond nonzero (NaN included, -0 not) picks a; broadcast rows and a long flat split', async () => {
     const b = await createWasmBackend({ threads });
-    const rows = 300, cols = 130;
+    const rows = 300, cols = 450;
     const cond = Float32Array.from(uniforms(rows, 71), (v, i) => (i % 5 === 0 ? Number.NaN : i % 7 === 0 ? -0 : v > 0 ? 1 : 0));
     const a = uniforms(rows * cols, 72);
     const rc = upload(b, cond, [rows, 1]);
@@ -180,7 +180,7 @@ describe.each([1, 2])('float32 reductions and scans on %i thread(s)', (threads) 
     [[400, 3, 50], 1],
     [[3, 9000], 0],
     [[2, 7, 5000], 1],
-    [[70001], 0],
+    [[140001], 0],
   ])('shape %j axis %i: sum/max/min and the four cumsums match float64 references', (shape, axis) => {
     const size = shape.reduce((p, d) => p * d, 1);
     const x = uniforms(size, 61, -10, 10);
