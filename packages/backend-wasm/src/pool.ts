@@ -5,7 +5,7 @@
  * calling thread and returns when every worker has finished its share: ops stay synchronous.
  */
 import type { WasmHeap } from './heap.js';
-import { IS_NODE, type KernelExports } from './runtime.js';
+import { importNode, IS_NODE, type KernelExports } from './runtime.js';
 
 /** Control block words (int32). */
 const GEN = 0;
@@ -79,7 +79,7 @@ export class WorkerPool {
       const stack = heap.alloc(WORKER_STACK);
       const init = { module, memory: heap.memory, control, tid: w + 1, stackTop: stack + WORKER_STACK };
       if (IS_NODE) {
-        const { Worker } = await import('node:worker_threads');
+        const { Worker } = await importNode<typeof import('node:worker_threads')>('worker_threads');
         const worker = new Worker(WORKER_SOURCE, { eval: true });
         ready.push(
           new Promise<void>((resolve, reject) => {

@@ -24,9 +24,18 @@ export const MAXIMUM_PAGES = 32768;
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
+/**
+ * Imports a Node built-in by a computed name, so browser bundlers neither resolve nor bundle it
+ * (it is only reached when running in Node).
+ */
+export function importNode<T>(name: 'fs/promises' | 'os' | 'worker_threads'): Promise<T> {
+  const specifier = `node:${name}`;
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>;
+}
+
 async function readBytes(url: URL): Promise<Uint8Array | undefined> {
   if (url.protocol === 'file:' && isNode) {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await importNode<typeof import('node:fs/promises')>('fs/promises');
     try {
       return await readFile(url);
     } catch {
@@ -79,7 +88,7 @@ export function threadSupport(): { ok: true } | { ok: false; reason: string } {
 /** Logical cores: os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers. */
 export async function availableCores(): Promise<number> {
   if (isNode) {
-    const os = await import('node:os');
+    const os = await importNode<typeof import('node:os')>('os');
     return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   }
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
