@@ -356,6 +356,16 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
 
     // ---- layout --------------------------------------------------------------------------------
     transpose(x: Ref, perm) {
+      const rank = x.shape.length;
+      const swapsLastTwo = rank >= 2 && perm[rank - 2] === rank - 1 && perm[rank - 1] === rank - 2 && perm.slice(0, -2).every((p, i) => p === i);
+      if (x.dtype === 'float32' && swapsLastTwo) {
+        // The common case (matrix transposes, batched or not): a blocked copy in wasm.
+        const rows = x.shape[rank - 2]!;
+        const cols = x.shape[rank - 1]!;
+        const out = store.allocate(handleOf(x).length, 'float32');
+        if (out.length > 0) kernels.transpose_f32(handleOf(x).ptr, out.length / (rows * cols), rows, cols, out.ptr);
+        return out;
+      }
       return viaJs([x], x.dtype, ([r]) => js.transpose(r!, perm));
     },
     reshape(x: Ref) {
