@@ -91,6 +91,25 @@ describe('options and lifecycle', () => {
     expect(() => b.matmul(x, x, false, false, [256, 256])).toThrow(/used after destroy/);
   });
 
+  it('runs single-threaded with a note where SharedArrayBuffer is unavailable', async () => {
+    const g = globalThis as { SharedArrayBuffer?: unknown };
+    const saved = g.SharedArrayBuffer;
+    delete g.SharedArrayBuffer;
+    try {
+      const b = await createWasmBackend({ threads: 4 });
+      expect(b.threads).toBe(1);
+      expect(b.threadingNote).toMatch(/single-threaded: SharedArrayBuffer is unavailable/);
+      const x = upload(b, [1, 2, 3, 4], [2, 2]);
+      const y = b.matmul(x, x, false, false, [2, 2]);
+      expect(Array.from(b.readSync!(ref(y, [2, 2])))).toEqual([7, 10, 15, 22]);
+      b.dispose(x.handle);
+      b.dispose(y);
+      await b.destroy();
+    } finally {
+      g.SharedArrayBuffer = saved;
+    }
+  });
+
   it('defaults to the available cores', async () => {
     const { availableParallelism } = await import('node:os');
     const b = await createWasmBackend();
