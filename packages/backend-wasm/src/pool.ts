@@ -127,10 +127,14 @@ export class WorkerPool {
     Atomics.store(ctl, DONE, 0);
     Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
-    this.#exports.job_run(job, 0, nt);
-    const all = this.#workers.length;
-    for (let done = Atomics.load(ctl, DONE); done < all; done = Atomics.load(ctl, DONE)) {
-      if (this.#canBlock) Atomics.wait(ctl, DONE, done, 1000);
+    try {
+      this.#exports.job_run(job, 0, nt);
+    } finally {
+      // Even when share 0 trapped: the workers still write this job's memory until they finish.
+      const all = this.#workers.length;
+      for (let done = Atomics.load(ctl, DONE); done < all; done = Atomics.load(ctl, DONE)) {
+        if (this.#canBlock) Atomics.wait(ctl, DONE, done, 1000);
+      }
     }
     if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new Error('wasm backend: a kernel failed on a pool worker');
   }
