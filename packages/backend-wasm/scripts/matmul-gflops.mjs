@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
- * Float32 matmul throughput of the built backend (dist/), n x n times n x n, best and median of
- * 9 runs per thread count:
+ * Float32 matmul throughput of the backend, n x n times n x n, best and median of 9 runs per
+ * thread count. From packages/backend-wasm (tsx runs the TypeScript sources of the workspace):
  *
- *   pnpm --filter @spectrans/backend-wasm build && node scripts/matmul-gflops.mjs [n=1024] [threads=1,2]
+ *   node scripts/build-wasm.mjs && npx tsx scripts/matmul-gflops.mjs [n=1024] [threads=1,2]
  *
  * Wall-clock numbers: on a machine shared with other work they measure the share of the CPU this
  * process got as much as the kernels.
  */
-import { createWasmBackend } from '../dist/index.js';
+import { createWasmBackend } from '../src/index.js';
 
 const n = Number(process.argv[2] ?? 1024);
 const threadCounts = (process.argv[3] ?? '1,2').split(',').map(Number);
