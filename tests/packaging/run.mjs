@@ -14,7 +14,7 @@
 //    tfjs-node cannot be installed here (optional peer, not installed); gpu.js is installed with
 //    `--omit=optional`, so headless-gl (`gl`) is absent (it would otherwise build from source).
 //
-// Env: SPECTRANS_PACKAGING_KEEP=1 keeps the temp directory; SPECTRANS_PACKAGING_ONLY=js,tfjs,gpujs
+// Env: SPECTRANS_PACKAGING_KEEP=1 keeps the temp directory; SPECTRANS_PACKAGING_ONLY=js,tfjs,gpujs,wasm
 // runs some scenarios only.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +44,7 @@ const PACKAGES = {
   '@spectrans/backend-js': 'packages/backend-js',
   '@spectrans/backend-tfjs': 'packages/backend-tfjs',
   '@spectrans/backend-gpujs': 'packages/backend-gpujs',
+  '@spectrans/backend-wasm': 'packages/backend-wasm',
   '@spectrans/conformance': 'conformance',
 };
 
@@ -80,6 +81,16 @@ const SCENARIOS = [
     npmFlags: ['--omit=optional'],
     quickStarts: [{ from: '@spectrans/backend-gpujs README', pkg: '@spectrans/backend-gpujs' }],
     expectOutput: /Float32Array\(1\) \[ 11 \]/,
+  },
+  {
+    id: 'wasm',
+    backend: '@spectrans/backend-wasm',
+    npm: [],
+    npmFlags: [],
+    quickStarts: [{ from: '@spectrans/backend-wasm README', pkg: '@spectrans/backend-wasm' }],
+    expectOutput: /\[\s*\[\s*5,\s*11\s*\],\s*\[\s*11,\s*25\s*\]\s*\]/,
+    // backend-wasm runs its rarely used ops through backend-js: a real dependency, from its tarball.
+    tarballs: ['@spectrans/backend-js'],
   },
 ];
 

@@ -1,0 +1,40 @@
+/*
+ * Shared definitions of the spectrans wasm kernels: freestanding C (no libc) compiled by clang for
+ * wasm32 with SIMD128. Pointers are byte offsets into the one linear memory that JavaScript owns.
+ */
+#ifndef SPECTRANS_COMMON_H
+#define SPECTRANS_COMMON_H
+
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name), visibility("default")))
+#define IMPORT(name) __attribute__((import_module("env"), import_name(#name)))
+
+typedef int i32;
+typedef unsigned int u32;
+typedef long long i64;
+
+static inline int imin(int a, int b) { return a < b ? a : b; }
+static inline int imax(int a, int b) { return a > b ? a : b; }
+
+/* The [begin, end) share of `total` items that thread `tid` of `nt` takes (contiguous, balanced). */
+static inline void share(int total, int tid, int nt, int *begin, int *end) {
+  *begin = (int)((i64)total * tid / nt);
+  *end = (int)((i64)total * (tid + 1) / nt);
+}
+
+/* Exact JavaScript Math functions, for the rare arguments the SIMD polynomials do not cover. */
+IMPORT(cos) double js_cos(double);
+IMPORT(sin) double js_sin(double);
+
+/* Kernels dispatched by job_run (job.c). Each takes the job record, its thread index and count. */
+void gemm_f32_job(const i32 *job, int tid, int nt);
+void gemm_f64_job(const i32 *job, int tid, int nt);
+void unary_f32_job(const i32 *job, int tid, int nt);
+void binary_f32_job(const i32 *job, int tid, int nt);
+void reduce_f32_job(const i32 *job, int tid, int nt);
+void cumsum_f32_job(const i32 *job, int tid, int nt);
+void where_f32_job(const i32 *job, int tid, int nt);
+void cdist_l1_f32_job(const i32 *job, int tid, int nt);
+
+#endif

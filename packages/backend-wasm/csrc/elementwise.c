@@ -1,0 +1,237 @@
+/*
+ * float32 elementwise kernels on f32x4, plus the GEMM epilogues (RFF cos/sin, squared distances).
+ *
+ * Unary job: 0 kind, 1 op, 2 n, 3 x, 4 out.
+ * Binary job: 0 kind, 1 op, 2 rows, 3 inner, 4 a, 5 a row stride, 6 a inner stride (0 or 1),
+ *   7 b, 8 b row stride, 9 b inner stride (0 or 1), 10 out (contiguous rows x inner).
+ * Op codes are mirrored in src/jobs.ts.
+ */
+#include "common.h"
+#include "vmath.h"
+
+enum { U_NEG, U_ABS, U_EXP, U_SQRT, U_SQUARE, U_RECIPROCAL, U_SIN, U_COS, U_RELU, U_SIGN };
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_GT, B_GE, B_LT, B_LE, B_EQ };
+
+/* sin or cos of four float32 lanes, exact Math fallbacks for huge arguments. */
+static inline __attribute__((always_inline)) v128_t trig4(v128_t v, int isCos) {
+  const v128_t lo = lo64(v), hi = hi64(v);
+  if (trig_out_of_range(lo) || trig_out_of_range(hi)) {
+    float in[4] __attribute__((aligned(16))), out[4] __attribute__((aligned(16)));
+    wasm_v128_store(in, v);
+    for (int i = 0; i < 4; i++) out[i] = (float)(isCos ? js_cos((double)in[i]) : js_sin((double)in[i]));
+    return wasm_v128_load(out);
+  }
+  v128_t rlo, rhi;
+  if (isCos) {
+    sincos_f64x2(lo, 0, &rlo);
+    sincos_f64x2(hi, 0, &rhi);
+  } else {
+    sincos_f64x2(lo, &rlo, 0);
+    sincos_f64x2(hi, &rhi, 0);
+  }
+  return to32(rlo, rhi);
+}
+
+static inline v128_t unary4(int op, v128_t v) {
+  const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
+  switch (op) {
+    case U_NEG: return wasm_f32x4_neg(v);
+    case U_ABS: return wasm_f32x4_abs(v);
+    case U_EXP: return to32(exp_f64x2(lo64(v)), exp_f64x2(hi64(v)));
+    case U_SQRT: return wasm_f32x4_sqrt(v);
+    case U_SQUARE: return wasm_f32x4_mul(v, v);
+    case U_RECIPROCAL: return wasm_f32x4_div(one, v);
+    case U_SIN: return trig4(v, 0);
+    case U_COS: return trig4(v, 1);
+    case U_RELU: /* v > 0 or NaN keeps v; everything else (±0 included) is +0 */
+      return wasm_v128_bitselect(v, zero, wasm_v128_or(wasm_f32x4_gt(v, zero), wasm_f32x4_ne(v, v)));
+    case U_SIGN: {
+      const v128_t pos = wasm_v128_and(wasm_f32x4_gt(v, zero), one);
+      const v128_t neg = wasm_v128_and(wasm_f32x4_lt(v, zero), wasm_f32x4_splat(-1.0f));
+      const v128_t nan = wasm_v128_and(wasm_f32x4_ne(v, v), v);
+      return wasm_v128_or(wasm_v128_or(pos, neg), nan);
+    }
+  }
+  return v;
+}
+
+void unary_f32_job(const i32 *job, int tid, int nt) {
+  const int op = job[1], n = job[2];
+  const float *x = (const float *)job[3];
+  float *o = (float *)job[4];
+  int b, e;
+  share((n + 3) / 4, tid, nt, &b, &e);
+  b *= 4;
+  e = imin(n, e * 4);
+  int i = b;
+  for (; i + 4 <= e; i += 4) wasm_v128_store(o + i, unary4(op, wasm_v128_load(x + i)));
+  if (i < e) {
+    float t[4] __attribute__((aligned(16))) = {0, 0, 0, 0};
+    for (int j = i; j < e; j++) t[j - i] = x[j];
+    wasm_v128_store(t, unary4(op, wasm_v128_load(t)));
+    for (int j = i; j < e; j++) o[j] = t[j - i];
+  }
+}
+
+static inline v128_t binary4(int op, v128_t a, v128_t b) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  switch (op) {
+    case B_ADD: return wasm_f32x4_add(a, b);
+    case B_SUB: return wasm_f32x4_sub(a, b);
+    case B_MUL: return wasm_f32x4_mul(a, b);
+    case B_DIV: return wasm_f32x4_div(a, b);
+    case B_MAX: return wasm_f32x4_max(a, b); /* propagates NaN, -0 < +0: Math.max */
+    case B_MIN: return wasm_f32x4_min(a, b);
+    case B_GT: return wasm_v128_and(wasm_f32x4_gt(a, b), one);
+    case B_GE: return wasm_v128_and(wasm_f32x4_ge(a, b), one);
+    case B_LT: return wasm_v128_and(wasm_f32x4_lt(a, b), one);
+    case B_LE: return wasm_v128_and(wasm_f32x4_le(a, b), one);
+    case B_EQ: return wasm_v128_and(wasm_f32x4_eq(a, b), one);
+  }
+  return a;
+}
+
+/* o[i] = op(a[i*as], b[i*bs]) for i < n, as and bs each 0 (broadcast) or 1. */
+static void binary_row(int op, const float *a, int as, const float *b, int bs, float *o, int n) {
+  int i = 0;
+  const v128_t sa = wasm_f32x4_splat(a[0]), sb = wasm_f32x4_splat(b[0]);
+  for (; i + 4 <= n; i += 4) {
+    const v128_t va = as ? wasm_v128_load(a + i) : sa;
+    const v128_t vb = bs ? wasm_v128_load(b + i) : sb;
+    wasm_v128_store(o + i, binary4(op, va, vb));
+  }
+  if (i < n) {
+    float ta[4] __attribute__((aligned(16))) = {0, 0, 0, 0}, tb[4] __attribute__((aligned(16))) = {0, 0, 0, 0};
+    for (int j = i; j < n; j++) {
+      ta[j - i] = a[j * as];
+      tb[j - i] = b[j * bs];
+    }
+    wasm_v128_store(ta, binary4(op, wasm_v128_load(ta), wasm_v128_load(tb)));
+    for (int j = i; j < n; j++) o[j] = ta[j - i];
+  }
+}
+
+void binary_f32_job(const i32 *job, int tid, int nt) {
+  const int op = job[1], rows = job[2], inner = job[3];
+  const float *a = (const float *)job[4], *b = (const float *)job[7];
+  float *o = (float *)job[10];
+  const int ars = job[5], ais = job[6], brs = job[8], bis = job[9];
+  if (rows == 1) {
+    /* one long row: split it */
+    int s, e;
+    share((inner + 3) / 4, tid, nt, &s, &e);
+    s *= 4;
+    e = imin(inner, e * 4);
+    if (s < e) binary_row(op, a + s * ais, ais, b + s * bis, bis, o + s, e - s);
+    return;
+  }
+  int r0, r1;
+  share(rows, tid, nt, &r0, &r1);
+  for (int r = r0; r < r1; r++) binary_row(op, a + r * ars, ais, b + r * brs, bis, o + r * inner, inner);
+}
+
+/* RFF epilogue on a block of p = x·omega (rows x cols, row stride ldc, first column col0):
+ * out = scale * cos(p + bias), and with cosSin also scale * sin(p + bias) D columns further. */
+void rff_epilogue_f32(float *c, int ldc, int rows, int cols, int col0, const float *bias, double scale, int cosSin, int D) {
+  (void)col0;
+  const v128_t sc = wasm_f64x2_splat(scale);
+  for (int r = 0; r < rows; r++) {
+    float *row = c + r * ldc;
+    for (int j = 0; j < cols; j += 4) {
+      const int w = imin(4, cols - j);
+      v128_t p;
+      float t[4] __attribute__((aligned(16))) = {0, 0, 0, 0};
+      if (w == 4) {
+        p = wasm_f32x4_add(wasm_v128_load(row + j), wasm_v128_load(bias + j));
+      } else {
+        for (int q = 0; q < w; q++) t[q] = row[j + q] + bias[j + q];
+        p = wasm_v128_load(t);
+      }
+      const v128_t lo = lo64(p), hi = hi64(p);
+      v128_t cs, sn = p;
+      if (trig_out_of_range(lo) || trig_out_of_range(hi)) {
+        float pc[4] __attribute__((aligned(16))), ps[4] __attribute__((aligned(16))), pp[4] __attribute__((aligned(16)));
+        wasm_v128_store(pp, p);
+        for (int q = 0; q < 4; q++) {
+          pc[q] = (float)(scale * js_cos((double)pp[q]));
+          ps[q] = (float)(scale * js_sin((double)pp[q]));
+        }
+        cs = wasm_v128_load(pc);
+        sn = wasm_v128_load(ps);
+      } else {
+        v128_t slo, shi, clo, chi;
+        sincos_f64x2(lo, cosSin ? &slo : 0, &clo);
+        sincos_f64x2(hi, cosSin ? &shi : 0, &chi);
+        cs = to32(wasm_f64x2_mul(clo, sc), wasm_f64x2_mul(chi, sc));
+        if (cosSin) sn = to32(wasm_f64x2_mul(slo, sc), wasm_f64x2_mul(shi, sc));
+      }
+      if (w == 4) {
+        wasm_v128_store(row + j, cs);
+        if (cosSin) wasm_v128_store(row + D + j, sn);
+      } else {
+        wasm_v128_store(t, cs);
+        for (int q = 0; q < w; q++) row[j + q] = t[q];
+        if (cosSin) {
+          wasm_v128_store(t, sn);
+          for (int q = 0; q < w; q++) row[D + j + q] = t[q];
+        }
+      }
+    }
+  }
+}
+
+/* Squared-distance epilogue: c = max(0, xn[i] + yn[j] - 2c) on a rows x cols block. */
+void sqdist_epilogue_f32(float *c, int ldc, int rows, int cols, const float *xn, const float *yn) {
+  const v128_t zero = wasm_f32x4_splat(0.0f), two = wasm_f32x4_splat(2.0f);
+  for (int r = 0; r < rows; r++) {
+    float *row = c + r * ldc;
+    const v128_t xr = wasm_f32x4_splat(xn[r]);
+    int j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const v128_t v = wasm_f32x4_sub(wasm_f32x4_add(xr, wasm_v128_load(yn + j)), wasm_f32x4_mul(two, wasm_v128_load(row + j)));
+      wasm_v128_store(row + j, wasm_f32x4_pmax(v, zero));
+    }
+    for (; j < cols; j++) {
+      const float v = xn[r] + yn[j] - 2.0f * row[j];
+      row[j] = v > 0.0f ? v : 0.0f;
+    }
+  }
+}
+
+/*
+ * where: out = cond != 0 ? a : b (NaN counts as true), operands broadcast like binary_f32_job.
+ * Job: 0 kind, 1 rows, 2 inner, 3 cond, 4 row stride, 5 inner stride, 6 a, 7, 8, 9 b, 10, 11, 12 out.
+ */
+static void where_row(const float *c, int cs, const float *a, int as, const float *b, int bs, float *o, int n) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  const v128_t sc = wasm_f32x4_splat(c[0]), sa = wasm_f32x4_splat(a[0]), sb = wasm_f32x4_splat(b[0]);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t vc = cs ? wasm_v128_load(c + i) : sc;
+    const v128_t va = as ? wasm_v128_load(a + i) : sa;
+    const v128_t vb = bs ? wasm_v128_load(b + i) : sb;
+    wasm_v128_store(o + i, wasm_v128_bitselect(va, vb, wasm_f32x4_ne(vc, zero)));
+  }
+  for (; i < n; i++) {
+    const float cv = c[i * cs];
+    o[i] = (cv != 0.0f || cv != cv) ? a[i * as] : b[i * bs];
+  }
+}
+
+void where_f32_job(const i32 *job, int tid, int nt) {
+  const int rows = job[1], inner = job[2];
+  const float *c = (const float *)job[3], *a = (const float *)job[6], *b = (const float *)job[9];
+  float *o = (float *)job[12];
+  const int crs = job[4], cis = job[5], ars = job[7], ais = job[8], brs = job[10], bis = job[11];
+  if (rows == 1) {
+    int s, e;
+    share((inner + 3) / 4, tid, nt, &s, &e);
+    s *= 4;
+    e = imin(inner, e * 4);
+    if (s < e) where_row(c + s * cis, cis, a + s * ais, ais, b + s * bis, bis, o + s, e - s);
+    return;
+  }
+  int r0, r1;
+  share(rows, tid, nt, &r0, &r1);
+  for (int r = r0; r < r1; r++) where_row(c + r * crs, cis, a + r * ars, ais, b + r * brs, bis, o + r * inner, inner);
+}

@@ -1,0 +1,114 @@
+/*
+ * The one entry point JavaScript calls, on the main thread and on every pool worker alike:
+ * job_run(job, tid, nt) runs thread tid's share of the job record at `job` (see src/jobs.ts).
+ * Also a row-norm helper for squared distances.
+ */
+#include "common.h"
+
+enum { JOB_GEMM_F32 = 1, JOB_GEMM_F64 = 2, JOB_UNARY_F32 = 3, JOB_BINARY_F32 = 4, JOB_REDUCE_F32 = 5, JOB_CUMSUM_F32 = 6, JOB_WHERE_F32 = 7, JOB_CDIST_L1_F32 = 8 };
+
+EXPORT(job_run) void job_run(const i32 *job, int tid, int nt) {
+  switch (job[0]) {
+    case JOB_GEMM_F32: gemm_f32_job(job, tid, nt); break;
+    case JOB_GEMM_F64: gemm_f64_job(job, tid, nt); break;
+    case JOB_UNARY_F32: unary_f32_job(job, tid, nt); break;
+    case JOB_BINARY_F32: binary_f32_job(job, tid, nt); break;
+    case JOB_REDUCE_F32: reduce_f32_job(job, tid, nt); break;
+    case JOB_CUMSUM_F32: cumsum_f32_job(job, tid, nt); break;
+    case JOB_WHERE_F32: where_f32_job(job, tid, nt); break;
+    case JOB_CDIST_L1_F32: cdist_l1_f32_job(job, tid, nt); break;
+    default: break;
+  }
+}
+
+/* out[r] = sum_p x[r*d + p]^2 for r < rows (float32, f32x4 lanes). */
+EXPORT(row_sqnorms_f32) void row_sqnorms_f32(const float *x, int rows, int d, float *out) {
+  for (int r = 0; r < rows; r++) {
+    const float *row = x + r * d;
+    v128_t acc = wasm_f32x4_splat(0.0f);
+    int p = 0;
+    for (; p + 4 <= d; p += 4) {
+      const v128_t v = wasm_v128_load(row + p);
+      acc = wasm_f32x4_add(acc, wasm_f32x4_mul(v, v));
+    }
+    float s = wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1) + wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3);
+    for (; p < d; p++) s += row[p] * row[p];
+    out[r] = s;
+  }
+}
+
+/* dst (cols x rows) = src (rows x cols) transposed, for `count` consecutive matrices. */
+EXPORT(transpose_f32) void transpose_f32(const float *src, int count, int rows, int cols, float *dst) {
+  for (int t = 0; t < count; t++, src += rows * cols, dst += rows * cols)
+    for (int i0 = 0; i0 < rows; i0 += 32)
+      for (int j0 = 0; j0 < cols; j0 += 32)
+        for (int i = i0; i < imin(rows, i0 + 32); i++)
+          for (int j = j0; j < imin(cols, j0 + 32); j++) dst[j * rows + i] = src[i * cols + j];
+}
+
+/*
+ * L1 distances: out[t][i, j] = sum_p |x[t][i, p] - y[t][j, p]|, with y given transposed (d x m per
+ * matrix) so that 16 distances of one row of x accumulate in four f32x4 registers.
+ * Job: 0 kind, 1 batches, 2 n, 3 m, 4 d, 5 x, 6 yT, 7 out, 8 x batch offsets, 9 y batch offsets.
+ * Threads split the batches x n rows.
+ */
+void cdist_l1_f32_job(const i32 *job, int tid, int nt) {
+  const int batches = job[1], n = job[2], m = job[3], d = job[4];
+  const float *X = (const float *)job[5], *YT = (const float *)job[6];
+  float *out = (float *)job[7];
+  const i32 *xoffs = (const i32 *)job[8], *yoffs = (const i32 *)job[9];
+  int u0, u1;
+  share(batches * n, tid, nt, &u0, &u1);
+  for (int u = u0; u < u1; u++) {
+    const int t = u / n, i = u % n;
+    const float *x = X + xoffs[t] + i * d;
+    const float *yT = YT + yoffs[t];
+    float *o = out + ((i64)t * n + i) * m;
+    int j = 0;
+    for (; j + 16 <= m; j += 16) {
+      v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+      for (int p = 0; p < d; p++) {
+        const v128_t xv = wasm_v128_load32_splat(x + p);
+        const float *yr = yT + p * m + j;
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr))));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr + 4))));
+        a2 = wasm_f32x4_add(a2, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr + 8))));
+        a3 = wasm_f32x4_add(a3, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr + 12))));
+      }
+      wasm_v128_store(o + j, a0);
+      wasm_v128_store(o + j + 4, a1);
+      wasm_v128_store(o + j + 8, a2);
+      wasm_v128_store(o + j + 12, a3);
+    }
+    for (; j < m; j++) {
+      float s = 0.0f;
+      for (int p = 0; p < d; p++) {
+        const float v = x[p] - yT[p * m + j];
+        s += v < 0.0f ? -v : v;
+      }
+      o[j] = s;
+    }
+  }
+}
+
+/* Unnormalised Walsh–Hadamard transform of `rows` contiguous rows of length n (a power of two), in place. */
+EXPORT(fwht_f32) void fwht_f32(float *x, int rows, int n) {
+  for (int r = 0; r < rows; r++) {
+    float *v = x + r * n;
+    int h = 1;
+    for (; h < n && h < 4; h *= 2)
+      for (int i = 0; i < n; i += 2 * h)
+        for (int j = i; j < i + h; j++) {
+          const float a = v[j], b = v[j + h];
+          v[j] = a + b;
+          v[j + h] = a - b;
+        }
+    for (; h < n; h *= 2)
+      for (int i = 0; i < n; i += 2 * h)
+        for (int j = i; j < i + h; j += 4) {
+          const v128_t a = wasm_v128_load(v + j), b = wasm_v128_load(v + j + h);
+          wasm_v128_store(v + j, wasm_f32x4_add(a, b));
+          wasm_v128_store(v + j + h, wasm_f32x4_sub(a, b));
+        }
+  }
+}

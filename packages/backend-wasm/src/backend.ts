@@ -1,0 +1,498 @@
+/**
+ * createWasmBackend: the ops contract on WebAssembly SIMD128 kernels over one linear memory, with an
+ * optional worker pool. Hot float32 paths (matmul, fused RFF features, squared/L1 distances, the
+ * Walsh–Hadamard transform, most elementwise ops) run in wasm; float64 matmul runs in wasm; every
+ * other op runs backend-js's implementation directly on views of the wasm heap (no copies in, one
+ * copy out), so the whole contract holds with backend-js's precision.
+ */
+import { createJsBackend, type JsHandle } from '@spectrans/backend-js';
+import { broadcastStrides, coalesceAxes, sizeOf } from '@spectrans/core';
+import type { Backend, BackendCapabilities, BinaryOp, DType, FloatArray, Shape, TensorRef, UnaryOp } from '@spectrans/core';
+import { batchOffsets } from './batch.js';
+import { WasmHeap } from './heap.js';
+import { concatInto, sliceInto } from './layout.js';
+import { BINARY_F32, EPILOGUE, JOB, JOB_WORDS, PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_FLOPS, REDUCE_F32, UNARY_F32 } from './jobs.js';
+import { WorkerPool } from './pool.js';
+import { availableCores, compileKernels, createMemory, instantiate, threadSupport, WASM_FILES, type KernelExports } from './runtime.js';
+import { HandleStore, handleOf, type WasmHandle } from './storage.js';
+
+/** Options of {@link createWasmBackend}. */
+export interface WasmBackendOptions {
+  /** The backend's name in the registry and in error messages; default `'wasm'`. */
+  name?: string;
+  /**
+   * Threads for large kernels, the calling thread included: an integer >= 1. Default: the available
+   * cores (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers). `1`
+   * starts no workers. Where shared memory is unavailable the backend runs single-threaded and says
+   * why in {@link WasmBackend.threadingNote}.
+   */
+  threads?: number;
+  /**
+   * Where to load `spectrans-simd.wasm` / `spectrans-simd-threads.wasm` from (a directory URL ending
+   * in `/`). Default: next to this module, which is right for Node and for bundlers that copy the
+   * package's `dist/` files.
+   */
+  wasmBaseUrl?: string | URL;
+}
+
+/** The wasm backend: the ops contract plus its threading state. */
+export interface WasmBackend extends Backend<WasmHandle> {
+  /** Threads kernels use (1 when single-threaded). */
+  readonly threads: number;
+  /** Why fewer threads than requested run (e.g. no SharedArrayBuffer); undefined otherwise. */
+  readonly threadingNote: string | undefined;
+  /** The linear memory tensors live in (shared when threads > 1). Views of it go stale when it grows. */
+  readonly wasmMemory: WebAssembly.Memory;
+  /** Stops the worker pool; the backend is unusable afterwards. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * What the wasm backend declares: IEEE float32 and float64. float32 products and sums accumulate in
+ * float32 (within the classical γ_k bound); float32 exp/sin/cos are evaluated in double precision and
+ * rounded once; float64 ops other than matmul compute as backend-js does.
+ */
+export const WASM_CAPABILITIES: BackendCapabilities = Object.freeze({ dtypes: Object.freeze({ float32: 'ieee', float64: 'ieee' }) });
+
+function checkOptions(options: WasmBackendOptions): { name: string; threads: number | undefined } {
+  const name = options.name ?? 'wasm';
+  if (typeof name !== 'string' || name === '') throw new TypeError(`createWasmBackend: name must be a non-empty string, got ${JSON.stringify(name)}`);
+  const threads = options.threads;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new RangeError(`createWasmBackend: threads must be an integer >= 1, got ${String(threads)}`);
+  return { name, threads };
+}
+
+/**
+ * Creates an instance of the wasm backend: compiles the kernels, creates its memory and (for more
+ * than one thread) starts its worker pool. Each instance has its own memory and accounting.
+ *
+ * @param options - `name` (default `'wasm'`), `threads` (default: available cores), `wasmBaseUrl`.
+ * @throws TypeError or RangeError for a bad option; Error when the `.wasm` files cannot be loaded.
+ * @example
+ * ```ts
+ * import { setBackend } from '@spectrans/core';
+ * import { createWasmBackend } from '@spectrans/backend-wasm';
+ * const backend = await createWasmBackend({ threads: 2 });
+ * await setBackend(backend);
+ * // ... and when done (lets Node exit promptly): await backend.destroy();
+ * ```
+ */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const { name, threads: requested } = checkOptions(options);
+  const wanted = requested ?? (await availableCores());
+  const support = threadSupport();
+  const useThreads = wanted > 1 && support.ok;
+  const threadingNote = wanted > 1 && !support.ok ? `single-threaded: ${support.reason}` : undefined;
+  const module = await compileKernels(useThreads ? WASM_FILES.threads : WASM_FILES.single, options.wasmBaseUrl);
+  const memory = createMemory(useThreads);
+  const kernels = instantiate(module, memory);
+  const heap = new WasmHeap(memory, kernels.__heap_base.value as number);
+  const pool = useThreads ? await WorkerPool.start(module, heap, kernels, wanted - 1) : undefined;
+  return buildBackend(name, heap, kernels, pool, threadingNote);
+}
+
+function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool: WorkerPool | undefined, threadingNote: string | undefined): WasmBackend {
+  const store = new HandleStore(heap);
+  const threads = pool?.threads ?? 1;
+  const job = heap.alloc(JOB_WORDS * 4);
+  const jobWord = job / 4;
+  let workspace = 0;
+  const workspaceBytes = kernels.gemm_workspace_bytes();
+  let destroyed = false;
+  type Ref = TensorRef<WasmHandle>;
+
+  const run = (nt: number): void => {
+    if (destroyed) throw new Error(`${name} backend: used after destroy()`);
+    if (pool !== undefined && nt > 1) pool.run(job, nt);
+    else kernels.job_run(job, 0, 1);
+  };
+  const setJob = (words: readonly number[]): void => {
+    const i32 = heap.i32;
+    i32.fill(0, jobWord, jobWord + JOB_WORDS);
+    i32.set(words, jobWord);
+  };
+  const gemmWorkspace = (): number => {
+    if (workspace === 0) workspace = heap.alloc(workspaceBytes * threads);
+    return workspace;
+  };
+  /** Copies `values` into a fresh scratch block; returns its pointer (free with freeInts). */
+  const ints = (values: Int32Array): number => {
+    const ptr = heap.alloc(Math.max(4, values.byteLength));
+    heap.i32.set(values, ptr / 4);
+    return ptr;
+  };
+  const freeInts = (ptr: number, values: Int32Array): void => heap.free(ptr, Math.max(4, values.byteLength));
+
+  // ---- js fallback on heap views ---------------------------------------------------------------
+  const js = createJsBackend({ name: `${name}/js-fallback` });
+  const jsRef = (r: Ref): TensorRef<JsHandle> => ({ handle: js.fromArray(store.view(handleOf(r)), r.shape, r.dtype), shape: r.shape, dtype: r.dtype });
+  const adopt = (h: JsHandle, dtype: DType): WasmHandle => {
+    try {
+      const out = store.allocate(h.data.length, dtype);
+      store.view(out).set(h.data);
+      return out;
+    } finally {
+      js.dispose(h);
+    }
+  };
+  /** Runs `f` on js handles that view the inputs in place, and copies its result into the heap. */
+  const viaJs = (inputs: readonly Ref[], dtype: DType, f: (refs: TensorRef<JsHandle>[]) => JsHandle): WasmHandle => {
+    const refs = inputs.map(jsRef);
+    let result: JsHandle;
+    try {
+      result = f(refs);
+    } finally {
+      for (const r of refs) js.dispose(r.handle);
+    }
+    return adopt(result, dtype);
+  };
+
+  // ---- wasm kernels --------------------------------------------------------------------------------
+  const gemm = (a: Ref, b: Ref, transposeA: boolean, transposeB: boolean, outShape: Shape, epilogue: number, extra: (words: number[]) => void): WasmHandle => {
+    const dtype = a.dtype;
+    const ar = a.shape[a.shape.length - 2]!;
+    const ac = a.shape[a.shape.length - 1]!;
+    const br = b.shape[b.shape.length - 2]!;
+    const bc = b.shape[b.shape.length - 1]!;
+    const n = transposeA ? ac : ar;
+    const k = transposeA ? ar : ac;
+    const m = transposeB ? br : bc;
+    const outBatch = outShape.slice(0, -2);
+    const out = store.allocate(sizeOf(outShape), dtype);
+    const batches = sizeOf(outBatch);
+    if (batches === 0 || n === 0 || m === 0) return out;
+    const [aoffs, boffs] = batchOffsets([a.shape.slice(0, -2), b.shape.slice(0, -2)], [ar * ac, br * bc], outBatch);
+    const ap = ints(aoffs!);
+    const bp = ints(boffs!);
+    const ws = dtype === 'float32' ? gemmWorkspace() : 0;
+    const words = [
+      dtype === 'float32' ? JOB.gemmF32 : JOB.gemmF64,
+      batches,
+      n,
+      m,
+      k,
+      handleOf(a).ptr,
+      handleOf(b).ptr,
+      out.ptr,
+      transposeA ? 1 : ac,
+      transposeA ? ac : 1,
+      transposeB ? 1 : bc,
+      transposeB ? bc : 1,
+      m,
+      n * m,
+      ap,
+      bp,
+      ws,
+      workspaceBytes,
+      epilogue,
+    ];
+    extra(words);
+    setJob(words);
+    try {
+      run(batches * n * m * k >= PARALLEL_MIN_FLOPS ? threads : 1);
+    } finally {
+      freeInts(ap, aoffs!);
+      freeInts(bp, boffs!);
+    }
+    return out;
+  };
+
+  const unaryF32 = (code: number, x: Ref): WasmHandle => {
+    const out = store.allocate(handleOf(x).length, 'float32');
+    const n = out.length;
+    if (n === 0) return out;
+    setJob([JOB.unaryF32, code, n, handleOf(x).ptr, out.ptr]);
+    run(n >= PARALLEL_MIN_ELEMENTS ? threads : 1);
+    return out;
+  };
+
+  /**
+   * Operands' broadcast layout coalesced to (rows, inner) with inner strides 0 or 1, as the float32
+   * binary and where kernels take it: [rows, inner, then (ptr, row stride, inner stride) per operand],
+   * or undefined when it does not coalesce that far.
+   */
+  const rowsLayout = (operands: readonly Ref[], outShape: Shape): number[] | undefined => {
+    const layout = coalesceAxes(outShape, operands.map((r) => broadcastStrides(r.shape, outShape)));
+    const scalar = layout.dims.length === 0;
+    const dims = scalar ? [1] : layout.dims;
+    if (dims.length > 2) return undefined;
+    const words = [dims.length === 2 ? dims[0]! : 1, dims[dims.length - 1]!];
+    for (let o = 0; o < operands.length; o++) {
+      const st = scalar ? [0] : layout.strides[o]!;
+      const innerStride = st[st.length - 1]!;
+      if (innerStride !== 0 && innerStride !== 1) return undefined;
+      words.push(handleOf(operands[o]!).ptr, dims.length === 2 ? st[0]! : 0, innerStride);
+    }
+    return words;
+  };
+
+  /** float32 binary through the kernel when the layout coalesces (see rowsLayout). */
+  const binaryF32 = (code: number, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined => {
+    const words = rowsLayout([a, b], outShape);
+    if (words === undefined) return undefined;
+    const out = store.allocate(sizeOf(outShape), 'float32');
+    if (out.length === 0) return out;
+    setJob([JOB.binaryF32, code, ...words, out.ptr]);
+    run(out.length >= PARALLEL_MIN_ELEMENTS ? threads : 1);
+    return out;
+  };
+
+  /** float32 where through the kernel when the layout coalesces (see rowsLayout). */
+  const whereF32 = (cond: Ref, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined => {
+    const words = rowsLayout([cond, a, b], outShape);
+    if (words === undefined) return undefined;
+    const out = store.allocate(sizeOf(outShape), 'float32');
+    if (out.length === 0) return out;
+    setJob([JOB.whereF32, ...words, out.ptr]);
+    run(out.length >= PARALLEL_MIN_ELEMENTS ? threads : 1);
+    return out;
+  };
+
+  /** A float32 reduction (drops `axis`) or scan (keeps the shape) over (outer, len, inner). */
+  const alongAxis = (kind: number, op: number, x: Ref, axis: number, drops: boolean): WasmHandle => {
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const len = x.shape[axis]!;
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    const out = store.allocate(drops ? outer * inner : outer * len * inner, 'float32');
+    if (out.length === 0) return out;
+    const nt = outer * len * inner >= PARALLEL_MIN_ELEMENTS ? threads : 1;
+    const scratchBytes = Math.max(16, inner * 8 * nt);
+    const scratch = heap.alloc(scratchBytes);
+    try {
+      setJob([kind, op, outer, len, inner, handleOf(x).ptr, out.ptr, scratch]);
+      run(nt);
+    } finally {
+      heap.free(scratch, scratchBytes);
+    }
+    return out;
+  };
+
+  const backend: WasmBackend = {
+    name,
+    capabilities: WASM_CAPABILITIES,
+    threads,
+    threadingNote,
+    wasmMemory: heap.memory,
+
+    // ---- storage -------------------------------------------------------------------------------
+    fromArray(data: FloatArray, shape: Shape, dtype: DType): WasmHandle {
+      const size = sizeOf(shape);
+      const out = store.allocate(size, dtype);
+      store.view(out).set(data.length === size ? data : data.subarray(0, size));
+      return out;
+    },
+    read(x: Ref): Promise<FloatArray> {
+      try {
+        return Promise.resolve(store.view(handleOf(x)).slice());
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+    },
+    readSync(x: Ref): FloatArray {
+      return store.view(handleOf(x)).slice();
+    },
+    dispose(handle: WasmHandle): void {
+      store.dispose(handle);
+    },
+    memory() {
+      return store.memory();
+    },
+    async destroy(): Promise<void> {
+      destroyed = true;
+      await pool?.stop();
+    },
+
+    // ---- elementwise ---------------------------------------------------------------------------
+    unary(op: UnaryOp, x: Ref) {
+      const code = UNARY_F32[op];
+      if (x.dtype === 'float32' && code !== undefined) return unaryF32(code, x);
+      return viaJs([x], x.dtype, ([r]) => js.unary(op, r!));
+    },
+    binary(op: BinaryOp, a: Ref, b: Ref, outShape) {
+      const code = BINARY_F32[op];
+      if (a.dtype === 'float32' && code !== undefined) {
+        const out = binaryF32(code, a, b, outShape);
+        if (out !== undefined) return out;
+      }
+      return viaJs([a, b], a.dtype, ([ra, rb]) => js.binary(op, ra!, rb!, outShape));
+    },
+    binaryScalar(op: BinaryOp, x: Ref, scalar, scalarFirst) {
+      const code = BINARY_F32[op];
+      if (x.dtype === 'float32' && code !== undefined) {
+        const s = store.allocate(1, 'float32');
+        try {
+          store.view(s)[0] = scalar;
+          const sRef: Ref = { handle: s, shape: [], dtype: 'float32' };
+          const out = scalarFirst ? binaryF32(code, sRef, x, x.shape) : binaryF32(code, x, sRef, x.shape);
+          if (out !== undefined) return out;
+        } finally {
+          store.dispose(s);
+        }
+      }
+      return viaJs([x], x.dtype, ([r]) => js.binaryScalar(op, r!, scalar, scalarFirst));
+    },
+    where(cond: Ref, a: Ref, b: Ref, outShape) {
+      if (a.dtype === 'float32' && cond.dtype === 'float32') {
+        const out = whereF32(cond, a, b, outShape);
+        if (out !== undefined) return out;
+      }
+      return viaJs([cond, a, b], a.dtype, ([c, ra, rb]) => js.where(c!, ra!, rb!, outShape));
+    },
+    cast(x: Ref, dtype) {
+      const out = store.allocate(handleOf(x).length, dtype);
+      store.view(out).set(store.view(handleOf(x)));
+      return out;
+    },
+
+    // ---- reductions and scans ------------------------------------------------------------------
+    reduce(op, x: Ref, axis) {
+      if (x.dtype !== 'float32') return viaJs([x], x.dtype, ([r]) => js.reduce(op, r!, axis));
+      return alongAxis(JOB.reduceF32, REDUCE_F32[op], x, axis, true);
+    },
+    cumsum(x: Ref, axis, exclusive, reverse) {
+      if (x.dtype !== 'float32') return viaJs([x], x.dtype, ([r]) => js.cumsum(r!, axis, exclusive, reverse));
+      return alongAxis(JOB.cumsumF32, (exclusive ? 1 : 0) | (reverse ? 2 : 0), x, axis, false);
+    },
+
+    // ---- layout --------------------------------------------------------------------------------
+    transpose(x: Ref, perm) {
+      const rank = x.shape.length;
+      const swapsLastTwo = rank >= 2 && perm[rank - 2] === rank - 1 && perm[rank - 1] === rank - 2 && perm.slice(0, -2).every((p, i) => p === i);
+      if (x.dtype === 'float32' && swapsLastTwo) {
+        // The common case (matrix transposes, batched or not): a blocked copy in wasm.
+        const rows = x.shape[rank - 2]!;
+        const cols = x.shape[rank - 1]!;
+        const out = store.allocate(handleOf(x).length, 'float32');
+        if (out.length > 0) kernels.transpose_f32(handleOf(x).ptr, out.length / (rows * cols), rows, cols, out.ptr);
+        return out;
+      }
+      return viaJs([x], x.dtype, ([r]) => js.transpose(r!, perm));
+    },
+    reshape(x: Ref) {
+      // Shares the block: tensors are immutable and the block lives until its last handle goes.
+      return store.share(handleOf(x));
+    },
+    concat(xs: readonly Ref[], axis, outShape) {
+      const out = store.allocate(sizeOf(outShape), xs[0]!.dtype);
+      concatInto(
+        xs.map((x) => store.view(handleOf(x))),
+        xs.map((x) => x.shape),
+        axis,
+        outShape,
+        store.view(out),
+      );
+      return out;
+    },
+    slice(x: Ref, begin, size) {
+      const out = store.allocate(sizeOf(size), x.dtype);
+      sliceInto(store.view(handleOf(x)), x.shape, begin, size, store.view(out));
+      return out;
+    },
+
+    // ---- products and distances ----------------------------------------------------------------
+    matmul(a: Ref, b: Ref, transposeA, transposeB, outShape) {
+      return gemm(a, b, transposeA, transposeB, outShape, EPILOGUE.none, () => {});
+    },
+    cdist(x: Ref, y: Ref, metric, outShape) {
+      const d = x.shape[x.shape.length - 1]!;
+      if (x.dtype !== 'float32' || d === 0) return viaJs([x, y], x.dtype, ([rx, ry]) => js.cdist(rx!, ry!, metric, outShape));
+      if (metric === 'l1') {
+        const out = store.allocate(sizeOf(outShape), 'float32');
+        const n = x.shape[x.shape.length - 2]!;
+        const m = y.shape[y.shape.length - 2]!;
+        if (out.length === 0) return out;
+        const [xo, yo] = batchOffsets([x.shape.slice(0, -2), y.shape.slice(0, -2)], [n * d, m * d], outShape.slice(0, -2));
+        const yT = store.allocate(handleOf(y).length, 'float32');
+        const xp = ints(xo!);
+        const yp = ints(yo!);
+        try {
+          kernels.transpose_f32(handleOf(y).ptr, handleOf(y).length / (m * d), m, d, yT.ptr);
+          setJob([JOB.cdistL1F32, xo!.length, n, m, d, handleOf(x).ptr, yT.ptr, out.ptr, xp, yp]);
+          run(xo!.length * n * m * d >= PARALLEL_MIN_FLOPS ? threads : 1);
+        } finally {
+          store.dispose(yT);
+          freeInts(xp, xo!);
+          freeInts(yp, yo!);
+        }
+        return out;
+      }
+      const xRows = handleOf(x).length / d;
+      const yRows = handleOf(y).length / d;
+      const xn = store.allocate(xRows, 'float32');
+      const yn = store.allocate(yRows, 'float32');
+      try {
+        kernels.row_sqnorms_f32(handleOf(x).ptr, xRows, d, xn.ptr);
+        kernels.row_sqnorms_f32(handleOf(y).ptr, yRows, d, yn.ptr);
+        return gemm(x, y, false, true, outShape, EPILOGUE.sqDistances, (w) => {
+          w[19] = xn.ptr;
+          w[23] = yn.ptr;
+        });
+      } finally {
+        store.dispose(xn);
+        store.dispose(yn);
+      }
+    },
+
+    // ---- optional groups -----------------------------------------------------------------------
+    linalg: {
+      qr(x: Ref) {
+        const refs = [jsRef(x)];
+        try {
+          const { q, r } = js.linalg!.qr!(refs[0]!);
+          return { q: adopt(q, x.dtype), r: adopt(r, x.dtype) };
+        } finally {
+          js.dispose(refs[0]!.handle);
+        }
+      },
+      eigh(x: Ref) {
+        const ref = jsRef(x);
+        try {
+          const { values, vectors } = js.linalg!.eigh!(ref);
+          return { values: adopt(values, x.dtype), vectors: adopt(vectors, x.dtype) };
+        } finally {
+          js.dispose(ref.handle);
+        }
+      },
+      svd(x: Ref) {
+        const ref = jsRef(x);
+        try {
+          const { u, s, v } = js.linalg!.svd!(ref);
+          return { u: adopt(u, x.dtype), s: adopt(s, x.dtype), v: adopt(v, x.dtype) };
+        } finally {
+          js.dispose(ref.handle);
+        }
+      },
+    },
+    fwht(x: Ref) {
+      if (x.dtype !== 'float32') return viaJs([x], x.dtype, ([r]) => js.fwht!(r!));
+      const n = x.shape[x.shape.length - 1]!;
+      const out = backend.cast(x, 'float32');
+      if (n >= 2 && out.length > 0) kernels.fwht_f32(out.ptr, out.length / n, n);
+      return out;
+    },
+    rffFeatures(x: Ref, omega: Ref, bias: Ref, scale, cosSin, outShape) {
+      if (x.dtype !== 'float32') return viaJs([x, omega, bias], x.dtype, ([rx, ro, rb]) => js.rffFeatures!(rx!, ro!, rb!, scale, cosSin, outShape));
+      const d = x.shape[x.shape.length - 1]!;
+      const D = omega.shape[1]!;
+      const rows = handleOf(x).length / Math.max(d, 1);
+      const rowsOf = d === 0 ? sizeOf(x.shape.slice(0, -1)) : rows;
+      const x2: Ref = { handle: x.handle, shape: [rowsOf, d], dtype: 'float32' };
+      const out2: Shape = [rowsOf, cosSin ? 2 * D : D];
+      return gemm(x2, omega, false, false, out2, cosSin ? EPILOGUE.rffCosSin : EPILOGUE.rffCos, (w) => {
+        w[12] = cosSin ? 2 * D : D; // ldc: the sines go D columns to the right
+        w[13] = 0;
+        w[19] = handleOf(bias).ptr;
+        w[22] = D;
+        setScale(w, scale);
+      });
+    },
+  };
+  /** Writes `scale` as a float64 into words 20-21 (little-endian, as the C side reads it). */
+  function setScale(w: number[], scale: number): void {
+    const f = new Float64Array([scale]);
+    const i = new Int32Array(f.buffer);
+    w[20] = i[0]!;
+    w[21] = i[1]!;
+  }
+  return backend;
+}

@@ -1,0 +1,39 @@
+/**
+ * Job records: the int32 words `job_run` reads (layouts documented in csrc/gemm.c and
+ * csrc/elementwise.c), op codes, and the GEMM workspace sizes. Keep in sync with csrc/.
+ */
+import type { BinaryOp, UnaryOp } from '@spectrans/core';
+
+/** Job kinds (csrc/job.c). */
+export const JOB = { gemmF32: 1, gemmF64: 2, unaryF32: 3, binaryF32: 4, reduceF32: 5, cumsumF32: 6, whereF32: 7, cdistL1F32: 8 } as const;
+
+/** Reduction op codes (csrc/reduce.c). */
+export const REDUCE_F32 = { sum: 0, max: 1, min: 2 } as const;
+
+/** GEMM epilogues (csrc/gemm.c). */
+export const EPILOGUE = { none: 0, rffCos: 1, rffCosSin: 2, sqDistances: 3 } as const;
+
+/** Words of one job record (the record block is this many int32s, 16-byte aligned). */
+export const JOB_WORDS = 32;
+
+/** float32 unary ops with a SIMD kernel, by code; the rest run through the js fallback. */
+export const UNARY_F32: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, exp: 2, sqrt: 3, square: 4, reciprocal: 5, sin: 6, cos: 7, relu: 8, sign: 9 };
+
+/** float32 binary ops with a SIMD kernel, by code; `pow` runs through the js fallback. */
+export const BINARY_F32: Partial<Record<BinaryOp, number>> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+  greater: 6,
+  greaterEqual: 7,
+  less: 8,
+  lessEqual: 9,
+  equal: 10,
+};
+
+/** Work (multiply-adds or elements) below which a job runs on the calling thread alone. */
+export const PARALLEL_MIN_FLOPS = 1 << 20;
+export const PARALLEL_MIN_ELEMENTS = 1 << 17;
