@@ -17,3 +17,5 @@ export * from './kernels/index.js';
 export { RandomGenerator } from './random/index.js';
 export * as linalg from './linalg/index.js';
 export * from './attention/index.js';
+// Gradients: reverse-mode autodiff over the ops contract, and optimisers.
+export * from './autodiff/index.js';

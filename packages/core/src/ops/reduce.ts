@@ -1,5 +1,7 @@
 /** Reductions and scans. */
-import type { ReduceOp } from '../backend/contract.js';
+import type { Backend, ReduceOp } from '../backend/contract.js';
+import type { DType } from '../dtype.js';
+import { taped, untaped } from '../autodiff/tape.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { prepare, wrap } from './dispatch.js';
@@ -13,6 +15,10 @@ function reduceOp(op: ReduceOp, x: Tensor, axes: Axes, keepDims: boolean): Tenso
   const { backend, dtype } = prepare(op, [[x, 'x']]);
   const list = axes === undefined ? x.shape.map((_, i) => i) : (typeof axes === 'number' ? [axes] : axes).map((a) => normalizeAxis(a, x.rank, 'axis'));
   const sorted = [...new Set(list)].sort((a, b) => b - a); // reduce the last axis first so indices stay valid
+  return taped(op, [x], untaped(() => reduceAxes(op, x, sorted, keepDims, backend, dtype)), { axes: sorted, keepDims });
+}
+
+function reduceAxes(op: ReduceOp, x: Tensor, sorted: readonly number[], keepDims: boolean, backend: Backend, dtype: DType): Tensor {
   let current = x;
   for (const axis of sorted) {
     const ref = current.ref('x');
@@ -56,5 +62,7 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 export function cumsum(x: Tensor, axis: number, options: { exclusive?: boolean; reverse?: boolean } = {}): Tensor {
   const { backend, refs, dtype } = prepare('cumsum', [[x, 'x']]);
   const a = normalizeAxis(axis, x.rank, 'axis');
-  return wrap(backend, backend.cumsum(refs[0]!, a, options.exclusive ?? false, options.reverse ?? false), x.shape, dtype);
+  const exclusive = options.exclusive ?? false;
+  const reverse = options.reverse ?? false;
+  return taped('cumsum', [x], wrap(backend, backend.cumsum(refs[0]!, a, exclusive, reverse), x.shape, dtype), { axis: a, exclusive, reverse });
 }

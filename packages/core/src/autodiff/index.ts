@@ -1,0 +1,3 @@
+/** Reverse-mode automatic differentiation over the ops contract, and optimisers. */
+export { valueAndGrads, grads, grad, valueAndGrad, type GradientTargets, type HasTrainableParameters, type ValueAndGrads } from './gradients.js';
+export { isRecording } from './tape.js';
