@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  clone, createKernel, grads, sum, linearAttention, RFFAttentionKernel, softmaxAttention,
+  add, clone, createKernel, grads, square, sum, linearAttention, RFFAttentionKernel, softmaxAttention,
   type KernelModule, type KernelName, type Tensor,
 } from '../src/index.js';
 import { errorCode } from './errors.js';
@@ -61,13 +61,32 @@ describe('kernel gradients match central differences (float64)', () => {
     kernel.dispose();
   });
 
-  it('kernels built from decompositions raise ERR_NOT_DIFFERENTIABLE', () => {
+  it('TruncatedSVDKernel (qr, svd) raises ERR_NOT_DIFFERENTIABLE', () => {
     const x = randn([5, 3], 1);
     const svd = createKernel('truncated_svd', { rank: 2, dtype: 'float64' });
-    const poly = createKernel('polynomial_spectral', { rank: 2, dtype: 'float64' });
     expect(errorCode(() => grads(() => sum1(svd.compute(x, x)), { x }))).toBe('ERR_NOT_DIFFERENTIABLE');
-    expect(errorCode(() => grads(() => sum1(poly.computeAttention(x, x)), { x }))).toBe('ERR_NOT_DIFFERENTIABLE');
-    for (const t of [x, svd, poly]) t.dispose();
+    for (const t of [x, svd]) t.dispose();
+  });
+
+  it.each([[2, 4], [2, 3], [4, 8]])('PolynomialSpectralKernel.computeAttention (through eigh; rank %i, d %i, the last with a 2-dimensional null space) with respect to q and k', (rank, d) => {
+    const poly = createKernel('polynomial_spectral', { rank, dtype: 'float64' });
+    const { analytic, numeric } = compareGradients((q, k) => poly.computeAttention(q, k), [{ shape: [3, d] }, { shape: [4, d] }], 8);
+    expect(relativeError(analytic, numeric)).toBeLessThan(1e-5);
+    poly.dispose();
+  });
+
+  it('spectralDecomposition (through eigh) of a learnable kernel, with respect to its parameters', () => {
+    const k = createKernel('learnable_spectral', { inputDim: 3, rank: 2, normalize: false, seed: 4, dtype: 'float64' });
+    const names = Object.keys(k.trainableParameters());
+    const params = k.trainableParameters();
+    const inputs: GradInput[] = [{ shape: [5, 3] }, ...names.map((n) => ({ shape: [...params[n]!.shape], values: Array.from(params[n]!.dataSync()) }))];
+    const { analytic, numeric } = compareGradients((x, ...ps) => {
+      k.assignTrainableParameters(Object.fromEntries(names.map((n, i) => [n, clone(ps[i]!)])));
+      const { eigenvectors, eigenvalues } = k.spectralDecomposition(x);
+      return add(sum(square(eigenvectors), 0), eigenvalues);
+    }, inputs, 9);
+    expect(relativeError(analytic, numeric)).toBeLessThan(1e-5);
+    k.dispose();
   });
 });
 

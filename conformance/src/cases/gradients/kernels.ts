@@ -16,9 +16,9 @@ import { checkGradients } from './check.js';
 /** Configurations whose learnable parameters the reference marks with a `trainable` option. */
 const TRAINABLE_OPTION = new Set(['gaussian_rff', 'laplacian_rff', 'orthogonal_rff']);
 
-/** Configurations a gradient cannot cross (they are built on qr/eigh/svd). */
+/** Configurations a gradient cannot cross (they are built on qr and svd, which have no backward rule). */
 function notDifferentiable(config: KernelConfig): boolean {
-  return config.type === 'truncated_svd' || config.output === 'computeAttention';
+  return config.type === 'truncated_svd';
 }
 
 function build(config: KernelConfig, backend: Backend, dtype: DType): KernelModule {

@@ -153,10 +153,11 @@ function backward(tape: Tape, value: Tensor, sources: readonly [string, Tensor][
   const isSource = new Set(sources.map(([, t]) => t));
   for (let i = tape.entries.length - 1; i >= 0; i--) {
     const entry = tape.entries[i]!;
-    const dy = pending.get(entry.output);
+    const dys = entry.outputs.map((o) => pending.get(o));
+    const dy = dys.find((g) => g !== undefined);
     if (dy === undefined) continue;
-    if (!isSource.has(entry.output)) pending.delete(entry.output);
-    const inputGrads = RULES[entry.op](entry, dy);
+    for (const o of entry.outputs) if (!isSource.has(o)) pending.delete(o);
+    const inputGrads = RULES[entry.op](entry, dy, dys);
     const produced = new Set<Tensor>();
     entry.inputs.forEach((x, j) => {
       let g = inputGrads[j];
@@ -173,7 +174,7 @@ function backward(tape: Tape, value: Tensor, sources: readonly [string, Tensor][
         if (g !== dy) g.dispose();
       }
     });
-    if (!produced.has(dy)) dy.dispose();
+    for (const g of dys) if (g !== undefined && !produced.has(g)) g.dispose();
   }
   const out: Record<string, Tensor> = {};
   const handedOut = new Set<Tensor>();

@@ -27,12 +27,17 @@ export interface TapeEntry {
   readonly inputs: readonly Tensor[];
   /** Which inputs lead back to a watched tensor (only those get a gradient). */
   readonly needsGrad: readonly boolean[];
+  /** The output (the first one for ops with several, e.g. eigh's values). */
   readonly output: Tensor;
+  /** Every output, in order (one for most ops). */
+  readonly outputs: readonly Tensor[];
   readonly attrs: OpAttrs;
   /** Private copies of the inputs the rule reads (undefined where not saved). */
   readonly saved: readonly (Tensor | undefined)[];
   /** Private copy of the output, where the rule reads it. */
   readonly savedOutput: Tensor | undefined;
+  /** Private copies of every output, where the rule reads them. */
+  readonly savedOutputs: readonly (Tensor | undefined)[];
 }
 
 /** What each rule reads besides shapes: input positions ('all' for every input) and the output. */
@@ -45,7 +50,7 @@ const SAVES: Readonly<Partial<Record<string, { inputs?: readonly number[] | 'all
   sum: {}, max: { inputs: [0], output: true }, min: { inputs: [0], output: true }, cumsum: {},
   transpose: {}, reshape: {}, concat: {}, slice: {}, cast: {},
   matmul: { inputs: 'all' }, cdist: { inputs: 'all' }, fwht: {}, rffFeatures: { inputs: 'all' },
-  qr: {}, eigh: {}, svd: {},
+  qr: {}, eigh: { output: true }, svd: {},
 };
 
 /** Records ops whose inputs lead back to a watched tensor, with private copies of what their rules read. */
@@ -65,7 +70,7 @@ export class Tape {
   }
 
   /** Records `output = op(inputs)` if any input is tracked. */
-  record(op: TapedOp | UnaryOp | BinaryOp, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs): void {
+  record(op: TapedOp | UnaryOp | BinaryOp, inputs: readonly Tensor[], output: Tensor | readonly Tensor[], attrs: OpAttrs): void {
     const spec = SAVES[op];
     // Comparisons and sign are piecewise constant: their outputs are constants to the tape (zero gradient).
     if (spec === undefined) return;
@@ -74,9 +79,10 @@ export class Tape {
     // A tensor-scalar op has one tensor input, whichever side it stands on: save it if the rule reads either side.
     const scalarForm = attrs['scalar'] !== undefined && spec.inputs !== undefined;
     const saved = inputs.map((t, i) => (scalarForm || spec.inputs === 'all' || spec.inputs?.includes(i) ? this.#copy(t) : undefined));
-    const savedOutput = spec.output ? this.#copy(output) : undefined;
-    this.#tracked.add(output);
-    this.entries.push({ op: op as TapedOp, inputs, needsGrad, output, attrs, saved, savedOutput });
+    const outputs = output instanceof Tensor ? [output] : output;
+    const savedOutputs = outputs.map((t) => (spec.output ? this.#copy(t) : undefined));
+    for (const t of outputs) this.#tracked.add(t);
+    this.entries.push({ op: op as TapedOp, inputs, needsGrad, output: outputs[0]!, outputs, attrs, saved, savedOutput: savedOutputs[0], savedOutputs });
   }
 
   /** Frees every private copy. The tape is empty afterwards. */
@@ -104,6 +110,12 @@ let activeTape: Tape | undefined;
 export function taped<T extends Tensor>(op: TapedOp | UnaryOp | BinaryOp, inputs: readonly Tensor[], output: T, attrs: OpAttrs = {}): T {
   if (activeTape !== undefined) activeTape.record(op, inputs, output, attrs);
   return output;
+}
+
+/** @internal Records an op with several outputs (a decomposition's factors) as one entry. Returns `outputs`. */
+export function tapedFactors<T extends Record<string, Tensor>>(op: 'qr' | 'eigh' | 'svd', inputs: readonly Tensor[], outputs: T): T {
+  if (activeTape !== undefined) activeTape.record(op, inputs, Object.values(outputs), {});
+  return outputs;
 }
 
 /** @internal Runs `fn` with recording paused (for ops composed of other ops but recorded as one). */

@@ -9,7 +9,7 @@ import * as host from '../linalg/index.js';
 import { sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { prepare, readForFallback, upload, wrap } from './dispatch.js';
-import { taped } from '../autodiff/tape.js';
+import { taped, tapedFactors } from '../autodiff/tape.js';
 
 function requireMatrix(op: string, x: Tensor): [batch: number[], m: number, n: number] {
   if (x.rank < 2) throw new SpectransError('ERR_INVALID_SHAPE', `${op}: x must have rank >= 2 (..., m, n), got shape [${x.shape.join(', ')}]`);
@@ -116,10 +116,9 @@ export function fwht(x: Tensor): Tensor {
   return taped('fwht', [x], upload(backend, castTo(data, dtype), x.shape, dtype));
 }
 
-/** Records each factor of a decomposition of x (their backward rule raises ERR_NOT_DIFFERENTIABLE). */
+/** Records the factors of a decomposition of x as one tape entry (in the order the rule expects). */
 function recordFactors<T extends Record<string, Tensor>>(op: 'qr' | 'eigh' | 'svd', x: Tensor, factors: T): T {
-  for (const t of Object.values(factors)) taped(op, [x], t);
-  return factors;
+  return tapedFactors(op, [x], factors);
 }
 
 function castTo(data: Float64Array, dtype: DType): FloatArray {

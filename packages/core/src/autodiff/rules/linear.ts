@@ -1,11 +1,13 @@
-/** Backward rules of matmul, cdist, fwht and rffFeatures; decompositions have none. */
+/** Backward rules of matmul, cdist, fwht, rffFeatures and eigh; qr and svd have none. */
 import { SpectransError } from '../../errors.js';
-import { add, cos, mul, neg, sign, sin, sub } from '../../ops/elementwise.js';
+import { add, cos, equal, mul, neg, reciprocal, sign, sin, sub, where } from '../../ops/elementwise.js';
+import { tensor } from '../../ops/creation.js';
+import type { Tensor } from '../../tensor.js';
 import { fwht } from '../../ops/decompositions.js';
 import { expandDims, matrixTranspose, reshape, slice } from '../../ops/layout.js';
 import { matmul } from '../../ops/linear.js';
 import { sum } from '../../ops/reduce.js';
-import { unbroadcast } from '../shape-grads.js';
+import { unbroadcast, zerosLike } from '../shape-grads.js';
 import { savedInput, type BackwardRule } from './rule.js';
 
 /**
@@ -76,6 +78,33 @@ const rffRule: BackwardRule = (e, dy) => {
   ];
 };
 
+/**
+ * Symmetric eigendecomposition A = V Λ Vᵀ of the symmetrised input (A + Aᵀ)/2:
+ * Ā = sym(V (diag(λ̄) + F ∘ (Vᵀ V̄)) Vᵀ) with F_ij = 1/(λ_j − λ_i) off the diagonal and 0 on it
+ * (Giles 2008, "An extended collection of matrix derivative results"). Eigenvector signs are fixed
+ * by a locally constant convention, so they do not change the rule. Where two eigenvalues are
+ * equal the vectors are not unique: F is set to 0 there, which is right when the loss does not
+ * depend on how a repeated eigenspace is split (e.g. only the top-r vectors of a null space-padded
+ * spectrum are used); nearly equal eigenvalues give large gradients, as the math does.
+ */
+const eighRule: BackwardRule = (e, _dy, [dValues, dVectors]) => {
+  const values = e.savedOutputs[0]!;
+  const vectors = e.savedOutputs[1]!;
+  const n = values.shape[values.rank - 1]!;
+  const eye = tensor(Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0)), [n, n], values.dtype, { backend: values.backend });
+  const terms: Tensor[] = [];
+  if (dValues !== undefined) terms.push(mul(eye, expandDims(dValues, -2)));
+  if (dVectors !== undefined) {
+    const gaps = sub(expandDims(values, -2), expandDims(values, -1)); // [i, j] = λ_j − λ_i
+    // Equal eigenvalues (the diagonal, or an exactly repeated value whose vectors get no gradient) give 0, not 1/0.
+    const f = where(equal(gaps, 0), zerosLike([], values), reciprocal(gaps));
+    terms.push(mul(f, matmul(vectors, dVectors, { transposeA: true })));
+  }
+  const inner = terms.length === 2 ? add(terms[0]!, terms[1]!) : terms[0]!;
+  const m = matmul(matmul(vectors, inner), vectors, { transposeB: true });
+  return [mul(add(m, matrixTranspose(m)), 0.5)];
+};
+
 /** A rule that refuses: no gradient flows through `op`. */
 function notDifferentiable(op: string, why: string): BackwardRule {
   return () => {
@@ -83,7 +112,7 @@ function notDifferentiable(op: string, why: string): BackwardRule {
   };
 }
 
-const decompositionWhy = 'a gradient path crosses this decomposition, which has no backward rule in this version; keep it out of the differentiated computation (e.g. compute it from constants)';
+const decompositionWhy = 'a gradient path crosses this decomposition, which has no backward rule in this version (eigh has one); keep it out of the differentiated computation (e.g. compute it from constants)';
 
 /** Backward rules of the products, distances, transforms and decompositions. */
 export const linearRules: Record<string, BackwardRule> = {
@@ -93,6 +122,6 @@ export const linearRules: Record<string, BackwardRule> = {
   fwht: (_e, dy) => [fwht(dy)],
   rffFeatures: rffRule,
   qr: notDifferentiable('qr', decompositionWhy),
-  eigh: notDifferentiable('eigh', decompositionWhy),
+  eigh: eighRule,
   svd: notDifferentiable('svd', decompositionWhy),
 };
