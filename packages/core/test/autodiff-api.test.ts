@@ -132,7 +132,7 @@ describe('valueAndGrads', () => {
 });
 
 describe('kernels', () => {
-  it("every parameter of LearnableSpectralKernel gets a non-zero gradient (the reference's training test)", () => {
+  it("tests/unit/test_kernels.py::test_learnable_spectral_kernel_training: K = compute(x, x), K.mean() backward, every parameter gets a non-zero gradient", () => {
     const kernel = new LearnableSpectralKernel({ inputDim: 10, rank: 5, seed: 0 });
     const x = randn32([8, 10], 4);
     tidy(() => {
