@@ -1,6 +1,7 @@
 /** Backward rules of matmul, cdist, fwht, rffFeatures and eigh; qr and svd have none. */
 import { SpectransError } from '../../errors.js';
-import { add, cos, equal, mul, neg, reciprocal, sign, sin, sub, where } from '../../ops/elementwise.js';
+import { add, equal, mul, neg, reciprocal, sign, sub, where } from '../../ops/elementwise.js';
+import { rffFeatures } from '../../ops/features.js';
 import { tensor } from '../../ops/creation.js';
 import type { Tensor } from '../../tensor.js';
 import { fwht } from '../../ops/decompositions.js';
@@ -51,7 +52,8 @@ const cdistRule: BackwardRule = (e, g) => {
 
 /**
  * out = s·cos(p) (and s·sin(p)) with p = x ω + b: dp = s·(cos(p) ⊙ dsin − sin(p) ⊙ dcos), then
- * dx = dp ωᵀ, dω = xᵀ dp, db = Σ dp over rows. p is recomputed rather than saved.
+ * dx = dp ωᵀ, dω = xᵀ dp, db = Σ dp over rows. cos(p) and sin(p) are recomputed by the op itself
+ * (its cos/sin form, fused where the backend fuses it) rather than saved.
  */
 const rffRule: BackwardRule = (e, dy) => {
   const x = savedInput(e, 0);
@@ -61,15 +63,16 @@ const rffRule: BackwardRule = (e, dy) => {
   const d = omega.shape[0]!;
   const D = omega.shape[1]!;
   const rows = reshape(x, [-1, d]);
-  const p = add(matmul(rows, omega), bias);
+  const both = rffFeatures(rows, omega, bias, 1, true);
+  const sinP = slice(both, [0, D], [-1, D]);
   const g = reshape(dy, [rows.shape[0]!, -1]);
-  let dp: ReturnType<typeof mul>;
+  let dp: Tensor;
   if (e.attrs['cosSin'] === true) {
     const dCos = slice(g, [0, 0], [-1, D]);
     const dSin = slice(g, [0, D], [-1, D]);
-    dp = mul(sub(mul(cos(p), dSin), mul(sin(p), dCos)), scale);
+    dp = mul(sub(mul(slice(both, [0, 0], [-1, D]), dSin), mul(sinP, dCos)), scale);
   } else {
-    dp = mul(mul(sin(p), g), -scale);
+    dp = mul(mul(sinP, g), -scale);
   }
   return [
     e.needsGrad[0] ? reshape(matmul(dp, omega, { transposeB: true }), x.shape) : undefined,
