@@ -1,6 +1,7 @@
 /** The whole corpus: every case module, for the dtypes a backend declares. */
 import { DTYPES, type DType } from '@spectrans/core';
 import { errorCases } from './cases/errors/index.js';
+import { gradientCases } from './cases/gradients/index.js';
 import { kernelCases } from './cases/kernels/index.js';
 import { eighCases, qrCases, svdCases } from './cases/linalg/decompositions.js';
 import { binaryOpCases } from './cases/ops/binary.js';
@@ -51,6 +52,7 @@ export function buildCorpus(dtypes: readonly DType[] = DTYPES): ConformanceCase[
     ...randomCases(),
     ...errorCases(),
     ...kernelCases(dtypes),
+    ...gradientCases(dtypes),
   ];
   const seen = new Set<string>();
   for (const c of cases) {

@@ -3,7 +3,9 @@
  * file as a program (`node --import tsx src/<file>.ts`, as `npx tsx` does) to keep the entry points working.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { KERNEL_NAMES } from '@spectrans/core';
@@ -21,12 +23,13 @@ import { main as polynomialSpectral } from '../src/polynomial-spectral.js';
 import { main as rffAttention } from '../src/rff-attention.js';
 import { main as stateDict } from '../src/state-dict.js';
 import { main as tidyAndMemory } from '../src/tidy-and-memory.js';
+import { main as trainSpectralKernel } from '../src/train-spectral-kernel.js';
 import { main as truncatedSvd } from '../src/truncated-svd.js';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const TESTED = [
   'cosine-kernel', 'create-kernel', 'fourier-kernel', 'gaussian-rff', 'laplacian-rff', 'learnable-spectral', 'linear-attention',
-  'orthogonal-random-features', 'polynomial-kernel', 'polynomial-spectral', 'rff-attention', 'state-dict', 'tidy-and-memory', 'truncated-svd',
+  'orthogonal-random-features', 'polynomial-kernel', 'polynomial-spectral', 'rff-attention', 'state-dict', 'tidy-and-memory', 'train-spectral-kernel', 'truncated-svd',
 ];
 
 /** Strictly decreasing. */
@@ -168,6 +171,25 @@ describe('examples/kernels', () => {
     expect(r.result).toBeCloseTo(Math.exp(0.07) + Math.exp(0.1) + Math.exp(0.15) + Math.exp(0.22), 5);
     expect(r.disposedCode).toBe('ERR_DISPOSED');
     expect(r.leaked).toBe(0);
+  });
+
+  it('train-spectral-kernel: Adam fits both kernels to their targets (loss falls >= 10x) and writes an SVG loss curve', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spectrans-train-'));
+    try {
+      const r = await trainSpectralKernel(join(dir, 'loss.svg'));
+      expect(r.spectral.parameterNames).toEqual(['eigenvectors', 'eigenvalues']);
+      expect(r.fourier.parameterNames).toEqual(['filter']);
+      for (const f of [r.spectral, r.fourier]) {
+        expect(f.losses[0]! / f.losses.at(-1)!).toBeGreaterThan(10);
+        expect(f.losses.every(Number.isFinite)).toBe(true);
+      }
+      const svg = readFileSync(join(dir, 'loss.svg'), 'utf8');
+      expect(svg).toBe(r.svg);
+      expect(svg.match(/<polyline /g)).toHaveLength(2);
+      expect(r.leaked).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('every example runs as a program and prints', async () => {

@@ -2,7 +2,7 @@
 import type { Outcome } from './harness.js';
 import type { MachineInfo } from './machine.js';
 
-export type Workload = 'matmul' | 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6';
+export type Workload = 'matmul' | 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7';
 
 /** One workload case measured on every backend. */
 export interface CaseResult {

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'ERR_NO_BACKEND'
   | 'ERR_UNKNOWN_KERNEL'
   | 'ERR_STATE_DICT'
-  | 'ERR_NOT_CONVERGED';
+  | 'ERR_NOT_CONVERGED'
+  | 'ERR_NOT_DIFFERENTIABLE';
 
 /**
  * The one error type of spectrans: a stable `code`, a message that names the argument or op at

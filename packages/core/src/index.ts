@@ -22,3 +22,5 @@ export { checkOptions, suggestKey } from './options.js';
 export { LIMITS, checkLimit, checkTensorSize } from './limits.js';
 export { DTYPE_MAX, DTYPE_MIN_NORMAL, finiteIn, checkFiniteIn, checkScaleRange } from './numeric-range.js';
 export { DEFAULT_BACKEND_TIMEOUT_MS } from './backend/registry.js';
+// Gradients: reverse-mode autodiff over the ops contract, and optimisers.
+export * from './autodiff/index.js';

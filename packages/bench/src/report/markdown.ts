@@ -66,6 +66,17 @@ function caseTable(r: BenchResults, cases: readonly CaseResult[], notes: Notes, 
   return table(header, rows);
 }
 
+/** For a W7 step case, the ratio of its median to its forward case's, per backend: "js 2.4x, tfjs-wasm 2.1x". */
+function gradientRatios(r: BenchResults, c: CaseResult): string {
+  if (!c.id.endsWith('/value-and-grads')) return '';
+  const forward = r.cases.find((f) => f.id === c.id.replace(/value-and-grads$/, 'forward'));
+  const parts = Object.entries(c.outcomes).flatMap(([id, o]) => {
+    const f = forward?.outcomes[id];
+    return o.status === 'ok' && f?.status === 'ok' ? [`${id} ${(o.summary.median / f.summary.median).toFixed(2)}x`] : [];
+  });
+  return parts.join(', ') || '–';
+}
+
 /** "+1953 (peak 2101; tf 1950)": rise of RSS during a run, absolute peak, tfjs's own peak (MiB). */
 function memText(o: Extract<Outcome, { status: 'ok' }>): string {
   if (o.peakGrowthMiB === undefined) return '–';
@@ -224,6 +235,12 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
   if (w6.length) {
     out.push('\n## W6 spectral: TruncatedSVDKernel\n');
     out.push(caseTable(r, w6, notes));
+  }
+
+  const w7 = r.cases.filter((c) => c.workload === 'W7');
+  if (w7.length) {
+    out.push('\n## W7 gradients: one valueAndGrads step against its forward pass (goal: at most 3x)\n');
+    out.push(caseTable(r, w7, notes, { extra: { title: 'step / forward (median, per backend)', value: (c) => gradientRatios(r, c) } }));
   }
 
   const inProcess = r.cases.filter((c) => ['W1', 'W2', 'W6'].includes(c.workload) || (c.workload === 'W3' && c.id.endsWith('batched')));

@@ -117,6 +117,45 @@ export abstract class KernelModule {
   }
 
   /**
+   * The trainable parameters by the reference's names: live tensors owned by the kernel (do not
+   * dispose them). Non-trainable parameters (buffers) are left out, so they get no gradient.
+   * @example
+   * ```ts
+   * const { value, grads } = valueAndGrads(() => mean(kernel.compute(x, x)), kernel.trainableParameters());
+   * ```
+   */
+  trainableParameters(): Record<string, Tensor> {
+    this.assertLive();
+    const out: Record<string, Tensor> = {};
+    for (const [name, p] of this.#params) if (p.trainable) out[name] = p.tensor;
+    return out;
+  }
+
+  /**
+   * Replaces trainable parameters by new values under the same names (what an optimiser's step
+   * does), so `stateDict()` keeps the reference's names. The kernel takes ownership of the given
+   * tensors and disposes the ones they replace; parameters not named are unchanged.
+   *
+   * @throws SpectransError `ERR_STATE_DICT` for an unknown or non-trainable name, or a value that
+   *   is not a live tensor of the parameter's shape, dtype and backend; nothing changes when it throws.
+   */
+  assignTrainableParameters(values: Readonly<Record<string, Tensor>>): void {
+    this.assertLive();
+    const owner = `${this.constructor.name}.assignTrainableParameters`;
+    if (values === null || typeof values !== 'object') throw new SpectransError('ERR_STATE_DICT', `${owner}: expected an object of named tensors`);
+    for (const [name, t] of Object.entries(values)) {
+      const p = this.#params.get(name);
+      if (!p || !p.trainable) throw new SpectransError('ERR_STATE_DICT', `${owner}: '${name}' is not a trainable parameter (trainable: ${Object.keys(this.trainableParameters()).join(', ') || 'none'})`);
+      const ok = t instanceof Tensor && !t.isDisposed && shapesEqual(t.shape, p.tensor.shape) && t.dtype === p.tensor.dtype && t.backend === p.tensor.backend;
+      if (!ok) {
+        throw new SpectransError('ERR_STATE_DICT', `${owner}: '${name}' must be a live ${p.tensor.dtype} tensor of shape [${p.tensor.shape.join(', ')}] on backend '${p.tensor.backend.name}'`);
+      }
+    }
+    for (const [name, t] of Object.entries(values)) this.adoptParameter(name, t, true);
+    this.afterLoad();
+  }
+
+  /**
    * Copies of the parameters by the reference's names. The caller owns (and disposes) the copies.
    * @example
    * ```ts

@@ -5,6 +5,7 @@ import { fwht } from '../ops/decompositions.js';
 import { concat, reshape, slice } from '../ops/layout.js';
 import { zeros } from '../ops/creation.js';
 import { rffFeatures } from '../ops/features.js';
+import { isRecording } from '../autodiff/tape.js';
 import { RandomGenerator } from '../random/index.js';
 import { keep, tidy } from '../scope.js';
 import { upload } from '../ops/dispatch.js';
@@ -186,7 +187,8 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
     checkPoints(x, 'x', { dtype: this.dtype, owner: 'OrthogonalRandomFeatures.forward', inputDim: this.inputDim, minRank: 1 });
     const scale = Math.sqrt(2 / this.numFeatures);
     if (!this.useHadamard) return rffFeatures(x, this.param('projection'), this.param('bias'), scale);
-    if (this.#sorfMatrix) return rffFeatures(x, this.#sorfMatrix, this.param('bias'), scale);
+    // The materialised matrix is a constant to the tape: differentiate through the transforms instead.
+    if (this.#sorfMatrix && !(this.trainable && isRecording())) return rffFeatures(x, this.#sorfMatrix, this.param('bias'), scale);
     return tidy(() => mul(cos(add(this.sorfProject(x), this.param('bias'))), scale));
   }
 

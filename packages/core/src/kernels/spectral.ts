@@ -9,6 +9,7 @@ import { sub } from '../ops/elementwise.js';
 import { RandomGenerator } from '../random/index.js';
 import { qr as hostQr, randomizedSvd } from '../linalg/index.js';
 import { upload } from '../ops/dispatch.js';
+import { taped } from '../autodiff/tape.js';
 import { tensor } from '../ops/creation.js';
 import { keep, tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
@@ -273,7 +274,8 @@ export class TruncatedSVDKernel extends SpectralKernel {
         }
       }
     }
-    return upload(M.backend, M.dtype === 'float64' ? out : Float32Array.from(out), M.shape, M.dtype);
+    // Computed on the host: a gradient reaching it raises ERR_NOT_DIFFERENTIABLE naming svd.
+    return taped('svd', [x, y], upload(M.backend, M.dtype === 'float64' ? out : Float32Array.from(out), M.shape, M.dtype));
   }
 }
 

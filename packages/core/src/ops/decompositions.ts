@@ -9,6 +9,7 @@ import * as host from '../linalg/index.js';
 import { sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { prepare, readForFallback, upload, wrap } from './dispatch.js';
+import { taped, tapedFactors } from '../autodiff/tape.js';
 
 function requireMatrix(op: string, x: Tensor): [batch: number[], m: number, n: number] {
   if (x.rank < 2) throw new SpectransError('ERR_INVALID_SHAPE', `${op}: x must have rank >= 2 (..., m, n), got shape [${x.shape.join(', ')}]`);
@@ -50,13 +51,13 @@ export function qr(x: Tensor): { q: Tensor; r: Tensor } {
   const native = backend.linalg?.qr;
   if (native) {
     const out = native.call(backend.linalg, refs[0]!);
-    return { q: wrap(backend, out.q, [...batch, m, k], dtype), r: wrap(backend, out.r, [...batch, k, n], dtype) };
+    return recordFactors('qr', x, { q: wrap(backend, out.q, [...batch, m, k], dtype), r: wrap(backend, out.r, [...batch, k, n], dtype) });
   }
   const [q, r] = hostBatched(backend, refs[0]!, 'linalg.qr', batch, m, n, [{ shape: [m, k] }, { shape: [k, n] }], (a) => {
     const res = host.qr(a, m, n);
     return [res.q, res.r];
   });
-  return { q: q!, r: r! };
+  return recordFactors('qr', x, { q: q!, r: r! });
 }
 
 /**
@@ -70,13 +71,13 @@ export function eigh(x: Tensor): { values: Tensor; vectors: Tensor } {
   const native = backend.linalg?.eigh;
   if (native) {
     const out = native.call(backend.linalg, refs[0]!);
-    return { values: wrap(backend, out.values, [...batch, n], dtype), vectors: wrap(backend, out.vectors, [...batch, n, n], dtype) };
+    return recordFactors('eigh', x, { values: wrap(backend, out.values, [...batch, n], dtype), vectors: wrap(backend, out.vectors, [...batch, n, n], dtype) });
   }
   const [values, vectors] = hostBatched(backend, refs[0]!, 'linalg.eigh', batch, n, n, [{ shape: [n] }, { shape: [n, n] }], (a) => {
     const res = host.eigh(a, n);
     return [res.values, res.vectors];
   });
-  return { values: values!, vectors: vectors! };
+  return recordFactors('eigh', x, { values: values!, vectors: vectors! });
 }
 
 /**
@@ -90,13 +91,13 @@ export function svd(x: Tensor): { u: Tensor; s: Tensor; v: Tensor } {
   const native = backend.linalg?.svd;
   if (native) {
     const out = native.call(backend.linalg, refs[0]!);
-    return { u: wrap(backend, out.u, [...batch, m, k], dtype), s: wrap(backend, out.s, [...batch, k], dtype), v: wrap(backend, out.v, [...batch, n, k], dtype) };
+    return recordFactors('svd', x, { u: wrap(backend, out.u, [...batch, m, k], dtype), s: wrap(backend, out.s, [...batch, k], dtype), v: wrap(backend, out.v, [...batch, n, k], dtype) });
   }
   const [u, s, v] = hostBatched(backend, refs[0]!, 'linalg.svd', batch, m, n, [{ shape: [m, k] }, { shape: [k] }, { shape: [n, k] }], (a) => {
     const res = host.svd(a, m, n);
     return [res.u, res.s, res.v];
   });
-  return { u: u!, s: s!, v: v! };
+  return recordFactors('svd', x, { u: u!, s: s!, v: v! });
 }
 
 /**
@@ -109,10 +110,15 @@ export function fwht(x: Tensor): Tensor {
   if (x.rank < 1 || n < 1 || (n & (n - 1)) !== 0) {
     throw new SpectransError('ERR_INVALID_SHAPE', `fwht: the last axis must be a power of two, got shape [${x.shape.join(', ')}]`);
   }
-  if (backend.fwht) return wrap(backend, backend.fwht(refs[0]!), x.shape, dtype);
+  if (backend.fwht) return taped('fwht', [x], wrap(backend, backend.fwht(refs[0]!), x.shape, dtype));
   const data = Float64Array.from(readForFallback(backend, refs[0]!, 'fwht'));
   host.fwht(data, n, data.length / n);
-  return upload(backend, castTo(data, dtype), x.shape, dtype);
+  return taped('fwht', [x], upload(backend, castTo(data, dtype), x.shape, dtype));
+}
+
+/** Records the factors of a decomposition of x as one tape entry (in the order the rule expects). */
+function recordFactors<T extends Record<string, Tensor>>(op: 'qr' | 'eigh' | 'svd', x: Tensor, factors: T): T {
+  return tapedFactors(op, [x], factors);
 }
 
 function castTo(data: Float64Array, dtype: DType): FloatArray {

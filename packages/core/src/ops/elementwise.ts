@@ -4,13 +4,14 @@ import { SpectransError } from '../errors.js';
 import { broadcastShapes, describe } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { prepare, wrap } from './dispatch.js';
+import { taped } from '../autodiff/tape.js';
 
 /** A tensor or a plain number (broadcast as a scalar). */
 export type TensorOrNumber = Tensor | number;
 
 function unaryOp(op: UnaryOp, x: Tensor): Tensor {
   const { backend, refs, dtype } = prepare(op, [[x, 'x']]);
-  return wrap(backend, backend.unary(op, refs[0]!), x.shape, dtype);
+  return taped(op, [x], wrap(backend, backend.unary(op, refs[0]!), x.shape, dtype));
 }
 
 function binaryOp(op: BinaryOp, a: TensorOrNumber, b: TensorOrNumber): Tensor {
@@ -23,11 +24,11 @@ function binaryOp(op: BinaryOp, a: TensorOrNumber, b: TensorOrNumber): Tensor {
     const t = (scalarFirst ? b : a) as Tensor;
     if (typeof scalar !== 'number') throw new SpectransError('ERR_INVALID_ARGUMENT', `${op}: scalar must be a number, got ${describe(scalar)}`);
     const { backend, refs, dtype } = prepare(op, [[t, scalarFirst ? 'b' : 'a']]);
-    return wrap(backend, backend.binaryScalar(op, refs[0]!, scalar, scalarFirst), t.shape, dtype);
+    return taped(op, [t], wrap(backend, backend.binaryScalar(op, refs[0]!, scalar, scalarFirst), t.shape, dtype), { scalar, scalarFirst });
   }
   const { backend, refs, dtype } = prepare(op, [[a, 'a'], [b, 'b']]);
   const outShape = broadcastShapes(a.shape, b.shape, `${op}: a and b`);
-  return wrap(backend, backend.binary(op, refs[0]!, refs[1]!, outShape), outShape, dtype);
+  return taped(op, [a, b], wrap(backend, backend.binary(op, refs[0]!, refs[1]!, outShape), outShape, dtype));
 }
 
 /** -x */
@@ -100,5 +101,5 @@ export function clip(x: Tensor, lo: number, hi: number): Tensor {
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const { backend, refs, dtype } = prepare('where', [[cond, 'cond'], [a, 'a'], [b, 'b']]);
   const outShape = broadcastShapes(broadcastShapes(cond.shape, a.shape, 'where: cond and a'), b.shape, 'where: cond, a and b');
-  return wrap(backend, backend.where(refs[0]!, refs[1]!, refs[2]!, outShape), outShape, dtype);
+  return taped('where', [cond, a, b], wrap(backend, backend.where(refs[0]!, refs[1]!, refs[2]!, outShape), outShape, dtype));
 }

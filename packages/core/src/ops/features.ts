@@ -4,6 +4,7 @@ import { scalarCheck } from '../validate.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { prepare, wrap } from './dispatch.js';
+import { taped, untaped } from '../autodiff/tape.js';
 import { add, cos, mul, sin } from './elementwise.js';
 import { concat, reshape } from './layout.js';
 import { matmul } from './linear.js';
@@ -32,13 +33,15 @@ export function rffFeatures(x: Tensor, omega: Tensor, bias: Tensor, scale: numbe
     throw new SpectransError('ERR_SHAPE_MISMATCH', `rffFeatures: x [${x.shape.join(', ')}], omega [${omega.shape.join(', ')}] and bias [${bias.shape.join(', ')}] disagree (need omega (d, D), bias (D))`);
   }
   const outShape = [...x.shape.slice(0, -1), cosSin ? 2 * D : D];
+  const attrs = { scale, cosSin };
   if (backend.rffFeatures) {
-    return wrap(backend, backend.rffFeatures(refs[0]!, refs[1]!, refs[2]!, scale, cosSin, outShape), outShape, dtype);
+    return taped('rffFeatures', [x, omega, bias], wrap(backend, backend.rffFeatures(refs[0]!, refs[1]!, refs[2]!, scale, cosSin, outShape), outShape, dtype), attrs);
   }
-  return tidy(() => {
+  const out = untaped(() => tidy(() => {
     const rows = reshape(x, [-1, d]);
     const phase = add(matmul(rows, omega), bias);
     const feats = cosSin ? concat([cos(phase), sin(phase)], -1) : cos(phase);
     return reshape(mul(feats, scale), outShape);
-  });
+  }));
+  return taped('rffFeatures', [x, omega, bias], out, attrs);
 }

@@ -5,6 +5,7 @@ import { checkTensorSize } from '../limits.js';
 import { assertShape, describe, normalizeAxis, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertDTypeSupported, asTensor, prepare, wrap } from './dispatch.js';
+import { taped } from '../autodiff/tape.js';
 
 /**
  * Permutes axes; by default reverses them.
@@ -18,7 +19,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
     throw new SpectransError('ERR_INVALID_ARGUMENT', `transpose: perm must be a permutation of 0..${x.rank - 1}, got ${describe(p)}`);
   }
   const outShape = p.map((i) => x.shape[i]!);
-  return wrap(backend, backend.transpose(refs[0]!, p), outShape, dtype);
+  return taped('transpose', [x], wrap(backend, backend.transpose(refs[0]!, p), outShape, dtype), { perm: p });
 }
 
 /** Swaps the last two axes. */
@@ -51,7 +52,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (sizeOf(out) !== x.size) {
     throw new SpectransError('ERR_INVALID_SHAPE', `reshape: [${x.shape.join(', ')}] (${x.size} elements) cannot become [${shape.join(', ')}]`);
   }
-  return wrap(backend, backend.reshape(refs[0]!, out), out, dtype);
+  return taped('reshape', [x], wrap(backend, backend.reshape(refs[0]!, out), out, dtype));
 }
 
 /** Inserts an axis of size 1 at `axis`. */
@@ -82,7 +83,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
     outShape[a]! += t.shape[a]!;
   });
   checkTensorSize('concat: output', outShape);
-  return wrap(backend, backend.concat(refs, a, outShape), outShape, dtype);
+  return taped('concat', xs, wrap(backend, backend.concat(refs, a, outShape), outShape, dtype), { axis: a });
 }
 
 /**
@@ -105,7 +106,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
       throw new SpectransError('ERR_INVALID_ARGUMENT', `slice: axis ${i} block [${b[i]}, ${b[i]}+${s[i]}) is outside size ${x.shape[i]} (shape [${x.shape.join(', ')}])`);
     }
   }
-  return wrap(backend, backend.slice(refs[0]!, b, s), s, dtype);
+  return taped('slice', [x], wrap(backend, backend.slice(refs[0]!, b, s), s, dtype), { begin: b });
 }
 
 /**
@@ -116,7 +117,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   assertDType(dtype, 'dtype');
   const { backend, refs } = prepare('cast', [[x, 'x']]);
   assertDTypeSupported(backend, dtype);
-  return wrap(backend, backend.cast(refs[0]!, dtype), x.shape, dtype);
+  return taped('cast', [x], wrap(backend, backend.cast(refs[0]!, dtype), x.shape, dtype));
 }
 
 /** A new tensor with the same contents (handy to hand out a tensor the caller may dispose). */

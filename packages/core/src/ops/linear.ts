@@ -7,6 +7,7 @@ import { broadcastShapes, describe } from '../shape.js';
 import { booleanCheck } from '../validate.js';
 import type { Tensor } from '../tensor.js';
 import { prepare, wrap } from './dispatch.js';
+import { taped } from '../autodiff/tape.js';
 
 /** Options of `matmul`. */
 export interface MatmulOptions {
@@ -45,7 +46,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul: batch axes of a and b');
   const outShape = [...batch, n, m];
   checkTensorSize('matmul: output', outShape);
-  return wrap(backend, backend.matmul(refs[0]!, refs[1]!, ta, tb, outShape), outShape, dtype);
+  return taped('matmul', [a, b], wrap(backend, backend.matmul(refs[0]!, refs[1]!, ta, tb, outShape), outShape, dtype), { transposeA: ta, transposeB: tb });
 }
 
 /**
@@ -71,5 +72,5 @@ export function cdist(x: Tensor, y: Tensor, metric: DistanceMetric = 'sqeuclidea
   const batch = broadcastShapes(x.shape.slice(0, -2), y.shape.slice(0, -2), 'cdist: batch axes of x and y');
   const outShape = [...batch, x.shape[x.rank - 2]!, y.shape[y.rank - 2]!];
   checkTensorSize('cdist: output', outShape);
-  return wrap(backend, backend.cdist(refs[0]!, refs[1]!, metric, outShape), outShape, dtype);
+  return taped('cdist', [x, y], wrap(backend, backend.cdist(refs[0]!, refs[1]!, metric, outShape), outShape, dtype), { metric });
 }

@@ -1,5 +1,7 @@
 /** Reductions and scans. */
-import type { ReduceOp } from '../backend/contract.js';
+import type { Backend, ReduceOp } from '../backend/contract.js';
+import type { DType } from '../dtype.js';
+import { taped, untaped } from '../autodiff/tape.js';
 import { checkOptions } from '../options.js';
 import { SpectransError } from '../errors.js';
 import { describe, normalizeAxis } from '../shape.js';
@@ -18,6 +20,10 @@ function reduceOp(op: ReduceOp, x: Tensor, axes: Axes, keepDims: boolean): Tenso
   booleanCheck(keepDims, `${op}: keepDims`);
   const list = axes === undefined ? x.shape.map((_, i) => i) : (typeof axes === 'number' ? [axes] : axes).map((a) => normalizeAxis(a, x.rank, 'axis'));
   const sorted = [...new Set(list)].sort((a, b) => b - a); // reduce the last axis first so indices stay valid
+  return taped(op, [x], untaped(() => reduceAxes(op, x, sorted, keepDims, backend, dtype)), { axes: sorted, keepDims });
+}
+
+function reduceAxes(op: ReduceOp, x: Tensor, sorted: readonly number[], keepDims: boolean, backend: Backend, dtype: DType): Tensor {
   let current = x;
   for (const axis of sorted) {
     const ref = current.ref('x');
@@ -72,5 +78,5 @@ export function cumsum(x: Tensor, axis: number, options: { exclusive?: boolean; 
   checkOptions('cumsum', options, ['exclusive', 'reverse']);
   const exclusive = booleanCheck(options.exclusive ?? false, 'cumsum: exclusive');
   const reverse = booleanCheck(options.reverse ?? false, 'cumsum: reverse');
-  return wrap(backend, backend.cumsum(refs[0]!, a, exclusive, reverse), x.shape, dtype);
+  return taped('cumsum', [x], wrap(backend, backend.cumsum(refs[0]!, a, exclusive, reverse), x.shape, dtype), { axis: a, exclusive, reverse });
 }
