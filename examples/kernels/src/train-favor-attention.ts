@@ -5,12 +5,13 @@
  *
  * Task: sequences of n tokens x ∈ R^d ~ N(0, I); the target at each position is what a hidden
  * softmax attention layer (random W*_q, W*_k, identity values) returns: a content-based soft lookup
- * of the other tokens. Both students start from the same small random W_q, W_k, W_v and minimise the
- * mean squared error with Adam (gradients from valueAndGrads). The random projection of FAVOR+ is
- * fixed (its kernel has no trainable parameter), so W_q and W_k are the learnable input maps in front
- * of it, as in a Performer layer. Linear attention's loss approaches softmax attention's, the closer
- * the more random features D. Losses are measured on held-out sequences too; writes the training
- * loss curves as an SVG.
+ * of the other tokens. Softmax attention can fit it exactly. Every student starts from the same small
+ * random W_q, W_k, W_v and minimises the mean squared error with Adam (gradients from valueAndGrads),
+ * each step on fresh sequences (the same stream for every student). The random projection of FAVOR+
+ * is fixed (RFFAttentionKernel's projection is a buffer, not trainable), so W_q and W_k are the
+ * learnable input maps in front of it, as in a Performer layer. Linear attention's loss comes down
+ * towards softmax attention's, the closer the more random features D. Prints the held-out losses
+ * before and after training; writes the training loss curves as an SVG.
  *
  * Usage: npx tsx src/train-favor-attention.ts [out.svg] [--backend js|tfjs-cpu|tfjs-wasm] [--quick]
  */
