@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Adam, FourierKernel, LearnableSpectralKernel, RandomGenerator, liveTensorCount, mean, setBackend, square, sub, tensor, tidy, type Tensor } from '@spectrans/core';
 import { createJsBackend } from '@spectrans/backend-js';
+import { lossCurves } from './shared/loss-curves.js';
+
+export { lossCurves };
 
 /** What each fit reports: its loss at every step and the trained parameters' names. */
 export interface Fit {
@@ -53,31 +56,6 @@ export async function main(svgPath = process.argv[2] ?? join(tmpdir(), 'train-sp
   console.log(`loss curves written to ${svgPath}`);
   for (const t of [x, teacher, student, spectralTarget, fourierTeacher, fourierStudent, fourierTarget]) t.dispose();
   return { spectral, fourier, svg, leaked: liveTensorCount() - before };
-}
-
-/** A small self-contained SVG: log10(loss) against step, one polyline per series, with a legend. */
-export function lossCurves(series: readonly (readonly [label: string, losses: readonly number[], color: string])[]): string {
-  const [w, h, pad] = [640, 360, 48];
-  const logs = series.map(([, losses]) => losses.map((v) => Math.log10(Math.max(v, 1e-300))));
-  const lo = Math.floor(Math.min(...logs.flat()));
-  const hi = Math.ceil(Math.max(...logs.flat()));
-  const steps = Math.max(...series.map(([, l]) => l.length)) - 1;
-  const px = (i: number): number => pad + (i / Math.max(steps, 1)) * (w - 2 * pad);
-  const py = (v: number): number => h - pad - ((v - lo) / Math.max(hi - lo, 1)) * (h - 2 * pad);
-  const ticks = Array.from({ length: hi - lo + 1 }, (_, k) => lo + k)
-    .map((v) => `<line x1="${pad}" x2="${w - pad}" y1="${py(v)}" y2="${py(v)}" stroke="#ddd"/><text x="${pad - 6}" y="${py(v) + 4}" text-anchor="end" font-size="11">1e${v}</text>`)
-    .join('');
-  const lines = series
-    .map(([label, , color], s) => {
-      const points = logs[s]!.map((v, i) => `${px(i).toFixed(1)},${py(v).toFixed(1)}`).join(' ');
-      return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/><text x="${w - pad}" y="${pad + 16 * s}" text-anchor="end" font-size="12" fill="${color}">${label}</text>`;
-    })
-    .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif">`
-    + `<rect width="${w}" height="${h}" fill="white"/>${ticks}`
-    + `<line x1="${pad}" x2="${w - pad}" y1="${h - pad}" y2="${h - pad}" stroke="#333"/><text x="${w / 2}" y="${h - 12}" text-anchor="middle" font-size="12">Adam step</text>`
-    + `<text x="14" y="${h / 2}" transform="rotate(-90 14 ${h / 2})" text-anchor="middle" font-size="12">mean squared Gram error (log scale)</text>`
-    + `${lines}</svg>\n`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
