@@ -63,6 +63,7 @@ describe.skipIf(!haveChromium)('the browser page under headless Chromium', () =>
   });
 
   it.each([
+    ['wasm', 'wasm'],
     ['js', 'js'],
     ['tfjs-webgl', 'tfjs-webgl'],
     ['gpujs-webgl2', 'gpujs-webgl2'],
@@ -80,7 +81,7 @@ describe.skipIf(!haveChromium)('the browser page under headless Chromium', () =>
       expect(out.error, out.error).toBeUndefined();
       expect(out.status).toBe('done');
       expect(out.backendName).toBe(backendName);
-      if (id !== 'js') expect(out.renderer ?? '').toMatch(/SwiftShader/i); // real WebGL, in software
+      if (id !== 'js' && id !== 'wasm') expect(out.renderer ?? '').toMatch(/SwiftShader/i); // real WebGL, in software
       expect(out.failures ?? [], (out.failures ?? []).map((f) => `${f.id}\n${f.message}`).join('\n\n')).toEqual([]);
       expect(out.counts?.['pass'] ?? 0).toBeGreaterThan(0);
       const curve = out.curve ?? [];
