@@ -35,23 +35,51 @@ def mapped_libraries():
     return sorted(paths)
 
 
+def file_of_address(addr):
+    """The mapped file that holds an address of this process."""
+    with open("/proc/self/maps") as f:
+        for line in f:
+            parts = line.split()
+            lo, hi = (int(v, 16) for v in parts[0].split("-"))
+            if lo <= addr < hi and len(parts) >= 6:
+                return os.path.realpath(parts[5])
+    return None
+
+
+def sgemm_provider(libs):
+    """The file whose sgemm_ torch calls: looked up from libtorch_cpu as the dynamic linker binds
+    it (several libraries can export sgemm_: netlib's libblas.so.3 and OpenBLAS, when LAPACK pulls
+    OpenBLAS in beside a reference libblas.so.3)."""
+    torch_lib = next((p for p in libs if re.match(r"libtorch_cpu\.so", os.path.basename(p))), None)
+    if torch_lib is None:
+        return None
+    try:
+        fn = getattr(ctypes.CDLL(torch_lib), "sgemm_")
+    except (AttributeError, OSError):
+        return None
+    return file_of_address(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
 def blas_in_use():
     """The BLAS library torch calls: name, version, variant, whether it is the reference (netlib)
     implementation, and a function that sets its thread count where torch's own does not.
 
     Debian's python3-torch is built against the generic libblas.so.3 (BLAS_INFO=generic), which
-    the alternatives system points at OpenBLAS, BLIS or netlib's reference BLAS: only the mapped
-    library says which one runs.
+    the alternatives system points at OpenBLAS, BLIS or netlib's reference BLAS: only the library
+    that provides the sgemm_ torch calls says which one runs.
     """
     a = torch.randn(64, 64)
     (a @ a).sum().item()  # maps lazily loaded libraries, if any
     libs = mapped_libraries()
     base = lambda p: os.path.basename(p)
     build = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
-    info = {"buildInfo": build.group(1) if build else None, "mapped": [p for p in libs if re.search(r"blas|mkl|blis|atlas|lapack", base(p))]}
+    provider = sgemm_provider(libs)
+    info = {"buildInfo": build.group(1) if build else None, "sgemmFrom": provider,
+            "mapped": [p for p in libs if re.search(r"blas|mkl|blis|atlas|lapack", base(p))]}
     set_threads = None
+    where = provider or ""
     openblas = [p for p in libs if base(p).startswith("libopenblas")]
-    if openblas:
+    if "openblas" in where and openblas:
         lib = ctypes.CDLL(openblas[0])
         lib.openblas_get_config.restype = ctypes.c_char_p
         config = lib.openblas_get_config().decode()
@@ -67,17 +95,17 @@ def blas_in_use():
         def set_threads(n):
             lib.openblas_set_num_threads(n)
             return lib.openblas_get_num_threads()
-    elif any(base(p).startswith("libmkl") for p in libs) or (build and build.group(1) == "mkl"):
-        info.update(name="Intel MKL", library=next((p for p in libs if base(p).startswith("libmkl")), "linked into libtorch"), reference=False)
-    elif any("blis" in base(p) for p in libs):
-        info.update(name="BLIS", library=next(p for p in libs if "blis" in base(p)), reference=False)
-    elif any("atlas" in p for p in libs):
-        info.update(name="ATLAS", library=next(p for p in libs if "atlas" in p), reference=False)
-    elif any(base(p).startswith("libblas.so") for p in libs):
-        # Debian's libblas3 (netlib's reference implementation, unoptimised Fortran).
-        info.update(name="reference BLAS (netlib)", library=next(p for p in libs if base(p).startswith("libblas.so")), reference=True)
+    elif "mkl" in base(where) or (build and build.group(1) == "mkl" and (not provider or "libtorch" in base(where))):
+        info.update(name="Intel MKL", library=provider or "linked into libtorch", reference=False)
+    elif "blis" in base(where):
+        info.update(name="BLIS", library=provider, reference=False)
+    elif "atlas" in where:
+        info.update(name="ATLAS", library=provider, reference=False)
+    elif base(where).startswith("libblas.so"):
+        # Debian's libblas3: netlib's reference implementation (unoptimised Fortran, one thread).
+        info.update(name="reference BLAS (netlib)", library=provider, reference=True)
     else:
-        info.update(name=f"unknown (BLAS_INFO={info['buildInfo']})", reference=None)
+        info.update(name=f"unknown (sgemm_ from {provider or '?'}, BLAS_INFO={info['buildInfo']})", reference=None)
     return info, set_threads
 
 
