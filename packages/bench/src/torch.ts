@@ -78,6 +78,8 @@ export async function runTorch(config: BenchConfig): Promise<TorchResult> {
     w4: { ns: w4.ns, causalNs: w4.causalNs, d: w4.d, D: w4.D },
     budget: config.quick ? 0.02 : 0.4,
     minReps: config.quick ? 3 : 5,
+    // Cases of seconds per run (W4 at n = 64k) stop after two timed runs once this is spent.
+    capSeconds: config.quick ? 0.5 : 3,
   };
   const r = await run(python, [join(BENCH_DIR, 'torch', 'workloads.py'), JSON.stringify(spec)], 480000);
   if (!r.ok) return { available: false, reason: `torch/workloads.py failed: ${r.stderr.trim().split('\n').slice(-1)[0] ?? 'no output'}` };

@@ -279,12 +279,18 @@ def matmul_cases(sizes, gen):
 # ---------------------------------------------------------------------------------------------
 # Timing.
 
-def measure(fn, budget, min_reps, max_reps, warmup=2):
-    for _ in range(warmup):
+def measure(fn, budget, min_reps, max_reps, cap):
+    """Times fn: warm-up runs, then at least min_reps timed runs and until `budget` seconds are
+    spent; a case whose runs take seconds stops after two once `cap` seconds are spent."""
+    t = time.perf_counter()
+    fn()
+    if time.perf_counter() - t < 0.5:
         fn()
     samples = []
     spent = 0.0
     while len(samples) < max_reps and (len(samples) < min_reps or spent < budget):
+        if len(samples) >= 2 and spent >= cap:
+            break
         t = time.perf_counter()
         fn()
         dt = time.perf_counter() - t
@@ -321,7 +327,7 @@ def main():
             blas_threads = set_blas_threads(threads) if set_blas_threads else None
             threads_used[str(threads)] = {"torch": torch.get_num_threads(), "blas": blas_threads}
             for name, fn in work.items():
-                results.setdefault(name, {})[str(threads)] = measure(fn, spec["budget"], spec["minReps"], 200)
+                results.setdefault(name, {})[str(threads)] = measure(fn, spec["budget"], spec["minReps"], 200, spec.get("capSeconds", 3.0))
     torch.set_num_threads(default_threads)
     json.dump({
         "version": torch.__version__,
