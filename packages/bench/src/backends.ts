@@ -2,19 +2,66 @@
  * The backends under test, loaded by dynamic import so that a backend that is missing, unfinished
  * or unable to start here is reported as unavailable (with the reason) instead of ending the run.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { matmul, tensor, type Backend } from '@spectrans/core';
 
+/** One benchmarked backend configuration: which factory, with which options. */
+export interface BackendSpec {
+  /** Report id (table column, `--backends` value). */
+  readonly id: string;
+  /** The npm package that exports the factory. */
+  readonly pkg: string;
+  /** Name of the exported factory, called as `factory(options)`. */
+  readonly factory: string;
+  /** Options passed to the factory (`engine`, `mode`, ...). */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Computes on the CPU (compared with PyTorch CPU); headless-gl renders through GL, even on a CPU rasteriser. */
+  readonly cpu: boolean;
+  /** Judged against the performance targets (targets.ts), with a row per target. */
+  readonly targets?: boolean;
+  /** The factory takes a `threads` option: matmul is also measured at 1 thread (the thread-scaling target). */
+  readonly threads?: boolean;
+}
+
 /**
- * Every backend configuration the bench knows, in report order. Browser-only engines (tfjs webgl,
- * gpu.js webgl/webgl2) are not listed: Node has no WebGL. tfjs-tensorflow (tfjs-node) runs where
- * that optional package is installed, and is reported unavailable otherwise.
+ * Every backend the bench measures, in report order. Adding a backend is one row here (its package
+ * is found through this package's dependencies or, failing that, in the workspace's packages/).
+ * Browser-only engines (tfjs webgl, gpu.js webgl/webgl2) are not listed: Node has no WebGL.
+ * tfjs-tensorflow (tfjs-node) runs where that optional package is installed, and is reported
+ * unavailable otherwise.
  */
-export const BACKEND_IDS = ['js', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-tensorflow', 'gpujs-headlessgl', 'gpujs-webasm', 'gpujs-cpu'] as const;
-export type BackendId = (typeof BACKEND_IDS)[number];
+export const BACKENDS: readonly BackendSpec[] = [
+  { id: 'wasm', pkg: '@spectrans/backend-wasm', factory: 'createWasmBackend', cpu: true, targets: true, threads: true },
+  { id: 'js', pkg: '@spectrans/backend-js', factory: 'createJsBackend', cpu: true, targets: true },
+  { id: 'tfjs-cpu', pkg: '@spectrans/backend-tfjs', factory: 'createTfjsBackend', options: { engine: 'cpu' }, cpu: true },
+  { id: 'tfjs-wasm', pkg: '@spectrans/backend-tfjs', factory: 'createTfjsBackend', options: { engine: 'wasm' }, cpu: true },
+  { id: 'tfjs-tensorflow', pkg: '@spectrans/backend-tfjs', factory: 'createTfjsBackend', options: { engine: 'tensorflow' }, cpu: true },
+  { id: 'gpujs-headlessgl', pkg: '@spectrans/backend-gpujs', factory: 'createGpujsBackend', options: { mode: 'headlessgl' }, cpu: false },
+  { id: 'gpujs-webasm', pkg: '@spectrans/backend-gpujs', factory: 'createGpujsBackend', options: { mode: 'webasm' }, cpu: true },
+  { id: 'gpujs-cpu', pkg: '@spectrans/backend-gpujs', factory: 'createGpujsBackend', options: { mode: 'cpu' }, cpu: true },
+];
+
+/** Every backend id, in report order. */
+export const BACKEND_IDS: readonly string[] = BACKENDS.map((b) => b.id);
+/** A backend id of {@link BACKENDS}. */
+export type BackendId = string;
+
+/** The spec of a backend id; throws for an id the table does not list. */
+export function backendSpec(id: string): BackendSpec {
+  const spec = BACKENDS.find((b) => b.id === id);
+  if (!spec) throw new Error(`unknown backend '${id}' (known: ${BACKEND_IDS.join(', ')})`);
+  return spec;
+}
+
+/** Ids of the backends that compute on the CPU (compared with PyTorch CPU). */
+export const CPU_BACKENDS: readonly string[] = BACKENDS.filter((b) => b.cpu).map((b) => b.id);
+/** Ids of the backends judged against the performance targets. */
+export const TARGET_BACKENDS: readonly string[] = BACKENDS.filter((b) => b.targets).map((b) => b.id);
+/** The id of a backend's 1-thread variant (matmul only), for backends with a `threads` option. */
+export const oneThreadId = (id: string): string => `${id} (1 thread)`;
 
 /** The part of tfjs-core the bench reads: its own memory accounting and the active engine. */
 export interface TfLike {
@@ -43,6 +90,8 @@ export interface LoadedBackend {
   readonly ran: string;
   /** tfjs-core as the tfjs backend uses it (for tf.memory()/tf.profile()), when found. */
   readonly tf?: TfLike;
+  /** Compute threads the backend uses, where known (1 for the JavaScript backends). */
+  readonly threads?: number;
   /** Milliseconds the factory took. */
   readonly startMs: number;
 }
@@ -86,12 +135,45 @@ export function tfjsCore(): Promise<TfLike | undefined> {
 
 type Factory = (options: Record<string, unknown>) => unknown;
 
+/** A string export target of a package.json `exports['.']` (or `main`), for ESM import. */
+function entryOf(pkgJson: { exports?: unknown; main?: string }): string | undefined {
+  let e = pkgJson.exports;
+  if (e && typeof e === 'object' && '.' in e) e = (e as Record<string, unknown>)['.'];
+  if (typeof e === 'string') return e;
+  if (e && typeof e === 'object') {
+    const o = e as Record<string, unknown>;
+    const pick = o['import'] ?? o['default'];
+    if (typeof pick === 'string') return pick;
+  }
+  return pkgJson.main;
+}
+
+/**
+ * A workspace package by name (packages/<dir>/package.json), for a backend listed in BACKENDS that
+ * is not (yet) a dependency of this package: the bench is private and lives in the monorepo.
+ */
+async function importFromWorkspace(pkg: string): Promise<Record<string, unknown> | undefined> {
+  const root = join(BENCH_DIR, '..');
+  for (const dir of readdirSync(root)) {
+    const file = join(root, dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; exports?: unknown; main?: string };
+    if (json.name !== pkg) continue;
+    const entry = entryOf(json);
+    if (!entry) throw new Error(`${pkg} (${join(root, dir)}) has no import entry in package.json`);
+    return (await import(pathToFileURL(join(root, dir, entry)).href)) as Record<string, unknown>;
+  }
+  return undefined;
+}
+
 async function factoryOf(pkg: string, exportName: string): Promise<Factory> {
-  let mod: Record<string, unknown>;
+  let mod: Record<string, unknown> | undefined;
   try {
     mod = (await import(pkg)) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${pkg} could not be imported: ${message(e)}`);
+    const notFound = (e as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && message(e).includes(pkg);
+    if (notFound) mod = await importFromWorkspace(pkg).catch((w: unknown) => { throw new Error(`${pkg} could not be imported: ${message(w)}`); });
+    if (!mod) throw new Error(notFound ? `${pkg} is not installed (neither a dependency of @spectrans/bench nor a package of this workspace)` : `${pkg} could not be imported: ${message(e)}`);
   }
   const f = mod[exportName];
   if (typeof f !== 'function') throw new Error(`${pkg} does not export ${exportName} (yet)`);
@@ -108,42 +190,62 @@ async function probe(backend: Backend): Promise<void> {
   if (v[0] !== 7 || v[3] !== 22) throw new Error(`probe matmul returned [${Array.from(v).join(', ')}], expected [7, 10, 15, 22]`);
 }
 
-/** Creates one backend, or says why it cannot run here. Never throws. */
-export async function loadBackend(id: BackendId): Promise<BackendOutcome> {
+/** What tfjs's wasm engine runs: the binary (SIMD or not) and XNNPACK's thread count (tfjs disables wasm threads in Node). */
+async function tfjsWasmInfo(tf: TfLike | undefined): Promise<{ text: string; threads?: number }> {
+  try {
+    const wasm = (await importFrom('@spectrans/backend-tfjs', '@tensorflow/tfjs-backend-wasm')) as { getThreadsCount?: () => number };
+    const env = (tf as unknown as { env?: () => { getAsync(flag: string): Promise<unknown> } } | undefined)?.env?.();
+    const simd = env ? await env.getAsync('WASM_HAS_SIMD_SUPPORT') : undefined;
+    const mt = env ? await env.getAsync('WASM_HAS_MULTITHREAD_SUPPORT') : undefined;
+    const threads = wasm.getThreadsCount?.();
+    const binary = simd === true ? (mt === true ? 'threaded SIMD binary' : 'SIMD binary') : simd === false ? 'non-SIMD binary' : 'binary unknown';
+    return {
+      text: `XNNPACK, ${binary}, ${threads ?? '?'} thread${threads === 1 ? '' : 's'} (getThreadsCount()${mt === false ? '; tfjs turns wasm threads off in Node: WASM_HAS_MULTITHREAD_SUPPORT = false' : ''})`,
+      ...(threads !== undefined ? { threads } : {}),
+    };
+  } catch (e) {
+    return { text: `threads unknown (${message(e)})` };
+  }
+}
+
+/** Creates one backend, or says why it cannot run here. Never throws. `extra` options override the table's (e.g. `{ threads: 1 }`). */
+export async function loadBackend(id: BackendId, extra: Readonly<Record<string, unknown>> = {}, reportId: string = id): Promise<BackendOutcome> {
   const t0 = performance.now();
   try {
-    let backend: Backend;
-    let ran: string;
+    const spec = backendSpec(id);
+    const options = { ...spec.options, ...extra };
+    const create = await factoryOf(spec.pkg, spec.factory);
+    const backend = (await create(options)) as Backend;
+    await probe(backend);
+    const self = backend as { engine?: unknown; mode?: unknown; threads?: unknown };
+    const parts: string[] = [];
     let tf: TfLike | undefined;
-    if (id === 'js') {
-      const create = await factoryOf('@spectrans/backend-js', 'createJsBackend');
-      backend = (await create({})) as Backend;
-      await probe(backend);
-      ran = backend.name;
-    } else if (id.startsWith('tfjs-')) {
-      const engine = id.slice('tfjs-'.length);
-      const create = await factoryOf('@spectrans/backend-tfjs', 'createTfjsBackend');
-      backend = (await create({ engine })) as Backend;
-      await probe(backend);
+    let threads = typeof self.threads === 'number' ? self.threads : undefined;
+    for (const key of ['engine', 'mode'] as const) {
+      const asked = options[key];
+      const now = self[key];
+      if (typeof now === 'string') parts.push(`${key} '${now}'`);
+      if (typeof asked === 'string' && typeof now === 'string' && asked !== now) throw new Error(`asked for ${key} '${asked}' but the backend runs '${now}'`);
+    }
+    if (spec.pkg === '@spectrans/backend-tfjs') {
       tf = await tfjsCore();
       const active = tf?.getBackend();
-      const engineNow = (backend as { engine?: unknown }).engine;
-      ran = `${backend.name}${typeof engineNow === 'string' ? ` engine '${engineNow}'` : ''}${active ? `, tf.getBackend() = '${active}' after the probe op` : ''}`;
-      if (active !== undefined && active !== engine) throw new Error(`asked for engine '${engine}' but tfjs ran '${active}'`);
-    } else {
-      const mode = id.slice('gpujs-'.length);
-      const create = await factoryOf('@spectrans/backend-gpujs', 'createGpujsBackend');
-      backend = (await create({ mode })) as Backend;
-      await probe(backend);
-      const modeNow = (backend as { mode?: unknown }).mode;
-      ran = `${backend.name}${typeof modeNow === 'string' ? ` (mode '${modeNow}')` : ''}`;
-      if (typeof modeNow === 'string' && modeNow !== mode) throw new Error(`asked for mode '${mode}' but the backend runs '${modeNow}'`);
+      if (active) parts.push(`tf.getBackend() = '${active}' after the probe op`);
+      if (active !== undefined && typeof options['engine'] === 'string' && active !== options['engine']) throw new Error(`asked for engine '${String(options['engine'])}' but tfjs ran '${active}'`);
+      if (active === 'wasm') {
+        const info = await tfjsWasmInfo(tf);
+        parts.push(info.text);
+        threads ??= info.threads;
+      } else if (active === 'cpu') threads ??= 1;
     }
-    return { ok: true, loaded: { id, backend, ran, ...(tf ? { tf } : {}), startMs: performance.now() - t0 } };
+    if (spec.pkg === '@spectrans/backend-js') threads ??= 1;
+    if (typeof self.threads === 'number') parts.push(`${self.threads} thread${self.threads === 1 ? '' : 's'}`);
+    const ran = `${backend.name}${parts.length ? ` (${parts.join('; ')})` : ''}`;
+    return { ok: true, loaded: { id: reportId, backend, ran, ...(tf ? { tf } : {}), ...(threads !== undefined ? { threads } : {}), startMs: performance.now() - t0 } };
   } catch (e) {
     let reason = message(e);
     if (id === 'gpujs-headlessgl' && !process.env['DISPLAY']) reason += ' [no DISPLAY: run the bench where xvfb-run exists, or under xvfb-run -a]';
-    return { ok: false, id, reason };
+    return { ok: false, id: reportId, reason };
   }
 }
 

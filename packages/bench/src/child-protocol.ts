@@ -21,16 +21,21 @@ export interface W3ChildSpec {
   readonly policy: RepeatPolicy;
 }
 
-/** W4 at each n: softmax features + linear attention, or exact softmax attention. */
+/** W4 at each n: softmax features + linear attention, exact softmax attention, or causal linear attention. */
 export interface W4ChildSpec {
   readonly kind: 'w4';
   readonly backend: BackendId;
-  readonly variants: readonly ('linear' | 'exact')[];
+  readonly variants: readonly W4Variant[];
   readonly ns: readonly number[];
+  /** The n at which the causal variant runs (default: every n of `ns`). */
+  readonly causalNs?: readonly number[];
   readonly d: number;
   readonly D: number;
   readonly policy: RepeatPolicy;
 }
+
+/** W4 variants: 'linear' (features and non-causal linear attention), 'exact' (softmax attention), 'causal' (causal linear attention). */
+export type W4Variant = 'linear' | 'exact' | 'causal';
 
 export type ChildSpec = W3ChildSpec | W4ChildSpec;
 

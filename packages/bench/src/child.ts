@@ -12,7 +12,7 @@ import {
   type Tensor,
 } from '@spectrans/core';
 import { loadBackend, type LoadedBackend } from './backends.js';
-import { RESULT_MARKER, type ChildKeyResult, type ChildReply, type ChildSpec, type W3ChildSpec, type W4ChildSpec } from './child-protocol.js';
+import { RESULT_MARKER, type ChildKeyResult, type ChildReply, type ChildSpec, type W3ChildSpec, type W4ChildSpec, type W4Variant } from './child-protocol.js';
 import { measureInterleaved, type Prepared } from './harness.js';
 import { normalTensor, SEEDS } from './inputs.js';
 import { naiveCompute } from './workloads/naive.js';
@@ -111,14 +111,16 @@ async function runW4(lb: LoadedBackend, spec: W4ChildSpec): Promise<ChildKeyResu
     k: normalTensor(backend, SEEDS.k + tag, [n, d]),
     v: normalTensor(backend, SEEDS.v + tag, [n, d]),
   });
-  const all: { key: string; variant: 'linear' | 'exact'; make: (t: { q: Tensor; k: Tensor; v: Tensor }) => Tensor }[] = [
+  const all: { key: string; variant: W4Variant; make: (t: { q: Tensor; k: Tensor; v: Tensor }) => Tensor }[] = [
     { key: 'features', variant: 'linear', make: ({ q }) => kernel.forward(q) },
     { key: 'linear', variant: 'linear', make: ({ q, k, v }) => linearAttention(q, k, v, { featureMap: kernel }) },
     { key: 'exact', variant: 'exact', make: ({ q, k, v }) => softmaxAttention(q, k, v) },
+    { key: 'causal', variant: 'causal', make: ({ q, k, v }) => linearAttention(q, k, v, { featureMap: kernel, causal: true }) },
   ];
   const keys = all.filter((k) => spec.variants.includes(k.variant));
   for (const n of spec.ns) {
-    for (const { key, make } of keys) {
+    for (const { key, variant, make } of keys) {
+      if (variant === 'causal' && spec.causalNs && !spec.causalNs.includes(n)) continue;
       results.push(
         await measureKey(
           lb,

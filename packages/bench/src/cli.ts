@@ -15,11 +15,11 @@ import { updateReadme } from './readme.js';
 import { renderCharts } from './report/charts.js';
 import { renderMarkdown } from './report/markdown.js';
 import { computeTargets } from './targets.js';
-import { runTorch } from './torch.js';
+import { blasText, normalizeTorch, runTorch, torchAnchorProblem } from './torch.js';
 import type { AccuracyResult, BackendStatus, BenchResults, CaseResult, TorchResult } from './types.js';
 import { runAccuracy } from './workloads/accuracy.js';
 import { runW4 } from './workloads/attention.js';
-import type { Ctx } from './workloads/common.js';
+import { formatMs, type Ctx } from './workloads/common.js';
 import { runW3 } from './workloads/exact.js';
 import { runW1, runW2 } from './workloads/features.js';
 import { runMatmul } from './workloads/matmul.js';
@@ -34,8 +34,8 @@ type WorkloadName = (typeof WORKLOADS)[number];
  * Planned start of each workload, in seconds from the start (measured on a busy 2-core machine),
  * leaving a margin under the 10-minute limit of the full run and the 1-minute limit of --quick.
  */
-const FULL_PLAN: Record<WorkloadName, number> = { matmul: 2, w1: 50, torch: 100, w2: 120, w3: 130, w4: 235, w5: 430, w6: 460, w7: 475, accuracy: 520 };
-const QUICK_PLAN: Record<WorkloadName, number> = { matmul: 1, w1: 3, torch: 6, w2: 6, w3: 7, w4: 17, w5: 28, w6: 30, w7: 32, accuracy: 35 };
+const FULL_PLAN: Record<WorkloadName, number> = { matmul: 2, w1: 50, torch: 100, w2: 170, w3: 180, w4: 285, w5: 500, w6: 525, w7: 540, accuracy: 570 };
+const QUICK_PLAN: Record<WorkloadName, number> = { matmul: 1, w1: 3, torch: 6, w2: 6, w3: 7, w4: 17, w5: 30, w6: 32, w7: 34, accuracy: 37 };
 
 const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--from-json FILE] [--only ${WORKLOADS.join(',')}] [--backends ${BACKEND_IDS.join(',')}] [--torch | --no-torch] [--no-xvfb]
 
@@ -68,6 +68,8 @@ function parseArgs(argv: readonly string[]): Args {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
+    // `pnpm --filter @spectrans/bench bench -- --only w4` hands the script a literal `--`.
+    if (a === '--') continue;
     if (a === '--quick') args.quick = true;
     else if (a === '--out') args.out = argv[++i];
     else if (a === '--only') args.only = list(argv[++i], WORKLOADS, '--only');
@@ -132,7 +134,9 @@ async function main(): Promise<number> {
   }
   if (args.fromJson) {
     const loaded = JSON.parse(await readFile(resolve(args.fromJson), 'utf8')) as BenchResults;
-    const { targets: _old, ...partial } = loaded;
+    const { targets: _old, torch: oldTorch, ...rest } = loaded;
+    const torch = normalizeTorch(oldTorch);
+    const partial = { ...rest, ...(torch ? { torch } : {}) };
     const results: BenchResults = { ...partial, targets: computeTargets(partial) };
     const outDir = resolve(args.out ?? dirname(resolve(args.fromJson)));
     await writeReport(outDir, results);
@@ -158,7 +162,7 @@ async function main(): Promise<number> {
     const o = await loadBackend(id);
     if (o.ok) {
       loaded.push(o.loaded);
-      statuses.push({ id, available: true, ran: o.loaded.ran, startMs: o.loaded.startMs });
+      statuses.push({ id, available: true, ran: o.loaded.ran, ...(o.loaded.threads !== undefined ? { threads: o.loaded.threads } : {}), startMs: o.loaded.startMs });
       log(`backend ${id}: ${o.loaded.ran} (started in ${o.loaded.startMs.toFixed(0)} ms)`);
     } else {
       statuses.push({ id, available: false, reason: o.reason });
@@ -209,7 +213,16 @@ async function main(): Promise<number> {
   if (args.torch ?? !config.quick) {
     await step('torch', async () => {
       torch = await runTorch(config);
-      log(torch.available ? `  torch ${torch.version}: ${Object.entries(torch.cases).filter(([k]) => k.startsWith('w1/')).map(([k, v]) => `${k} ${Math.min(...Object.values(v).map((s) => s.median)).toFixed(1)} ms`).join(', ')}` : `  torch: ${torch.reason}`);
+      if (!torch.available) log(`  torch: ${torch.reason}`);
+      else {
+        log(`  torch ${torch.version} on ${blasText(torch.blas)}; threads ${torch.threadCounts.join(', ')}`);
+        const problem = torchAnchorProblem(torch);
+        if (problem) {
+          notes.push(`PyTorch anchor not valid: ${problem}`);
+          log(`  WARNING: ${problem}`);
+        }
+        log(`  torch: ${Object.entries(torch.cases).map(([k, v]) => `${k} ${formatMs(Math.min(...Object.values(v).map((s) => s.median)))}`).join(', ')}`);
+      }
     });
   }
   await step('w2', async () => void cases.push(...(await runW2(ctx))));

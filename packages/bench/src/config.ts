@@ -21,10 +21,10 @@ export interface BenchConfig {
    */
   readonly w3: { readonly batch: number; readonly n: number; readonly d: number; readonly large: number; readonly childPerApproach: boolean };
   /**
-   * W4: sequence lengths, d, D; per-run cap in the children; one child per (backend, variant, n)
+   * W4: sequence lengths (and those of causal linear attention), d, D; per-run cap in the children; one child per (backend, variant, n)
    * in the full run, one per backend (every variant and n) in the quick run.
    */
-  readonly w4: { readonly ns: readonly number[]; readonly d: number; readonly D: number; readonly policy: RepeatPolicy; readonly oneChildPerN: boolean };
+  readonly w4: { readonly ns: readonly number[]; readonly causalNs: readonly number[]; readonly d: number; readonly D: number; readonly policy: RepeatPolicy; readonly oneChildPerN: boolean };
   /** Largest projected time of one run (ms) before a size is skipped (W3 large, W4), per backend. */
   readonly singleRunCapMs: number;
   /** The reference backend's larger single-run cap (it gets the full sweeps). */
@@ -54,7 +54,7 @@ export const FULL: BenchConfig = {
   w1: { batch: 32, n: 100, d: 64, D: 256 },
   w2: { batch: 32, n: 100, m: 50, d: 64, D: 256 },
   w3: { batch: 32, n: 100, d: 64, large: 2000, childPerApproach: true },
-  w4: { ns: [1024, 4096, 16384, 65536], d: 64, D: 256, policy: { warmup: 1, minReps: 3, maxReps: 5, budgetMs: 1500, capMs: 8000, warmupAsSampleMs: 1500 }, oneChildPerN: true },
+  w4: { ns: [1024, 4096, 16384, 65536], causalNs: [4096], d: 64, D: 256, policy: { warmup: 1, minReps: 3, maxReps: 5, budgetMs: 1500, capMs: 8000, warmupAsSampleMs: 1500 }, oneChildPerN: true },
   w5: [
     [64, 256],
     [512, 4096],
@@ -75,7 +75,7 @@ export const QUICK: BenchConfig = {
   w1: { batch: 2, n: 32, d: 32, D: 64 },
   w2: { batch: 2, n: 32, m: 16, d: 32, D: 64 },
   w3: { batch: 2, n: 40, d: 32, large: 200, childPerApproach: false },
-  w4: { ns: [128, 512], d: 32, D: 64, policy: { warmup: 1, minReps: 3, maxReps: 3, budgetMs: 30, capMs: 1500 }, oneChildPerN: false },
+  w4: { ns: [128, 512], causalNs: [512], d: 32, D: 64, policy: { warmup: 1, minReps: 3, maxReps: 3, budgetMs: 30, capMs: 1500 }, oneChildPerN: false },
   w5: [
     [16, 64],
     [32, 128],

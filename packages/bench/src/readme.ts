@@ -1,5 +1,6 @@
 /** Keeps the "achieved ratios" block of the package README in step with the latest full run. */
 import { readFile, writeFile } from 'node:fs/promises';
+import { blasText } from './torch.js';
 import type { BenchResults } from './types.js';
 
 export const START = '<!-- bench:targets:start (written by `pnpm bench`; do not edit by hand) -->';
@@ -11,11 +12,12 @@ export function targetsBlock(r: BenchResults): string {
     START,
     `Latest full run: ${m.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB, Node ${m.node}${m.commit ? `, commit ${m.commit}` : ''}; backends that ran: ${r.backends.filter((b) => b.available).map((b) => b.id).join(', ') || 'none'}${r.backends.some((b) => !b.available) ? `; unavailable: ${r.backends.filter((b) => !b.available).map((b) => b.id).join(', ')}` : ''}.`,
     '',
-    '| target | goal | achieved | met |',
-    '|---|---|---|---|',
-    ...r.targets.map((t) => `| ${t.title} | ${t.goal} | ${t.achieved} | ${t.pass === undefined ? 'n/a' : t.pass ? 'yes' : 'no'} |`),
+    ...(r.torch?.available ? [`PyTorch anchor: torch ${r.torch.version} on ${blasText(r.torch.blas)}${r.torch.blas.reference ? ' (REFERENCE BLAS: torch targets not judged)' : ''}.`, ''] : []),
+    '| target | backend | goal | achieved | met | missed by |',
+    '|---|---|---|---|---|---|',
+    ...r.targets.map((t) => `| ${t.title} | ${t.subject ?? 'all'} | ${t.goal} | ${t.achieved} | ${t.pass === undefined ? 'n/a' : t.pass ? 'yes' : 'no'} | ${t.missedBy ?? ''} |`),
     '',
-    ...r.targets.map((t) => `- **${t.title}**: ${t.detail.replace(/\|/g, '/')}`),
+    'Details (every case, with the numbers behind each ratio) are in [results/latest.md](results/latest.md).',
     END,
   ];
   return lines.join('\n');

@@ -1,42 +1,21 @@
-/** The issue's targets, computed from one run's results (ratios within the run). */
-import type { Outcome } from './harness.js';
+/**
+ * The targets, computed from one run's results (ratios within the run): the performance targets
+ * of the backends marked `targets` in the backends table (perf-targets.ts), then run-wide checks.
+ */
+import { okOutcome, w4ScalingPair } from './lookup.js';
+import { computePerfTargets } from './perf-targets.js';
 import { pairedRatio } from './stats.js';
 import type { BenchResults, CaseResult, TargetResult } from './types.js';
 import { TFJS_DIRECT } from './workloads/matmul.js';
 
-type Ok = Extract<Outcome, { status: 'ok' }>;
-
-export function okOutcome(c: CaseResult | undefined, backend: string): Ok | undefined {
-  const o = c?.outcomes[backend];
-  return o?.status === 'ok' ? o : undefined;
-}
+export { okOutcome, torchBest, w4ScalingPair } from './lookup.js';
 
 const x = (v: number): string => (v >= 10 ? `${v.toFixed(1)}x` : `${v.toFixed(2)}x`);
 
-/** Backends that compute on the CPU (headlessgl renders through GL, even when the GL driver is a CPU rasteriser). */
-export const CPU_BACKENDS = ['js', 'tfjs-cpu', 'tfjs-wasm', 'gpujs-webasm', 'gpujs-cpu'];
-
-/** Best (lowest) torch median over the thread counts it ran with. */
-export function torchBest(r: Pick<BenchResults, 'torch'>, id: string): { ms: number; threads: string } | undefined {
-  if (!r.torch?.available) return undefined;
-  const per = r.torch.cases[id];
-  if (!per) return undefined;
-  let best: { ms: number; threads: string } | undefined;
-  for (const [threads, s] of Object.entries(per)) if (!best || s.median < best.ms) best = { ms: s.median, threads };
-  return best;
-}
-
-/** The two sequence lengths the W4 scaling target compares: 16k / 4k, or the two largest of a quick run. */
-export function w4ScalingPair(ns: readonly number[]): [number, number] | undefined {
-  if (ns.includes(4096) && ns.includes(16384)) return [4096, 16384];
-  const sorted = [...ns].sort((a, b) => a - b);
-  return sorted.length >= 2 ? [sorted[sorted.length - 2]!, sorted[sorted.length - 1]!] : undefined;
-}
-
 export function computeTargets(r: Pick<BenchResults, 'cases' | 'torch' | 'backends' | 'quick'>): TargetResult[] {
-  const targets = computeTargetsAtSizes(r);
+  const targets = [...computePerfTargets(r), ...computeTargetsAtSizes(r)];
   // The quick run's sizes are far too small for the targets: show its numbers, judge nothing.
-  return r.quick ? targets.map((t) => ({ ...t, achieved: `${t.achieved} (quick sizes)`, pass: undefined })) : targets;
+  return r.quick ? targets.map(({ missedBy: _m, ...t }) => ({ ...t, achieved: `${t.achieved} (quick sizes)`, pass: undefined })) : targets;
 }
 
 function computeTargetsAtSizes(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>): TargetResult[] {
@@ -71,35 +50,7 @@ function computeTargetsAtSizes(r: Pick<BenchResults, 'cases' | 'torch' | 'backen
     });
   }
 
-  // 2. W1 on the fastest CPU backend within 3x of PyTorch CPU.
-  {
-    const parts: string[] = [];
-    const ratios: number[] = [];
-    for (const c of r.cases.filter((c) => c.workload === 'W1')) {
-      const torch = torchBest(r, c.id);
-      let best: { id: string; ms: number } | undefined;
-      for (const id of CPU_BACKENDS) {
-        const o = okOutcome(c, id);
-        if (o && (!best || o.summary.median < best.ms)) best = { id, ms: o.summary.median };
-      }
-      if (!torch || !best) continue;
-      const ratio = best.ms / torch.ms;
-      ratios.push(ratio);
-      const one = r.torch?.available ? r.torch.cases[c.id]?.['1'] : undefined;
-      parts.push(`${c.id.slice(3)}: ${best.id} ${best.ms.toFixed(1)} ms / torch ${torch.ms.toFixed(1)} ms (${torch.threads} thread${torch.threads === '1' ? '' : 's'}) = ${x(ratio)}${one && torch.threads !== '1' ? ` (vs torch on 1 thread ${one.median.toFixed(1)} ms: ${x(best.ms / one.median)})` : ''}`);
-    }
-    const torchNote = r.torch && !r.torch.available ? r.torch.reason : 'torch side-by-side not run';
-    targets.push({
-      id: 'w1-vs-torch',
-      title: 'W1 feature maps: fastest CPU backend vs PyTorch CPU',
-      goal: '≤ 3x the time of torch (its faster of 1 thread and all cores)',
-      achieved: ratios.length ? `${x(Math.max(...ratios))} (worst map)` : 'n/a',
-      pass: ratios.length ? ratios.every((v) => v <= 3) : undefined,
-      detail: ratios.length ? parts.join('; ') : torchNote,
-    });
-  }
-
-  // 3. W3 exact kernels: faster than the naive difference tensor on every backend, memory O(nm).
+  // 2. W3 exact kernels: faster than the naive difference tensor on every backend, memory O(nm).
   {
     const speedups: { label: string; v: number }[] = [];
     const notes: string[] = [];
@@ -151,7 +102,7 @@ function computeTargetsAtSizes(r: Pick<BenchResults, 'cases' | 'torch' | 'backen
     });
   }
 
-  // 4. W4: the feature-map path grows linearly in n.
+  // 3. W4: the feature-map path grows linearly in n.
   {
     const ns = [...new Set(r.cases.filter((c) => c.workload === 'W4').map((c) => Number(c.params['n'])))];
     const pair = w4ScalingPair(ns);

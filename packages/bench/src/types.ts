@@ -23,6 +23,8 @@ export interface BackendStatus {
   readonly available: boolean;
   /** The engine/mode that actually ran a probe op. */
   readonly ran?: string;
+  /** Compute threads it used, where known. */
+  readonly threads?: number;
   readonly reason?: string;
   readonly startMs?: number;
 }
@@ -56,6 +58,29 @@ export interface AccuracyResult {
   readonly slopes: Readonly<Record<string, number>>;
 }
 
+/** The BLAS library torch called, as read from the torch process's memory maps. */
+export interface TorchBlas {
+  /** 'OpenBLAS', 'Intel MKL', 'BLIS', 'ATLAS', 'reference BLAS (netlib)' or 'unknown (…)'. */
+  readonly name: string;
+  readonly version?: string;
+  /** OpenBLAS threading variant: 'pthread', 'openmp' or 'serial' (Debian's libopenblas0-*). */
+  readonly variant?: string;
+  /** The mapped library file. */
+  readonly library?: string;
+  /** openblas_get_config(), e.g. 'OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64'. */
+  readonly config?: string;
+  /** The kernel set OpenBLAS chose for this CPU (openblas_get_corename()). */
+  readonly core?: string;
+  /** OpenBLAS's own thread count before the bench set it. */
+  readonly defaultThreads?: number;
+  /** torch's build flag (BLAS_INFO), which on Debian says 'generic' whatever runs. */
+  readonly buildInfo?: string;
+  /** True for netlib's reference BLAS (refused as an anchor), false for an optimised one, absent when unknown. */
+  readonly reference?: boolean;
+  /** Every BLAS/LAPACK-like library mapped into the process. */
+  readonly mapped?: readonly string[];
+}
+
 /** PyTorch side-by-side (optional). */
 export type TorchResult =
   | { readonly available: false; readonly reason: string }
@@ -63,19 +88,28 @@ export type TorchResult =
       readonly available: true;
       readonly python: string;
       readonly version: string;
+      /** torch.get_num_threads() before the bench set it. */
       readonly threads: number;
-      readonly blas?: string;
-      /** Case id (same ids as W1/matmul) -> per thread count -> milliseconds samples summary. */
-      readonly cases: Readonly<Record<string, Readonly<Record<string, { median: number; q1: number; q3: number; n: number }>>>>;
+      /** The thread counts every case was timed with (1 and all cores). */
+      readonly threadCounts: readonly number[];
+      /** Per thread count: what torch and the BLAS library reported after setting it. */
+      readonly threadsUsed: Readonly<Record<string, { readonly torch: number; readonly blas?: number }>>;
+      readonly blas: TorchBlas;
+      /** Case id (the same ids as the TypeScript cases) -> per thread count -> milliseconds summary (and samples). */
+      readonly cases: Readonly<Record<string, Readonly<Record<string, { median: number; q1: number; q3: number; n: number; samples?: readonly number[] }>>>>;
     };
 
 export interface TargetResult {
   readonly id: string;
   readonly title: string;
+  /** The backend judged (performance targets of the backends table), absent for run-wide targets. */
+  readonly subject?: string;
   readonly goal: string;
   /** e.g. '4.6x' */
   readonly achieved: string;
   readonly pass: boolean | undefined;
+  /** Where missed: by how much, e.g. 'needs 4.5x less time'. */
+  readonly missedBy?: string;
   readonly detail: string;
 }
 

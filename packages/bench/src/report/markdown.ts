@@ -1,7 +1,9 @@
 /** results/latest.md: the machine, what ran, the targets, then one table per workload. */
 import type { Outcome } from '../harness.js';
 import { pairedRatio } from '../stats.js';
-import { CPU_BACKENDS, okOutcome, torchBest } from '../targets.js';
+import { CPU_BACKENDS } from '../backends.js';
+import { okOutcome, torchBest } from '../lookup.js';
+import { blasText, OPENBLAS_FIX, torchAnchorProblem } from '../torch.js';
 import type { BenchResults, CaseResult } from '../types.js';
 import { TFJS_DIRECT } from '../workloads/matmul.js';
 
@@ -86,6 +88,52 @@ function memText(o: Extract<Outcome, { status: 'ok' }>): string {
 
 const ratioText = (v: number): string => (Number.isFinite(v) ? (v >= 10 ? `${v.toFixed(1)}x` : `${v.toFixed(2)}x`) : '–');
 
+/** "PyTorch side-by-side: torch 1.13 (/usr/bin/python3) on OpenBLAS 0.3.21 (pthread, core Zen) …". */
+function torchLine(r: BenchResults): string {
+  const t = r.torch!;
+  if (!t.available) return `PyTorch side-by-side: not run: ${t.reason}.`;
+  const used = Object.entries(t.threadsUsed)
+    .map(([n, u]) => `${n}: torch ${u.torch}${u.blas !== undefined ? `, BLAS ${u.blas}` : ''}`)
+    .join('; ');
+  return `PyTorch side-by-side: torch ${t.version} (${t.python}) on **${blasText(t.blas)}**${t.blas.config ? ` [${t.blas.config}]` : ''}; torch's build flag says BLAS_INFO=${t.blas.buildInfo ?? '?'}, the library is read from the process's memory maps. Each case timed with ${t.threadCounts.join(' and ')} thread(s) (threads set → reported: ${used}); the faster counts. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from torch's environment.`;
+}
+
+/** Every case torch ran, next to each CPU backend (time, and its ratio to torch's best). */
+function sideBySide(r: BenchResults): string {
+  const t = r.torch;
+  if (!t?.available) return '';
+  const ids = Object.keys(t.cases);
+  const cases = r.cases.filter((c) => ids.includes(c.id));
+  const cols = r.backends.filter((b) => b.available && CPU_BACKENDS.includes(b.id)).map((b) => b.id);
+  const gflops = (c: CaseResult, ms: number): string => (c.workload === 'matmul' && c.flops ? `${(c.flops / ms / 1e6).toFixed(1)} GFLOP/s` : msText(ms));
+  const rows = cases.map((c) => {
+    const best = torchBest(r, c.id)!;
+    return [
+      c.id,
+      `${gflops(c, best.ms)} (${best.threads} thr)`,
+      ...t.threadCounts.map((n) => {
+        const s = t.cases[c.id]?.[String(n)];
+        return s ? gflops(c, s.median) : '–';
+      }),
+      ...cols.map((id) => {
+        const o = okOutcome(c, id);
+        if (!o) return '–';
+        const share = best.ms / o.summary.median;
+        return `${gflops(c, o.summary.median)} (${c.workload === 'matmul' ? `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}% of torch` : ratioText(o.summary.median / best.ms)})`;
+      }),
+    ];
+  });
+  const title = `## PyTorch side-by-side (torch ${t.version} on ${t.blas.name}${t.blas.version ? ` ${t.blas.version}` : ''}${t.blas.reference ? ' — REFERENCE BLAS, not a valid anchor' : ''})`;
+  return [
+    title,
+    '',
+    'The torch equivalent of each workload, written as a Python user would (torch ops, float32; W3 with `torch.cdist`, W4 FAVOR+ features with the Performer stabilisers, causal attention by chunks of 64 with running sums), same shapes. Each backend cell: its median and, in parentheses, its time ÷ torch\'s best (matmul: GFLOP/s and the share of torch\'s).',
+    '',
+    table(['case', 'torch (best)', ...t.threadCounts.map((n) => `torch ${n} thr`), ...cols], rows),
+    ...(t.blas.reference ? ['', `To measure against what users run: \`${OPENBLAS_FIX}\`.`] : []),
+  ].join('\n');
+}
+
 export function renderMarkdown(r: BenchResults, charts: readonly string[]): string {
   const m = r.machine;
   const notes = new Notes();
@@ -104,17 +152,21 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
   out.push('\n## Backends (engine/mode that actually ran)\n');
   out.push(
     table(
-      ['backend', 'status', 'what ran (or why not)', 'start-up'],
-      r.backends.map((b) => [b.id, b.available ? 'ran' : 'unavailable', b.available ? (b.ran ?? '') : (b.reason ?? ''), b.startMs !== undefined ? msText(b.startMs) : '']),
+      ['backend', 'status', 'what ran (or why not)', 'threads', 'start-up'],
+      r.backends.map((b) => [b.id, b.available ? 'ran' : 'unavailable', b.available ? (b.ran ?? '') : (b.reason ?? ''), b.threads !== undefined ? String(b.threads) : '', b.startMs !== undefined ? msText(b.startMs) : '']),
       3,
     ),
   );
-  if (r.torch) out.push(`\nPyTorch side-by-side: ${r.torch.available ? `torch ${r.torch.version} (${r.torch.python}, BLAS ${r.torch.blas ?? '?'}, default threads ${r.torch.threads}; each case timed with 1 thread and with all cores, the faster is compared)` : `not run: ${r.torch.reason}`}.`);
+  if (r.torch) out.push(`\n${torchLine(r)}`);
+  const problem = torchAnchorProblem(r.torch);
+  if (problem) out.push(`\n> **WARNING: the PyTorch anchor is not valid.** ${problem}. Every target against torch is reported but not judged.`);
 
   out.push('\n## Targets\n');
-  out.push(table(['target', 'goal', 'achieved', 'met'], r.targets.map((t) => [t.title, t.goal, t.achieved, t.pass === undefined ? 'n/a' : t.pass ? 'yes' : '**no**']), 4));
+  out.push('Each target per backend judged (the backends table marks which), ratios measured side by side in this run; where a target is missed, the last column says by how much.\n');
+  out.push(table(['target', 'backend', 'goal', 'achieved', 'met', 'missed by'], r.targets.map((t) => [t.title, t.subject ?? 'all', t.goal, t.achieved, t.pass === undefined ? 'n/a' : t.pass ? 'yes' : '**no**', t.missedBy ?? '']), 6));
   out.push('');
-  for (const t of r.targets) out.push(`- **${t.title}:** ${t.detail}`);
+  for (const t of r.targets) out.push(`- **${t.title}${t.subject ? ` (${t.subject})` : ''}:** ${t.detail}`);
+  if (r.torch?.available) out.push(`\n${sideBySide(r)}`);
 
   const mm = r.cases.filter((c) => c.workload === 'matmul');
   if (mm.length) {
@@ -155,7 +207,7 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
   const w2 = r.cases.filter((c) => c.workload === 'W2');
   if (w2.length) {
     out.push('\n## W2 kernelApproximation\n');
-    out.push(caseTable(r, w2, notes));
+    out.push(caseTable(r, w2, notes, { torch: true }));
   }
   chart('w1-w2.svg', 'W1 and W2 time per backend');
 
@@ -163,7 +215,7 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
   if (w3.length) {
     out.push('\n## W3 exact kernels: pairwise distances (`compute`) vs the naive (n, m, d) difference tensor\n');
     out.push('The naive baseline is the Python reference\'s approach written with core ops on the same backend: `evaluateDifference(x[..., :, None, :] − y[..., None, :, :])`.\n');
-    out.push(caseTable(r, w3, notes));
+    out.push(caseTable(r, w3, notes, { torch: true }));
     const cdist = w3.filter((c) => c.params['approach'] === 'cdist');
     const cols = columnsOf(r, w3);
     out.push('\nSpeed-up of `compute` over the naive baseline (paired per round):\n');
@@ -206,7 +258,7 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
   const w4 = r.cases.filter((c) => c.workload === 'W4');
   if (w4.length) {
     out.push('\n## W4 attention vs sequence length (d = 64, D = 256; one child process per backend, variant and n)\n');
-    out.push(caseTable(r, w4, notes, { label: (c) => `${c.params['variant']} n=${c.params['n']}` }));
+    out.push(caseTable(r, w4, notes, { torch: true, label: (c) => `${c.params['variant']} n=${c.params['n']}` }));
     const cols = columnsOf(r, w4);
     out.push('\nPeak memory (MiB): rise of the child\'s RSS during a run, absolute peak RSS, and for tfjs `tf.profile()` peak bytes (its own accounting):\n');
     out.push(

@@ -4,7 +4,6 @@
  * backend. Batched small inputs in this process; n = m = large in child processes (peak RSS).
  */
 import { GaussianRFFKernel, LaplacianRFFKernel, type Backend, type ShiftInvariantKernel } from '@spectrans/core';
-import type { BackendId } from '../backends.js';
 import { runChild, type W3ChildSpec } from '../child-protocol.js';
 import { naiveCompute } from './naive.js';
 import type { Outcome } from '../harness.js';
@@ -83,7 +82,7 @@ async function runW3Large(ctx: Ctx, n: number, d: number, batched: readonly Case
       const runApproaches = [...new Set(todo.map((t) => t.approach))];
       const runKernels = [...new Set(todo.map((t) => t.kernel))];
       if (todo.length > 0) {
-        const spec: W3ChildSpec = { kind: 'w3', backend: b.id as BackendId, approaches: runApproaches, kernels: runKernels, n, d, policy };
+        const spec: W3ChildSpec = { kind: 'w3', backend: b.id, approaches: runApproaches, kernels: runKernels, n, d, policy };
         const reply = await runChild(spec, todo.length * 2 * (cap + policy.capMs) + 60000);
         for (const { approach, kernel } of todo) {
           const key = `${kernel}/${approach}`;

@@ -1,7 +1,7 @@
 /** Matmul GFLOP/s at square sizes: the roofline of everything else. */
 import { matmul } from '@spectrans/core';
-import { importFrom, tfjsCore } from '../backends.js';
-import type { Entry } from '../harness.js';
+import { backendSpec, destroyBackend, importFrom, loadBackend, oneThreadId, tfjsCore, type LoadedBackend } from '../backends.js';
+import type { Entry, Prepared } from '../harness.js';
 import { normalTensor, normals, SEEDS } from '../inputs.js';
 import type { CaseResult } from '../types.js';
 import { measureCase, readBack, type Ctx } from './common.js';
@@ -39,31 +39,50 @@ async function tfjsDirect(n: number): Promise<Entry | undefined> {
   };
 }
 
+/** 1-thread instances of the backends that take a `threads` option (for the thread-scaling target). */
+async function oneThreadVariants(ctx: Ctx): Promise<LoadedBackend[]> {
+  const out: LoadedBackend[] = [];
+  for (const b of ctx.backends) {
+    if (!backendSpec(b.id).threads) continue;
+    const o = await loadBackend(b.id, { threads: 1 }, oneThreadId(b.id));
+    if (o.ok) out.push(o.loaded);
+    else ctx.log(`  ${oneThreadId(b.id)}: unavailable: ${o.reason}`);
+  }
+  return out;
+}
+
+/** The seeded (n, n) product on one backend, prepared outside the clock. */
+function product(backend: LoadedBackend['backend'], n: number): Prepared {
+  const a = normalTensor(backend, SEEDS.a, [n, n]);
+  const b = normalTensor(backend, SEEDS.b, [n, n]);
+  return readBack(
+    () => matmul(a, b),
+    () => {
+      a.dispose();
+      b.dispose();
+    },
+  );
+}
+
 export async function runMatmul(ctx: Ctx): Promise<CaseResult[]> {
   const out: CaseResult[] = [];
   const viaBackend = ctx.backends.some((b) => b.id === 'tfjs-cpu');
+  const single = await oneThreadVariants(ctx);
   for (const n of ctx.config.matmulSizes) {
     // The direct tfjs reference is for comparison with backend-tfjs; at 1024 it costs seconds per run.
     const direct = !viaBackend || n <= 512 ? await tfjsDirect(n) : undefined;
     const heavy = n >= 1024;
+    const extra: Entry[] = single.map((b) => ({ id: b.id, backend: b.backend, prepare: () => product(b.backend, n) }));
+    if (direct) extra.push(direct);
     out.push(
       await measureCase(
         ctx,
         { workload: 'matmul', id: `matmul/${n}`, label: `matmul ${n}×${n} · ${n}×${n} (float32)`, params: { n }, flops: 2 * n ** 3, ...(heavy ? { policy: ctx.config.heavyPolicy } : {}) },
-        ({ backend }) => {
-          const a = normalTensor(backend, SEEDS.a, [n, n]);
-          const b = normalTensor(backend, SEEDS.b, [n, n]);
-          return readBack(
-            () => matmul(a, b),
-            () => {
-              a.dispose();
-              b.dispose();
-            },
-          );
-        },
-        direct ? [direct] : [],
+        ({ backend }) => product(backend, n),
+        extra,
       ),
     );
   }
+  for (const b of single) await destroyBackend(b);
   return out;
 }
