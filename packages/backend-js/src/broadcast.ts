@@ -7,7 +7,7 @@ import { broadcastStrides, coalesceAxes, type CoalescedAxes } from '@spectrans/c
 export { broadcastStrides };
 
 /** Axes and per-operand strides after {@link coalesce}. */
-export interface StridedLayout extends CoalescedAxes {}
+export type StridedLayout = CoalescedAxes;
 
 /**
  * {@link coalesceAxes}, keeping at least one axis (a scalar layout becomes `[1]` with stride 0), so
