@@ -2,7 +2,7 @@
  * Strided iteration: NumPy broadcasting strides, coalescing of axes that are contiguous for every
  * operand, and a row cursor that walks the outer axes while kernels loop over the innermost one.
  */
-import { broadcastStrides, coalesceAxes, type CoalescedAxes } from '@spectrans/core';
+import { broadcastStrides, coalesceAxes, type CoalescedAxes } from '@spectrans/core/backend';
 
 export { broadcastStrides };
 
