@@ -1,5 +1,6 @@
 /** Runs one case against a backend: applicability, timing, leak check, expected-failure logic. */
-import { optionalOpSupport, type Backend, type DType } from '@spectrans/core';
+import { type Backend, type DType } from '@spectrans/core';
+import { optionalOpSupport } from '@spectrans/core/backend';
 import { createCaseScope } from './context.js';
 import { ConformanceFailure } from './failure.js';
 import { caseSeed } from './host-rng.js';

@@ -1,5 +1,6 @@
 /** A call-logging wrapper of a backend, to prove that core rejects bad input before a backend runs. */
-import type { Backend, BackendCapabilities, LinalgOps } from '@spectrans/core';
+import type { Backend, BackendCapabilities } from '@spectrans/core';
+import type { LinalgOps } from '@spectrans/core/backend';
 import type { GuardedBackend } from './types.js';
 
 const METHODS = [

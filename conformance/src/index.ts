@@ -53,8 +53,5 @@ export { HostRng, caseSeed } from './host-rng.js';
 export { guardBackend, type GuardOptions } from './guarded-backend.js';
 export { idMatches, groupOf } from './ids.js';
 export type { HostArray } from './reference/ndarray.js';
-export { buildMatrix, totals, anyFailed, type Matrix, type MatrixCell, type Totals } from './report/aggregate.js';
-export { formatText, summaryLine } from './report/text.js';
-export { formatHtml } from './report/html.js';
-export { formatJson, type JsonReport } from './report/json.js';
+// Report formatters: ./report/index.ts (`@spectrans/conformance/report`).
 export type { ConformanceTargetsExport } from './targets.js';

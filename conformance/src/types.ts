@@ -1,5 +1,6 @@
 /** The public types of the suite: cases, their context, targets and results. */
-import type { Backend, DType, ErrorCode, OptionalOpName, Precision, Shape, Tensor } from '@spectrans/core';
+import type { Backend, DType, ErrorCode, Precision, Shape, Tensor } from '@spectrans/core';
+import type { OptionalOpName } from '@spectrans/core/backend';
 import type { HostRng } from './host-rng.js';
 import type { HostArray } from './reference/ndarray.js';
 import type { Tolerance, ToleranceKind } from './tolerance.js';

@@ -4,15 +4,13 @@ import { describe, expect, test } from 'vitest';
 import {
   allclose,
   buildCorpus,
-  formatHtml,
-  formatJson,
-  formatText,
   idMatches,
   runCases,
   runTarget,
   toleranceFor,
   type ConformanceCase,
 } from '../src/index.js';
+import { formatHtml, formatJson, formatText } from '../src/report/index.js';
 import { BINARY_OPS, UNARY_OPS } from '../src/cases/ops/op-table.js';
 import { kebab } from '../src/cases/helpers.js';
 import { inaccurateCosBackend } from './fixtures/broken-backends.js';

@@ -4,7 +4,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { JsHandle } from '@spectrans/backend-js';
-import type { Backend, DType, FloatArray, TensorRef } from '@spectrans/core';
+import type { Backend, DType, FloatArray } from '@spectrans/core';
+import type { TensorRef } from '@spectrans/core/backend';
 import { runCases } from '../src/index.js';
 import { derive } from './fixtures/broken-backends.js';
 

@@ -1,5 +1,6 @@
 /** Shared pieces of the case modules: id building, shapes, value sets. */
-import type { DType, OptionalOpName } from '@spectrans/core';
+import type { DType } from '@spectrans/core';
+import type { OptionalOpName } from '@spectrans/core/backend';
 import type { HostRng } from '../host-rng.js';
 import type { CaseContext, ConformanceCase } from '../types.js';
 

@@ -1,5 +1,5 @@
 /** Float64 references of the elementwise ops of the contract. */
-import type { BinaryOp, UnaryOp } from '@spectrans/core';
+import type { BinaryOp, UnaryOp } from '@spectrans/core/backend';
 import { broadcastIndex, broadcastShape, type HostArray } from './ndarray.js';
 
 /** Exact (float64) definition of each unary op, following the contract's conventions. */

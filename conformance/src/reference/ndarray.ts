@@ -35,12 +35,6 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
   return idx;
 }
 
-/** A host array of `shape` from `values` (copied). */
-export function host(values: ArrayLike<number>, shape: readonly number[]): HostArray {
-  if (values.length !== sizeOf(shape)) throw new RangeError(`host: ${values.length} values for shape [${shape.join(', ')}]`);
-  return { data: Float64Array.from(values), shape: [...shape] };
-}
-
 /** NumPy broadcast of two shapes (the caller guarantees they broadcast). */
 export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
   const rank = Math.max(a.length, b.length);
@@ -72,19 +66,6 @@ export function broadcastIndex(inShape: readonly number[], outShape: readonly nu
     map[f] = src;
   }
   return map;
-}
-
-/** `x` broadcast to `outShape`, materialised. */
-export function broadcastTo(x: HostArray, outShape: readonly number[]): HostArray {
-  const map = broadcastIndex(x.shape, outShape);
-  const data = new Float64Array(map.length);
-  for (let i = 0; i < map.length; i++) data[i] = x.data[map[i]!]!;
-  return { data, shape: [...outShape] };
-}
-
-/** Elementwise map. */
-export function mapHost(x: HostArray, fn: (v: number) => number): HostArray {
-  return { data: x.data.map(fn), shape: x.shape };
 }
 
 /** Formats a shape as `[2, 3]`. */

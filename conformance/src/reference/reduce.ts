@@ -1,5 +1,5 @@
 /** Float64 references of reductions and scans, with the magnitudes their tolerances scale by. */
-import type { ReduceOp } from '@spectrans/core';
+import type { ReduceOp } from '@spectrans/core/backend';
 import { sizeOf, type HostArray } from './ndarray.js';
 
 /** A reference result plus `scale` (Σ|terms| per output element) and `k` (terms per element). */

@@ -3,7 +3,8 @@
  * curve. `?backend=<id>&auto=1[&filter=<prefix>]` runs without a click; the outcome is published on
  * `window.__spectrans` for the end-to-end test.
  */
-import { buildMatrix, runTarget, totals, type CaseResult, type TargetReport } from '@spectrans/conformance';
+import { runTarget, type CaseResult, type TargetReport } from '@spectrans/conformance';
+import { buildMatrix, totals } from '@spectrans/conformance/report';
 import { gramErrorCurve, type GramErrorPoint } from './gram-error.js';
 import { PAGE_BACKENDS, targetFor, type PageBackend } from './backends.js';
 

@@ -10,7 +10,8 @@
  * - `runConformance` from `@spectrans/conformance` in test/ to prove it.
  */
 import { createJsBackend } from '@spectrans/backend-js';
-import type { Backend, BinaryOp, DType, DistanceMetric, FloatArray, ReduceOp, Shape, TensorRef, UnaryOp } from '@spectrans/core';
+import type { Backend, DType, DistanceMetric, FloatArray, Shape } from '@spectrans/core';
+import type { BinaryOp, ReduceOp, TensorRef, UnaryOp } from '@spectrans/core/backend';
 
 /** This backend's handle: the inner backend's handle, boxed. */
 export interface CountingHandle {

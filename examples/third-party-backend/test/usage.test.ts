@@ -1,4 +1,5 @@
-import { GaussianRFFKernel, optionalOpSupport, setBackend, tensor } from '@spectrans/core';
+import { GaussianRFFKernel, setBackend, tensor } from '@spectrans/core';
+import { optionalOpSupport } from '@spectrans/core/backend';
 import { describe, expect, it } from 'vitest';
 import { createCountingBackend } from '../src/index.js';
 

@@ -1,18 +1,6 @@
 /** The ops contract on gpu.js: `createGpujsBackend` and the backend it returns. */
-import {
-  SpectransError,
-  type Backend,
-  type BackendCapabilities,
-  type BackendMemory,
-  type BinaryOp,
-  type DType,
-  type DistanceMetric,
-  type FloatArray,
-  type ReduceOp,
-  type Shape,
-  type TensorRef,
-  type UnaryOp,
-} from '@spectrans/core';
+import { SpectransError, type Backend, type BackendCapabilities, type DType, type DistanceMetric, type FloatArray, type Shape } from '@spectrans/core';
+import { type BackendMemory, type BinaryOp, type ReduceOp, type TensorRef, type UnaryOp } from '@spectrans/core/backend';
 import type { GpujsGpu, GpujsModule } from './gpujs-api.js';
 import { isGlMode, loadGpujs, startGpu, type GpujsMode } from './modes.js';
 import * as elementwise from './ops/elementwise.js';

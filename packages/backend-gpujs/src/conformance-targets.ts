@@ -42,5 +42,3 @@ export async function conformanceTargets(): Promise<GpujsConformanceTarget[]> {
   }
   return targets;
 }
-
-export default conformanceTargets;

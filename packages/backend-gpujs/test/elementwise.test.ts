@@ -1,6 +1,7 @@
 /** Elementwise ops through core's public API, in every mode, against float64 loops. */
 import * as core from '@spectrans/core';
-import { tidy, type BinaryOp, type UnaryOp } from '@spectrans/core';
+import { tidy } from '@spectrans/core';
+import { type BinaryOp, type UnaryOp } from '@spectrans/core/backend';
 import { expect, test } from 'vitest';
 import { BINARY, binaryRef, expectClose, rng, size, UNARY, values, type Kind } from './support/reference.js';
 import { describeModes } from './support/suite.js';

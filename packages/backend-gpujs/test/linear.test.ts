@@ -1,5 +1,6 @@
 /** matmul, cdist, rffFeatures and fwht through core's public API, in every mode, against float64 loops. */
-import { cdist, fwht, matmul, optionalOpSupport, rffFeatures } from '@spectrans/core';
+import { cdist, fwht, matmul, rffFeatures } from '@spectrans/core';
+import { optionalOpSupport } from '@spectrans/core/backend';
 import { expect, test } from 'vitest';
 import { cdistRef, expectClose, fwhtRef, matmulRef, rffRef, rng, size, values } from './support/reference.js';
 import { describeModes } from './support/suite.js';

@@ -2,12 +2,12 @@
  * Strided iteration: NumPy broadcasting strides, coalescing of axes that are contiguous for every
  * operand, and a row cursor that walks the outer axes while kernels loop over the innermost one.
  */
-import { broadcastStrides, coalesceAxes, type CoalescedAxes } from '@spectrans/core';
+import { broadcastStrides, coalesceAxes, type CoalescedAxes } from '@spectrans/core/backend';
 
 export { broadcastStrides };
 
 /** Axes and per-operand strides after {@link coalesce}. */
-export interface StridedLayout extends CoalescedAxes {}
+export type StridedLayout = CoalescedAxes;
 
 /**
  * {@link coalesceAxes}, keeping at least one axis (a scalar layout becomes `[1]` with stride 0), so

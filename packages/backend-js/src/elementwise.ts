@@ -3,7 +3,8 @@
  * Every value is computed in double precision and rounded once when stored into a float32 array.
  */
 import { sizeOf } from '@spectrans/core';
-import type { BinaryOp, DType, FloatArray, UnaryOp } from '@spectrans/core';
+import type { DType, FloatArray } from '@spectrans/core';
+import type { BinaryOp, UnaryOp } from '@spectrans/core/backend';
 import { broadcastStrides, coalesce, RowCursor } from './broadcast.js';
 import { allocate } from './storage.js';
 

@@ -13,7 +13,8 @@
  * @packageDocumentation
  */
 import { sizeOf } from '@spectrans/core';
-import type { Backend, BackendCapabilities, DType, FloatArray, Shape, TensorRef } from '@spectrans/core';
+import type { Backend, BackendCapabilities, DType, FloatArray, Shape } from '@spectrans/core';
+import type { TensorRef } from '@spectrans/core/backend';
 import { cdist } from './distance.js';
 import { binary, binaryScalar, cast, unary, where } from './elementwise.js';
 import { fwht, rffFeatures } from './features.js';

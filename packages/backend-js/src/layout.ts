@@ -2,7 +2,8 @@
  * Ops that move elements without arithmetic: transpose, concat and slice. (`reshape` shares the
  * array and lives in the backend itself.)
  */
-import { sizeOf, stridesOf } from '@spectrans/core';
+import { sizeOf } from '@spectrans/core';
+import { stridesOf } from '@spectrans/core/backend';
 import type { DType, FloatArray } from '@spectrans/core';
 import { coalesce, RowCursor } from './broadcast.js';
 import { allocate } from './storage.js';

@@ -2,7 +2,8 @@
  * Reductions over one axis and prefix sums. A tensor is viewed as (outer, len, inner) around the
  * axis; sums use Neumaier's compensated summation in double precision.
  */
-import type { DType, FloatArray, ReduceOp } from '@spectrans/core';
+import type { DType, FloatArray } from '@spectrans/core';
+import type { ReduceOp } from '@spectrans/core/backend';
 import { allocate } from './storage.js';
 
 /** Sizes before, at and after `axis`. */

@@ -2,7 +2,8 @@
  * Storage of the js backend: handles that own (or share) a typed array, and the per-backend
  * accounting behind `memory()`.
  */
-import type { BackendMemory, DType, FloatArray, TensorRef } from '@spectrans/core';
+import type { DType, FloatArray } from '@spectrans/core';
+import type { BackendMemory, TensorRef } from '@spectrans/core/backend';
 
 /**
  * The js backend's tensor handle: a row-major typed array of the tensor's dtype

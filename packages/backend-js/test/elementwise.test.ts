@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as st from '@spectrans/core';
-import { setBackend, tensor, tidy, where, type BinaryOp, type DType, type Tensor, type UnaryOp } from '@spectrans/core';
+import { setBackend, tensor, tidy, where, type DType, type Tensor } from '@spectrans/core';
+import { type BinaryOp, type UnaryOp } from '@spectrans/core/backend';
 import { createJsBackend } from '../src/index.js';
 import { DTYPES_UNDER_TEST, expectClose, expectDType, expectExact, randomData, refBroadcast, round } from './helpers.js';
 

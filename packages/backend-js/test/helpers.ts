@@ -205,11 +205,6 @@ export function expectDType(x: FloatArray, dtype: DType): void {
   expect(x).toBeInstanceOf(arrayType(dtype));
 }
 
-/** Relative tolerance appropriate for accumulated results of a dtype. */
-export function tol(dtype: DType): number {
-  return dtype === 'float32' ? 2e-6 : 1e-12;
-}
-
 /** Makes a fresh backend-js current for the test file and checks after each test that no handle is left. */
 export function useLeakCheckedBackend(): Backend {
   const backend = createJsBackend();

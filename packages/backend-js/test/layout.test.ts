@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { concat, expandDims, matrixTranspose, reshape, slice, tensor, transpose } from '@spectrans/core';
-import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectDType, expectExact, randomData, ravel, sizeOf, unravel } from './helpers.js';
+import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectExact, randomData, ravel, sizeOf, unravel } from './helpers.js';
 
 useLeakCheckedBackend();
 

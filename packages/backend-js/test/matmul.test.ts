@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cdist, matmul, tensor } from '@spectrans/core';
-import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectClose, expectDType, expectExact, randomData, refCdist, refMatmul, round, sizeOf } from './helpers.js';
+import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectClose, expectExact, randomData, refCdist, refMatmul, round, sizeOf } from './helpers.js';
 
 useLeakCheckedBackend();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cumsum, max, mean, min, sum, tensor } from '@spectrans/core';
-import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectClose, expectDType, expectExact, randomData, ravel, round, sizeOf, unravel } from './helpers.js';
+import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectClose, expectExact, randomData, ravel, round, sizeOf, unravel } from './helpers.js';
 
 useLeakCheckedBackend();
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { add, cast, optionalOpSupport, reshape, setBackend, tensor, tidy, zeros, type TensorRef } from '@spectrans/core';
+import { add, cast, reshape, setBackend, tensor, tidy, zeros } from '@spectrans/core';
+import { optionalOpSupport, type TensorRef } from '@spectrans/core/backend';
 import { createJsBackend, JS_CAPABILITIES, type JsHandle } from '../src/index.js';
 import { DTYPES_UNDER_TEST, expectDType, expectExact } from './helpers.js';
 

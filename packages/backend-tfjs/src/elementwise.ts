@@ -2,7 +2,8 @@
  * Elementwise ops: unary, binary with NumPy broadcasting, scalar, where and cast, with the
  * corrections each engine needs (see `ENGINE_FIXES`).
  */
-import { SpectransError, type BinaryOp, type DType, type Shape, type UnaryOp } from '@spectrans/core';
+import { SpectransError, type DType, type Shape } from '@spectrans/core';
+import { type BinaryOp, type UnaryOp } from '@spectrans/core/backend';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { coalesceBroadcast, MAX_BROADCAST_RANK, sameShape, sizeOfShape } from './broadcast.js';
 import type { Tf } from './engines.js';

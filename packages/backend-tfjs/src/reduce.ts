@@ -1,5 +1,5 @@
 /** Reductions over one axis and prefix sums. */
-import type { ReduceOp } from '@spectrans/core';
+import type { ReduceOp } from '@spectrans/core/backend';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { sizeOfShape } from './broadcast.js';
 import { run, type Ref, type TfjsRuntime } from './runtime.js';

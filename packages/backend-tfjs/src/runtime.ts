@@ -2,7 +2,8 @@
  * The state every op needs: the tfjs module, which engine this backend instance runs on, and the
  * engine's known deviations from the ops contract that the ops correct.
  */
-import { SpectransError, type TensorRef } from '@spectrans/core';
+import { SpectransError } from '@spectrans/core';
+import { type TensorRef } from '@spectrans/core/backend';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Tf, TfjsEngine } from './engines.js';
 

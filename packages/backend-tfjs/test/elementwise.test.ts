@@ -1,7 +1,8 @@
 /** Elementwise ops through core's public API on both engines, against float64 loops. */
 import { describe, expect, it } from 'vitest';
 import * as core from '@spectrans/core';
-import { tensor, where, cast, type BinaryOp, type UnaryOp, type Tensor } from '@spectrans/core';
+import { tensor, where, cast, type Tensor } from '@spectrans/core';
+import { type BinaryOp, type UnaryOp } from '@spectrans/core/backend';
 import { broadcastRef, ENGINES, expectClose, f32, sizeOf, t, U, uniforms, useEngine, values } from './helpers.js';
 
 const UNARY: Record<UnaryOp, { fn: (x: number) => number; lo: number; hi: number; transcendental: boolean }> = {

@@ -1,6 +1,7 @@
 /** The optional groups: native rffFeatures and fwht; QR, eigh and SVD through core's host fallback. */
 import { describe, expect, it } from 'vitest';
-import { eigh, fwht, matmul, optionalOpSupport, qr, rffFeatures, svd, tidy } from '@spectrans/core';
+import { eigh, fwht, matmul, qr, rffFeatures, svd, tidy } from '@spectrans/core';
+import { optionalOpSupport } from '@spectrans/core/backend';
 import { ENGINES, expectClose, f32, fwhtRef, sizeOf, t, U, uniforms, useEngine, values } from './helpers.js';
 
 function rffRef(x: number[], rows: number, d: number, omega: number[], D: number, bias: number[], scale: number, cosSin: boolean): { data: number[]; mag: number[] } {

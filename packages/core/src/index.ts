@@ -5,14 +5,13 @@
  */
 export { SpectransError, type ErrorCode } from './errors.js';
 export { DTYPES, type DType, type FloatArray } from './dtype.js';
-export { broadcastShapes, sizeOf, stridesOf, type Shape } from './shape.js';
+export { broadcastShapes, sizeOf, type Shape } from './shape.js';
 export { Tensor, liveTensorCount, type NestedArray } from './tensor.js';
 export { tidy, keep } from './scope.js';
-export * from './backend/contract.js';
-export { broadcastStrides, coalesceAxes, type CoalescedAxes } from './backend/strides.js';
+// The rest of the contract, and the layout helpers, are in the backend authors' face: ./backend/index.ts.
+export type { Backend, BackendCapabilities, DistanceMetric, Precision } from './backend/contract.js';
 export { registerBackend, removeBackend, setBackend, getBackend, currentBackend, ready, listBackends, type BackendFactory } from './backend/registry.js';
 export * from './ops/index.js';
-export { scalarCheck, choiceCheck, booleanCheck, type NumberRule } from './validate.js';
 export * from './kernels/index.js';
 export { RandomGenerator } from './random/index.js';
 export * as linalg from './linalg/index.js';

@@ -2,7 +2,8 @@
  * Cases of the binary elementwise ops: same shapes, broadcasting, a scalar on either side
  * (the contract's binaryScalar), edge values and empty tensors.
  */
-import type { BinaryOp, DType } from '@spectrans/core';
+import type { DType } from '@spectrans/core';
+import type { BinaryOp } from '@spectrans/core/backend';
 import type { HostRng } from '../../host-rng.js';
 import { binaryRef, binaryScalarRef } from '../../reference/elementwise.js';
 import type { HostArray } from '../../reference/ndarray.js';

@@ -1,5 +1,6 @@
 /** Cases of the optional fused ops: fwht and rffFeatures (native or core's fallback). */
-import { fwht, optionalOpSupport, rffFeatures, type Backend, type DType } from '@spectrans/core';
+import { fwht, rffFeatures, type Backend, type DType } from '@spectrans/core';
+import { optionalOpSupport } from '@spectrans/core/backend';
 import { fwhtRef, rffFeaturesRef } from '../../reference/linear.js';
 import type { CaseContext, ConformanceCase } from '../../types.js';
 import { dtypeCase, size } from '../helpers.js';

@@ -1,6 +1,7 @@
 /** Core's public op functions by contract op name, and the tolerance kind of each. */
 import * as core from '@spectrans/core';
-import type { BinaryOp, Tensor, UnaryOp } from '@spectrans/core';
+import type { Tensor } from '@spectrans/core';
+import type { BinaryOp, UnaryOp } from '@spectrans/core/backend';
 import type { ToleranceKind } from '../../tolerance.js';
 
 /** Every unary op of the contract, in a stable order. */

@@ -1,5 +1,6 @@
 /** Cases of the reductions (sum, max, min over each axis) and of cumsum. */
-import { cumsum, max, min, sum, type DType, type ReduceOp, type Tensor } from '@spectrans/core';
+import { cumsum, max, min, sum, type DType, type Tensor } from '@spectrans/core';
+import { type ReduceOp } from '@spectrans/core/backend';
 import { cumsumRef, reduceRef, type AccumulatedRef } from '../../reference/reduce.js';
 import type { HostArray } from '../../reference/ndarray.js';
 import type { CaseContext, ConformanceCase } from '../../types.js';

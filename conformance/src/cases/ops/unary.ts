@@ -1,5 +1,6 @@
 /** Cases of the unary elementwise ops: random values in each op's domain, edge values, large arguments, empty tensors. */
-import type { DType, UnaryOp } from '@spectrans/core';
+import type { DType } from '@spectrans/core';
+import type { UnaryOp } from '@spectrans/core/backend';
 import type { HostRng } from '../../host-rng.js';
 import { unaryRef } from '../../reference/elementwise.js';
 import type { ConformanceCase } from '../../types.js';

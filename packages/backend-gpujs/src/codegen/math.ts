@@ -6,7 +6,7 @@
  * bases, tanh overflow, exp of NaN) and range-reduces cos/sin; the `exact` flavour (cpu, webasm, where Math
  * runs in float64 and rounds once) calls Math directly.
  */
-import type { BinaryOp, UnaryOp } from '@spectrans/core';
+import type { BinaryOp, UnaryOp } from '@spectrans/core/backend';
 import { lit, type KernelSource } from './source.js';
 import { emitTrig } from './trig.js';
 

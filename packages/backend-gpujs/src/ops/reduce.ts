@@ -1,5 +1,5 @@
 /** Reductions over one axis and prefix sums along one axis. */
-import type { ReduceOp } from '@spectrans/core';
+import type { ReduceOp } from '@spectrans/core/backend';
 import { linear, MAX_TERMS_PER_THREAD, sumLoop, unflatten, type KernelSource } from '../codegen/source.js';
 import { sizeOf } from '@spectrans/core';
 import type { Runtime } from '../runtime.js';

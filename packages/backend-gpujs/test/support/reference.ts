@@ -2,7 +2,8 @@
  * float64 reference loops for the unit tests (deliberately plain: index arithmetic by hand), a
  * seeded generator, and an allclose check that reports the worst element.
  */
-import type { BinaryOp, Precision, ReduceOp, UnaryOp } from '@spectrans/core';
+import type { Precision } from '@spectrans/core';
+import type { BinaryOp, ReduceOp, UnaryOp } from '@spectrans/core/backend';
 import { expect } from 'vitest';
 
 /** Mulberry32: a small seeded generator for test data. */
