@@ -5,7 +5,7 @@
 import { okOutcome, w4ScalingPair } from './lookup.js';
 import { computePerfTargets } from './perf-targets.js';
 import { pairedRatio } from './stats.js';
-import type { BenchResults, CaseResult, TargetResult } from './types.js';
+import type { BenchResults, TargetResult } from './types.js';
 import { TFJS_DIRECT } from './workloads/matmul.js';
 
 export { okOutcome, torchBest, w4ScalingPair } from './lookup.js';

@@ -55,7 +55,6 @@ export function fullLogProducts(logQ: Tensor, logK: Tensor, v: Tensor, keep: Ten
  */
 export function causalLogProducts(logQ: Tensor, logK: Tensor, v: Tensor, keep: Tensor | undefined, chunk: number): [Tensor, Tensor] {
   const n = logQ.shape[logQ.rank - 2]!;
-  const D = logQ.shape[logQ.rank - 1]!;
   const dv = v.shape[v.rank - 1]!;
   let L = 1;
   while (L < Math.min(chunk, n)) L *= 2;

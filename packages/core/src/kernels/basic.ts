@@ -1,9 +1,7 @@
 /** Kernels without parameters: cosine similarity and the polynomial kernel. */
 import { SpectransError } from '../errors.js';
-import { add, maximum, mul, pow, sqrt } from '../ops/elementwise.js';
+import { add, mul, pow } from '../ops/elementwise.js';
 import { matmul } from '../ops/linear.js';
-import { sum } from '../ops/reduce.js';
-import { div } from '../ops/elementwise.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { choiceCheck, scalarCheck } from '../validate.js';

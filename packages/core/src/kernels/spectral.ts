@@ -1,6 +1,6 @@
 /** Spectral kernels: low-rank kernels built from eigen- and singular-value decompositions. */
 import { SpectransError } from '../errors.js';
-import { add, div, exp, maximum, mul, sqrt, abs } from '../ops/elementwise.js';
+import { add, div, exp, mul, sqrt, abs } from '../ops/elementwise.js';
 import { eigh, qr, svd } from '../ops/decompositions.js';
 import { concat, matrixTranspose, reshape, slice } from '../ops/layout.js';
 import { matmul } from '../ops/linear.js';
