@@ -361,6 +361,23 @@ describe('state dicts', () => {
     orf.dispose();
   });
 
+  it('a backend failure while loading leaves the old parameters in place', async () => {
+    const b: Backend = createJsBackend();
+    k = new GaussianRFFKernel({ inputDim: 2, numFeatures: 3, seed: 1, backend: b });
+    const before = await k.exportStateDict();
+    const real = b.fromArray.bind(b);
+    let calls = 0;
+    b.fromArray = ((...args: Parameters<Backend['fromArray']>) => {
+      if (++calls === 2) throw new Error('out of memory');
+      return real(...args);
+    }) as Backend['fromArray'];
+    const live = liveTensorCount();
+    expect(errorCode(() => k.loadStateDict({ omega: entry([2, 3], 'float32', 7), bias: entry([3], 'float32', 7) }))).toBe('ERR_BACKEND_FAILURE');
+    expect(liveTensorCount()).toBe(live);
+    b.fromArray = real;
+    expect(await k.exportStateDict()).toEqual(before);
+  });
+
   it('exportStateDict is an atomic snapshot under a concurrent loadStateDict', async () => {
     k = new GaussianRFFKernel({ inputDim: 2, numFeatures: 3, seed: 1 });
     const before = await k.exportStateDict();

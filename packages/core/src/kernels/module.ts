@@ -235,10 +235,15 @@ export abstract class KernelModule {
     if (fatal.length > 0) {
       throw new SpectransError('ERR_STATE_DICT', `${this.constructor.name}.loadStateDict: ${fatal.join('; ')}`);
     }
-    for (const [name, host] of staged) {
-      const trainable = this.#params.get(name)!.trainable;
-      this.setParameter(name, host.data, host.shape, trainable);
+    // Upload everything first, then swap: a backend failure midway leaves the old state intact.
+    const uploaded = new Map<string, Tensor>();
+    try {
+      for (const [name, host] of staged) uploaded.set(name, keep(upload(this.backend, toTypedArray(host.data, this.dtype), host.shape, this.dtype)));
+    } catch (e) {
+      for (const t of uploaded.values()) t.dispose();
+      throw e;
     }
+    for (const [name, t] of uploaded) this.adoptParameter(name, t, this.#params.get(name)!.trainable);
     this.afterLoad();
   }
 
