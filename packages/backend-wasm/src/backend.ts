@@ -6,8 +6,8 @@
  * copy out), so the whole contract holds with backend-js's precision.
  */
 import { createJsBackend, type JsHandle } from '@spectrans/backend-js';
-import { broadcastStrides, coalesceAxes, sizeOf } from '@spectrans/core';
-import type { Backend, BackendCapabilities, BinaryOp, DType, FloatArray, Shape, TensorRef, UnaryOp } from '@spectrans/core';
+import { broadcastStrides, coalesceAxes, sizeOf } from '@spectrans/core/backend';
+import type { Backend, BackendCapabilities, BinaryOp, DType, FloatArray, Shape, TensorRef, UnaryOp } from '@spectrans/core/backend';
 import { batchOffsets } from './batch.js';
 import { WasmHeap } from './heap.js';
 import { concatInto, sliceInto } from './layout.js';

@@ -1,5 +1,5 @@
 /** Per-matrix element offsets of batched matrix operands under broadcasting. */
-import { broadcastStrides } from '@spectrans/core';
+import { broadcastStrides } from '@spectrans/core/backend';
 
 /**
  * For each of the `size(outBatch)` output matrices (row-major over `outBatch`), the element offset

@@ -2,7 +2,7 @@
  * Job records: the int32 words `job_run` reads (layouts documented in csrc/gemm.c and
  * csrc/elementwise.c), op codes, and the GEMM workspace sizes. Keep in sync with csrc/.
  */
-import type { BinaryOp, UnaryOp } from '@spectrans/core';
+import type { BinaryOp, UnaryOp } from '@spectrans/core/backend';
 
 /** Job kinds (csrc/job.c). */
 export const JOB = { gemmF32: 1, gemmF64: 2, unaryF32: 3, binaryF32: 4, reduceF32: 5, cumsumF32: 6, whereF32: 7, cdistL1F32: 8 } as const;

@@ -2,7 +2,7 @@
  * Data movement on heap views without an intermediate array: slice and concat copy contiguous runs
  * with `TypedArray.prototype.set` (a memmove) straight from source to destination views.
  */
-import type { FloatArray } from '@spectrans/core';
+import type { FloatArray } from '@spectrans/core/backend';
 
 /**
  * Copies the block at `begin` of extent `size` from `src` (shape `shape`) into `dst`, row-major.

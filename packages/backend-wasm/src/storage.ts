@@ -2,7 +2,7 @@
  * Tensor storage in wasm memory: handles over reference-counted blocks of the heap, and the
  * per-backend accounting behind `memory()`.
  */
-import type { BackendMemory, DType, FloatArray, TensorRef } from '@spectrans/core';
+import type { BackendMemory, DType, FloatArray, TensorRef } from '@spectrans/core/backend';
 import type { WasmHeap } from './heap.js';
 
 /**

@@ -1,5 +1,5 @@
 /** Shared helpers of this package's tests: refs, a seeded generator and float64 references. */
-import type { DType, Shape, TensorRef } from '@spectrans/core';
+import type { DType, Shape, TensorRef } from '@spectrans/core/backend';
 import type { WasmBackend, WasmHandle } from '../src/index.js';
 
 /** A tensor ref over a handle. */

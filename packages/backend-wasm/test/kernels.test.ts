@@ -4,7 +4,7 @@
  * thread and on two (elementwise jobs split from 131072 elements, products from 2^20 multiply-adds).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UnaryOp } from '@spectrans/core';
+import type { UnaryOp } from '@spectrans/core/backend';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
 import { firstMismatch, matmulRef, ref, uniforms, upload } from './helpers.js';
 

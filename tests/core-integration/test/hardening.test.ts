@@ -14,7 +14,6 @@ import {
   RandomGenerator,
   SpectransError,
   TruncatedSVDKernel,
-  checkOptions,
   createKernel,
   exp,
   liveTensorCount,
@@ -28,6 +27,7 @@ import {
   type SerializedTensor,
   type Tensor,
 } from '@spectrans/core';
+import { checkOptions } from '@spectrans/core/backend';
 import { errorCode, errorCodeAsync } from './errors.js';
 
 let js: Backend;

@@ -15,3 +15,7 @@ export { broadcastStrides, coalesceAxes, type CoalescedAxes } from './strides.js
 export { broadcastShapes, sizeOf, stridesOf, type Shape } from '../shape.js';
 export { DTYPES, type DType, type FloatArray } from '../dtype.js';
 export { SpectransError, type ErrorCode } from '../errors.js';
+// Validators for backends and extensions that take options, sizes or scalars like core does.
+export { checkOptions, suggestKey } from '../options.js';
+export { LIMITS, checkLimit, checkTensorSize } from '../limits.js';
+export { DTYPE_MAX, DTYPE_MIN_NORMAL, finiteIn, checkFiniteIn, checkScaleRange } from '../numeric-range.js';
