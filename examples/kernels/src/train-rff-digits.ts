@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { Adam, GaussianRFFKernel, RandomGenerator, add, exp, linalg, liveTensorCount, log, matmul, max, mean, mul, neg, sub, sum, tensor, tidy, valueAndGrads, zeros, type DType, type Tensor } from '@spectrans/core';
+import { Adam, GaussianRFFKernel, RandomGenerator, add, exp, hostLinalg, liveTensorCount, log, matmul, max, mean, mul, neg, sub, sum, tensor, tidy, valueAndGrads, zeros, type DType, type Tensor } from '@spectrans/core';
 import { cliArgs, useBackend, type BackendChoice } from './shared/backends.js';
 import { lossCurves } from './shared/loss-curves.js';
 
@@ -95,7 +95,7 @@ function oneHot(labels: readonly number[]): Float64Array {
 function ridgeSolve(a: Float64Array, n: number, b: Float64Array, c: number, lambda: number): Float64Array {
   const reg = Float64Array.from(a);
   for (let i = 0; i < n; i++) reg[i * n + i]! += lambda;
-  const l = linalg.cholesky(reg, n);
+  const l = hostLinalg.cholesky(reg, n);
   if (!l) throw new Error('ridge system is not positive definite');
   const x = Float64Array.from(b);
   for (let k = 0; k < c; k++) {

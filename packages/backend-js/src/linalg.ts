@@ -1,9 +1,9 @@
 /**
  * Native decompositions for the js backend: each matrix of a batch goes through core's float64
- * host linear algebra (`linalg.qr`, `linalg.eigh`, `linalg.svd` of `@spectrans/core`), reading the
+ * host linear algebra (`hostLinalg.qr`, `hostLinalg.eigh`, `hostLinalg.svd` of `@spectrans/core`), reading the
  * tensor's array directly and writing the outputs in the input dtype.
  */
-import { linalg, type DType, type FloatArray } from '@spectrans/core';
+import { hostLinalg, type DType, type FloatArray } from '@spectrans/core';
 import { allocate } from './storage.js';
 
 /** Batch count and the last two axes of a shape of rank >= 2. */
@@ -36,7 +36,7 @@ export function qr(x: FloatArray, shape: readonly number[], dtype: DType): { q: 
   const [, m, n] = matrices(shape);
   const k = Math.min(m, n);
   const [q, r] = perMatrix(x, shape, dtype, [m * k, k * n], (a) => {
-    const res = linalg.qr(a, m, n);
+    const res = hostLinalg.qr(a, m, n);
     return [res.q, res.r];
   });
   return { q: q!, r: r! };
@@ -46,7 +46,7 @@ export function qr(x: FloatArray, shape: readonly number[], dtype: DType): { q: 
 export function eigh(x: FloatArray, shape: readonly number[], dtype: DType): { values: FloatArray; vectors: FloatArray } {
   const [, , n] = matrices(shape);
   const [values, vectors] = perMatrix(x, shape, dtype, [n, n * n], (a) => {
-    const res = linalg.eigh(a, n);
+    const res = hostLinalg.eigh(a, n);
     return [res.values, res.vectors];
   });
   return { values: values!, vectors: vectors! };
@@ -57,7 +57,7 @@ export function svd(x: FloatArray, shape: readonly number[], dtype: DType): { u:
   const [, m, n] = matrices(shape);
   const k = Math.min(m, n);
   const [u, s, v] = perMatrix(x, shape, dtype, [m * k, k, n * k], (a) => {
-    const res = linalg.svd(a, m, n);
+    const res = hostLinalg.svd(a, m, n);
     return [res.u, res.s, res.v];
   });
   return { u: u!, s: s!, v: v! };

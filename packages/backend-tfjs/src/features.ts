@@ -1,5 +1,5 @@
 /** Fused random Fourier features and the fast Walsh–Hadamard transform, each one tfjs tidy. */
-import { linalg } from '@spectrans/core';
+import { hostLinalg } from '@spectrans/core';
 import type { Shape } from '@spectrans/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { sizeOfShape } from './broadcast.js';
@@ -48,7 +48,7 @@ export function fwht(rt: TfjsRuntime, x: Ref): Tensor {
     if (rt.tuning.jsKernels) {
       // The engine's arrays are JavaScript memory: core's float64 butterfly, rounded once.
       const rows = Float64Array.from(x.handle.dataSync());
-      linalg.fwht(rows, n, size / n);
+      hostLinalg.fwht(rows, n, size / n);
       return tf.tensor(Float32Array.from(rows), [...x.shape]);
     }
     let t = tf.reshape(x.handle, [size]);

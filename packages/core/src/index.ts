@@ -14,7 +14,7 @@ export { registerBackend, removeBackend, setBackend, getBackend, currentBackend,
 export * from './ops/index.js';
 export * from './kernels/index.js';
 export { RandomGenerator } from './random/index.js';
-export * as linalg from './linalg/index.js';
+export * as hostLinalg from './linalg/index.js';
 export * from './attention/index.js';
 // The documented limits; the validators themselves are in the backend authors' face.
 export { LIMITS } from './limits.js';

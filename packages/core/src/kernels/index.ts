@@ -5,20 +5,12 @@ export { isRandomFeatureMap, type AttentionFeatureHooks, type RandomFeatureMap }
 export { ShiftInvariantKernel } from './shift-invariant.js';
 export { GaussianRFFKernel, LaplacianRFFKernel, type GaussianRFFKernelOptions, type RFFKernelOptions } from './rff.js';
 export { OrthogonalRandomFeatures, type OrthogonalRandomFeaturesOptions } from './orthogonal.js';
-export { RFFAttentionKernel, type AttentionKernelType, type RFFAttentionKernelOptions } from './attention.js';
-export {
-  SpectralKernel,
-  PolynomialSpectralKernel,
-  TruncatedSVDKernel,
-  LearnableSpectralKernel,
-  FourierKernel,
-  softmaxLastAxis,
-  type SpectralKernelOptions,
-  type PolynomialSpectralKernelOptions,
-  type TruncatedSVDKernelOptions,
-  type LearnableSpectralKernelOptions,
-  type FourierKernelOptions,
-} from './spectral.js';
+export { RFFAttentionKernel, type AttentionKernelType, type RFFAttentionKernelOptions } from './rff-attention.js';
+export { SpectralKernel, type SpectralKernelOptions } from './spectral-kernel.js';
+export { PolynomialSpectralKernel, softmaxLastAxis, type PolynomialSpectralKernelOptions } from './polynomial-spectral.js';
+export { TruncatedSVDKernel, type TruncatedSVDKernelOptions } from './truncated-svd.js';
+export { LearnableSpectralKernel, type LearnableSpectralKernelOptions } from './learnable-spectral.js';
+export { FourierKernel, type FourierKernelOptions } from './fourier-kernel.js';
 export type { OrthogonalNorms } from './sampling.js';
 export { createKernel, KERNEL_NAMES, type KernelName, type KernelRegistry } from './registry.js';
 

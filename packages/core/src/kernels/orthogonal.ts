@@ -9,7 +9,7 @@ import { isRecording } from '../autodiff/tape.js';
 import { RandomGenerator } from '../random/index.js';
 import { keep, tidy } from '../scope.js';
 import { upload } from '../ops/dispatch.js';
-import { fwht as fwhtHost } from '../linalg/index.js';
+import * as host from '../linalg/index.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck } from '../validate.js';
 import { checkPoints } from './inputs.js';
@@ -148,7 +148,7 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
       for (const i of [2, 1, 0]) {
         const diag = diagonals[i]!;
         for (let k = 0; k < n; k++) z[k]! *= diag[k]!;
-        fwhtHost(z, n);
+        host.fwht(z, n);
       }
       for (let k = 0; k < D; k++) w[j * D + k] = z[k]! / (this.sigma * n);
     }

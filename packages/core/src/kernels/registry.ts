@@ -1,19 +1,13 @@
 /** Building kernels by registry name: `createKernel('gaussian_rff', { inputDim, numFeatures })`. */
 import { SpectransError } from '../errors.js';
 import { CosineKernel, PolynomialKernel, type CosineKernelOptions, type PolynomialKernelOptions } from './basic.js';
-import { RFFAttentionKernel, type RFFAttentionKernelOptions } from './attention.js';
+import { RFFAttentionKernel, type RFFAttentionKernelOptions } from './rff-attention.js';
 import { OrthogonalRandomFeatures, type OrthogonalRandomFeaturesOptions } from './orthogonal.js';
 import { GaussianRFFKernel, LaplacianRFFKernel, type GaussianRFFKernelOptions, type RFFKernelOptions } from './rff.js';
-import {
-  FourierKernel,
-  LearnableSpectralKernel,
-  PolynomialSpectralKernel,
-  TruncatedSVDKernel,
-  type FourierKernelOptions,
-  type LearnableSpectralKernelOptions,
-  type PolynomialSpectralKernelOptions,
-  type TruncatedSVDKernelOptions,
-} from './spectral.js';
+import { FourierKernel, type FourierKernelOptions } from './fourier-kernel.js';
+import { LearnableSpectralKernel, type LearnableSpectralKernelOptions } from './learnable-spectral.js';
+import { PolynomialSpectralKernel, type PolynomialSpectralKernelOptions } from './polynomial-spectral.js';
+import { TruncatedSVDKernel, type TruncatedSVDKernelOptions } from './truncated-svd.js';
 
 /** Registry names and the kernel and options each builds. */
 export interface KernelRegistry {
