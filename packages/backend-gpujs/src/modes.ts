@@ -6,6 +6,7 @@
  */
 import { SpectransError } from '@spectrans/core';
 import type { GpujsGpu, GpujsKernelClass, GpujsModule, GpujsTexture } from './gpujs-api.js';
+import { kernelSettings } from './kernel-settings.js';
 
 /**
  * A gpu.js mode this backend can run in: `headlessgl` (Node, through the `gl` package),
@@ -119,16 +120,7 @@ export async function startGpu(mode: GpujsMode): Promise<GpujsGpu> {
 /** Runs a tiny kernel and checks which backend ran it and what came back. */
 function probe(mod: GpujsModule, gpu: GpujsGpu, mode: GpujsMode): void {
   const gl = isGlMode(mode);
-  const kernel = gpu.createKernel('function(a, s) { return a[this.thread.x] * s; }', {
-    output: [3],
-    pipeline: gl,
-    immutable: true,
-    precision: 'single',
-    tactic: 'precision',
-    optimizeFloatMemory: false,
-    dynamicOutput: false,
-    dynamicArguments: false,
-  });
+  const kernel = gpu.createKernel('function(a, s) { return a[this.thread.x] * s; }', kernelSettings(3, gl));
   const input = new Float32Array([1.5, -0.1, 3e38]);
   const out = kernel(input, 2);
   const expected = kernelClassFor(mod, mode);

@@ -7,6 +7,7 @@ import { SpectransError } from '@spectrans/core';
 import { KernelSource, type MathFlavor } from './codegen/source.js';
 import type { GpujsGpu, GpujsKernel, GpujsKernelArgument, GpujsKernelClass, GpujsModule, GpujsTexture } from './gpujs-api.js';
 import { KernelCache } from './kernel-cache.js';
+import { kernelSettings } from './kernel-settings.js';
 import { isGlMode, kernelClassFor, type GpujsMode } from './modes.js';
 import { Storage, StorageTracker } from './storage.js';
 
@@ -142,18 +143,7 @@ export class Runtime {
   }
 
   #createKernel(source: string, size: number): GpujsKernel {
-    return this.gpu.createKernel(source, {
-      output: [size],
-      pipeline: this.gl,
-      immutable: true,
-      precision: 'single',
-      tactic: 'precision',
-      // one value per RGBA texel: gpu.js's 4-values-per-texel textures compile every kernel body
-      // four times per fragment, which made the test suite 3.5x slower on llvmpipe
-      optimizeFloatMemory: false,
-      dynamicOutput: false,
-      dynamicArguments: false,
-    });
+    return this.gpu.createKernel(source, kernelSettings(size, this.gl));
   }
 
   /** gpu.js silently degrades kernels it cannot translate to its cpu backend; refuse that. */
