@@ -14,7 +14,9 @@ const hasXvfb = spawnSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore'
 const wrap = process.platform === 'linux' && !process.env.DISPLAY && hasXvfb;
 const [bin, ...args] = wrap ? ['xvfb-run', '-a', '-s', '-screen 0 1280x1024x24', ...command] : command;
 if (!wrap && process.platform === 'linux' && !process.env.DISPLAY) {
-  console.warn('with-display: no DISPLAY and no xvfb-run: gpu.js headlessgl will be reported unavailable (apt-get install xvfb xauth)');
+  console.warn(
+    'with-display: no DISPLAY and no xvfb-run: gpu.js headlessgl will be reported unavailable (apt-get install xvfb xauth)',
+  );
 }
 const result = spawnSync(bin, args, { stdio: 'inherit' });
 process.exit(result.status ?? 1);

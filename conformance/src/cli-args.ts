@@ -44,7 +44,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     const arg = argv[i]!;
     // `pnpm conformance -- --json FILE` forwards the `--` itself: it separates nothing here.
     if (arg === '--') continue;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '') throw new Error(`${flag} needs a value`);
@@ -78,5 +81,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         modules.push(arg);
     }
   }
-  return { modules, filters, strict, help, ...(json !== undefined ? { json } : {}), ...(html !== undefined ? { html } : {}), ...(seed !== undefined ? { seed } : {}) };
+  return {
+    modules,
+    filters,
+    strict,
+    help,
+    ...(json !== undefined ? { json } : {}),
+    ...(html !== undefined ? { html } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  };
 }

@@ -23,7 +23,10 @@ import { DEFAULT_SEED } from './types.js';
  * process.exitCode = await main(['--filter', 'ops/matmul', '--json', 'out.json']);
  * ```
  */
-export async function main(argv: readonly string[], io: { log: (s: string) => void; error: (s: string) => void } = console): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: { log: (s: string) => void; error: (s: string) => void } = console,
+): Promise<number> {
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -46,7 +49,11 @@ export async function main(argv: readonly string[], io: { log: (s: string) => vo
     }
     const report = await runTarget(target, { seed, ...(filter ? { filter } : {}) });
     reports.push(report);
-    io.error(report.status === 'ok' ? `${target.name}: ${report.results.length} cases in ${(report.ms / 1000).toFixed(2)}s` : `${target.name}: unavailable: ${report.reason ?? ''}`);
+    io.error(
+      report.status === 'ok'
+        ? `${target.name}: ${report.results.length} cases in ${(report.ms / 1000).toFixed(2)}s`
+        : `${target.name}: unavailable: ${report.reason ?? ''}`,
+    );
   }
   io.log(formatText(reports));
   if (args.json) {
@@ -63,7 +70,9 @@ export async function main(argv: readonly string[], io: { log: (s: string) => vo
 
 /** Run when executed as a script (`tsx src/cli.ts`) or through the package's bin launcher. */
 const script = process.argv[1];
-const invokedDirectly = script !== undefined && (import.meta.url === pathToFileURL(script).href || /^spectrans-conformance(\.js)?$/.test(basename(script)));
+const invokedDirectly =
+  script !== undefined &&
+  (import.meta.url === pathToFileURL(script).href || /^spectrans-conformance(\.js)?$/.test(basename(script)));
 if (invokedDirectly) {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,5 +1,14 @@
 /** The context a case runs in: inputs, tracking, reads and assertions. */
-import { SpectransError, Tensor, tensor, type Backend, type DType, type ErrorCode, type Precision, type Shape } from '@spectrans/core';
+import {
+  SpectransError,
+  Tensor,
+  tensor,
+  type Backend,
+  type DType,
+  type ErrorCode,
+  type Precision,
+  type Shape,
+} from '@spectrans/core';
 import { ConformanceFailure, mismatchMessage } from './failure.js';
 import { guardBackend } from './guarded-backend.js';
 import { HostRng } from './host-rng.js';
@@ -63,16 +72,20 @@ export function createCaseScope(init: ContextInit): CaseScope {
   };
 
   const hostInput = (values: ArrayLike<number>, shape: Shape, dt: DType = dtype): HostArray => {
-    if (values.length !== sizeOf(shape)) throw new RangeError(`${id}: ${values.length} values for shape ${formatShape(shape)}`);
+    if (values.length !== sizeOf(shape))
+      throw new RangeError(`${id}: ${values.length} values for shape ${formatShape(shape)}`);
     return { data: roundAllTo(dt, values), shape: [...shape] };
   };
 
   const upload = (values: ArrayLike<number> | HostArray, shape: Shape | undefined, dt: DType, on: Backend): Tensor => {
-    const h = isHostArray(values) ? hostInput(values.data, shape ?? values.shape, dt) : hostInput(values, shape ?? [values.length], dt);
+    const h = isHostArray(values)
+      ? hostInput(values.data, shape ?? values.shape, dt)
+      : hostInput(values, shape ?? [values.length], dt);
     const data = dt === 'float64' ? Float64Array.from(h.data) : Float32Array.from(h.data);
     const t = tensor(data, h.shape, dt, { backend: on });
     tracked.add(t);
-    if (on === backend) inputs.push({ tensor: t, data: h.data, name: `input ${inputs.length} ${formatShape(h.shape)}` });
+    if (on === backend)
+      inputs.push({ tensor: t, data: h.data, name: `input ${inputs.length} ${formatShape(h.shape)}` });
     return t;
   };
 
@@ -80,9 +93,12 @@ export function createCaseScope(init: ContextInit): CaseScope {
     const data = await t.data();
     const expectedType = t.dtype === 'float64' ? Float64Array : Float32Array;
     if (!(data instanceof expectedType)) {
-      fail(`${what}: read() returned ${Object.prototype.toString.call(data).slice(8, -1)} for a ${t.dtype} tensor (expected ${expectedType.name})`);
+      fail(
+        `${what}: read() returned ${Object.prototype.toString.call(data).slice(8, -1)} for a ${t.dtype} tensor (expected ${expectedType.name})`,
+      );
     }
-    if (data.length !== t.size) fail(`${what}: read() returned ${data.length} elements for shape ${formatShape(t.shape)} (${t.size} expected)`);
+    if (data.length !== t.size)
+      fail(`${what}: read() returned ${data.length} elements for shape ${formatShape(t.shape)} (${t.size} expected)`);
     return Float64Array.from(data);
   };
 
@@ -92,7 +108,11 @@ export function createCaseScope(init: ContextInit): CaseScope {
       fail(`${what}: ${actual.length} values, expected ${expected.data.length} (shape ${formatShape(expected.shape)})`);
     }
     const tolerance = toleranceFor(dtype, precision, options.kind);
-    const result = allclose(actual, roundAllTo(dtype, expected.data), options.scale ? { tolerance, k: options.k ?? 1, scale: options.scale } : { tolerance, k: options.k ?? 1 });
+    const result = allclose(
+      actual,
+      roundAllTo(dtype, expected.data),
+      options.scale ? { tolerance, k: options.k ?? 1, scale: options.scale } : { tolerance, k: options.k ?? 1 },
+    );
     recordError(result.maxError);
     if (!result.ok) {
       const kind = typeof options.kind === 'string' ? options.kind : options.kind.join('+');
@@ -127,7 +147,8 @@ export function createCaseScope(init: ContextInit): CaseScope {
     },
     tolerance: (kind: ToleranceKind | readonly ToleranceKind[]) => toleranceFor(dtype, precision, kind),
     hostInput,
-    input: (values, shape, options: InputOptions = {}) => upload(values, shape, options.dtype ?? dtype, options.on ?? backend),
+    input: (values, shape, options: InputOptions = {}) =>
+      upload(values, shape, options.dtype ?? dtype, options.on ?? backend),
     oracleInput: (values, shape) => upload(values, shape, 'float64', oracle),
     track<T>(value: T): T {
       const list: Tensor[] = [];
@@ -165,14 +186,21 @@ export function createCaseScope(init: ContextInit): CaseScope {
         thrown = e;
       }
       if (returned !== undefined) ctx.track(returned);
-      if (thrown === undefined) fail(`expected SpectransError ${code}, but nothing was thrown (backend calls: ${g.calls.join(', ') || 'none'})`);
+      if (thrown === undefined)
+        fail(
+          `expected SpectransError ${code}, but nothing was thrown (backend calls: ${g.calls.join(', ') || 'none'})`,
+        );
       if (!(thrown instanceof SpectransError)) {
         const e = thrown as { name?: unknown; code?: unknown; message?: unknown };
-        const twoCopies = e?.name === 'SpectransError' ? ' (a SpectransError from another copy of @spectrans/core?)' : '';
-        fail(`expected SpectransError ${code}, got ${String(e?.name ?? typeof thrown)}${e?.code ? ` ${String(e.code)}` : ''}: ${String(e?.message ?? thrown)}${twoCopies}`);
+        const twoCopies =
+          e?.name === 'SpectransError' ? ' (a SpectransError from another copy of @spectrans/core?)' : '';
+        fail(
+          `expected SpectransError ${code}, got ${String(e?.name ?? typeof thrown)}${e?.code ? ` ${String(e.code)}` : ''}: ${String(e?.message ?? thrown)}${twoCopies}`,
+        );
       }
       if (thrown.code !== code) fail(`expected SpectransError ${code}, got ${thrown.code}: ${thrown.message}`);
-      if (g.calls.length > 0) fail(`core raised ${code} only after backend methods ran (${g.calls.join(', ')}): validation must come first`);
+      if (g.calls.length > 0)
+        fail(`core raised ${code} only after backend methods ran (${g.calls.join(', ')}): validation must come first`);
     },
     check(condition: boolean, message: () => string): void {
       if (!condition) fail(`${message()} (seed ${seed})`);
@@ -193,7 +221,9 @@ export function createCaseScope(init: ContextInit): CaseScope {
             const now = await t.data();
             const changed = data.findIndex((v, i) => !sameValue(v, now[i]!));
             if (changed >= 0 || now.length !== data.length) {
-              problems.push(`an op modified its ${name}: element ${changed} was ${data[changed]}, is now ${now[changed]}`);
+              problems.push(
+                `an op modified its ${name}: element ${changed} was ${data[changed]}, is now ${now[changed]}`,
+              );
             }
           }
         }

@@ -85,7 +85,10 @@ export function registerConformance(api: VitestApi, options: ConformanceOptions)
       }
       const body = async (ctx: { skip: (note?: string) => never }): Promise<void> => {
         if (!session || startError !== undefined) {
-          throw new Error(`backend '${options.name}' did not start: ${startError instanceof Error ? startError.message : String(startError)}`, { cause: startError });
+          throw new Error(
+            `backend '${options.name}' did not start: ${startError instanceof Error ? startError.message : String(startError)}`,
+            { cause: startError },
+          );
         }
         const reason = inapplicableReason(c, session.backend);
         if (reason !== undefined) ctx.skip(reason);

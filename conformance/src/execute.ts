@@ -35,7 +35,11 @@ function describeError(e: unknown): string {
   if (e instanceof ConformanceFailure) return e.message;
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;
-    const stack = (e.stack ?? '').split('\n').slice(1, 6).map((l) => `  ${l.trim()}`).join('\n');
+    const stack = (e.stack ?? '')
+      .split('\n')
+      .slice(1, 6)
+      .map((l) => `  ${l.trim()}`)
+      .join('\n');
     return `${e.name}${code ? ` ${String(code)}` : ''}: ${e.message}${stack ? `\n${stack}` : ''}`;
   }
   return `thrown: ${String(e)}`;
@@ -46,7 +50,11 @@ function describeError(e: unknown): string {
  * modified one of its inputs, or tensors/handles leaked. With `expectedFailure`, a failure is
  * reported as 'xfail' and a pass as 'fail'.
  */
-export async function executeCase(c: ConformanceCase, session: Session, disposition: Disposition = {}): Promise<CaseResult> {
+export async function executeCase(
+  c: ConformanceCase,
+  session: Session,
+  disposition: Disposition = {},
+): Promise<CaseResult> {
   const { backend, oracle } = session;
   const seed = caseSeed(session.seed, c.id);
   const base = {
@@ -84,7 +92,11 @@ export async function executeCase(c: ConformanceCase, session: Session, disposit
   if (disposition.expectedFailure !== undefined) {
     return problems.length > 0
       ? { ...measured, status: 'xfail', message: `expected failure (${disposition.expectedFailure}): ${message}` }
-      : { ...measured, status: 'fail', message: `expected to fail (${disposition.expectedFailure}) but passed: remove it from expectedFailures` };
+      : {
+          ...measured,
+          status: 'fail',
+          message: `expected to fail (${disposition.expectedFailure}) but passed: remove it from expectedFailures`,
+        };
   }
   return problems.length > 0 ? { ...measured, status: 'fail', message } : { ...measured, status: 'pass' };
 }

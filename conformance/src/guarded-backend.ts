@@ -4,8 +4,26 @@ import type { LinalgOps } from '@spectrans/core/backend';
 import type { GuardedBackend } from './types.js';
 
 const METHODS = [
-  'fromArray', 'read', 'readSync', 'dispose', 'memory', 'unary', 'binary', 'binaryScalar', 'where', 'cast', 'reduce',
-  'cumsum', 'transpose', 'reshape', 'concat', 'slice', 'matmul', 'cdist', 'fwht', 'rffFeatures',
+  'fromArray',
+  'read',
+  'readSync',
+  'dispose',
+  'memory',
+  'unary',
+  'binary',
+  'binaryScalar',
+  'where',
+  'cast',
+  'reduce',
+  'cumsum',
+  'transpose',
+  'reshape',
+  'concat',
+  'slice',
+  'matmul',
+  'cdist',
+  'fwht',
+  'rffFeatures',
 ] as const;
 
 /**
@@ -34,7 +52,10 @@ export function guardBackend(backend: Backend, options: GuardOptions = {}): Guar
   const calls: string[] = [];
   const real = backend as unknown as Record<string, unknown>;
   const omit = new Set(options.omit ?? []);
-  const wrapper: Record<string, unknown> = { name: `${backend.name} (guarded)`, capabilities: options.capabilities ?? backend.capabilities };
+  const wrapper: Record<string, unknown> = {
+    name: `${backend.name} (guarded)`,
+    capabilities: options.capabilities ?? backend.capabilities,
+  };
   for (const m of METHODS) {
     const fn = omit.has(m) ? undefined : real[m];
     if (typeof fn === 'function') {

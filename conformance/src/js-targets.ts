@@ -8,7 +8,11 @@ import { createJsBackend } from '@spectrans/backend-js';
 import type { ConformanceTarget } from './types.js';
 
 /** backend-js in float32 and float64: the column every other backend is compared with. */
-export const JS_TARGET: ConformanceTarget = { name: 'js', create: () => createJsBackend(), dtypes: ['float32', 'float64'] };
+export const JS_TARGET: ConformanceTarget = {
+  name: 'js',
+  create: () => createJsBackend(),
+  dtypes: ['float32', 'float64'],
+};
 
 /** The targets of this module: {@link JS_TARGET} alone. */
 export const conformanceTargets: readonly ConformanceTarget[] = [JS_TARGET];

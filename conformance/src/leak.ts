@@ -26,10 +26,14 @@ export function leakSnapshot(backend: Backend): LeakSnapshot {
 export function compareLeaks(before: LeakSnapshot, after: LeakSnapshot): string[] {
   const problems: string[] = [];
   if (after.tensors !== before.tensors) {
-    problems.push(`leak: core's liveTensorCount() went from ${before.tensors} to ${after.tensors} (tensors created and not disposed)`);
+    problems.push(
+      `leak: core's liveTensorCount() went from ${before.tensors} to ${after.tensors} (tensors created and not disposed)`,
+    );
   }
   if (before.handles !== undefined && after.handles !== undefined && after.handles !== before.handles) {
-    problems.push(`leak: backend memory().handles went from ${before.handles} to ${after.handles} (handles the backend created and never freed, or freed twice)`);
+    problems.push(
+      `leak: backend memory().handles went from ${before.handles} to ${after.handles} (handles the backend created and never freed, or freed twice)`,
+    );
   }
   return problems;
 }

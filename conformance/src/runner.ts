@@ -39,8 +39,15 @@ export async function runCases(target: ConformanceTarget, options: RunOptions = 
 }
 
 /** {@link runCases} on a backend that already exists (neither created nor destroyed here). */
-export async function runCasesOn(backend: Backend, oracle: Backend, target: Pick<ConformanceTarget, 'skip' | 'expectedFailures'>, options: RunOptions = {}): Promise<CaseResult[]> {
-  const cases = (options.cases ?? buildCorpus(declaredDTypes(backend))).filter((c) => passesFilter(c.id, options.filter));
+export async function runCasesOn(
+  backend: Backend,
+  oracle: Backend,
+  target: Pick<ConformanceTarget, 'skip' | 'expectedFailures'>,
+  options: RunOptions = {},
+): Promise<CaseResult[]> {
+  const cases = (options.cases ?? buildCorpus(declaredDTypes(backend))).filter((c) =>
+    passesFilter(c.id, options.filter),
+  );
   const session = { backend, oracle, seed: options.seed ?? DEFAULT_SEED };
   const results: CaseResult[] = [];
   for (const c of cases) {
@@ -85,12 +92,24 @@ export async function runTarget(target: ConformanceTarget, options: RunOptions =
   try {
     backend = await target.create();
   } catch (e) {
-    return { name: target.name, status: 'unavailable', reason: e instanceof Error ? e.message : String(e), results: [], ms: performance.now() - start };
+    return {
+      name: target.name,
+      status: 'unavailable',
+      reason: e instanceof Error ? e.message : String(e),
+      results: [],
+      ms: performance.now() - start,
+    };
   }
   const oracle = createOracle();
   try {
     const results = await runCasesOn(backend, oracle, target, options);
-    return { name: target.name, status: 'ok', backend: { name: backend.name, capabilities: backend.capabilities }, results, ms: performance.now() - start };
+    return {
+      name: target.name,
+      status: 'ok',
+      backend: { name: backend.name, capabilities: backend.capabilities },
+      results,
+      ms: performance.now() - start,
+    };
   } finally {
     try {
       await backend.destroy?.();

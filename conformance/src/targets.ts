@@ -7,7 +7,8 @@ import { JS_TARGET } from './js-targets.js';
 import type { ConformanceTarget } from './types.js';
 
 /** What a target module exports: `conformanceTargets`, an array or a function returning (a promise of) one. */
-export type ConformanceTargetsExport = readonly ConformanceTarget[] | (() => readonly ConformanceTarget[] | Promise<readonly ConformanceTarget[]>);
+export type ConformanceTargetsExport =
+  readonly ConformanceTarget[] | (() => readonly ConformanceTarget[] | Promise<readonly ConformanceTarget[]>);
 
 /** A target, or a module that could not provide any (reported as an unavailable column). */
 export type LoadedTarget = ConformanceTarget | { readonly name: string; readonly unavailable: string };
@@ -51,7 +52,12 @@ function resolveFromDirectory(spec: string, cwd: string): string {
     const subpath = ['.', ...parts.slice(nameLength)].join('/');
     const manifest = require.resolve(`${name}/package.json`);
     const exportsField = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown }).exports;
-    const entry = typeof exportsField === 'object' && exportsField !== null && subpath in exportsField ? (exportsField as Record<string, unknown>)[subpath] : subpath === '.' ? exportsField : undefined;
+    const entry =
+      typeof exportsField === 'object' && exportsField !== null && subpath in exportsField
+        ? (exportsField as Record<string, unknown>)[subpath]
+        : subpath === '.'
+          ? exportsField
+          : undefined;
     const target = exportTarget(entry);
     if (target === undefined) throw e;
     return resolve(dirname(manifest), target);
@@ -70,7 +76,12 @@ async function importSpecifier(spec: string, cwd: string): Promise<Record<string
 }
 
 function isTarget(v: unknown): v is ConformanceTarget {
-  return typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string' && typeof (v as { create?: unknown }).create === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { name?: unknown }).name === 'string' &&
+    typeof (v as { create?: unknown }).create === 'function'
+  );
 }
 
 /**
@@ -86,7 +97,8 @@ export async function loadTargetModule(spec: string, cwd = process.cwd()): Promi
     const list = typeof exported === 'function' ? await exported() : exported;
     if (!Array.isArray(list)) return [{ name, unavailable: `${spec}: conformanceTargets is not an array` }];
     const bad = list.findIndex((t) => !isTarget(t));
-    if (bad >= 0) return [{ name, unavailable: `${spec}: conformanceTargets[${bad}] needs a string name and a create() function` }];
+    if (bad >= 0)
+      return [{ name, unavailable: `${spec}: conformanceTargets[${bad}] needs a string name and a create() function` }];
     return list.length === 0 ? [{ name, unavailable: `${spec}: conformanceTargets is empty` }] : [...list];
   } catch (e) {
     return [{ name, unavailable: e instanceof Error ? e.message.split('\n')[0]! : String(e) }];

@@ -73,7 +73,9 @@ function row(atol: number, rtol: number, perTerm = 0): Tolerance {
  *
  * pipeline (atol, rtol): float32 ieee 1e-5, 1e-4; float32 reduced 1e-3, 2e-3; float64 ieee 1e-13, 1e-12; float64 reduced 1e-11, 1e-10.
  */
-export const TOLERANCES: Readonly<Record<DType, Readonly<Record<Precision, Readonly<Record<ToleranceKind, Tolerance>>>>>> = Object.freeze({
+export const TOLERANCES: Readonly<
+  Record<DType, Readonly<Record<Precision, Readonly<Record<ToleranceKind, Tolerance>>>>>
+> = Object.freeze({
   float32: Object.freeze({
     ieee: Object.freeze({
       exact: row(0, 0),
@@ -121,7 +123,11 @@ export const TOLERANCES: Readonly<Record<DType, Readonly<Record<Precision, Reado
  * toleranceFor('float32', 'ieee', 'accumulate'); // { atol: 1.2e-38, rtol: 1.2e-7, perTerm: 1.2e-7 }
  * ```
  */
-export function toleranceFor(dtype: DType, precision: Precision, kind: ToleranceKind | readonly ToleranceKind[]): Tolerance {
+export function toleranceFor(
+  dtype: DType,
+  precision: Precision,
+  kind: ToleranceKind | readonly ToleranceKind[],
+): Tolerance {
   const kinds = typeof kind === 'string' ? [kind] : kind;
   let atol = 0;
   let rtol = 0;
@@ -195,7 +201,8 @@ export function elementTolerance(spec: CloseSpec, expected: number, index: numbe
  * ```
  */
 export function allclose(actual: ArrayLike<number>, expected: ArrayLike<number>, spec: CloseSpec): CloseResult {
-  if (actual.length !== expected.length) throw new RangeError(`allclose: lengths differ (${actual.length} vs ${expected.length})`);
+  if (actual.length !== expected.length)
+    throw new RangeError(`allclose: lengths differ (${actual.length} vs ${expected.length})`);
   let mismatches = 0;
   let worst: ElementMismatch | undefined;
   let worstRatio = -1;

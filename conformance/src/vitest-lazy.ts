@@ -6,8 +6,14 @@ import type { ConformanceOptions, VitestApi } from './driver.js';
 import { registerConformance } from './driver.js';
 
 function underVitest(): boolean {
-  const g = globalThis as { process?: { env?: Record<string, string | undefined> }; __vitest_worker__?: unknown; __vitest_browser__?: unknown };
-  return g.process?.env?.['VITEST'] !== undefined || g.__vitest_worker__ !== undefined || g.__vitest_browser__ !== undefined;
+  const g = globalThis as {
+    process?: { env?: Record<string, string | undefined> };
+    __vitest_worker__?: unknown;
+    __vitest_browser__?: unknown;
+  };
+  return (
+    g.process?.env?.['VITEST'] !== undefined || g.__vitest_worker__ !== undefined || g.__vitest_browser__ !== undefined
+  );
 }
 
 let api: VitestApi | undefined;
@@ -43,7 +49,9 @@ if (underVitest()) {
 export function runConformance(options: ConformanceOptions): void {
   if (!api) {
     const why = loadError instanceof Error ? `: importing vitest failed: ${loadError.message}` : '';
-    throw new Error(`runConformance registers vitest tests and must be called from a vitest test file${why}; use runCases() to run the suite programmatically`);
+    throw new Error(
+      `runConformance registers vitest tests and must be called from a vitest test file${why}; use runCases() to run the suite programmatically`,
+    );
   }
   registerConformance(api, options);
 }

@@ -1,7 +1,13 @@
 /** The suite catches deliberately broken backends, at the ids where they are broken. */
 import { describe, expect, test } from 'vitest';
 import { runCases, type CaseResult } from '../src/index.js';
-import { fakeFloat64Backend, inaccurateCosBackend, leakyBackend, nanIgnoringReduceBackend, wrongMatmulBackend } from './fixtures/broken-backends.js';
+import {
+  fakeFloat64Backend,
+  inaccurateCosBackend,
+  leakyBackend,
+  nanIgnoringReduceBackend,
+  wrongMatmulBackend,
+} from './fixtures/broken-backends.js';
 
 function failed(results: readonly CaseResult[]): Map<string, string> {
   return new Map(results.filter((r) => r.status === 'fail').map((r) => [r.id, r.message ?? '']));
@@ -11,21 +17,32 @@ describe('broken backends are caught', () => {
   test('a matmul off by 1e-5 relative fails the matmul cases, no other op, and the float64 kernels built on it', async () => {
     const results = await runCases({ name: 'broken-matmul', create: wrongMatmulBackend });
     const fails = failed(results);
-    for (const id of ['ops/matmul/plain/float32', 'ops/matmul/transpose-b/float32', 'ops/matmul/batch-broadcast/float64', 'ops/matmul/transpose-both/float64']) {
+    for (const id of [
+      'ops/matmul/plain/float32',
+      'ops/matmul/transpose-b/float32',
+      'ops/matmul/batch-broadcast/float64',
+      'ops/matmul/transpose-both/float64',
+    ]) {
       expect(fails.has(id), id).toBe(true);
     }
     // Kernels, attention and gradients are composed from matmul, so the broken product shows there too.
-    const opFailures = [...fails.keys()].filter((id) => !id.startsWith('kernels/') && !id.startsWith('attention/') && !id.startsWith('gradients/'));
+    const opFailures = [...fails.keys()].filter(
+      (id) => !id.startsWith('kernels/') && !id.startsWith('attention/') && !id.startsWith('gradients/'),
+    );
     expect(opFailures.filter((id) => !id.startsWith('ops/matmul/'))).toEqual([]);
     expect(fails.has('kernels/cosine/add-eps/matches-oracle/float64')).toBe(true);
     expect(fails.has('gradients/ops/matmul/transpose-both/float64')).toBe(true);
     expect(fails.has('gradients/ops/exp/float64')).toBe(false);
     const message = fails.get('ops/matmul/plain/float32')!;
-    for (const part of ['worst at [', 'actual', 'expected', '|delta|', 'tolerance', 'shapes:', 'seed:']) expect(message).toContain(part);
+    for (const part of ['worst at [', 'actual', 'expected', '|delta|', 'tolerance', 'shapes:', 'seed:'])
+      expect(message).toContain(part);
   });
 
   test('a cos reduced with a float32 2π fails only the large-arguments cases', async () => {
-    const results = await runCases({ name: 'broken-cos', create: inaccurateCosBackend }, { filter: ['ops/cos', 'ops/sin'] });
+    const results = await runCases(
+      { name: 'broken-cos', create: inaccurateCosBackend },
+      { filter: ['ops/cos', 'ops/sin'] },
+    );
     const fails = failed(results);
     expect(fails.has('ops/cos/large-arguments/float32')).toBe(true);
     expect(fails.has('ops/cos/large-arguments/float64')).toBe(true);
@@ -42,18 +59,41 @@ describe('broken backends are caught', () => {
   });
 
   test('a reduce that ignores NaN fails the NaN-propagation cases', async () => {
-    const results = await runCases({ name: 'nan-ignoring-reduce', create: nanIgnoringReduceBackend }, { filter: ['ops/sum', 'ops/max', 'ops/min'] });
+    const results = await runCases(
+      { name: 'nan-ignoring-reduce', create: nanIgnoringReduceBackend },
+      { filter: ['ops/sum', 'ops/max', 'ops/min'] },
+    );
     const fails = failed(results);
     for (const op of ['sum', 'max', 'min']) {
-      for (const dtype of ['float32', 'float64']) expect(fails.has(`ops/${op}/nan-propagation/${dtype}`), `${op} ${dtype}`).toBe(true);
+      for (const dtype of ['float32', 'float64'])
+        expect(fails.has(`ops/${op}/nan-propagation/${dtype}`), `${op} ${dtype}`).toBe(true);
       expect(results.find((r) => r.id === `ops/${op}/axis-1/float32`)?.status).toBe('pass');
     }
   });
 
   test('a float64 that is really float32 fails the float64 tolerance, and float32 still passes', async () => {
-    const results = await runCases({ name: 'fake-float64', create: fakeFloat64Backend }, { filter: ['storage/round-trip', 'ops/matmul/plain', 'ops/exp/random', 'ops/add/same-shape', 'ops/sum/axis-0', 'ops/cdist/l1/plain'] });
+    const results = await runCases(
+      { name: 'fake-float64', create: fakeFloat64Backend },
+      {
+        filter: [
+          'storage/round-trip',
+          'ops/matmul/plain',
+          'ops/exp/random',
+          'ops/add/same-shape',
+          'ops/sum/axis-0',
+          'ops/cdist/l1/plain',
+        ],
+      },
+    );
     const byId = new Map(results.map((r) => [r.id, r]));
-    for (const id of ['storage/round-trip', 'ops/matmul/plain', 'ops/exp/random', 'ops/add/same-shape', 'ops/sum/axis-0', 'ops/cdist/l1/plain']) {
+    for (const id of [
+      'storage/round-trip',
+      'ops/matmul/plain',
+      'ops/exp/random',
+      'ops/add/same-shape',
+      'ops/sum/axis-0',
+      'ops/cdist/l1/plain',
+    ]) {
       expect(byId.get(`${id}/float64`)?.status, `${id}/float64`).toBe('fail');
       expect(byId.get(`${id}/float32`)?.status, `${id}/float32`).toBe('pass');
     }

@@ -18,7 +18,21 @@ function capture(): { io: { log: (s: string) => void; error: (s: string) => void
 
 describe('spectrans-conformance', () => {
   test('parses modules and flags', () => {
-    expect(parseArgs(['a.ts', '--json', 'r.json', '--filter=ops/matmul', '--filter', 'errors', '--html', 'r.html', '--seed', '3', 'pkg'])).toEqual({
+    expect(
+      parseArgs([
+        'a.ts',
+        '--json',
+        'r.json',
+        '--filter=ops/matmul',
+        '--filter',
+        'errors',
+        '--html',
+        'r.html',
+        '--seed',
+        '3',
+        'pkg',
+      ]),
+    ).toEqual({
       modules: ['a.ts', 'pkg'],
       json: 'r.json',
       html: 'r.html',
@@ -36,7 +50,17 @@ describe('spectrans-conformance', () => {
     const dir = await mkdtemp(join(tmpdir(), 'conformance-'));
     const { io, out, err } = capture();
     const code = await main(
-      [join(fixtures, 'targets-array.ts'), join(fixtures, 'targets-async.ts'), join(fixtures, 'missing-module.ts'), '--filter', 'ops/cos', '--json', join(dir, 'r.json'), '--html', join(dir, 'r.html')],
+      [
+        join(fixtures, 'targets-array.ts'),
+        join(fixtures, 'targets-async.ts'),
+        join(fixtures, 'missing-module.ts'),
+        '--filter',
+        'ops/cos',
+        '--json',
+        join(dir, 'r.json'),
+        '--html',
+        join(dir, 'r.html'),
+      ],
       io,
     );
     expect(code).toBe(1); // broken-cos fails ops/cos/large-arguments
@@ -45,7 +69,9 @@ describe('spectrans-conformance', () => {
     expect(text).toContain('unavailable: cannot start: no device');
     expect(text).toContain('FAIL ops/cos/large-arguments/float32');
     expect(err.join('\n')).toContain('missing-module: unavailable');
-    const json = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as { targets: { name: string; status: string }[] };
+    const json = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as {
+      targets: { name: string; status: string }[];
+    };
     expect(json.targets.map((t) => [t.name, t.status])).toEqual([
       ['fixture-js', 'ok'],
       ['fixture-broken-cos', 'ok'],
@@ -60,7 +86,9 @@ describe('spectrans-conformance', () => {
     expect(await main([join(fixtures, 'targets-array.ts'), '--filter', 'ops/matmul/plain'], ok.io)).toBe(0);
     expect(ok.out.join('\n')).toMatch(/0 fail/);
     const strict = capture();
-    expect(await main([join(fixtures, 'targets-async.ts'), '--filter', 'ops/matmul/plain', '--strict'], strict.io)).toBe(1);
+    expect(
+      await main([join(fixtures, 'targets-async.ts'), '--filter', 'ops/matmul/plain', '--strict'], strict.io),
+    ).toBe(1);
     expect(await main(['--bogus'], capture().io)).toBe(2);
   });
 
@@ -79,9 +107,22 @@ describe('spectrans-conformance', () => {
     const project = await mkdtemp(join(tmpdir(), 'conformance-project-'));
     const pkg = join(project, 'node_modules', '@acme', 'esm-only');
     await mkdir(pkg, { recursive: true });
-    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: '@acme/esm-only', type: 'module', exports: { './targets': { types: './t.d.ts', import: './targets.js' }, './package.json': './package.json' } }));
-    await writeFile(join(pkg, 'targets.js'), "export const conformanceTargets = [{ name: 'acme', create: () => { throw new Error('no device'); } }];\n");
-    const targets = await resolveTargets(['@spectrans/conformance/js-targets', '@acme/esm-only/targets', '@acme/missing/targets'], project);
+    await writeFile(
+      join(pkg, 'package.json'),
+      JSON.stringify({
+        name: '@acme/esm-only',
+        type: 'module',
+        exports: { './targets': { types: './t.d.ts', import: './targets.js' }, './package.json': './package.json' },
+      }),
+    );
+    await writeFile(
+      join(pkg, 'targets.js'),
+      "export const conformanceTargets = [{ name: 'acme', create: () => { throw new Error('no device'); } }];\n",
+    );
+    const targets = await resolveTargets(
+      ['@spectrans/conformance/js-targets', '@acme/esm-only/targets', '@acme/missing/targets'],
+      project,
+    );
     expect(targets.map((t) => [t.name, 'unavailable' in t])).toEqual([
       ['js', false],
       ['acme', false],

@@ -47,7 +47,9 @@ describe('registerConformance', () => {
     expect(float64.length).toBeGreaterThan(1);
     expect(rec.titles.filter((t) => t.endsWith('/float64'))).toEqual([]);
     expect(rec.titles).toContain(`float64 (${float64.length} cases)`);
-    expect(() => rec.bodies.get(`float64 (${float64.length} cases)`)!(skipCtx)).toThrow("target 'js' does not declare float64");
+    expect(() => rec.bodies.get(`float64 (${float64.length} cases)`)!(skipCtx)).toThrow(
+      "target 'js' does not declare float64",
+    );
     expect(rec.titles.length).toBe(everyCase.titles.length - float64.length + 1);
   });
 
@@ -57,7 +59,9 @@ describe('registerConformance', () => {
     registerConformance(api, { name: 'liar', create: float32Only, filter: 'ops/add', dtypes: ['float32', 'float64'] });
     for (const hook of rec.hooks) await hook();
     const first = rec.titles.find((t) => t.endsWith('/float32'))!;
-    await expect(async () => rec.bodies.get(first)!(skipCtx)).rejects.toThrow("target 'liar' lists dtypes [float32, float64] but the backend declares [float32]");
+    await expect(async () => rec.bodies.get(first)!(skipCtx)).rejects.toThrow(
+      "target 'liar' lists dtypes [float32, float64] but the backend declares [float32]",
+    );
   });
 });
 

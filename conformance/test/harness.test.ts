@@ -22,7 +22,9 @@ describe('allclose', () => {
     expect(allclose([1], [NaN], { tolerance: tol }).ok).toBe(false);
     expect(allclose([NaN], [1], { tolerance: tol }).ok).toBe(false);
     expect(allclose([-Infinity], [Infinity], { tolerance: tol }).ok).toBe(false);
-    expect(allclose([3e38], [Infinity], { tolerance: toleranceFor('float32', 'reduced', 'transcendental') }).ok).toBe(false);
+    expect(allclose([3e38], [Infinity], { tolerance: toleranceFor('float32', 'reduced', 'transcendental') }).ok).toBe(
+      false,
+    );
   });
   test('|a − e| <= atol + rtol|e| + perTerm·k·s, worst element reported', () => {
     const acc = toleranceFor('float64', 'ieee', 'accumulate');
@@ -36,7 +38,9 @@ describe('allclose', () => {
   });
   test('kinds sum their rows', () => {
     const t = toleranceFor('float32', 'ieee', ['transcendental', 'accumulate']);
-    expect(t.rtol).toBeCloseTo(toleranceFor('float32', 'ieee', 'transcendental').rtol + toleranceFor('float32', 'ieee', 'accumulate').rtol);
+    expect(t.rtol).toBeCloseTo(
+      toleranceFor('float32', 'ieee', 'transcendental').rtol + toleranceFor('float32', 'ieee', 'accumulate').rtol,
+    );
   });
 });
 
@@ -54,16 +58,43 @@ describe('ids and corpus', () => {
     const groups = [
       ...UNARY_OPS.map((op) => `ops/${op}`),
       ...BINARY_OPS.map((op) => `ops/${kebab(op)}`),
-      ...['where', 'cast', 'sum', 'max', 'min', 'cumsum', 'transpose', 'reshape', 'concat', 'slice', 'matmul', 'cdist/sqeuclidean', 'cdist/l1', 'fwht', 'rff-features'].map((g) => `ops/${g}`),
+      ...[
+        'where',
+        'cast',
+        'sum',
+        'max',
+        'min',
+        'cumsum',
+        'transpose',
+        'reshape',
+        'concat',
+        'slice',
+        'matmul',
+        'cdist/sqeuclidean',
+        'cdist/l1',
+        'fwht',
+        'rff-features',
+      ].map((g) => `ops/${g}`),
       'linalg/qr',
       'linalg/eigh',
       'linalg/svd',
       'storage/round-trip',
     ];
-    for (const g of groups) for (const dtype of ['float32', 'float64']) {
-      expect(ids.some((id) => idMatches(g, id) && id.endsWith(`/${dtype}`)), `${g} ${dtype}`).toBe(true);
-    }
-    for (const id of ['ops/add/scalar-left/float32', 'ops/add/scalar-right/float64', 'ops/cumsum/exclusive-reverse/float32', 'ops/matmul/transpose-b/float32', 'ops/cdist/l1/batch-broadcast/float64', 'errors/matmul/inner-mismatch']) {
+    for (const g of groups)
+      for (const dtype of ['float32', 'float64']) {
+        expect(
+          ids.some((id) => idMatches(g, id) && id.endsWith(`/${dtype}`)),
+          `${g} ${dtype}`,
+        ).toBe(true);
+      }
+    for (const id of [
+      'ops/add/scalar-left/float32',
+      'ops/add/scalar-right/float64',
+      'ops/cumsum/exclusive-reverse/float32',
+      'ops/matmul/transpose-b/float32',
+      'ops/cdist/l1/batch-broadcast/float64',
+      'errors/matmul/inner-mismatch',
+    ]) {
       expect(ids).toContain(id);
     }
   });
@@ -81,10 +112,16 @@ describe('ids and corpus', () => {
 describe('runner semantics', () => {
   const js = { name: 'js', create: () => createJsBackend() };
   test('skip by id prefix with its reason; filter by prefix', async () => {
-    const results = await runCases({ ...js, skip: [{ id: 'ops/matmul/transpose-a', reason: 'not today' }] }, { filter: 'ops/matmul/transpose' });
+    const results = await runCases(
+      { ...js, skip: [{ id: 'ops/matmul/transpose-a', reason: 'not today' }] },
+      { filter: 'ops/matmul/transpose' },
+    );
     expect(results.map((r) => r.id).every((id) => id.startsWith('ops/matmul/transpose'))).toBe(true);
     const skipped = results.filter((r) => r.status === 'skip');
-    expect(skipped.map((r) => r.id).sort()).toEqual(['ops/matmul/transpose-a/float32', 'ops/matmul/transpose-a/float64']);
+    expect(skipped.map((r) => r.id).sort()).toEqual([
+      'ops/matmul/transpose-a/float32',
+      'ops/matmul/transpose-a/float64',
+    ]);
     expect(skipped[0]?.message).toBe('not today');
   });
   test('an expected failure that fails is xfail; one that passes is a failure', async () => {
@@ -107,7 +144,13 @@ describe('runner semantics', () => {
   test('optional ops report native or fallback', async () => {
     const native = await runCases(js, { filter: 'linalg/qr/square/float32' });
     expect(native[0]?.path).toBe('native');
-    const plain = await runCases({ name: 'js-no-linalg', create: () => ({ ...createJsBackend(), linalg: undefined }) as ReturnType<typeof createJsBackend> }, { filter: 'linalg/qr/square/float32' });
+    const plain = await runCases(
+      {
+        name: 'js-no-linalg',
+        create: () => ({ ...createJsBackend(), linalg: undefined }) as ReturnType<typeof createJsBackend>,
+      },
+      { filter: 'linalg/qr/square/float32' },
+    );
     expect(plain[0]).toMatchObject({ path: 'fallback', status: 'pass' });
   });
   test('a case that leaks core tensors fails the leak check', async () => {
@@ -120,7 +163,7 @@ describe('runner semantics', () => {
     };
     const [r] = await runCases(js, { cases: [leaky] });
     expect(r?.status).toBe('fail');
-    expect(r?.message).toContain("liveTensorCount()");
+    expect(r?.message).toContain('liveTensorCount()');
   });
   test('the same seed gives the same results; another seed other inputs', async () => {
     const a = await runCases(js, { filter: 'ops/matmul/plain', seed: 1 });
@@ -134,8 +177,14 @@ describe('runner semantics', () => {
 
 describe('reports', () => {
   test('text, html and json show the matrix, unavailable targets and failures', async () => {
-    const ok = await runTarget({ name: 'js', create: () => createJsBackend() }, { filter: ['ops/cos', 'ops/matmul/plain'] });
-    const broken = await runTarget({ name: 'broken-cos', create: inaccurateCosBackend }, { filter: ['ops/cos', 'ops/matmul/plain'] });
+    const ok = await runTarget(
+      { name: 'js', create: () => createJsBackend() },
+      { filter: ['ops/cos', 'ops/matmul/plain'] },
+    );
+    const broken = await runTarget(
+      { name: 'broken-cos', create: inaccurateCosBackend },
+      { filter: ['ops/cos', 'ops/matmul/plain'] },
+    );
     const down = await runTarget({
       name: 'down',
       create: () => {
@@ -152,7 +201,10 @@ describe('reports', () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<(script|link)\b/);
     expect(html).toContain('class="fail"');
-    const json = JSON.parse(formatJson({ targets: [ok, broken, down], seed: 7 })) as { seed: number; targets: { name: string; results: unknown[] }[] };
+    const json = JSON.parse(formatJson({ targets: [ok, broken, down], seed: 7 })) as {
+      seed: number;
+      targets: { name: string; results: unknown[] }[];
+    };
     expect(json.seed).toBe(7);
     expect(json.targets.map((t) => t.name)).toEqual(['js', 'broken-cos', 'down']);
   });

@@ -28,7 +28,11 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
     filter: 'ops/where',
     build: (base) => ({
       where(c: Ref, a: Ref, b: Ref, out) {
-        const cleaned = base.fromArray(Float64Array.from(c.handle.data, (v) => (Number.isNaN(v) ? 0 : v)), c.shape, 'float64');
+        const cleaned = base.fromArray(
+          Float64Array.from(c.handle.data, (v) => (Number.isNaN(v) ? 0 : v)),
+          c.shape,
+          'float64',
+        );
         const cast = base.cast({ handle: cleaned, shape: c.shape, dtype: 'float64' }, c.dtype);
         base.dispose(cleaned);
         try {
@@ -39,14 +43,39 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
       },
     }),
   },
-  { name: 'cumsum ignores exclusive', filter: 'ops/cumsum', build: (base) => ({ cumsum: (x, axis, _e, r) => base.cumsum(x, axis, false, r) }) },
-  { name: 'cumsum ignores reverse', filter: 'ops/cumsum', build: (base) => ({ cumsum: (x, axis, e) => base.cumsum(x, axis, e, false) }) },
+  {
+    name: 'cumsum ignores exclusive',
+    filter: 'ops/cumsum',
+    build: (base) => ({ cumsum: (x, axis, _e, r) => base.cumsum(x, axis, false, r) }),
+  },
+  {
+    name: 'cumsum ignores reverse',
+    filter: 'ops/cumsum',
+    build: (base) => ({ cumsum: (x, axis, e) => base.cumsum(x, axis, e, false) }),
+  },
   {
     name: 'transpose reverses axes whatever the permutation',
     filter: 'ops/transpose',
-    build: (base) => ({ transpose: (x, perm) => base.transpose(x, perm.map((_, i) => perm.length - 1 - i)) }),
+    build: (base) => ({
+      transpose: (x, perm) =>
+        base.transpose(
+          x,
+          perm.map((_, i) => perm.length - 1 - i),
+        ),
+    }),
   },
-  { name: 'slice ignores begin', filter: 'ops/slice', build: (base) => ({ slice: (x, begin, s) => base.slice(x, begin.map(() => 0), s) }) },
+  {
+    name: 'slice ignores begin',
+    filter: 'ops/slice',
+    build: (base) => ({
+      slice: (x, begin, s) =>
+        base.slice(
+          x,
+          begin.map(() => 0),
+          s,
+        ),
+    }),
+  },
   {
     name: 'concat appends flat buffers whatever the axis',
     filter: 'ops/concat',
@@ -70,11 +99,16 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
         const d = x.shape[x.shape.length - 1]!;
         const n = x.shape[x.shape.length - 2]!;
         const m = y.shape[y.shape.length - 2]!;
-        const norms = (t: Ref, rows: number): number[] => Array.from({ length: size(t.shape) / Math.max(d, 1) }, (_, r) => {
-          let s = 0;
-          for (let k = 0; k < d; k++) s = t.dtype === 'float32' ? Math.fround(s + Math.fround(t.handle.data[r * d + k]! ** 2)) : s + t.handle.data[r * d + k]! ** 2;
-          return s;
-        }).slice(0, Math.max(rows, size(t.shape) / Math.max(d, 1)));
+        const norms = (t: Ref, rows: number): number[] =>
+          Array.from({ length: size(t.shape) / Math.max(d, 1) }, (_, r) => {
+            let s = 0;
+            for (let k = 0; k < d; k++)
+              s =
+                t.dtype === 'float32'
+                  ? Math.fround(s + Math.fround(t.handle.data[r * d + k]! ** 2))
+                  : s + t.handle.data[r * d + k]! ** 2;
+            return s;
+          }).slice(0, Math.max(rows, size(t.shape) / Math.max(d, 1)));
         const nx = norms(x, n);
         const ny = norms(y, m);
         return remap(base, dot, out, x.dtype, (v) => {
@@ -114,8 +148,12 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
           const k = Math.min(m, nn);
           const batch = x.shape.slice(0, -2);
           return {
-            q: remap(base, q, [...batch, m, k], x.dtype, (v) => { for (let i = 0; i < v.length; i += k) v[i] = -v[i]!; }),
-            r: remap(base, r, [...batch, k, nn], x.dtype, (v) => { for (let b = 0; b < v.length; b += k * nn) for (let j = 0; j < nn; j++) v[b + j] = -v[b + j]!; }),
+            q: remap(base, q, [...batch, m, k], x.dtype, (v) => {
+              for (let i = 0; i < v.length; i += k) v[i] = -v[i]!;
+            }),
+            r: remap(base, r, [...batch, k, nn], x.dtype, (v) => {
+              for (let b = 0; b < v.length; b += k * nn) for (let j = 0; j < nn; j++) v[b + j] = -v[b + j]!;
+            }),
           };
         },
       },
@@ -132,8 +170,12 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
           const n = x.shape[x.shape.length - 1]!;
           const batch = x.shape.slice(0, -2);
           return {
-            values: remap(base, values, [...batch, n], x.dtype, (v) => { for (let b = 0; b < v.length; b += n) v.subarray(b, b + n).reverse(); }),
-            vectors: remap(base, vectors, [...batch, n, n], x.dtype, (v) => { for (let r = 0; r < v.length; r += n) v.subarray(r, r + n).reverse(); }),
+            values: remap(base, values, [...batch, n], x.dtype, (v) => {
+              for (let b = 0; b < v.length; b += n) v.subarray(b, b + n).reverse();
+            }),
+            vectors: remap(base, vectors, [...batch, n, n], x.dtype, (v) => {
+              for (let r = 0; r < v.length; r += n) v.subarray(r, r + n).reverse();
+            }),
           };
         },
       },
@@ -151,13 +193,28 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
           const nn = x.shape[x.shape.length - 1]!;
           const k = Math.min(m, nn);
           const batch = x.shape.slice(0, -2);
-          const neg0 = (a: FloatArray): void => { for (let i = 0; i < a.length; i += k) a[i] = -a[i]!; };
-          return { u: remap(base, u, [...batch, m, k], x.dtype, neg0), s, v: remap(base, v, [...batch, nn, k], x.dtype, neg0) };
+          const neg0 = (a: FloatArray): void => {
+            for (let i = 0; i < a.length; i += k) a[i] = -a[i]!;
+          };
+          return {
+            u: remap(base, u, [...batch, m, k], x.dtype, neg0),
+            s,
+            v: remap(base, v, [...batch, nn, k], x.dtype, neg0),
+          };
         },
       },
     }),
   },
-  { name: 'sign(0) = 1', filter: 'ops/sign', build: (base) => ({ unary: (op, x) => (op === 'sign' ? remap(base, base.unary('sign', x), x.shape, x.dtype, (v) => v.forEach((e, i) => (v[i] = e === 0 ? 1 : e))) : base.unary(op, x)) }) },
+  {
+    name: 'sign(0) = 1',
+    filter: 'ops/sign',
+    build: (base) => ({
+      unary: (op, x) =>
+        op === 'sign'
+          ? remap(base, base.unary('sign', x), x.shape, x.dtype, (v) => v.forEach((e, i) => (v[i] = e === 0 ? 1 : e)))
+          : base.unary(op, x),
+    }),
+  },
   {
     name: 'maximum as a > b ? a : b (drops NaN)',
     filter: 'ops/maximum',
@@ -169,7 +226,11 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
       },
     }),
   },
-  { name: 'binaryScalar ignores scalarFirst', filter: 'ops/sub', build: (base) => ({ binaryScalar: (op, x, s) => base.binaryScalar(op, x, s, false) }) },
+  {
+    name: 'binaryScalar ignores scalarFirst',
+    filter: 'ops/sub',
+    build: (base) => ({ binaryScalar: (op, x, s) => base.binaryScalar(op, x, s, false) }),
+  },
   {
     name: 'broadcasting by modulo of the flat index',
     filter: 'ops/add/broadcast',
@@ -177,8 +238,11 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
       binary(op, a, b, out) {
         const n = size(out);
         const d = new Float64Array(n);
-        for (let i = 0; i < n; i++) d[i] = a.handle.data[i % a.handle.data.length]! + b.handle.data[i % b.handle.data.length]!;
-        return op === 'add' ? base.fromArray(a.dtype === 'float64' ? d : Float32Array.from(d), out, a.dtype) : base.binary(op, a, b, out);
+        for (let i = 0; i < n; i++)
+          d[i] = a.handle.data[i % a.handle.data.length]! + b.handle.data[i % b.handle.data.length]!;
+        return op === 'add'
+          ? base.fromArray(a.dtype === 'float64' ? d : Float32Array.from(d), out, a.dtype)
+          : base.binary(op, a, b, out);
       },
     }),
   },
@@ -190,13 +254,21 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
         if (dtype !== 'float32' || x.dtype !== 'float64') return base.cast(x, dtype);
         const d = Float32Array.from(x.handle.data, (v) => {
           const f = Math.fround(v);
-          return Math.abs(f) > Math.abs(v) ? (f > 0 ? Math.fround(f - f * 2 ** -24) : Math.fround(f + Math.abs(f) * 2 ** -24)) : f;
+          return Math.abs(f) > Math.abs(v)
+            ? f > 0
+              ? Math.fround(f - f * 2 ** -24)
+              : Math.fround(f + Math.abs(f) * 2 ** -24)
+            : f;
         });
         return base.fromArray(d, x.shape, 'float32');
       },
     }),
   },
-  { name: 'read returns the stored array itself', filter: 'storage', build: () => ({ read: (x) => Promise.resolve(x.handle.data) }) },
+  {
+    name: 'read returns the stored array itself',
+    filter: 'storage',
+    build: () => ({ read: (x) => Promise.resolve(x.handle.data) }),
+  },
   {
     name: 'an op that writes its result into its input',
     filter: 'ops/neg',
@@ -208,7 +280,11 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
       },
     }),
   },
-  { name: 'rffFeatures ignores scale', filter: 'ops/rff-features', build: (base) => ({ rffFeatures: (x, o, b, _s, c, out) => base.rffFeatures!(x, o, b, 1, c, out) }) },
+  {
+    name: 'rffFeatures ignores scale',
+    filter: 'ops/rff-features',
+    build: (base) => ({ rffFeatures: (x, o, b, _s, c, out) => base.rffFeatures!(x, o, b, 1, c, out) }),
+  },
   {
     name: 'matmul uses the first batch of b for every batch',
     filter: 'ops/matmul/batch-broadcast',
@@ -230,13 +306,19 @@ const MUTANTS: readonly { name: string; filter: string; build: (base: B) => Part
 describe('each mutant of backend-js is caught in its group', () => {
   for (const mutant of MUTANTS) {
     test(mutant.name, async () => {
-      const results = await runCases({ name: mutant.name, create: () => derive(mutant.name, mutant.build) }, { filter: mutant.filter });
+      const results = await runCases(
+        { name: mutant.name, create: () => derive(mutant.name, mutant.build) },
+        { filter: mutant.filter },
+      );
       expect(results.length).toBeGreaterThan(0);
       const failures = results.filter((r) => r.status === 'fail');
       expect(failures.length, `no case of ${mutant.filter} failed`).toBeGreaterThan(0);
       // Caught by values, not as a side effect of a leak in the mutant itself.
       expect(failures.some((r) => !(r.message ?? '').startsWith('leak:'))).toBe(true);
-      expect(failures.every((r) => !(r.message ?? '').includes('leak:')), 'the mutant leaks').toBe(true);
+      expect(
+        failures.every((r) => !(r.message ?? '').includes('leak:')),
+        'the mutant leaks',
+      ).toBe(true);
     });
   }
 });

@@ -106,7 +106,9 @@ describe('ops layer shapes (fast-check)', () => {
         const inferred = to.filter((d) => d === -1).length;
         const known = count(to.filter((d) => d !== -1));
         const valid =
-          to.every((d) => d >= -1) && inferred <= 1 && (inferred === 0 ? known === count(s) : known > 0 && count(s) % known === 0);
+          to.every((d) => d >= -1) &&
+          inferred <= 1 &&
+          (inferred === 0 ? known === count(s) : known > 0 && count(s) % known === 0);
         if ('ok' in got) {
           expect(valid || (inferred === 1 && known === 0 && count(s) === 0)).toBe(true);
           expect(got.ok.size).toBe(count(s));
@@ -123,19 +125,24 @@ describe('ops layer shapes (fast-check)', () => {
 
   it('reductions keep or drop exactly the reduced axes, or raise ERR_INVALID_ARGUMENT for a bad axis', () => {
     fc.assert(
-      fc.property(shape.filter((s) => s.length > 0), fc.integer({ min: -5, max: 5 }), fc.boolean(), (s, axis, keep) => {
-        const x = filled(s, 1);
-        const got = outcome(() => core.sum(x, axis, keep));
-        if (axis < -s.length || axis >= s.length) expect(got).toEqual({ code: 'ERR_INVALID_ARGUMENT' });
-        else {
-          const a = axis < 0 ? axis + s.length : axis;
-          const t = (got as { ok: Tensor }).ok;
-          expect([...t.shape]).toEqual(keep ? s.map((d, i) => (i === a ? 1 : d)) : s.filter((_, i) => i !== a));
-          expect(Array.from(t.dataSync()).every((v) => v === s[a])).toBe(true);
-          t.dispose();
-        }
-        x.dispose();
-      }),
+      fc.property(
+        shape.filter((s) => s.length > 0),
+        fc.integer({ min: -5, max: 5 }),
+        fc.boolean(),
+        (s, axis, keep) => {
+          const x = filled(s, 1);
+          const got = outcome(() => core.sum(x, axis, keep));
+          if (axis < -s.length || axis >= s.length) expect(got).toEqual({ code: 'ERR_INVALID_ARGUMENT' });
+          else {
+            const a = axis < 0 ? axis + s.length : axis;
+            const t = (got as { ok: Tensor }).ok;
+            expect([...t.shape]).toEqual(keep ? s.map((d, i) => (i === a ? 1 : d)) : s.filter((_, i) => i !== a));
+            expect(Array.from(t.dataSync()).every((v) => v === s[a])).toBe(true);
+            t.dispose();
+          }
+          x.dispose();
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -145,7 +152,24 @@ describe('ops layer shapes (fast-check)', () => {
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer({ min: -2, max: 9 }),
   fc.constantFrom(0.5, 2.5, NaN, Infinity, -Infinity, -0, 1e-30, 1e30, 1e12, 2 ** 53, 1e39),
-  fc.constantFrom('gaussian', 'laplacian', 'softmax', 'relu', 'chi', 'fixed', 'auto', 'matrix', 'norms', 'cosine', 'clamp', 'add', 'ideal', 'float64', 'bogus', ''),
+  fc.constantFrom(
+    'gaussian',
+    'laplacian',
+    'softmax',
+    'relu',
+    'chi',
+    'fixed',
+    'auto',
+    'matrix',
+    'norms',
+    'cosine',
+    'clamp',
+    'add',
+    'ideal',
+    'float64',
+    'bogus',
+    '',
+  ),
   fc.boolean(),
   fc.constantFrom(null, undefined, {}, [], '8'),
 );
@@ -177,11 +201,17 @@ describe('kernel constructors accept any option bag without raw exceptions or le
 
     it(`${spec.id}: any unknown key is rejected with ERR_INVALID_ARGUMENT`, () => {
       fc.assert(
-        fc.property(fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !keys.includes(k) && k !== 'backend' && k !== 'dtype' && k !== '__proto__'), anyValue, (key, value) => {
-          const got = outcome(() => spec.make({ ...spec.base, backend, [key]: value }));
-          if ('ok' in got) got.ok.dispose();
-          expect(got).toEqual({ code: 'ERR_INVALID_ARGUMENT' });
-        }),
+        fc.property(
+          fc
+            .string({ minLength: 1, maxLength: 12 })
+            .filter((k) => !keys.includes(k) && k !== 'backend' && k !== 'dtype' && k !== '__proto__'),
+          anyValue,
+          (key, value) => {
+            const got = outcome(() => spec.make({ ...spec.base, backend, [key]: value }));
+            if ('ok' in got) got.ok.dispose();
+            expect(got).toEqual({ code: 'ERR_INVALID_ARGUMENT' });
+          },
+        ),
         { numRuns: 100 },
       );
     });

@@ -28,7 +28,8 @@ function wasmKernels(): Plugin {
     },
     generateBundle() {
       const dist = wasmDist();
-      for (const file of WASM_FILES) this.emitFile({ type: 'asset', fileName: `wasm/${file}`, source: readFileSync(join(dist, file)) });
+      for (const file of WASM_FILES)
+        this.emitFile({ type: 'asset', fileName: `wasm/${file}`, source: readFileSync(join(dist, file)) });
     },
   };
 }

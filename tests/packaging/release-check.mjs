@@ -28,7 +28,9 @@ const run = (cmd, args, opts) => {
 /** Workspace package directories from pnpm-workspace.yaml's `packages:` globs (dir/* and dir). */
 function workspaceDirs() {
   const yaml = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
-  const globs = [...yaml.matchAll(/^\s+-\s+['"]?([^'"\s]+)['"]?\s*$/gm)].map((m) => m[1]).filter((g) => !g.includes('!'));
+  const globs = [...yaml.matchAll(/^\s+-\s+['"]?([^'"\s]+)['"]?\s*$/gm)]
+    .map((m) => m[1])
+    .filter((g) => !g.includes('!'));
   const dirs = [];
   for (const g of globs) {
     if (g.endsWith('/*')) {
@@ -64,23 +66,40 @@ try {
     // changesets wants a git repository (it looks up the commits that added each changeset).
     run('git', ['init', '-q'], { cwd: tmp });
     run('git', ['add', '-A'], { cwd: tmp });
-    run('git', ['-c', 'user.name=release-check', '-c', 'user.email=release-check@localhost', 'commit', '-qm', 'snapshot'], { cwd: tmp });
+    run(
+      'git',
+      ['-c', 'user.name=release-check', '-c', 'user.email=release-check@localhost', 'commit', '-qm', 'snapshot'],
+      { cwd: tmp },
+    );
     const v = run(join(root, 'node_modules', '.bin', 'changeset'), ['version'], { cwd: tmp });
     check(v.status === 0, `changeset version exits 0 (${pending.length} pending changeset(s))`, v.out);
     const after = Object.fromEntries(dirs.map((d) => [d, readPkg(join(tmp, d))]));
     const group = dirs.filter((d) => before[d].name?.startsWith('@spectrans/') && !before[d].private);
     const versions = new Set(group.map((d) => after[d].version));
-    check(versions.size === 1, `one version for the fixed group: ${group.map((d) => `${after[d].name}@${after[d].version}`).join(', ')}`);
+    check(
+      versions.size === 1,
+      `one version for the fixed group: ${group.map((d) => `${after[d].name}@${after[d].version}`).join(', ')}`,
+    );
     const [next] = versions;
-    check(group.every((d) => after[d].version !== before[d].version), `every fixed-group package moved (${before[group[0]].version} -> ${next})`);
+    check(
+      group.every((d) => after[d].version !== before[d].version),
+      `every fixed-group package moved (${before[group[0]].version} -> ${next})`,
+    );
     const priv = dirs.filter((d) => before[d].private);
-    check(priv.every((d) => after[d].version === before[d].version), 'private packages keep their version');
+    check(
+      priv.every((d) => after[d].version === before[d].version),
+      'private packages keep their version',
+    );
     for (const d of group) {
       for (const field of ['dependencies', 'peerDependencies', 'devDependencies']) {
         for (const [k, range] of Object.entries(after[d][field] ?? {})) {
           if (!k.startsWith('@spectrans/')) continue;
           const ok = range.startsWith('workspace:') || range === `^${next}`;
-          check(ok, `${after[d].name} ${field}.${k} = ${range}`, `a ${field} range on the group must stay workspace:^ (pnpm writes ^${next} on pack)`);
+          check(
+            ok,
+            `${after[d].name} ${field}.${k} = ${range}`,
+            `a ${field} range on the group must stay workspace:^ (pnpm writes ^${next} on pack)`,
+          );
         }
       }
       check(existsSync(join(tmp, d, 'CHANGELOG.md')), `${after[d].name}: CHANGELOG.md written`);
@@ -101,8 +120,13 @@ const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => 
 const p = run('pnpm', ['-r', ...filters, 'publish', '--dry-run', '--no-git-checks'], { cwd: root, env: cleanEnv });
 // Not the project's: settings in the user's own ~/.npmrc, and npm reminding that a real publish
 // needs a login (this is a dry run).
-const ALLOWED = [/npm warn Unknown user config/, /npm warn publish This command requires you to be logged in .*\(dry-run\)/];
-const problems = p.out.split('\n').filter((l) => /\b(WARN|ERR!?|error)\b/i.test(l) && !/^npm notice/.test(l) && !ALLOWED.some((a) => a.test(l)));
+const ALLOWED = [
+  /npm warn Unknown user config/,
+  /npm warn publish This command requires you to be logged in .*\(dry-run\)/,
+];
+const problems = p.out
+  .split('\n')
+  .filter((l) => /\b(WARN|ERR!?|error)\b/i.test(l) && !/^npm notice/.test(l) && !ALLOWED.some((a) => a.test(l)));
 check(p.status === 0, 'pnpm -r publish --dry-run exits 0', p.out.slice(-4000));
 check(problems.length === 0, 'no warnings or errors in its output', problems.join('\n'));
 const published = [...p.out.matchAll(/\+ (@spectrans\/[a-z-]+)@(\S+)/g)].map((m) => `${m[1]}@${m[2]}`);

@@ -68,7 +68,11 @@ const SCENARIOS = [
   {
     id: 'tfjs',
     backend: '@spectrans/backend-tfjs',
-    npm: ['@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0', '@tensorflow/tfjs-backend-cpu@4.22.0'],
+    npm: [
+      '@tensorflow/tfjs-core@4.22.0',
+      '@tensorflow/tfjs-backend-wasm@4.22.0',
+      '@tensorflow/tfjs-backend-cpu@4.22.0',
+    ],
     npmFlags: [],
     quickStarts: [{ from: '@spectrans/backend-tfjs README', pkg: '@spectrans/backend-tfjs' }],
     expectOutput: /\[\s*\[\s*0,\s*8\s*\],\s*\[\s*8,\s*0\s*\]\s*\]/,
@@ -128,7 +132,10 @@ export function extractQuickStart(markdown, where) {
 function listTar(tgz) {
   const r = run('tar', ['tzf', tgz]);
   if (r.status !== 0) throw new Error(`tar tzf ${tgz}: ${r.out}`);
-  return r.out.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+  return r.out
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => f.replace(/^package\//, ''));
 }
 
 function readFromTar(tgz, file) {
@@ -151,7 +158,9 @@ log(`packing into ${tarDir}`);
 const tarballs = {};
 for (const [name, dir] of Object.entries(PACKAGES)) {
   if (!existsSync(join(root, dir, 'dist', 'index.js'))) {
-    console.error(`${name}: ${dir}/dist/index.js is missing: build first (pnpm build, or run this through turbo: pnpm test)`);
+    console.error(
+      `${name}: ${dir}/dist/index.js is missing: build first (pnpm build, or run this through turbo: pnpm test)`,
+    );
     process.exit(1);
   }
   const before = new Set(readdirSync(tarDir));
@@ -170,25 +179,48 @@ for (const [name, tgz] of Object.entries(tarballs)) {
   const pkg = JSON.parse(readFromTar(tgz, 'package.json'));
   console.log(`${name} (${files.length} files)`);
   check(files.includes('LICENSE') && files.includes('README.md'), `${name}: LICENSE and README.md are packed`);
-  check(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('dist/index.js.map'), `${name}: dist/index.js, .d.ts and .js.map are packed`);
-  const stray = files.filter((f) => !/^(dist\/|bin\/|fixtures\/)/.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f));
-  check(stray.length === 0, `${name}: nothing but dist/, bin/, fixtures/, LICENSE, README.md, package.json${stray.length ? `: also ${stray.slice(0, 5).join(', ')}` : ''}`);
-  check(!files.some((f) => f.endsWith('.tsbuildinfo') || /(^|\/)test\//.test(f) || f.startsWith('src/')), `${name}: no src/, tests or build info`);
-  const workspaceRanges = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'].flatMap((field) =>
-    Object.entries(pkg[field] ?? {}).filter(([, v]) => String(v).startsWith('workspace:')).map(([k, v]) => `${field}.${k}=${v}`),
+  check(
+    files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('dist/index.js.map'),
+    `${name}: dist/index.js, .d.ts and .js.map are packed`,
   );
-  check(workspaceRanges.length === 0, `${name}: no workspace: ranges${workspaceRanges.length ? `: ${workspaceRanges.join(', ')}` : ''}`);
+  const stray = files.filter(
+    (f) => !/^(dist\/|bin\/|fixtures\/)/.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f),
+  );
+  check(
+    stray.length === 0,
+    `${name}: nothing but dist/, bin/, fixtures/, LICENSE, README.md, package.json${stray.length ? `: also ${stray.slice(0, 5).join(', ')}` : ''}`,
+  );
+  check(
+    !files.some((f) => f.endsWith('.tsbuildinfo') || /(^|\/)test\//.test(f) || f.startsWith('src/')),
+    `${name}: no src/, tests or build info`,
+  );
+  const workspaceRanges = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'].flatMap(
+    (field) =>
+      Object.entries(pkg[field] ?? {})
+        .filter(([, v]) => String(v).startsWith('workspace:'))
+        .map(([k, v]) => `${field}.${k}=${v}`),
+  );
+  check(
+    workspaceRanges.length === 0,
+    `${name}: no workspace: ranges${workspaceRanges.length ? `: ${workspaceRanges.join(', ')}` : ''}`,
+  );
   for (const [k, v] of Object.entries(pkg.peerDependencies ?? {})) {
     if (k.startsWith('@spectrans/')) check(v === `^${pkg.version}`, `${name}: peer ${k} is ^${pkg.version} (got ${v})`);
   }
   check(pkg.exports && typeof pkg.exports === 'object' && pkg.exports['.'], `${name}: has an exports map`);
   const targets = exportTargets(pkg.exports);
   const missing = targets.filter((t) => !files.includes(t.replace(/^\.\//, '')));
-  check(missing.length === 0 && targets.every((t) => !t.includes('/src/')), `${name}: every exports target is a packed dist/ file${missing.length ? `: missing ${missing.join(', ')}` : ''}`);
+  check(
+    missing.length === 0 && targets.every((t) => !t.includes('/src/')),
+    `${name}: every exports target is a packed dist/ file${missing.length ? `: missing ${missing.join(', ')}` : ''}`,
+  );
   check(pkg.types === './dist/index.d.ts' && pkg.main === './dist/index.js', `${name}: main and types point at dist/`);
-  check(Array.isArray(pkg.keywords) && pkg.keywords.length > 0 && pkg.license === 'MIT', `${name}: keywords and license`);
+  check(
+    Array.isArray(pkg.keywords) && pkg.keywords.length > 0 && pkg.license === 'MIT',
+    `${name}: keywords and license`,
+  );
   check(pkg.type === 'module' && pkg.sideEffects === false, `${name}: ESM, sideEffects false`);
-  for (const bin of Object.values(typeof pkg.bin === 'string' ? { b: pkg.bin } : pkg.bin ?? {})) {
+  for (const bin of Object.values(typeof pkg.bin === 'string' ? { b: pkg.bin } : (pkg.bin ?? {}))) {
     check(files.includes(bin.replace(/^\.\//, '')), `${name}: bin ${bin} is packed`);
   }
 }
@@ -201,11 +233,25 @@ const installs = await Promise.all(
   scenarios.map(async (s) => {
     const dir = join(tmp, `consumer-${s.id}`);
     mkdirSync(dir);
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${s.id}`, private: true, type: 'module' }, null, 2));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: `consumer-${s.id}`, private: true, type: 'module' }, null, 2),
+    );
     const t0 = Date.now();
     const r = await runAsync(
       'npm',
-      ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock', ...s.npmFlags, tarballs['@spectrans/core'], tarballs[s.backend], ...(s.tarballs ?? []).map((n) => tarballs[n]), ...s.npm],
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        '--no-package-lock',
+        ...s.npmFlags,
+        tarballs['@spectrans/core'],
+        tarballs[s.backend],
+        ...(s.tarballs ?? []).map((n) => tarballs[n]),
+        ...s.npm,
+      ],
       { cwd: dir, env: { ...process.env, npm_config_workspaces: 'false' } },
     );
     return { s, dir, r, seconds: (Date.now() - t0) / 1000 };
@@ -226,7 +272,9 @@ for (const { s, dir, r, seconds } of installs) {
     writeFileSync(join(dir, file), `// Extracted from ${q.from}, section "Quick start".\n${code}\nexport {};\n`);
     sources.push({ file, from: q.from });
   });
-  for (const f of readdirSync(join(here, 'fixtures')).filter((f) => f.startsWith(`consumer-${s.id}.`) || f.startsWith(`natives-${s.id}.`))) {
+  for (const f of readdirSync(join(here, 'fixtures')).filter(
+    (f) => f.startsWith(`consumer-${s.id}.`) || f.startsWith(`natives-${s.id}.`),
+  )) {
     writeFileSync(join(dir, f), readFileSync(join(here, 'fixtures', f)));
   }
   writeFileSync(
@@ -255,7 +303,10 @@ for (const { s, dir, r, seconds } of installs) {
   // Type-check the README code and the consumer against the published .d.ts (no skipLibCheck for
   // our packages: their declarations must compile for users too).
   const typecheck = run(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit'], { cwd: dir });
-  check(typecheck.status === 0, `${s.id}: tsc --noEmit (strict, NodeNext) of the quick start(s) and fixtures/consumer-${s.id}.ts against the published types${typecheck.status === 0 ? '' : `\n${typecheck.out}`}`);
+  check(
+    typecheck.status === 0,
+    `${s.id}: tsc --noEmit (strict, NodeNext) of the quick start(s) and fixtures/consumer-${s.id}.ts against the published types${typecheck.status === 0 ? '' : `\n${typecheck.out}`}`,
+  );
   const emit = run(process.execPath, [tsc, '-p', 'tsconfig.json', '--noCheck'], { cwd: dir });
   if (emit.status !== 0) {
     check(false, `${s.id}: compile to JavaScript\n${emit.out}`);
@@ -264,19 +315,26 @@ for (const { s, dir, r, seconds } of installs) {
   for (const { file, from } of sources) {
     const js = join('out', file.replace(/\.ts$/, '.js'));
     const q = run(process.execPath, [js], { cwd: dir, timeout: 120_000 });
-    check(q.status === 0 && s.expectOutput.test(q.out), `${s.id}: the quick start of ${from} runs and prints what it says${q.status === 0 && s.expectOutput.test(q.out) ? '' : `\n--- output (exit ${q.status}):\n${q.out}`}`);
+    check(
+      q.status === 0 && s.expectOutput.test(q.out),
+      `${s.id}: the quick start of ${from} runs and prints what it says${q.status === 0 && s.expectOutput.test(q.out) ? '' : `\n--- output (exit ${q.status}):\n${q.out}`}`,
+    );
   }
   if (s.cli) {
     const [bin, ...args] = s.cli;
     const c = run(join(dir, 'node_modules', '.bin', bin), args, { cwd: dir, timeout: 120_000 });
     const ok = c.status === 0 && /ops\/matmul/.test(c.out) && /\bjs\b/.test(c.out);
-    check(ok, `${s.id}: npx ${s.cli.join(' ')} (installed from the tarball) prints the matrix and exits 0${ok ? '' : `\n--- output (exit ${c.status}):\n${c.out}`}`);
+    check(
+      ok,
+      `${s.id}: npx ${s.cli.join(' ')} (installed from the tarball) prints the matrix and exits 0${ok ? '' : `\n--- output (exit ${c.status}):\n${c.out}`}`,
+    );
   }
   for (const f of readdirSync(dir).filter((f) => /^(consumer|natives)-.*\.ts$/.test(f))) {
     const js = join('out', f.replace(/\.ts$/, '.js'));
     const q = run(process.execPath, [js], { cwd: dir, timeout: 120_000 });
     check(q.status === 0, `${s.id}: ${f} runs${q.status === 0 ? '' : `\n--- output (exit ${q.status}):\n${q.out}`}`);
-    if (q.status === 0) for (const line of q.out.split('\n').filter((l) => l.startsWith('ok '))) console.log(`       ${line}`);
+    if (q.status === 0)
+      for (const line of q.out.split('\n').filter((l) => l.startsWith('ok '))) console.log(`       ${line}`);
   }
 }
 

@@ -48,7 +48,8 @@ export function broadcastShapes(rng: HostRng, maxRank = 4, maxSize = 4): { a: nu
     const a = out.map((d) => (rng.chance(0.3) ? 1 : d));
     const dropped = rng.int(0, rank - 1);
     const b = out.slice(dropped).map((d, i) => (a[i + dropped] !== 1 && rng.chance(0.4) ? 1 : d));
-    const broadcasts = a.some((d, i) => d !== out[i]) || b.length < out.length || b.some((d, i) => d !== out[i + dropped]);
+    const broadcasts =
+      a.some((d, i) => d !== out[i]) || b.length < out.length || b.some((d, i) => d !== out[i + dropped]);
     if (broadcasts) return rng.chance(0.5) ? { a, b, out } : { a: b, b: a, out };
   }
 }

@@ -16,7 +16,11 @@ export function storageCases(dtype: DType): ConformanceCase[] {
       const x = ctx.hostInput([-0, sub, -sub, 3 * sub], [4]);
       const got = await ctx.read(ctx.input(x));
       const bad = Array.from(x.data).findIndex((v, i) => !Object.is(v, got[i]));
-      ctx.check(bad < 0, () => `element ${bad} was uploaded as ${Object.is(x.data[bad], -0) ? '-0' : x.data[bad]} and read back as ${Object.is(got[bad], -0) ? '-0' : got[bad]}`);
+      ctx.check(
+        bad < 0,
+        () =>
+          `element ${bad} was uploaded as ${Object.is(x.data[bad], -0) ? '-0' : x.data[bad]} and read back as ${Object.is(got[bad], -0) ? '-0' : got[bad]}`,
+      );
     }),
     dtypeCase('storage/shapes', dtype, async (ctx) => {
       for (const shape of [[], [1], [0], [2, 0, 3], [1, 1, 1, 1, 1, 2]]) {
@@ -44,7 +48,10 @@ export function storageCases(dtype: DType): ConformanceCase[] {
         const x = ctx.hostInput(ctx.rng.normals(12), [3, 4]);
         const t = ctx.input(x);
         const sync = t.dataSync();
-        ctx.check(sync instanceof (dtype === 'float64' ? Float64Array : Float32Array), () => `readSync returned ${Object.prototype.toString.call(sync)} for ${dtype}`);
+        ctx.check(
+          sync instanceof (dtype === 'float64' ? Float64Array : Float32Array),
+          () => `readSync returned ${Object.prototype.toString.call(sync)} for ${dtype}`,
+        );
         ctx.expectValuesClose(sync, x, { kind: 'exact', what: 'readSync' });
       }),
       applies: (b) => (typeof b.readSync === 'function' ? true : 'backend has no readSync (optional)'),
@@ -55,14 +62,26 @@ export function storageCases(dtype: DType): ConformanceCase[] {
         const before = memory();
         const t = ctx.input(new Float64Array(1000), [10, 100]);
         const during = memory();
-        ctx.check(during.handles === before.handles + 1, () => `memory().handles went ${before.handles} -> ${during.handles} after one upload (expected +1)`);
+        ctx.check(
+          during.handles === before.handles + 1,
+          () => `memory().handles went ${before.handles} -> ${during.handles} after one upload (expected +1)`,
+        );
         const bytes = (dtype === 'float64' ? 8 : 4) * 1000;
-        ctx.check(during.bytes - before.bytes >= bytes, () => `memory().bytes grew by ${during.bytes - before.bytes} for a ${bytes}-byte upload`);
+        ctx.check(
+          during.bytes - before.bytes >= bytes,
+          () => `memory().bytes grew by ${during.bytes - before.bytes} for a ${bytes}-byte upload`,
+        );
         ctx.dispose(t);
         const after = memory();
-        ctx.check(after.handles === before.handles && after.bytes === before.bytes, () => `after dispose, memory() is ${JSON.stringify(after)}, expected ${JSON.stringify(before)}`);
+        ctx.check(
+          after.handles === before.handles && after.bytes === before.bytes,
+          () => `after dispose, memory() is ${JSON.stringify(after)}, expected ${JSON.stringify(before)}`,
+        );
       }),
-      applies: (b) => (typeof b.memory === 'function' ? true : 'backend has no memory() (optional; leak checks then only count core tensors)'),
+      applies: (b) =>
+        typeof b.memory === 'function'
+          ? true
+          : 'backend has no memory() (optional; leak checks then only count core tensors)',
     },
   ];
 }

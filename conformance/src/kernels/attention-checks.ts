@@ -19,7 +19,15 @@ import {
   type RandomFeatureMap,
   type Tensor,
 } from '@spectrans/core';
-import { ensure, ensureClose, errorCode, relativeFrobenius, take, type KernelCheck, type KernelCheckContext } from './check-context.js';
+import {
+  ensure,
+  ensureClose,
+  errorCode,
+  relativeFrobenius,
+  take,
+  type KernelCheck,
+  type KernelCheckContext,
+} from './check-context.js';
 import { points } from './configs.js';
 import { favorChecks } from './favor-checks.js';
 
@@ -64,7 +72,13 @@ function triangle(n: number, backend: Backend, dtype: DType): Tensor {
   return tensor(data, [n, n], dtype, { backend });
 }
 
-async function compare(ctx: KernelCheckContext, actual: Tensor, expected: Tensor, what: string, scale = 1): Promise<void> {
+async function compare(
+  ctx: KernelCheckContext,
+  actual: Tensor,
+  expected: Tensor,
+  what: string,
+  scale = 1,
+): Promise<void> {
   ensureClose(await take(actual), await take(expected), ctx.rtol * scale, ctx.atol * scale, what);
 }
 
@@ -80,7 +94,13 @@ export function attentionChecks(): KernelCheck[] {
         const v = points(ctx.backend, ctx.dtype, [2, 9, 3], 3);
         const map = new QuadraticFeatureMap(d);
         try {
-          await compare(ctx, linearAttention(q, k, v, { featureMap: map, eps: 0 }), quadraticReference(q, k, v), 'linear vs quadratic attention, kernel (q·k)²', 10);
+          await compare(
+            ctx,
+            linearAttention(q, k, v, { featureMap: map, eps: 0 }),
+            quadraticReference(q, k, v),
+            'linear vs quadratic attention, kernel (q·k)²',
+            10,
+          );
         } finally {
           for (const t of [q, k, v]) t.dispose();
         }
@@ -97,7 +117,13 @@ export function attentionChecks(): KernelCheck[] {
         const map = new QuadraticFeatureMap(d);
         try {
           for (const chunkSize of [1, 4, 64]) {
-            await compare(ctx, linearAttention(q, k, v, { featureMap: map, causal: true, chunkSize, eps: 0 }), quadraticReference(q, k, v, tri), `causal linear attention (chunk ${chunkSize})`, 10);
+            await compare(
+              ctx,
+              linearAttention(q, k, v, { featureMap: map, causal: true, chunkSize, eps: 0 }),
+              quadraticReference(q, k, v, tri),
+              `causal linear attention (chunk ${chunkSize})`,
+              10,
+            );
           }
         } finally {
           for (const t of [q, k, v, tri]) t.dispose();
@@ -114,7 +140,13 @@ export function attentionChecks(): KernelCheck[] {
         const keep = tensor([1, 0, 1, 1, 0, 1], [1, 6], ctx.dtype, { backend: ctx.backend });
         const map = new QuadraticFeatureMap(d);
         try {
-          await compare(ctx, linearAttention(q, k, v, { featureMap: map, mask, eps: 0 }), quadraticReference(q, k, v, keep), 'masked linear vs masked quadratic attention', 10);
+          await compare(
+            ctx,
+            linearAttention(q, k, v, { featureMap: map, mask, eps: 0 }),
+            quadraticReference(q, k, v, keep),
+            'masked linear vs masked quadratic attention',
+            10,
+          );
         } finally {
           for (const t of [q, k, v, mask, keep]) t.dispose();
         }
@@ -136,7 +168,13 @@ export function attentionChecks(): KernelCheck[] {
           for (const D of Ds) {
             let total = 0;
             for (const seed of [1, 2, 3, 4, 5, 6]) {
-              const map = new RFFAttentionKernel({ inputDim: dd, numFeatures: D, seed, backend: ctx.backend, dtype: ctx.dtype });
+              const map = new RFFAttentionKernel({
+                inputDim: dd,
+                numFeatures: D,
+                seed,
+                backend: ctx.backend,
+                dtype: ctx.dtype,
+              });
               total += relativeFrobenius(await take(linearAttention(q, k, v, { featureMap: map })), exact);
               map.dispose();
             }
@@ -149,9 +187,17 @@ export function attentionChecks(): KernelCheck[] {
         const ly = errors.map(Math.log);
         const mx = lx.reduce((a, b) => a + b) / lx.length;
         const my = ly.reduce((a, b) => a + b) / ly.length;
-        const slope = lx.reduce((acc, v, i) => acc + (v - mx) * (ly[i]! - my), 0) / lx.reduce((acc, v) => acc + (v - mx) ** 2, 0);
-        ensure(slope > -0.75 && slope < -0.35, () => `error slope ${slope.toFixed(3)} (errors ${errors.map((e) => e.toExponential(2)).join(', ')}); expected about -0.5`);
-                ensure(errors[errors.length - 1]! < 0.03, () => `error at D = 4096 is ${errors[errors.length - 1]}, expected < 0.03`);
+        const slope =
+          lx.reduce((acc, v, i) => acc + (v - mx) * (ly[i]! - my), 0) / lx.reduce((acc, v) => acc + (v - mx) ** 2, 0);
+        ensure(
+          slope > -0.75 && slope < -0.35,
+          () =>
+            `error slope ${slope.toFixed(3)} (errors ${errors.map((e) => e.toExponential(2)).join(', ')}); expected about -0.5`,
+        );
+        ensure(
+          errors[errors.length - 1]! < 0.03,
+          () => `error at D = 4096 is ${errors[errors.length - 1]}, expected < 0.03`,
+        );
       },
     },
     {
@@ -168,7 +214,13 @@ export function attentionChecks(): KernelCheck[] {
             const vv = causal ? points(ctx.backend, ctx.dtype, [6, 2], 22) : v;
             const tri = causal ? triangle(6, ctx.backend, ctx.dtype) : undefined;
             try {
-              await compare(ctx, linearAttention(q, kk, vv, { featureMap: map, causal }), quadraticReference(q, kk, vv, tri), `tiny denominators with the default eps (causal ${causal})`, 10);
+              await compare(
+                ctx,
+                linearAttention(q, kk, vv, { featureMap: map, causal }),
+                quadraticReference(q, kk, vv, tri),
+                `tiny denominators with the default eps (causal ${causal})`,
+                10,
+              );
             } finally {
               if (causal) vv.dispose();
               tri?.dispose();
@@ -192,20 +244,31 @@ export function attentionChecks(): KernelCheck[] {
           const vs = Float64Array.from(await v.data());
           ensureClose(out.subarray(0, 2), vs.subarray(0, 2), ctx.rtol, ctx.atol, 'causal row 0 attends only to key 0');
           const masked = await take(softmaxAttention(q, k, v, { mask: none }));
-          ensure(masked.every((x) => x === 0), () => 'queries with no visible key must give 0');
+          ensure(
+            masked.every((x) => x === 0),
+            () => 'queries with no visible key must give 0',
+          );
         } finally {
           for (const t of [q, k, v, none]) t.dispose();
         }
       },
     },
-    ...([
-      ['linear-options-null', (q: Tensor) => linearAttention(q, q, q, null as never)],
-      ['linear-options-unknown-key', (q: Tensor) => linearAttention(q, q, q, { featureMap: new QuadraticFeatureMap(d), chunk_size: 4 } as never)],
-      ['linear-options-null-value', (q: Tensor) => linearAttention(q, q, q, { featureMap: new QuadraticFeatureMap(d), causal: null } as never)],
-      ['linear-feature-map-missing', (q: Tensor) => linearAttention(q, q, q, {} as never)],
-      ['softmax-options-unknown-key', (q: Tensor) => softmaxAttention(q, q, q, { causl: true } as never)],
-      ['softmax-options-array', (q: Tensor) => softmaxAttention(q, q, q, [] as never)],
-    ] as const).map(([name, call]) => ({
+    ...(
+      [
+        ['linear-options-null', (q: Tensor) => linearAttention(q, q, q, null as never)],
+        [
+          'linear-options-unknown-key',
+          (q: Tensor) => linearAttention(q, q, q, { featureMap: new QuadraticFeatureMap(d), chunk_size: 4 } as never),
+        ],
+        [
+          'linear-options-null-value',
+          (q: Tensor) => linearAttention(q, q, q, { featureMap: new QuadraticFeatureMap(d), causal: null } as never),
+        ],
+        ['linear-feature-map-missing', (q: Tensor) => linearAttention(q, q, q, {} as never)],
+        ['softmax-options-unknown-key', (q: Tensor) => softmaxAttention(q, q, q, { causl: true } as never)],
+        ['softmax-options-array', (q: Tensor) => softmaxAttention(q, q, q, [] as never)],
+      ] as const
+    ).map(([name, call]) => ({
       id: `attention/errors/${name}`,
       async run(ctx: KernelCheckContext) {
         const q = points(ctx.backend, ctx.dtype, [3, d], 1);
@@ -217,18 +280,25 @@ export function attentionChecks(): KernelCheck[] {
         }
       },
     })),
-    ...([
-      ['d-mismatch', [3, 4], [5, 3], [5, 2], undefined],
-      ['m-mismatch', [3, 4], [5, 4], [6, 2], undefined],
-      ['mask-shape', [3, 4], [5, 4], [5, 2], [4]],
-    ] as const).map(([name, qs, ks, vs, ms]) => ({
+    ...(
+      [
+        ['d-mismatch', [3, 4], [5, 3], [5, 2], undefined],
+        ['m-mismatch', [3, 4], [5, 4], [6, 2], undefined],
+        ['mask-shape', [3, 4], [5, 4], [5, 2], [4]],
+      ] as const
+    ).map(([name, qs, ks, vs, ms]) => ({
       id: `attention/errors/${name}`,
       async run(ctx: KernelCheckContext) {
-        const got = errorCode(() => tidy(() => {
-          const mk = (shape: readonly number[], seed: number): Tensor => points(ctx.backend, ctx.dtype, [...shape], seed);
-          const mask = ms ? tensor(new Array(ms[0]).fill(1), [...ms], ctx.dtype, { backend: ctx.backend }) : undefined;
-          linearAttention(mk(qs, 1), mk(ks, 2), mk(vs, 3), { featureMap: new QuadraticFeatureMap(qs[1]), mask });
-        }));
+        const got = errorCode(() =>
+          tidy(() => {
+            const mk = (shape: readonly number[], seed: number): Tensor =>
+              points(ctx.backend, ctx.dtype, [...shape], seed);
+            const mask = ms
+              ? tensor(new Array(ms[0]).fill(1), [...ms], ctx.dtype, { backend: ctx.backend })
+              : undefined;
+            linearAttention(mk(qs, 1), mk(ks, 2), mk(vs, 3), { featureMap: new QuadraticFeatureMap(qs[1]), mask });
+          }),
+        );
         ensure(got === 'ERR_SHAPE_MISMATCH', () => `expected ERR_SHAPE_MISMATCH, got ${got}`);
       },
     })),

@@ -33,7 +33,13 @@ export async function take(t: Tensor): Promise<Float64Array> {
 }
 
 /** Asserts |a − e| <= atol + rtol|e| elementwise (NaN only equals NaN), naming the worst index. */
-export function ensureClose(actual: Float64Array, expected: Float64Array, rtol: number, atol: number, what: string): void {
+export function ensureClose(
+  actual: Float64Array,
+  expected: Float64Array,
+  rtol: number,
+  atol: number,
+  what: string,
+): void {
   ensure(actual.length === expected.length, () => `${what}: ${actual.length} values, expected ${expected.length}`);
   let worst = -1;
   let worstExcess = 0;
@@ -41,7 +47,10 @@ export function ensureClose(actual: Float64Array, expected: Float64Array, rtol: 
     const a = actual[i]!;
     const e = expected[i]!;
     if (Number.isNaN(e) || Number.isNaN(a)) {
-      if (Number.isNaN(e) !== Number.isNaN(a)) { worst = i; break; }
+      if (Number.isNaN(e) !== Number.isNaN(a)) {
+        worst = i;
+        break;
+      }
       continue;
     }
     const excess = Math.abs(a - e) - (atol + rtol * Math.abs(e));

@@ -16,12 +16,26 @@ import {
   type RandomFeatureMap,
   type Tensor,
 } from '@spectrans/core';
-import { ensure, ensureClose, errorCode, relativeFrobenius, take, type KernelCheck, type KernelCheckContext } from './check-context.js';
+import {
+  ensure,
+  ensureClose,
+  errorCode,
+  relativeFrobenius,
+  take,
+  type KernelCheck,
+  type KernelCheckContext,
+} from './check-context.js';
 import { CONFIG_INPUT_DIM, KERNEL_CONFIGS, buildConfig, evaluateConfig, points, type KernelConfig } from './configs.js';
 
 /** Every kernel check. */
 export function kernelChecks(): KernelCheck[] {
-  return [...KERNEL_CONFIGS.flatMap(configChecks), ...propertyChecks(), ...statisticalChecks(), ...errorChecks(), ...stateDictChecks()];
+  return [
+    ...KERNEL_CONFIGS.flatMap(configChecks),
+    ...propertyChecks(),
+    ...statisticalChecks(),
+    ...errorChecks(),
+    ...stateDictChecks(),
+  ];
 }
 
 function configChecks(config: KernelConfig): KernelCheck[] {
@@ -42,12 +56,18 @@ function configChecks(config: KernelConfig): KernelCheck[] {
         try {
           const a = await mine.exportStateDict();
           const b = await oracle.exportStateDict();
-          ensure(Object.keys(a).join() === Object.keys(b).join(), () => `state dict keys differ: ${Object.keys(a)} vs ${Object.keys(b)}`);
+          ensure(
+            Object.keys(a).join() === Object.keys(b).join(),
+            () => `state dict keys differ: ${Object.keys(a)} vs ${Object.keys(b)}`,
+          );
           for (const name of Object.keys(a)) {
             const round = ctx.dtype === 'float32' ? Math.fround : (v: number) => v;
             const want = b[name]!.data.map((v) => round(Number(v)));
             const got = a[name]!.data.map(Number);
-            ensure(got.every((v, i) => v === want[i]), () => `parameter '${name}' differs from the oracle's draw with the same seed`);
+            ensure(
+              got.every((v, i) => v === want[i]),
+              () => `parameter '${name}' differs from the oracle's draw with the same seed`,
+            );
           }
         } finally {
           mine.dispose();
@@ -58,7 +78,12 @@ function configChecks(config: KernelConfig): KernelCheck[] {
   ];
 }
 
-async function evaluateOn(config: KernelConfig, backend: Backend, dtype: DType, inputsAs: DType): Promise<Float64Array> {
+async function evaluateOn(
+  config: KernelConfig,
+  backend: Backend,
+  dtype: DType,
+  inputsAs: DType,
+): Promise<Float64Array> {
   const kernel = buildConfig(config, backend, dtype);
   const x = points(backend, dtype, [2, 6, CONFIG_INPUT_DIM], 7, 0.7, inputsAs);
   const y = points(backend, dtype, [2, 5, CONFIG_INPUT_DIM], 8, 0.7, inputsAs);
@@ -71,7 +96,15 @@ async function evaluateOn(config: KernelConfig, backend: Backend, dtype: DType, 
   }
 }
 
-const SYMMETRIC: readonly string[] = ['gaussian-rff/exact', 'laplacian-rff/exact', 'cosine/add-eps', 'polynomial/degree-3', 'polynomial-spectral/cosine', 'fourier-kernel/gaussian', 'truncated-svd/raw'];
+const SYMMETRIC: readonly string[] = [
+  'gaussian-rff/exact',
+  'laplacian-rff/exact',
+  'cosine/add-eps',
+  'polynomial/degree-3',
+  'polynomial-spectral/cosine',
+  'fourier-kernel/gaussian',
+  'truncated-svd/raw',
+];
 
 function propertyChecks(): KernelCheck[] {
   const checks: KernelCheck[] = KERNEL_CONFIGS.filter((c) => SYMMETRIC.includes(c.id)).map((config) => ({
@@ -91,9 +124,20 @@ function propertyChecks(): KernelCheck[] {
     },
   }));
   for (const [name, make] of [
-    ['gaussian-rff', (b: Backend, dtype: DType) => new GaussianRFFKernel({ inputDim: 3, numFeatures: 8, sigma: 1, seed: 1, backend: b, dtype })],
-    ['laplacian-rff', (b: Backend, dtype: DType) => new LaplacianRFFKernel({ inputDim: 3, numFeatures: 8, sigma: 1, seed: 1, backend: b, dtype })],
-    ['polynomial', (b: Backend, dtype: DType) => createKernel('polynomial', { degree: 2, coef0: 1, backend: b, dtype })],
+    [
+      'gaussian-rff',
+      (b: Backend, dtype: DType) =>
+        new GaussianRFFKernel({ inputDim: 3, numFeatures: 8, sigma: 1, seed: 1, backend: b, dtype }),
+    ],
+    [
+      'laplacian-rff',
+      (b: Backend, dtype: DType) =>
+        new LaplacianRFFKernel({ inputDim: 3, numFeatures: 8, sigma: 1, seed: 1, backend: b, dtype }),
+    ],
+    [
+      'polynomial',
+      (b: Backend, dtype: DType) => createKernel('polynomial', { degree: 2, coef0: 1, backend: b, dtype }),
+    ],
   ] as const) {
     checks.push({
       id: `kernels/${name}/positive-definite`,
@@ -104,7 +148,10 @@ function propertyChecks(): KernelCheck[] {
         const duplicated = tensor([0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0], [4, 3], ctx.dtype, { backend: ctx.backend });
         try {
           ensure(kernel.isPositiveDefinite(separated, 1e-3), () => 'separated points: expected positive definite');
-          ensure(!kernel.isPositiveDefinite(duplicated, 1e-3), () => 'duplicated points: expected not positive definite');
+          ensure(
+            !kernel.isPositiveDefinite(duplicated, 1e-3),
+            () => 'duplicated points: expected not positive definite',
+          );
         } finally {
           separated.dispose();
           duplicated.dispose();
@@ -121,8 +168,12 @@ function propertyChecks(): KernelCheck[] {
       try {
         const g = await take(kernel.gramMatrix(x));
         const slack = ctx.atol + ctx.rtol;
-        ensure(g.every((v) => v >= -1 - slack && v <= 1 + slack), () => 'cosine values outside [-1, 1]');
-        for (let i = 0; i < 9; i++) ensure(Math.abs(g[i * 9 + i]! - 1) <= slack, () => `diagonal ${i} is ${g[i * 9 + i]}, expected 1`);
+        ensure(
+          g.every((v) => v >= -1 - slack && v <= 1 + slack),
+          () => 'cosine values outside [-1, 1]',
+        );
+        for (let i = 0; i < 9; i++)
+          ensure(Math.abs(g[i * 9 + i]! - 1) <= slack, () => `diagonal ${i} is ${g[i * 9 + i]}, expected 1`);
       } finally {
         x.dispose();
         kernel.dispose();
@@ -132,11 +183,20 @@ function propertyChecks(): KernelCheck[] {
   checks.push({
     id: 'kernels/rff-attention/softmax-features-positive',
     async run(ctx) {
-      const kernel = new RFFAttentionKernel({ inputDim: 8, numFeatures: 64, seed: 2, backend: ctx.backend, dtype: ctx.dtype });
+      const kernel = new RFFAttentionKernel({
+        inputDim: 8,
+        numFeatures: 64,
+        seed: 2,
+        backend: ctx.backend,
+        dtype: ctx.dtype,
+      });
       const x = points(ctx.backend, ctx.dtype, [16, 8], 5, 1);
       try {
         const f = await take(kernel.forward(x));
-        ensure(f.every((v) => v > 0), () => 'softmax features must be positive');
+        ensure(
+          f.every((v) => v > 0),
+          () => 'softmax features must be positive',
+        );
       } finally {
         x.dispose();
         kernel.dispose();
@@ -146,18 +206,31 @@ function propertyChecks(): KernelCheck[] {
   checks.push({
     id: 'kernels/rff-attention/redraw-shares-one-draw',
     async run(ctx) {
-      const kernel = new RFFAttentionKernel({ inputDim: 4, numFeatures: 16, redraw: true, seed: 3, backend: ctx.backend, dtype: ctx.dtype });
+      const kernel = new RFFAttentionKernel({
+        inputDim: 4,
+        numFeatures: 16,
+        redraw: true,
+        seed: 3,
+        backend: ctx.backend,
+        dtype: ctx.dtype,
+      });
       const x = points(ctx.backend, ctx.dtype, [5, 4], 6, 0.5);
       try {
         const a = await take(kernel.kernelApproximation(x, x));
         const b = await take(kernel.kernelApproximation(x, x));
         const t = Float64Array.from(a, (_, k) => a[(k % 5) * 5 + Math.floor(k / 5)]!);
         ensureClose(a, t, ctx.rtol, ctx.atol, 'φ(x)φ(x)ᵀ with redraw must be symmetric (one draw for both sides)');
-        ensure(a.some((v, i) => v !== b[i]), () => 'redraw: the second call should use a new projection');
+        ensure(
+          a.some((v, i) => v !== b[i]),
+          () => 'redraw: the second call should use a new projection',
+        );
         kernel.eval();
         const c = await take(kernel.kernelApproximation(x, x));
         const d = await take(kernel.kernelApproximation(x, x));
-        ensure(c.every((v, i) => v === d[i]), () => 'eval mode must freeze the projection');
+        ensure(
+          c.every((v, i) => v === d[i]),
+          () => 'eval mode must freeze the projection',
+        );
       } finally {
         x.dispose();
         kernel.dispose();
@@ -168,13 +241,29 @@ function propertyChecks(): KernelCheck[] {
     id: 'kernels/orthogonal-rff/sorf-matrix-equals-transform',
     async run(ctx) {
       // The materialised SORF matrix and the fast transform apply one W: same features, also after loading diagonals.
-      const make = (sorfApply: 'matrix' | 'transform', seed: number) => new OrthogonalRandomFeatures({ inputDim: 6, numFeatures: 20, useHadamard: true, sigma: 1.5, sorfApply, seed, backend: ctx.backend, dtype: ctx.dtype });
+      const make = (sorfApply: 'matrix' | 'transform', seed: number) =>
+        new OrthogonalRandomFeatures({
+          inputDim: 6,
+          numFeatures: 20,
+          useHadamard: true,
+          sigma: 1.5,
+          sorfApply,
+          seed,
+          backend: ctx.backend,
+          dtype: ctx.dtype,
+        });
       const matrix = make('matrix', 4);
       const transform = make('transform', 5);
       const x = points(ctx.backend, ctx.dtype, [2, 3, 6], 14);
       try {
         transform.loadStateDict(await matrix.exportStateDict());
-        ensureClose(await take(transform.forward(x)), await take(matrix.forward(x)), ctx.rtol, ctx.atol, 'SORF features, transform vs matrix');
+        ensureClose(
+          await take(transform.forward(x)),
+          await take(matrix.forward(x)),
+          ctx.rtol,
+          ctx.atol,
+          'SORF features, transform vs matrix',
+        );
       } finally {
         x.dispose();
         matrix.dispose();
@@ -186,7 +275,15 @@ function propertyChecks(): KernelCheck[] {
     id: 'kernels/rff-attention/stabilized-rows-proportional',
     async run(ctx) {
       // Stabilised estimates may differ from plain ones by a factor per query row, never per key.
-      const make = (stabilize: boolean) => new RFFAttentionKernel({ inputDim: 4, numFeatures: 64, stabilize, seed: 9, backend: ctx.backend, dtype: ctx.dtype });
+      const make = (stabilize: boolean) =>
+        new RFFAttentionKernel({
+          inputDim: 4,
+          numFeatures: 64,
+          stabilize,
+          seed: 9,
+          backend: ctx.backend,
+          dtype: ctx.dtype,
+        });
       const plain = make(false);
       const stable = make(true);
       const q = points(ctx.backend, ctx.dtype, [3, 4], 12, 0.5);
@@ -197,7 +294,13 @@ function propertyChecks(): KernelCheck[] {
         for (let i = 0; i < 3; i++) {
           const ratio = b[i * 5]! / a[i * 5]!;
           const row = Float64Array.from({ length: 5 }, (_, j) => b[i * 5 + j]! / ratio);
-          ensureClose(row, a.subarray(i * 5, i * 5 + 5), ctx.rtol * 10, ctx.atol, `row ${i} of the stabilised estimate`);
+          ensureClose(
+            row,
+            a.subarray(i * 5, i * 5 + 5),
+            ctx.rtol * 10,
+            ctx.atol,
+            `row ${i} of the stabilised estimate`,
+          );
         }
       } finally {
         for (const t of [q, k]) t.dispose();
@@ -210,12 +313,21 @@ function propertyChecks(): KernelCheck[] {
     id: 'kernels/seed/fresh-seed-is-reported-and-reproduces',
     async run(ctx) {
       const a = new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, backend: ctx.backend, dtype: ctx.dtype });
-      const b = new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: a.seed, backend: ctx.backend, dtype: ctx.dtype });
+      const b = new GaussianRFFKernel({
+        inputDim: 4,
+        numFeatures: 8,
+        seed: a.seed,
+        backend: ctx.backend,
+        dtype: ctx.dtype,
+      });
       try {
         ensure(Number.isSafeInteger(a.seed) && a.seed >= 0, () => `seed ${a.seed} is not a non-negative safe integer`);
         const pa = await a.exportStateDict();
         const pb = await b.exportStateDict();
-        ensure(JSON.stringify(pa) === JSON.stringify(pb), () => 'a kernel built with the reported seed must have the same parameters');
+        ensure(
+          JSON.stringify(pa) === JSON.stringify(pb),
+          () => 'a kernel built with the reported seed must have the same parameters',
+        );
       } finally {
         a.dispose();
         b.dispose();
@@ -229,9 +341,23 @@ function propertyChecks(): KernelCheck[] {
 /** Bochner: p integrates to 1 and ∫ p(ω) cos(ωΔ) dω = k(Δ), by quadrature in d = 1. */
 function densityChecks(): KernelCheck[] {
   const cases = [
-    { name: 'gaussian-rff', make: (b: Backend, dtype: DType) => new GaussianRFFKernel({ inputDim: 1, numFeatures: 1, sigma: 1.3, seed: 0, backend: b, dtype }), half: 12 / 1.3, step: 0.01, tol: 1e-4 },
+    {
+      name: 'gaussian-rff',
+      make: (b: Backend, dtype: DType) =>
+        new GaussianRFFKernel({ inputDim: 1, numFeatures: 1, sigma: 1.3, seed: 0, backend: b, dtype }),
+      half: 12 / 1.3,
+      step: 0.01,
+      tol: 1e-4,
+    },
     // Cauchy tails: truncating at |ω| = L loses at most 2/(π σ L) of the mass.
-    { name: 'laplacian-rff', make: (b: Backend, dtype: DType) => new LaplacianRFFKernel({ inputDim: 1, numFeatures: 1, sigma: 1.3, seed: 0, backend: b, dtype }), half: 400, step: 0.01, tol: 3e-3 },
+    {
+      name: 'laplacian-rff',
+      make: (b: Backend, dtype: DType) =>
+        new LaplacianRFFKernel({ inputDim: 1, numFeatures: 1, sigma: 1.3, seed: 0, backend: b, dtype }),
+      half: 400,
+      step: 0.01,
+      tol: 3e-3,
+    },
   ];
   return cases.map((c) => ({
     id: `kernels/${c.name}/spectral-density-bochner`,
@@ -239,10 +365,13 @@ function densityChecks(): KernelCheck[] {
       const kernel = c.make(ctx.backend, ctx.dtype);
       const count = Math.round((2 * c.half) / c.step) + 1;
       const grid = Float64Array.from({ length: count }, (_, i) => -c.half + i * c.step);
-      const omega = tensor(ctx.dtype === 'float32' ? Float32Array.from(grid) : grid, [count, 1], ctx.dtype, { backend: ctx.backend });
+      const omega = tensor(ctx.dtype === 'float32' ? Float32Array.from(grid) : grid, [count, 1], ctx.dtype, {
+        backend: ctx.backend,
+      });
       try {
         const p = await take(kernel.spectralDensity(omega));
-        const integral = (f: (w: number) => number): number => p.reduce((acc, v, i) => acc + v * f(grid[i]!) * c.step, 0);
+        const integral = (f: (w: number) => number): number =>
+          p.reduce((acc, v, i) => acc + v * f(grid[i]!) * c.step, 0);
         const mass = integral(() => 1);
         ensure(Math.abs(mass - 1) <= c.tol, () => `∫p(ω)dω = ${mass}, expected 1 (tolerance ${c.tol})`);
         for (const delta of [0.5, 1, 2]) {
@@ -250,7 +379,10 @@ function densityChecks(): KernelCheck[] {
           const k = (await take(kernel.evaluateDifference(diff)))[0]!;
           diff.dispose();
           const bochner = integral((w) => Math.cos(w * delta));
-          ensure(Math.abs(bochner - k) <= c.tol, () => `∫p(ω)cos(ωΔ)dω = ${bochner} but k(${delta}) = ${k} (tolerance ${c.tol})`);
+          ensure(
+            Math.abs(bochner - k) <= c.tol,
+            () => `∫p(ω)cos(ωΔ)dω = ${bochner} but k(${delta}) = ${k} (tolerance ${c.tol})`,
+          );
         }
       } finally {
         omega.dispose();
@@ -261,7 +393,13 @@ function densityChecks(): KernelCheck[] {
 }
 
 /** Mean relative Frobenius error of a feature map's Gram approximation over seeds. */
-async function gramError(ctx: KernelCheckContext, make: (seed: number) => RandomFeatureMap & { compute?(x: Tensor, y: Tensor): Tensor }, exact: KernelFunction, x: Tensor, seeds: number[]): Promise<number[]> {
+async function gramError(
+  ctx: KernelCheckContext,
+  make: (seed: number) => RandomFeatureMap & { compute?(x: Tensor, y: Tensor): Tensor },
+  exact: KernelFunction,
+  x: Tensor,
+  seeds: number[],
+): Promise<number[]> {
   const truth = await take(exact.gramMatrix(x));
   const errors: number[] = [];
   for (const seed of seeds) {
@@ -280,7 +418,10 @@ function mean(v: number[]): number {
 }
 
 function statisticalChecks(): KernelCheck[] {
-  const slope = (name: string, make: (ctx: KernelCheckContext, D: number, seed: number) => RandomFeatureMap & KernelFunction): KernelCheck => ({
+  const slope = (
+    name: string,
+    make: (ctx: KernelCheckContext, D: number, seed: number) => RandomFeatureMap & KernelFunction,
+  ): KernelCheck => ({
     id: `kernels/${name}/error-shrinks-like-inverse-sqrt-d`,
     async run(ctx) {
       const x = points(ctx.backend, ctx.dtype, [24, 4], 11, 0.6);
@@ -298,27 +439,71 @@ function statisticalChecks(): KernelCheck[] {
       const ly = errs.map(Math.log);
       const mx = mean(lx);
       const my = mean(ly);
-      const fitted = lx.reduce((acc, v, i) => acc + (v - mx) * (ly[i]! - my), 0) / lx.reduce((acc, v) => acc + (v - mx) ** 2, 0);
-      ensure(fitted > -0.7 && fitted < -0.35, () => `error slope ${fitted.toFixed(3)} over D = ${Ds.join(', ')} (errors ${errs.map((e) => e.toExponential(2)).join(', ')}); expected about -0.5`);
+      const fitted =
+        lx.reduce((acc, v, i) => acc + (v - mx) * (ly[i]! - my), 0) / lx.reduce((acc, v) => acc + (v - mx) ** 2, 0);
+      ensure(
+        fitted > -0.7 && fitted < -0.35,
+        () =>
+          `error slope ${fitted.toFixed(3)} over D = ${Ds.join(', ')} (errors ${errs.map((e) => e.toExponential(2)).join(', ')}); expected about -0.5`,
+      );
       ensure(errs[errs.length - 1]! < 0.05, () => `error at D = 4096 is ${errs[errs.length - 1]}, expected < 0.05`);
     },
   });
   return [
-    slope('gaussian-rff', (ctx, D, seed) => new GaussianRFFKernel({ inputDim: 4, numFeatures: D, sigma: 1, seed, backend: ctx.backend, dtype: ctx.dtype })),
-    slope('laplacian-rff', (ctx, D, seed) => new LaplacianRFFKernel({ inputDim: 4, numFeatures: D, sigma: 2, seed, backend: ctx.backend, dtype: ctx.dtype })),
+    slope(
+      'gaussian-rff',
+      (ctx, D, seed) =>
+        new GaussianRFFKernel({ inputDim: 4, numFeatures: D, sigma: 1, seed, backend: ctx.backend, dtype: ctx.dtype }),
+    ),
+    slope(
+      'laplacian-rff',
+      (ctx, D, seed) =>
+        new LaplacianRFFKernel({ inputDim: 4, numFeatures: D, sigma: 2, seed, backend: ctx.backend, dtype: ctx.dtype }),
+    ),
     ...(['qr', 'sorf'] as const).map((variant) => ({
       id: `kernels/orthogonal-rff/${variant}-beats-iid-at-d-features`,
       async run(ctx: KernelCheckContext) {
         const d = 16;
         const x = points(ctx.backend, ctx.dtype, [16, d], 21, 0.25);
-        const exact = new GaussianRFFKernel({ inputDim: d, numFeatures: 1, seed: 0, backend: ctx.backend, dtype: ctx.dtype });
+        const exact = new GaussianRFFKernel({
+          inputDim: d,
+          numFeatures: 1,
+          seed: 0,
+          backend: ctx.backend,
+          dtype: ctx.dtype,
+        });
         const seeds = Array.from({ length: 40 }, (_, i) => 100 + i);
         try {
-          const iid = await gramError(ctx, (seed) => new GaussianRFFKernel({ inputDim: d, numFeatures: d, seed, backend: ctx.backend, dtype: ctx.dtype }), exact, x, seeds);
-          const orth = await gramError(ctx, (seed) => new OrthogonalRandomFeatures({ inputDim: d, numFeatures: d, useHadamard: variant === 'sorf', seed, backend: ctx.backend, dtype: ctx.dtype }), exact, x, seeds);
+          const iid = await gramError(
+            ctx,
+            (seed) =>
+              new GaussianRFFKernel({ inputDim: d, numFeatures: d, seed, backend: ctx.backend, dtype: ctx.dtype }),
+            exact,
+            x,
+            seeds,
+          );
+          const orth = await gramError(
+            ctx,
+            (seed) =>
+              new OrthogonalRandomFeatures({
+                inputDim: d,
+                numFeatures: d,
+                useHadamard: variant === 'sorf',
+                seed,
+                backend: ctx.backend,
+                dtype: ctx.dtype,
+              }),
+            exact,
+            x,
+            seeds,
+          );
           const mseIid = mean(iid.map((e) => e * e));
           const mseOrth = mean(orth.map((e) => e * e));
-          ensure(mseOrth < 0.8 * mseIid, () => `${variant}: mean squared error ${mseOrth.toExponential(3)} is not below 0.8 x i.i.d.'s ${mseIid.toExponential(3)} (40 seeds, d = D = 16)`);
+          ensure(
+            mseOrth < 0.8 * mseIid,
+            () =>
+              `${variant}: mean squared error ${mseOrth.toExponential(3)} is not below 0.8 x i.i.d.'s ${mseIid.toExponential(3)} (40 seeds, d = D = 16)`,
+          );
         } finally {
           exact.dispose();
           x.dispose();
@@ -342,7 +527,13 @@ function statisticalChecks(): KernelCheck[] {
         const squares = new Float64Array(36);
         try {
           for (let s = 0; s < S; s++) {
-            const kernel = new RFFAttentionKernel({ inputDim: 4, numFeatures: 128, seed: 500 + s, backend: ctx.backend, dtype: ctx.dtype });
+            const kernel = new RFFAttentionKernel({
+              inputDim: 4,
+              numFeatures: 128,
+              seed: 500 + s,
+              backend: ctx.backend,
+              dtype: ctx.dtype,
+            });
             const est = await take(kernel.kernelApproximation(x, x));
             kernel.dispose();
             est.forEach((v, k) => {
@@ -357,7 +548,11 @@ function statisticalChecks(): KernelCheck[] {
           const m = sums[k]! / S;
           const sd = Math.sqrt(Math.max(squares[k]! / S - m * m, 0));
           const se = sd / Math.sqrt(S);
-          ensure(Math.abs(m - exact[k]!) <= 4.5 * se + 1e-3 * exact[k]!, () => `entry ${k}: mean estimate ${m} vs exp(x·y) = ${exact[k]} (standard error ${se.toExponential(2)}, ${S} seeds)`);
+          ensure(
+            Math.abs(m - exact[k]!) <= 4.5 * se + 1e-3 * exact[k]!,
+            () =>
+              `entry ${k}: mean estimate ${m} vs exp(x·y) = ${exact[k]} (standard error ${se.toExponential(2)}, ${S} seeds)`,
+          );
         }
       },
     },
@@ -368,23 +563,113 @@ function errorChecks(): KernelCheck[] {
   const cases: [string, string, (ctx: KernelCheckContext) => unknown][] = [
     ['wrong-input-dim', 'ERR_SHAPE_MISMATCH', (ctx) => withGaussian(ctx, [3, 5], (k, x) => k.forward(x))],
     ['empty-input', 'ERR_INVALID_SHAPE', (ctx) => withGaussian(ctx, [0, 4], (k, x) => k.compute(x, x))],
-    ['learnable-rank-above-input-dim', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('learnable_spectral', { inputDim: 4, rank: 5, backend: ctx.backend, dtype: ctx.dtype })],
-    ['fourier-rank-above-bins', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('fourier_kernel', { inputDim: 8, rank: 6, backend: ctx.backend, dtype: ctx.dtype })],
-    ['sigma-zero', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('gaussian_rff', { inputDim: 4, numFeatures: 8, sigma: 0, backend: ctx.backend, dtype: ctx.dtype })],
-    ['sigma-negative', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('laplacian_rff', { inputDim: 4, numFeatures: 8, sigma: -1, backend: ctx.backend, dtype: ctx.dtype })],
-    ['num-features-zero', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('rff_attention', { inputDim: 4, numFeatures: 0, backend: ctx.backend, dtype: ctx.dtype })],
-    ['num-features-fractional', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('orthogonal_rff', { inputDim: 4, numFeatures: 2.5, backend: ctx.backend, dtype: ctx.dtype })],
-    ['degree-non-integer', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('polynomial', { degree: 2.5, backend: ctx.backend, dtype: ctx.dtype })],
-    ['nan-option', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('polynomial_spectral', { rank: 2, alpha: NaN, backend: ctx.backend, dtype: ctx.dtype })],
-    ['unknown-kernel', 'ERR_UNKNOWN_KERNEL', (ctx) => createKernel('gaussian' as never, { backend: ctx.backend } as never)],
-    ['unknown-kernel-type', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('rff_attention', { inputDim: 4, numFeatures: 4, kernelType: 'gelu' as never, backend: ctx.backend, dtype: ctx.dtype })],
-    ['unknown-filter-type', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('fourier_kernel', { inputDim: 8, rank: 2, filterType: 'box' as never, backend: ctx.backend, dtype: ctx.dtype })],
-    ['sorf-laplacian', 'ERR_INVALID_ARGUMENT', (ctx) => createKernel('orthogonal_rff', { inputDim: 4, numFeatures: 4, kernelType: 'laplacian', useHadamard: true, backend: ctx.backend, dtype: ctx.dtype })],
-    ['disposed-kernel', 'ERR_DISPOSED', (ctx) => withPoints(ctx, [3, 4], (x) => {
-      const k = new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 0, backend: ctx.backend, dtype: ctx.dtype });
-      k.dispose();
-      return k.forward(x);
-    })],
+    [
+      'learnable-rank-above-input-dim',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) => createKernel('learnable_spectral', { inputDim: 4, rank: 5, backend: ctx.backend, dtype: ctx.dtype }),
+    ],
+    [
+      'fourier-rank-above-bins',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) => createKernel('fourier_kernel', { inputDim: 8, rank: 6, backend: ctx.backend, dtype: ctx.dtype }),
+    ],
+    [
+      'sigma-zero',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) =>
+        createKernel('gaussian_rff', { inputDim: 4, numFeatures: 8, sigma: 0, backend: ctx.backend, dtype: ctx.dtype }),
+    ],
+    [
+      'sigma-negative',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) =>
+        createKernel('laplacian_rff', {
+          inputDim: 4,
+          numFeatures: 8,
+          sigma: -1,
+          backend: ctx.backend,
+          dtype: ctx.dtype,
+        }),
+    ],
+    [
+      'num-features-zero',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) => createKernel('rff_attention', { inputDim: 4, numFeatures: 0, backend: ctx.backend, dtype: ctx.dtype }),
+    ],
+    [
+      'num-features-fractional',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) =>
+        createKernel('orthogonal_rff', { inputDim: 4, numFeatures: 2.5, backend: ctx.backend, dtype: ctx.dtype }),
+    ],
+    [
+      'degree-non-integer',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) => createKernel('polynomial', { degree: 2.5, backend: ctx.backend, dtype: ctx.dtype }),
+    ],
+    [
+      'nan-option',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) => createKernel('polynomial_spectral', { rank: 2, alpha: NaN, backend: ctx.backend, dtype: ctx.dtype }),
+    ],
+    [
+      'unknown-kernel',
+      'ERR_UNKNOWN_KERNEL',
+      (ctx) => createKernel('gaussian' as never, { backend: ctx.backend } as never),
+    ],
+    [
+      'unknown-kernel-type',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) =>
+        createKernel('rff_attention', {
+          inputDim: 4,
+          numFeatures: 4,
+          kernelType: 'gelu' as never,
+          backend: ctx.backend,
+          dtype: ctx.dtype,
+        }),
+    ],
+    [
+      'unknown-filter-type',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) =>
+        createKernel('fourier_kernel', {
+          inputDim: 8,
+          rank: 2,
+          filterType: 'box' as never,
+          backend: ctx.backend,
+          dtype: ctx.dtype,
+        }),
+    ],
+    [
+      'sorf-laplacian',
+      'ERR_INVALID_ARGUMENT',
+      (ctx) =>
+        createKernel('orthogonal_rff', {
+          inputDim: 4,
+          numFeatures: 4,
+          kernelType: 'laplacian',
+          useHadamard: true,
+          backend: ctx.backend,
+          dtype: ctx.dtype,
+        }),
+    ],
+    [
+      'disposed-kernel',
+      'ERR_DISPOSED',
+      (ctx) =>
+        withPoints(ctx, [3, 4], (x) => {
+          const k = new GaussianRFFKernel({
+            inputDim: 4,
+            numFeatures: 8,
+            seed: 0,
+            backend: ctx.backend,
+            dtype: ctx.dtype,
+          });
+          k.dispose();
+          return k.forward(x);
+        }),
+    ],
   ];
   return [
     ...cases.map(([name, code, fn]) => ({
@@ -413,15 +698,27 @@ function errorChecks(): KernelCheck[] {
 /** Runs fn on a point set and disposes everything fn or the kernel it built leaves behind. */
 function withPoints(ctx: KernelCheckContext, shape: number[], fn: (x: Tensor) => unknown): unknown {
   return tidy(() => {
-    const x = shape.includes(0) ? tensor([], shape, ctx.dtype, { backend: ctx.backend }) : points(ctx.backend, ctx.dtype, shape, 1);
+    const x = shape.includes(0)
+      ? tensor([], shape, ctx.dtype, { backend: ctx.backend })
+      : points(ctx.backend, ctx.dtype, shape, 1);
     fn(x);
     return undefined;
   });
 }
 
 /** Runs fn with a small Gaussian kernel and a point set, disposing both. */
-function withGaussian(ctx: KernelCheckContext, shape: number[], fn: (k: GaussianRFFKernel, x: Tensor) => unknown): unknown {
-  const kernel = new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 0, backend: ctx.backend, dtype: ctx.dtype });
+function withGaussian(
+  ctx: KernelCheckContext,
+  shape: number[],
+  fn: (k: GaussianRFFKernel, x: Tensor) => unknown,
+): unknown {
+  const kernel = new GaussianRFFKernel({
+    inputDim: 4,
+    numFeatures: 8,
+    seed: 0,
+    backend: ctx.backend,
+    dtype: ctx.dtype,
+  });
   try {
     return withPoints(ctx, shape, (x) => fn(kernel, x));
   } finally {
@@ -434,15 +731,36 @@ function stateDictChecks(): KernelCheck[] {
     {
       id: 'kernels/state-dict/round-trip-through-json',
       async run(ctx) {
-        const a = new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 5, backend: ctx.backend, dtype: ctx.dtype });
-        const b = new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 6, backend: ctx.backend, dtype: ctx.dtype });
+        const a = new GaussianRFFKernel({
+          inputDim: 4,
+          numFeatures: 8,
+          seed: 5,
+          backend: ctx.backend,
+          dtype: ctx.dtype,
+        });
+        const b = new GaussianRFFKernel({
+          inputDim: 4,
+          numFeatures: 8,
+          seed: 6,
+          backend: ctx.backend,
+          dtype: ctx.dtype,
+        });
         const x = points(ctx.backend, ctx.dtype, [3, 4], 2);
         try {
           b.loadStateDict(JSON.parse(JSON.stringify(await a.exportStateDict())));
           const fa = await take(a.forward(x));
           const fb = await take(b.forward(x));
-          ensure(fa.every((v, i) => v === fb[i]), () => 'a kernel loaded from another one\'s exported state dict must give the same features');
-          ensure(a.parameters().map((p) => `${p.name}:${p.trainable}`).join() === 'omega:false,bias:false', () => 'parameters() must list omega and bias as buffers');
+          ensure(
+            fa.every((v, i) => v === fb[i]),
+            () => "a kernel loaded from another one's exported state dict must give the same features",
+          );
+          ensure(
+            a
+              .parameters()
+              .map((p) => `${p.name}:${p.trainable}`)
+              .join() === 'omega:false,bias:false',
+            () => 'parameters() must list omega and bias as buffers',
+          );
         } finally {
           x.dispose();
           a.dispose();
@@ -453,7 +771,13 @@ function stateDictChecks(): KernelCheck[] {
     {
       id: 'kernels/state-dict/rejects-missing-extra-and-misshaped',
       async run(ctx) {
-        const k = new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 5, backend: ctx.backend, dtype: ctx.dtype });
+        const k = new GaussianRFFKernel({
+          inputDim: 4,
+          numFeatures: 8,
+          seed: 5,
+          backend: ctx.backend,
+          dtype: ctx.dtype,
+        });
         try {
           const good = await k.exportStateDict();
           const bias = good['bias']!;

@@ -13,7 +13,12 @@ const [B, N, DIM, DV] = [2, 24, 8, 3] as const;
 
 /** Key mask keeping all but every third key (key 0 stays visible). */
 function everyThirdHidden(ctx: KernelCheckContext, m: number): Tensor {
-  return tensor(Array.from({ length: m }, (_, j) => (j % 3 === 1 ? 0 : 1)), [m], ctx.dtype, { backend: ctx.backend });
+  return tensor(
+    Array.from({ length: m }, (_, j) => (j % 3 === 1 ? 0 : 1)),
+    [m],
+    ctx.dtype,
+    { backend: ctx.backend },
+  );
 }
 
 /** Attention with v = 1 must return exactly 1 (weights sum to 1), whatever the scale of q and k. */
@@ -28,14 +33,29 @@ function normalisationCheck(mag: number): KernelCheck {
       const expected = new Float64Array(B * N * DV).fill(1);
       try {
         for (const D of [16, 129]) {
-          const map = new RFFAttentionKernel({ inputDim: DIM, numFeatures: D, seed: D, backend: ctx.backend, dtype: ctx.dtype });
+          const map = new RFFAttentionKernel({
+            inputDim: DIM,
+            numFeatures: D,
+            seed: D,
+            backend: ctx.backend,
+            dtype: ctx.dtype,
+          });
           try {
             for (const causal of [false, true]) {
               for (const masked of [false, true]) {
-                for (const chunkSize of causal ? [7] : [undefined]) { // 24 rows: four chunks of 8, one padded
-                  const out = await take(linearAttention(q, k, v, { featureMap: map, causal, mask: masked ? mask : undefined, chunkSize }));
+                for (const chunkSize of causal ? [7] : [undefined]) {
+                  // 24 rows: four chunks of 8, one padded
+                  const out = await take(
+                    linearAttention(q, k, v, { featureMap: map, causal, mask: masked ? mask : undefined, chunkSize }),
+                  );
                   const what = `magnitude ${mag}, D = ${D}, causal ${causal}, mask ${masked}, chunk ${chunkSize ?? 'default'}`;
-                  ensureClose(out, expected, 4 * ctx.rtol, 4 * ctx.rtol, `linearAttention(q, k, ones) = ones (${what})`);
+                  ensureClose(
+                    out,
+                    expected,
+                    4 * ctx.rtol,
+                    4 * ctx.rtol,
+                    `linearAttention(q, k, ones) = ones (${what})`,
+                  );
                 }
               }
             }
@@ -55,7 +75,13 @@ function convexityCheck(): KernelCheck {
   return {
     id: 'attention/linear/favor-outputs-are-convex-combinations',
     async run(ctx) {
-      const map = new RFFAttentionKernel({ inputDim: DIM, numFeatures: 16, seed: 3, backend: ctx.backend, dtype: ctx.dtype });
+      const map = new RFFAttentionKernel({
+        inputDim: DIM,
+        numFeatures: 16,
+        seed: 3,
+        backend: ctx.backend,
+        dtype: ctx.dtype,
+      });
       const v = points(ctx.backend, ctx.dtype, [B, N, DV], 31);
       const values = Float64Array.from(await v.data());
       try {
@@ -76,7 +102,10 @@ function convexityCheck(): KernelCheck {
                 }
                 const o = out[at]!;
                 const slack = 4 * ctx.rtol * Math.max(Math.abs(lo), Math.abs(hi)) + ctx.atol;
-                ensure(o >= lo - slack && o <= hi + slack, () => `magnitude ${mag}, causal ${causal}: output [${b}, ${i}, ${c}] = ${o} outside [${lo}, ${hi}]`);
+                ensure(
+                  o >= lo - slack && o <= hi + slack,
+                  () => `magnitude ${mag}, causal ${causal}: output [${b}, ${i}, ${c}] = ${o} outside [${lo}, ${hi}]`,
+                );
               }
             }
           } finally {
@@ -97,7 +126,17 @@ function convexityCheck(): KernelCheck {
  * d^(−1/4), out = φ(Q)(φ(K)ᵀV) / φ(Q)(φ(K)ᵀ1), causal by explicit prefix sums. No stabilisation: valid
  * where exp stays representable in float64.
  */
-export function favorReference(q: Float64Array, k: Float64Array, v: Float64Array, omega: Float64Array, n: number, d: number, D: number, dv: number, causal: boolean): Float64Array {
+export function favorReference(
+  q: Float64Array,
+  k: Float64Array,
+  v: Float64Array,
+  omega: Float64Array,
+  n: number,
+  d: number,
+  D: number,
+  dv: number,
+  causal: boolean,
+): Float64Array {
   const s = d ** -0.25;
   const features = (x: Float64Array): Float64Array => {
     const out = new Float64Array(n * D);
@@ -135,7 +174,13 @@ function referenceCheck(): KernelCheck {
     id: 'attention/linear/favor-equals-host-performer',
     async run(ctx) {
       const D = 16;
-      const map = new RFFAttentionKernel({ inputDim: DIM, numFeatures: D, seed: 9, backend: ctx.backend, dtype: ctx.dtype });
+      const map = new RFFAttentionKernel({
+        inputDim: DIM,
+        numFeatures: D,
+        seed: 9,
+        backend: ctx.backend,
+        dtype: ctx.dtype,
+      });
       const exported = await map.exportStateDict();
       const omega = Float64Array.from(exported.projection!.data, Number);
       const v = points(ctx.backend, ctx.dtype, [B, N, DV], 41);
@@ -144,17 +189,31 @@ function referenceCheck(): KernelCheck {
           const q = points(ctx.backend, ctx.dtype, [B, N, DIM], 42, mag);
           const k = points(ctx.backend, ctx.dtype, [B, N, DIM], 43, mag);
           try {
-            const [qh, kh, vh] = [Float64Array.from(await q.data()), Float64Array.from(await k.data()), Float64Array.from(await v.data())];
+            const [qh, kh, vh] = [
+              Float64Array.from(await q.data()),
+              Float64Array.from(await k.data()),
+              Float64Array.from(await v.data()),
+            ];
             for (const causal of [false, true]) {
               const out = await take(linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 7 }));
               const expected = new Float64Array(B * N * DV);
               for (let b = 0; b < B; b++) {
-                const rows = (x: Float64Array, width: number): Float64Array => x.subarray(b * N * width, (b + 1) * N * width);
-                expected.set(favorReference(rows(qh, DIM), rows(kh, DIM), rows(vh, DV), omega, N, DIM, D, DV, causal), b * N * DV);
+                const rows = (x: Float64Array, width: number): Float64Array =>
+                  x.subarray(b * N * width, (b + 1) * N * width);
+                expected.set(
+                  favorReference(rows(qh, DIM), rows(kh, DIM), rows(vh, DV), omega, N, DIM, D, DV, causal),
+                  b * N * DV,
+                );
               }
               // The weights carry the float rounding of exponents of size ~mag²·d: scale the tolerance.
               const scale = 10 * Math.max(1, mag * mag * DIM);
-              ensureClose(out, expected, scale * ctx.rtol, scale * ctx.atol, `FAVOR+ vs float64 Performer (magnitude ${mag}, causal ${causal})`);
+              ensureClose(
+                out,
+                expected,
+                scale * ctx.rtol,
+                scale * ctx.atol,
+                `FAVOR+ vs float64 Performer (magnitude ${mag}, causal ${causal})`,
+              );
             }
           } finally {
             q.dispose();

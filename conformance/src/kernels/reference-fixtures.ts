@@ -50,7 +50,15 @@ export interface ReferenceCheck {
 
 /** What a reference check produced. */
 export type ReferenceOutcome =
-  | { kind: 'values'; actual: Float64Array; expected: Float64Array; shape: number[]; rtol: number; atol: number; note?: string }
+  | {
+      kind: 'values';
+      actual: Float64Array;
+      expected: Float64Array;
+      shape: number[];
+      rtol: number;
+      atol: number;
+      note?: string;
+    }
   | { kind: 'boolean'; actual: boolean; expected: boolean }
   | { kind: 'error'; code: string | undefined; expectedCode: string };
 
@@ -73,14 +81,20 @@ export function referenceChecks(): ReferenceCheck[] {
     for (const c of data.cases) {
       if (c.class === 'PolynomialKernel' && !Number.isInteger(c.params['degree'])) {
         // The reference accepts degree 2.5 and returns NaNs; this port rejects it at construction.
-        checks.push({ id: `kernels/reference/${file}/${slug(c.id)}/rejected`, run: async (backend, dtype) => rejection(c, backend, dtype) });
+        checks.push({
+          id: `kernels/reference/${file}/${slug(c.id)}/rejected`,
+          run: async (backend, dtype) => rejection(c, backend, dtype),
+        });
         continue;
       }
       const counts = new Map<string, number>();
       for (const e of c.evals) {
         const k = counts.get(e.method) ?? 0;
         counts.set(e.method, k + 1);
-        checks.push({ id: `kernels/reference/${file}/${slug(c.id)}/${slug(e.method)}-${k}`, run: async (backend, dtype) => evaluate(c, e, backend, dtype) });
+        checks.push({
+          id: `kernels/reference/${file}/${slug(c.id)}/${slug(e.method)}-${k}`,
+          run: async (backend, dtype) => evaluate(c, e, backend, dtype),
+        });
       }
     }
   }
@@ -92,13 +106,20 @@ async function rejection(c: FixtureCase, backend: Backend, dtype: DType): Promis
     build(c, backend, dtype).dispose();
     return { kind: 'error', code: undefined, expectedCode: 'ERR_INVALID_ARGUMENT' };
   } catch (e) {
-    return { kind: 'error', code: e instanceof SpectransError ? e.code : String(e), expectedCode: 'ERR_INVALID_ARGUMENT' };
+    return {
+      kind: 'error',
+      code: e instanceof SpectransError ? e.code : String(e),
+      expectedCode: 'ERR_INVALID_ARGUMENT',
+    };
   }
 }
 
 /** A fixture name as a lowercase kebab-case id segment (`poly_d4_a0.25_c-0.5` -> `poly-d4-a0-25-c-0-5`). */
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function camel(key: string): string {
@@ -190,7 +211,9 @@ async function evaluate(c: FixtureCase, e: FixtureEval, backend: Backend, dtype:
       rtol: RTOL,
       atol,
       note: factor !== 1 ? `density x ${factor.toPrecision(6)} (the reference's unnormalised convention)` : undefined,
-      ...(shapesDiffer(out.shape, expectedTensor.shape) ? { note: `shape [${out.shape.join(', ')}] vs reference [${expectedTensor.shape.join(', ')}]` } : {}),
+      ...(shapesDiffer(out.shape, expectedTensor.shape)
+        ? { note: `shape [${out.shape.join(', ')}] vs reference [${expectedTensor.shape.join(', ')}]` }
+        : {}),
     } as ReferenceOutcome;
   } finally {
     out?.dispose();

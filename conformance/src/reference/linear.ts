@@ -4,7 +4,10 @@ import type { AccumulatedRef } from './reduce.js';
 import { broadcastIndex, broadcastShape, sizeOf, type HostArray } from './ndarray.js';
 
 /** Batched index maps of two stacks of matrices whose leading axes broadcast. */
-function batchPairs(aShape: readonly number[], bShape: readonly number[]): { batch: number[]; ia: Int32Array; ib: Int32Array } {
+function batchPairs(
+  aShape: readonly number[],
+  bShape: readonly number[],
+): { batch: number[]; ia: Int32Array; ib: Int32Array } {
   const ba = aShape.slice(0, -2);
   const bb = bShape.slice(0, -2);
   const batch = broadcastShape(ba, bb);
@@ -92,7 +95,13 @@ export function cdistRef(x: HostArray, y: HostArray, metric: DistanceMetric): Ac
  * With p = x ω + b: `scale·cos(p)`, or `scale·[cos(p), sin(p)]` (all cosines, then all sines). The
  * result's `scale` is |scale|·((|x||ω|) + |b|) per element, the magnitude the phase error scales with.
  */
-export function rffFeaturesRef(x: HostArray, omega: HostArray, bias: HostArray, scale: number, cosSin: boolean): AccumulatedRef {
+export function rffFeaturesRef(
+  x: HostArray,
+  omega: HostArray,
+  bias: HostArray,
+  scale: number,
+  cosSin: boolean,
+): AccumulatedRef {
   const d = x.shape[x.shape.length - 1]!;
   const D = omega.shape[1]!;
   const rows = d === 0 ? sizeOf(x.shape.slice(0, -1)) : x.data.length / d;

@@ -42,7 +42,8 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
   for (let i = 0; i < rank; i++) {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new RangeError(`broadcastShape: [${a.join(', ')}] and [${b.join(', ')}]`);
+    if (da !== db && da !== 1 && db !== 1)
+      throw new RangeError(`broadcastShape: [${a.join(', ')}] and [${b.join(', ')}]`);
     out.push(da === 1 ? db : da);
   }
   return out;

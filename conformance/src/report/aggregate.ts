@@ -45,7 +45,8 @@ function cellOf(results: readonly CaseResult[]): MatrixCell {
     if (r.path && r.status !== 'skip') paths.add(r.path);
     if (r.maxError !== undefined && (maxError === undefined || r.maxError > maxError)) maxError = r.maxError;
   }
-  const path = paths.size === 0 ? undefined : paths.size > 1 ? 'mixed' : (paths.values().next().value as 'native' | 'fallback');
+  const path =
+    paths.size === 0 ? undefined : paths.size > 1 ? 'mixed' : (paths.values().next().value as 'native' | 'fallback');
   return { counts, ms, ...(path ? { path } : {}), ...(maxError !== undefined ? { maxError } : {}) };
 }
 
@@ -53,13 +54,14 @@ function cellOf(results: readonly CaseResult[]): MatrixCell {
 export function buildMatrix(targets: readonly TargetReport[]): Matrix {
   const groups: string[] = [];
   const seen = new Set<string>();
-  for (const t of targets) for (const r of t.results) {
-    const g = groupOf(r.id);
-    if (!seen.has(g)) {
-      seen.add(g);
-      groups.push(g);
+  for (const t of targets)
+    for (const r of t.results) {
+      const g = groupOf(r.id);
+      if (!seen.has(g)) {
+        seen.add(g);
+        groups.push(g);
+      }
     }
-  }
   const cells = new Map<string, (MatrixCell | undefined)[]>();
   for (const g of groups) {
     cells.set(
@@ -85,7 +87,13 @@ export function totals(targets: readonly TargetReport[]): Totals {
       cases++;
     }
   }
-  return { cases, counts, targets: targets.length, unavailable: targets.filter((t) => t.status === 'unavailable').length, ms };
+  return {
+    cases,
+    counts,
+    targets: targets.length,
+    unavailable: targets.filter((t) => t.status === 'unavailable').length,
+    ms,
+  };
 }
 
 /** True when any case failed (the CLI's exit code 1). */

@@ -30,11 +30,17 @@ pre{white-space:pre-wrap;background:#f8f8f8;padding:.5em;border:1px solid #ddd}s
  * await writeFile('conformance.html', formatHtml(reports));
  * ```
  */
-export function formatHtml(targets: readonly TargetReport[], options: { title?: string; generated?: Date } = {}): string {
+export function formatHtml(
+  targets: readonly TargetReport[],
+  options: { title?: string; generated?: Date } = {},
+): string {
   const m = buildMatrix(targets);
   const title = options.title ?? 'spectrans conformance';
   const head = targets
-    .map((t) => `<th>${esc(t.name)}<br><small>${t.status === 'ok' ? esc(t.backend?.name ?? '') : `unavailable: ${esc(t.reason ?? '')}`}</small></th>`)
+    .map(
+      (t) =>
+        `<th>${esc(t.name)}<br><small>${t.status === 'ok' ? esc(t.backend?.name ?? '') : `unavailable: ${esc(t.reason ?? '')}`}</small></th>`,
+    )
     .join('');
   const rows = m.groups
     .map((g) => {
@@ -52,7 +58,10 @@ export function formatHtml(targets: readonly TargetReport[], options: { title?: 
     .flatMap((t) =>
       t.results
         .filter((r) => r.status === 'fail')
-        .map((r) => `<details><summary><b>${esc(t.name)}</b> ${esc(r.id)}</summary><pre>${esc(r.message ?? '')}</pre></details>`),
+        .map(
+          (r) =>
+            `<details><summary><b>${esc(t.name)}</b> ${esc(r.id)}</summary><pre>${esc(r.message ?? '')}</pre></details>`,
+        ),
     )
     .join('\n');
   const generated = (options.generated ?? new Date()).toISOString();

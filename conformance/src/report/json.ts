@@ -19,7 +19,12 @@ export interface JsonReport {
  * await writeFile('conformance.json', formatJson({ targets: reports, seed: DEFAULT_SEED }));
  * ```
  */
-export function formatJson(report: { targets: readonly TargetReport[]; seed: number; filter?: string; generated?: Date }): string {
+export function formatJson(report: {
+  targets: readonly TargetReport[];
+  seed: number;
+  filter?: string;
+  generated?: Date;
+}): string {
   const doc: JsonReport = {
     tool: '@spectrans/conformance',
     format: 1,

@@ -7,7 +7,12 @@ import { buildMatrix, totals, type MatrixCell } from './aggregate.js';
 export function cellText(cell: MatrixCell | undefined): string {
   if (!cell) return '-';
   const c = cell.counts;
-  const parts = [c.pass ? `${c.pass} ok` : '', c.fail ? `${c.fail} FAIL` : '', c.xfail ? `${c.xfail} xfail` : '', c.skip ? `${c.skip} skip` : ''].filter(Boolean);
+  const parts = [
+    c.pass ? `${c.pass} ok` : '',
+    c.fail ? `${c.fail} FAIL` : '',
+    c.xfail ? `${c.xfail} xfail` : '',
+    c.skip ? `${c.skip} skip` : '',
+  ].filter(Boolean);
   if (cell.path) parts.push(cell.path);
   if (cell.maxError !== undefined && cell.maxError > 0) parts.push(`max ${formatError(cell.maxError)}`);
   parts.push(`${Math.round(cell.ms)}ms`);
@@ -44,12 +49,23 @@ export function formatText(targets: readonly TargetReport[], options: { maxFailu
   const header = ['group', ...targets.map((t) => t.name)];
   const status = [
     'status',
-    ...targets.map((t) => (t.status === 'ok' ? `${t.backend?.name ?? t.name}: ${describeDTypes(t)}, ${(t.ms / 1000).toFixed(2)}s` : `unavailable: ${truncate(t.reason ?? '', 40)}`)),
+    ...targets.map((t) =>
+      t.status === 'ok'
+        ? `${t.backend?.name ?? t.name}: ${describeDTypes(t)}, ${(t.ms / 1000).toFixed(2)}s`
+        : `unavailable: ${truncate(t.reason ?? '', 40)}`,
+    ),
   ];
-  const rows = m.groups.map((g) => [g, ...(m.cells.get(g) ?? []).map((c, i) => (targets[i]!.status === 'ok' ? cellText(c) : 'unavailable'))]);
+  const rows = m.groups.map((g) => [
+    g,
+    ...(m.cells.get(g) ?? []).map((c, i) => (targets[i]!.status === 'ok' ? cellText(c) : 'unavailable')),
+  ]);
   const all = [header, status, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
-  const line = (r: readonly string[]): string => r.map((s, i) => pad(s, widths[i]!)).join(' | ').trimEnd();
+  const line = (r: readonly string[]): string =>
+    r
+      .map((s, i) => pad(s, widths[i]!))
+      .join(' | ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
   const out = [line(header), line(status), rule, ...rows.map(line), '', summaryLine(targets)];
   const maxLines = options.maxFailureLines ?? 8;

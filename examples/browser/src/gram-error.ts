@@ -11,14 +11,20 @@ export interface GramErrorPoint {
 
 /** Deterministic inputs: n points in d dimensions, spread over [-1, 1]. */
 function points(n: number, d: number): number[][] {
-  return Array.from({ length: n }, (_, i) => Array.from({ length: d }, (_, j) => Math.sin(1.7 * i + 0.9 * j * j + 0.3)));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: d }, (_, j) => Math.sin(1.7 * i + 0.9 * j * j + 0.3)),
+  );
 }
 
 /**
  * For each D, the largest absolute error of φ(x)φ(x)ᵀ against exp(−‖xᵢ − xⱼ‖²/2σ²), averaged over
  * `seeds` draws, computed on `backend`.
  */
-export async function gramErrorCurve(backend: Backend, dims: readonly number[] = [16, 64, 256, 1024], seeds = 3): Promise<GramErrorPoint[]> {
+export async function gramErrorCurve(
+  backend: Backend,
+  dims: readonly number[] = [16, 64, 256, 1024],
+  seeds = 3,
+): Promise<GramErrorPoint[]> {
   const x = tensor(points(24, 4), undefined, 'float32', { backend });
   const out: GramErrorPoint[] = [];
   try {

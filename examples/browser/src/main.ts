@@ -33,7 +33,8 @@ const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) 
 window.__spectrans = { status: 'idle' };
 
 function webglRenderer(): string | undefined {
-  const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+  const gl =
+    document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
   if (!gl) return undefined;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
@@ -50,7 +51,14 @@ function renderMatrix(report: TargetReport): string {
     if (!cell) return '';
     const c = cell.counts;
     const cls = c.fail > 0 ? 'fail' : 'pass';
-    const text = [c.pass ? `${c.pass} ok` : '', c.fail ? `${c.fail} FAIL` : '', c.xfail ? `${c.xfail} xfail` : '', c.skip ? `${c.skip} skip` : ''].filter(Boolean).join(', ');
+    const text = [
+      c.pass ? `${c.pass} ok` : '',
+      c.fail ? `${c.fail} FAIL` : '',
+      c.xfail ? `${c.xfail} xfail` : '',
+      c.skip ? `${c.skip} skip` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     const err = cell.maxError === undefined ? '' : cell.maxError.toExponential(1);
     return `<tr><td>${escapeHtml(g)}</td><td class="${cls}">${text}</td><td>${cell.path ?? ''}</td><td>${err}</td><td>${cell.ms.toFixed(0)} ms</td></tr>`;
   });
@@ -58,19 +66,35 @@ function renderMatrix(report: TargetReport): string {
 }
 
 function renderChart(points: readonly GramErrorPoint[]): string {
-  const W = 360, H = 240, L = 50, B = 30, T = 10, R = 10;
+  const W = 360,
+    H = 240,
+    L = 50,
+    B = 30,
+    T = 10,
+    R = 10;
   const xs = points.map((p) => Math.log10(p.numFeatures));
   const ys = points.map((p) => Math.log10(Math.max(p.error, 1e-12)));
-  const x0 = Math.min(...xs), x1 = Math.max(...xs);
-  const y0 = Math.floor(Math.min(...ys)), y1 = Math.ceil(Math.max(...ys));
+  const x0 = Math.min(...xs),
+    x1 = Math.max(...xs);
+  const y0 = Math.floor(Math.min(...ys)),
+    y1 = Math.ceil(Math.max(...ys));
   const px = (x: number) => L + ((x - x0) / (x1 - x0 || 1)) * (W - L - R);
   const py = (y: number) => T + ((y1 - y) / (y1 - y0 || 1)) * (H - T - B);
   const line = points.map((_, i) => `${i ? 'L' : 'M'}${px(xs[i]!).toFixed(1)},${py(ys[i]!).toFixed(1)}`).join(' ');
   // 1/√D through the first point.
   const ref = `M${px(x0).toFixed(1)},${py(ys[0]!).toFixed(1)} L${px(x1).toFixed(1)},${py(ys[0]! - 0.5 * (x1 - x0)).toFixed(1)}`;
-  const dots = points.map((p, i) => `<circle cx="${px(xs[i]!).toFixed(1)}" cy="${py(ys[i]!).toFixed(1)}" r="3"><title>D=${p.numFeatures}: ${p.error.toExponential(2)}</title></circle>`).join('');
-  const xt = points.map((p, i) => `<text x="${px(xs[i]!).toFixed(1)}" y="${H - 10}" text-anchor="middle">${p.numFeatures}</text>`).join('');
-  const yt = Array.from({ length: y1 - y0 + 1 }, (_, k) => y0 + k).map((y) => `<text x="${L - 6}" y="${py(y) + 4}" text-anchor="end">1e${y}</text>`).join('');
+  const dots = points
+    .map(
+      (p, i) =>
+        `<circle cx="${px(xs[i]!).toFixed(1)}" cy="${py(ys[i]!).toFixed(1)}" r="3"><title>D=${p.numFeatures}: ${p.error.toExponential(2)}</title></circle>`,
+    )
+    .join('');
+  const xt = points
+    .map((p, i) => `<text x="${px(xs[i]!).toFixed(1)}" y="${H - 10}" text-anchor="middle">${p.numFeatures}</text>`)
+    .join('');
+  const yt = Array.from({ length: y1 - y0 + 1 }, (_, k) => y0 + k)
+    .map((y) => `<text x="${L - 6}" y="${py(y) + 4}" text-anchor="end">1e${y}</text>`)
+    .join('');
   return `<svg id="gram-chart" width="${W}" height="${H}" font-size="11" xmlns="http://www.w3.org/2000/svg">
     <path d="M${L},${T} V${H - B} H${W - R}" fill="none" stroke="#888"/>
     <path d="${ref}" fill="none" stroke="#bbb" stroke-dasharray="4 3"/>
@@ -92,14 +116,18 @@ async function run(id: PageBackend, filter: string): Promise<void> {
   try {
     const target = targetFor(id);
     const report = await runTarget(target, filter ? { filter } : {});
-    if (report.status === 'unavailable') throw new Error(`${target.name} could not start: ${report.reason ?? 'unknown reason'}`);
+    if (report.status === 'unavailable')
+      throw new Error(`${target.name} could not start: ${report.reason ?? 'unknown reason'}`);
     out.backendName = report.backend?.name ?? target.name;
     const t = totals([report]);
     out.counts = { ...t.counts };
-    out.failures = report.results.filter((r: CaseResult) => r.status === 'fail').map((r) => ({ id: r.id, message: r.message ?? '' }));
+    out.failures = report.results
+      .filter((r: CaseResult) => r.status === 'fail')
+      .map((r) => ({ id: r.id, message: r.message ?? '' }));
     $('matrix').innerHTML = renderMatrix(report);
     $('failures').textContent = out.failures.map((f) => `${f.id}\n${f.message}`).join('\n\n');
-    $('status').textContent = `conformance on ${out.backendName}: ${t.counts.pass} passed, ${t.counts.fail} failed, ${t.counts.xfail} expected failures, ${t.counts.skip} skipped; computing the Gram error curve ...`;
+    $('status').textContent =
+      `conformance on ${out.backendName}: ${t.counts.pass} passed, ${t.counts.fail} failed, ${t.counts.xfail} expected failures, ${t.counts.skip} skipped; computing the Gram error curve ...`;
     const backend = await target.create();
     try {
       out.curve = await gramErrorCurve(backend);
@@ -108,11 +136,13 @@ async function run(id: PageBackend, filter: string): Promise<void> {
     }
     $('chart').innerHTML = renderChart(out.curve);
     out.ms = performance.now() - started;
-    $('status').textContent = `${out.backendName}: ${t.counts.pass} passed, ${t.counts.fail} failed, ${t.counts.xfail} expected failures, ${t.counts.skip} skipped (${(out.ms / 1000).toFixed(1)} s)`;
+    $('status').textContent =
+      `${out.backendName}: ${t.counts.pass} passed, ${t.counts.fail} failed, ${t.counts.xfail} expected failures, ${t.counts.skip} skipped (${(out.ms / 1000).toFixed(1)} s)`;
     out.status = 'done';
   } catch (e) {
     out.status = 'error';
-    out.error = e instanceof Error ? `${e.message}${e.cause instanceof Error ? ` (cause: ${e.cause.message})` : ''}` : String(e);
+    out.error =
+      e instanceof Error ? `${e.message}${e.cause instanceof Error ? ` (cause: ${e.cause.message})` : ''}` : String(e);
     $('status').textContent = `error: ${out.error}`;
   }
 }

@@ -20,7 +20,9 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const haveChromium = existsSync(CHROMIUM);
 const filter = process.env['SPECTRANS_E2E_FILTER'] ?? '';
 if (!haveChromium) {
-  console.warn(`examples/browser e2e: SKIPPED: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it)`);
+  console.warn(
+    `examples/browser e2e: SKIPPED: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it)`,
+  );
 }
 
 describe.skipIf(!haveChromium)('the browser page under headless Chromium', () => {
@@ -32,7 +34,12 @@ describe.skipIf(!haveChromium)('the browser page under headless Chromium', () =>
   beforeAll(async () => {
     const { build, preview } = await import('vite');
     await build({ root, logLevel: 'warn', build: { outDir: 'dist-e2e', emptyOutDir: true } });
-    server = await preview({ root, logLevel: 'warn', build: { outDir: 'dist-e2e' }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+    server = await preview({
+      root,
+      logLevel: 'warn',
+      build: { outDir: 'dist-e2e' },
+      preview: { port: 0, host: '127.0.0.1', strictPort: false },
+    });
     url = server.resolvedUrls?.local[0] ?? '';
     expect(url).toMatch(/^http:/);
     profile = mkdtempSync(join(tmpdir(), 'spectrans-chromium-'));
@@ -74,7 +81,10 @@ describe.skipIf(!haveChromium)('the browser page under headless Chromium', () =>
     try {
       const query = new URLSearchParams({ backend: id, auto: '1', ...(filter ? { filter } : {}) });
       await page.goto(`${url}?${query}`);
-      await page.waitForFunction(() => ['done', 'error'].includes(window.__spectrans?.status), undefined, { timeout: 540_000, polling: 1000 });
+      await page.waitForFunction(() => ['done', 'error'].includes(window.__spectrans?.status), undefined, {
+        timeout: 540_000,
+        polling: 1000,
+      });
       const out = (await page.evaluate(() => window.__spectrans)) as PageOutcome;
       const summary = `${id}: ${JSON.stringify(out.counts)} in ${((out.ms ?? 0) / 1000).toFixed(1)} s; renderer ${out.renderer ?? 'none'}; curve ${JSON.stringify(out.curve?.map((p) => [p.numFeatures, +p.error.toExponential(2)]))}`;
       console.log(summary);

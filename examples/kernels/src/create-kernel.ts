@@ -3,14 +3,31 @@
  * (isRandomFeatureMap) give φ(x), the others K(x, x). An unknown name raises ERR_UNKNOWN_KERNEL.
  */
 import { pathToFileURL } from 'node:url';
-import { KERNEL_NAMES, RandomGenerator, SpectransError, createKernel, isRandomFeatureMap, liveTensorCount, setBackend, tensor, type KernelName, type KernelRegistry } from '@spectrans/core';
+import {
+  KERNEL_NAMES,
+  RandomGenerator,
+  SpectransError,
+  createKernel,
+  isRandomFeatureMap,
+  liveTensorCount,
+  setBackend,
+  tensor,
+  type KernelName,
+  type KernelRegistry,
+} from '@spectrans/core';
 import { createJsBackend } from '@spectrans/backend-js';
 
 const OPTIONS: { [K in KernelName]: KernelRegistry[K][1] } = {
-  gaussian_rff: { inputDim: 8, numFeatures: 64, seed: 0 }, laplacian_rff: { inputDim: 8, numFeatures: 64, seed: 0 },
-  orthogonal_rff: { inputDim: 8, numFeatures: 64, useHadamard: true, seed: 0 }, rff_attention: { inputDim: 8, numFeatures: 64, seed: 0 },
-  polynomial_spectral: { rank: 4 }, truncated_svd: { rank: 4 }, learnable_spectral: { inputDim: 8, rank: 4, seed: 0 },
-  fourier_kernel: { inputDim: 8, rank: 4 }, cosine: {}, polynomial: { degree: 3 },
+  gaussian_rff: { inputDim: 8, numFeatures: 64, seed: 0 },
+  laplacian_rff: { inputDim: 8, numFeatures: 64, seed: 0 },
+  orthogonal_rff: { inputDim: 8, numFeatures: 64, useHadamard: true, seed: 0 },
+  rff_attention: { inputDim: 8, numFeatures: 64, seed: 0 },
+  polynomial_spectral: { rank: 4 },
+  truncated_svd: { rank: 4 },
+  learnable_spectral: { inputDim: 8, rank: 4, seed: 0 },
+  fourier_kernel: { inputDim: 8, rank: 4 },
+  cosine: {},
+  polynomial: { degree: 3 },
 };
 type Built = Record<string, { className: string; output: string; shape: number[] }>;
 
@@ -21,7 +38,9 @@ export async function main(): Promise<{ built: Built; unknownCode: string; leake
   const built: Built = {};
   for (const name of KERNEL_NAMES) {
     const kernel = createKernel(name, OPTIONS[name]);
-    const [output, out] = isRandomFeatureMap(kernel) ? ['features φ(x)', kernel.forward(x)] : ['kernel matrix K(x, x)', kernel.compute(x, x)];
+    const [output, out] = isRandomFeatureMap(kernel)
+      ? ['features φ(x)', kernel.forward(x)]
+      : ['kernel matrix K(x, x)', kernel.compute(x, x)];
     built[name] = { className: kernel.constructor.name, output, shape: [...out.shape] };
     console.log(`${name.padEnd(19)} → ${kernel.constructor.name.padEnd(24)} ${output} [${out.shape.join(', ')}]`);
     for (const owned of [out, kernel]) owned.dispose();

@@ -4,7 +4,18 @@
  * as the number of features D grows (Rahimi & Recht 2007).
  */
 import { pathToFileURL } from 'node:url';
-import { GaussianRFFKernel, RandomGenerator, liveTensorCount, mean, setBackend, sqrt, square, sub, tensor, tidy } from '@spectrans/core';
+import {
+  GaussianRFFKernel,
+  RandomGenerator,
+  liveTensorCount,
+  mean,
+  setBackend,
+  sqrt,
+  square,
+  sub,
+  tensor,
+  tidy,
+} from '@spectrans/core';
 import { createJsBackend } from '@spectrans/backend-js';
 
 export async function main(): Promise<{ numFeatures: number[]; rmse: number[]; leaked: number }> {

@@ -4,10 +4,28 @@
  * have a lower error than i.i.d. frequencies (GaussianRFFKernel; Yu et al. 2016). RMSE over 8 seeds.
  */
 import { pathToFileURL } from 'node:url';
-import { GaussianRFFKernel, OrthogonalRandomFeatures, RandomGenerator, liveTensorCount, mean, setBackend, square, sub, tensor, tidy, type RandomFeatureMap } from '@spectrans/core';
+import {
+  GaussianRFFKernel,
+  OrthogonalRandomFeatures,
+  RandomGenerator,
+  liveTensorCount,
+  mean,
+  setBackend,
+  square,
+  sub,
+  tensor,
+  tidy,
+  type RandomFeatureMap,
+} from '@spectrans/core';
 import { createJsBackend } from '@spectrans/backend-js';
 
-export async function main(): Promise<{ iid: number; orf: number; sorf: number; laplacianIsOrthogonal: boolean; leaked: number }> {
+export async function main(): Promise<{
+  iid: number;
+  orf: number;
+  sorf: number;
+  laplacianIsOrthogonal: boolean;
+  leaked: number;
+}> {
   await setBackend(createJsBackend());
   const before = liveTensorCount();
   const [d, D, seeds] = [16, 128, 8];
@@ -27,7 +45,9 @@ export async function main(): Promise<{ iid: number; orf: number; sorf: number; 
   };
   const iid = rmse((seed) => new GaussianRFFKernel({ inputDim: d, numFeatures: D, seed, dtype: 'float64' }));
   const orf = rmse((seed) => new OrthogonalRandomFeatures({ inputDim: d, numFeatures: D, seed, dtype: 'float64' }));
-  const sorf = rmse((seed) => new OrthogonalRandomFeatures({ inputDim: d, numFeatures: D, useHadamard: true, seed, dtype: 'float64' }));
+  const sorf = rmse(
+    (seed) => new OrthogonalRandomFeatures({ inputDim: d, numFeatures: D, useHadamard: true, seed, dtype: 'float64' }),
+  );
   console.log(`d = ${d}, D = ${D}: RMSE i.i.d. ${iid.toFixed(4)}, ORF ${orf.toFixed(4)}, SORF ${sorf.toFixed(4)}`);
   const laplacian = new OrthogonalRandomFeatures({ inputDim: d, numFeatures: D, kernelType: 'laplacian' });
   const laplacianIsOrthogonal = laplacian.isOrthogonal;

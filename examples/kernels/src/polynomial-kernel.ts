@@ -9,8 +9,15 @@ import { createJsBackend } from '@spectrans/backend-js';
 export async function main(): Promise<{ K: number[][]; expected: number[][]; maxError: number; leaked: number }> {
   await setBackend(createJsBackend());
   const before = liveTensorCount();
-  const xs = [[1, 2], [0.5, -1], [-3, 0]];
-  const ys = [[1, 0], [2, -1]];
+  const xs = [
+    [1, 2],
+    [0.5, -1],
+    [-3, 0],
+  ];
+  const ys = [
+    [1, 0],
+    [2, -1],
+  ];
   const [x, y] = [tensor(xs, undefined, 'float64'), tensor(ys, undefined, 'float64')];
   const kernel = new PolynomialKernel({ degree: 3, alpha: 0.5, coef0: 1, dtype: 'float64' });
   const Kt = kernel.compute(x, y);

@@ -5,10 +5,30 @@
  * softmax over keys: rows sum to 1; at rank = d it equals softmax((⟨q − m, k − m⟩ + 1)²) exactly.
  */
 import { pathToFileURL } from 'node:url';
-import { PolynomialKernel, PolynomialSpectralKernel, RandomGenerator, abs, concat, liveTensorCount, max, mean, setBackend, softmaxLastAxis, sub, sum, tensor, tidy } from '@spectrans/core';
+import {
+  PolynomialKernel,
+  PolynomialSpectralKernel,
+  RandomGenerator,
+  abs,
+  concat,
+  liveTensorCount,
+  max,
+  mean,
+  setBackend,
+  softmaxLastAxis,
+  sub,
+  sum,
+  tensor,
+  tidy,
+} from '@spectrans/core';
 import { createJsBackend } from '@spectrans/backend-js';
 
-export async function main(): Promise<{ cosineDiagonal: number[]; rowSumError: number[]; errorVsFullRank: number[]; leaked: number }> {
+export async function main(): Promise<{
+  cosineDiagonal: number[];
+  rowSumError: number[];
+  errorVsFullRank: number[];
+  leaked: number;
+}> {
   await setBackend(createJsBackend());
   const before = liveTensorCount();
   const rng = new RandomGenerator(11);
@@ -29,7 +49,9 @@ export async function main(): Promise<{ cosineDiagonal: number[]; rowSumError: n
     const A = kernel.computeAttention(q, k); // (5, 7)
     rowSumError.push(tidy(() => max(abs(sub(sum(A, -1), 1))).dataSync()[0]!));
     errorVsFullRank.push(tidy(() => max(abs(sub(A, fullRank))).dataSync()[0]!));
-    console.log(`rank ${rank}: rows sum to 1 within ${rowSumError.at(-1)!.toExponential(1)}, max |A − full-rank attention| = ${errorVsFullRank.at(-1)!.toExponential(2)}`);
+    console.log(
+      `rank ${rank}: rows sum to 1 within ${rowSumError.at(-1)!.toExponential(1)}, max |A − full-rank attention| = ${errorVsFullRank.at(-1)!.toExponential(2)}`,
+    );
     A.dispose();
     kernel.dispose();
   }

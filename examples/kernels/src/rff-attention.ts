@@ -4,10 +4,31 @@
  * draws a new projection from the instance's seeded stream; eval() freezes it.
  */
 import { pathToFileURL } from 'node:url';
-import { RFFAttentionKernel, RandomGenerator, abs, div, exp, liveTensorCount, matmul, max, mean, min, setBackend, sub, tensor, tidy } from '@spectrans/core';
+import {
+  RFFAttentionKernel,
+  RandomGenerator,
+  abs,
+  div,
+  exp,
+  liveTensorCount,
+  matmul,
+  max,
+  mean,
+  min,
+  setBackend,
+  sub,
+  tensor,
+  tidy,
+} from '@spectrans/core';
 import { createJsBackend } from '@spectrans/backend-js';
 
-export async function main(): Promise<{ meanRelError: number; minFeature: number; changedWhileTraining: number; changedAfterEval: number; leaked: number }> {
+export async function main(): Promise<{
+  meanRelError: number;
+  minFeature: number;
+  changedWhileTraining: number;
+  changedAfterEval: number;
+  leaked: number;
+}> {
   await setBackend(createJsBackend());
   const before = liveTensorCount();
   const rng = new RandomGenerator(5);
@@ -18,14 +39,18 @@ export async function main(): Promise<{ meanRelError: number; minFeature: number
     return [mean(div(abs(sub(favor.kernelApproximation(x, y), exact)), exact)), min(favor.forward(x))];
   });
   const [meanRelError, minFeature] = [relErr.dataSync()[0]!, minPhi.dataSync()[0]!];
-  console.log(`φ(x)·φ(y) vs exp(x·y), D = 2048: mean relative error ${meanRelError.toFixed(4)}; smallest feature ${minFeature.toExponential(2)} (> 0)`);
+  console.log(
+    `φ(x)·φ(y) vs exp(x·y), D = 2048: mean relative error ${meanRelError.toFixed(4)}; smallest feature ${minFeature.toExponential(2)} (> 0)`,
+  );
 
   const redrawing = new RFFAttentionKernel({ inputDim: 4, numFeatures: 64, redraw: true, seed: 0 });
   const change = (): number => tidy(() => max(abs(sub(redrawing.forward(x), redrawing.forward(x)))).dataSync()[0]!);
   const changedWhileTraining = change(); // the second call draws a new projection
   redrawing.eval();
   const changedAfterEval = change(); // frozen: identical features
-  console.log(`max |φ₁(x) − φ₂(x)| over two forward calls: training ${changedWhileTraining.toFixed(4)}, after eval() ${changedAfterEval}`);
+  console.log(
+    `max |φ₁(x) − φ₂(x)| over two forward calls: training ${changedWhileTraining.toFixed(4)}, after eval() ${changedAfterEval}`,
+  );
   for (const t of [x, y, relErr, minPhi]) t.dispose();
   favor.dispose();
   redrawing.dispose();

@@ -4,10 +4,27 @@
  * liveTensorCount() and the backend's memory() count what is alive, for leak checks.
  */
 import { pathToFileURL } from 'node:url';
-import { SpectransError, exp, keep, liveTensorCount, matmul, mul, setBackend, sum, tensor, tidy, type Tensor } from '@spectrans/core';
+import {
+  SpectransError,
+  exp,
+  keep,
+  liveTensorCount,
+  matmul,
+  mul,
+  setBackend,
+  sum,
+  tensor,
+  tidy,
+  type Tensor,
+} from '@spectrans/core';
 import { createJsBackend } from '@spectrans/backend-js';
 
-export async function main(): Promise<{ counts: Record<string, number>; result: number; disposedCode: string; leaked: number }> {
+export async function main(): Promise<{
+  counts: Record<string, number>;
+  result: number;
+  disposedCode: string;
+  leaked: number;
+}> {
   const backend = await setBackend(createJsBackend());
   const before = liveTensorCount();
   const counts: Record<string, number> = {};
@@ -15,7 +32,10 @@ export async function main(): Promise<{ counts: Record<string, number>; result: 
     counts[label] = liveTensorCount() - before;
     console.log(`${label.padEnd(34)} live tensors: ${counts[label]}, backend handles: ${backend.memory?.().handles}`);
   };
-  const x = tensor([[1, 2], [3, 4]]);
+  const x = tensor([
+    [1, 2],
+    [3, 4],
+  ]);
   note('after tensor()');
   const kept: Tensor[] = [];
   const y = tidy(() => {
@@ -31,7 +51,11 @@ export async function main(): Promise<{ counts: Record<string, number>; result: 
   x.dispose(); // a second dispose is a no-op
   note('after x.dispose() twice');
   let disposedCode = 'no error';
-  try { mul(x, 2); } catch (e) { disposedCode = e instanceof SpectransError ? e.code : String(e); }
+  try {
+    mul(x, 2);
+  } catch (e) {
+    disposedCode = e instanceof SpectransError ? e.code : String(e);
+  }
   console.log(`sum(exp(0.01·x·x)) = ${result.toFixed(6)}; using a disposed tensor throws ${disposedCode}`);
   return { counts, result, disposedCode, leaked: liveTensorCount() - before };
 }

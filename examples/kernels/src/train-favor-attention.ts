@@ -19,7 +19,22 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Adam, RFFAttentionKernel, RandomGenerator, linearAttention, liveTensorCount, matmul, mean, softmaxAttention, square, sub, tensor, tidy, type DType, type Tensor } from '@spectrans/core';
+import {
+  Adam,
+  RFFAttentionKernel,
+  RandomGenerator,
+  linearAttention,
+  liveTensorCount,
+  matmul,
+  mean,
+  softmaxAttention,
+  square,
+  sub,
+  tensor,
+  tidy,
+  type DType,
+  type Tensor,
+} from '@spectrans/core';
 import { cliArgs, useBackend, type BackendChoice } from './shared/backends.js';
 import { lossCurves, type Series } from './shared/loss-curves.js';
 
@@ -71,37 +86,58 @@ const TEACHER_STD = 0.35;
 type Weights = Record<'wq' | 'wk' | 'wv', Tensor>;
 type Attention = (q: Tensor, k: Tensor, v: Tensor) => Tensor;
 
-const layer = (attention: Attention, w: Weights, x: Tensor): Tensor => tidy(() => attention(matmul(x, w.wq), matmul(x, w.wk), matmul(x, w.wv)));
+const layer = (attention: Attention, w: Weights, x: Tensor): Tensor =>
+  tidy(() => attention(matmul(x, w.wq), matmul(x, w.wk), matmul(x, w.wv)));
 const mse = (a: Tensor, b: Tensor): Tensor => mean(square(sub(a, b)));
 
 export async function main(options: FavorOptions = {}): Promise<FavorResult> {
   const { name, dtype } = await useBackend(options.backend);
   const before = liveTensorCount();
-  const { dim: d = 8, length: n = 32, batch = 8, testSequences = 64, features = [16, 64, 256], steps = 300, lr = 0.03, seed = 0 } = options;
+  const {
+    dim: d = 8,
+    length: n = 32,
+    batch = 8,
+    testSequences = 64,
+    features = [16, 64, 256],
+    steps = 300,
+    lr = 0.03,
+    seed = 0,
+  } = options;
   const rng = new RandomGenerator(seed);
-  const matrix = (rows: number, cols: number, std: number): Tensor => tensor(rng.normal(rows * cols, 0, std), [rows, cols], dtype);
+  const matrix = (rows: number, cols: number, std: number): Tensor =>
+    tensor(rng.normal(rows * cols, 0, std), [rows, cols], dtype);
   const xTest = tensor(rng.normal(testSequences * n * d), [testSequences, n, d], dtype);
 
   // The hidden layer: random query and key maps, values = the tokens themselves.
-  const teacher: Weights = { wq: matrix(d, d, TEACHER_STD), wk: matrix(d, d, TEACHER_STD), wv: tensor(identity(d), [d, d], dtype) };
+  const teacher: Weights = {
+    wq: matrix(d, d, TEACHER_STD),
+    wk: matrix(d, d, TEACHER_STD),
+    wv: tensor(identity(d), [d, d], dtype),
+  };
   const targetTest = layer(softmaxAttention, teacher, xTest);
   const zeroBaseline = tidy(() => mean(square(targetTest)).dataSync()[0]!);
   const initial = { wq: rng.normal(d * d, 0, 0.1), wk: rng.normal(d * d, 0, 0.1), wv: rng.normal(d * d, 0, 0.1) };
 
   /** Trains fresh copies of the initial weights with `attention` on the same stream of batches; returns its curve and final losses. */
   const train = (label: string, attention: Attention): StudentRun => {
-    const w: Weights = { wq: tensor(initial.wq, [d, d], dtype), wk: tensor(initial.wk, [d, d], dtype), wv: tensor(initial.wv, [d, d], dtype) };
+    const w: Weights = {
+      wq: tensor(initial.wq, [d, d], dtype),
+      wk: tensor(initial.wk, [d, d], dtype),
+      wv: tensor(initial.wv, [d, d], dtype),
+    };
     const heldOut = (): number => tidy(() => mse(layer(attention, w, xTest), targetTest).dataSync()[0]!);
     const initialTest = heldOut();
     const opt = new Adam({ lr });
     const data = new RandomGenerator(seed + 100);
     const losses: number[] = [];
     for (let step = 0; step < steps; step++) {
-      losses.push(tidy(() => {
-        const x = tensor(data.normal(batch * n * d), [batch, n, d], dtype);
-        const target = layer(softmaxAttention, teacher, x);
-        return opt.minimize(() => mse(layer(attention, w, x), target), w).dataSync()[0]!;
-      }));
+      losses.push(
+        tidy(() => {
+          const x = tensor(data.normal(batch * n * d), [batch, n, d], dtype);
+          const target = layer(softmaxAttention, teacher, x);
+          return opt.minimize(() => mse(layer(attention, w, x), target), w).dataSync()[0]!;
+        }),
+      );
     }
     opt.dispose();
     const finalTest = heldOut();
@@ -117,10 +153,14 @@ export async function main(options: FavorOptions = {}): Promise<FavorResult> {
     return { ...run, numFeatures: D };
   });
 
-  console.log(`backend ${name} (${dtype}); sequences of ${n} tokens, d = ${d}; ${steps} Adam steps on ${batch} fresh sequences each; ${testSequences} held-out sequences`);
+  console.log(
+    `backend ${name} (${dtype}); sequences of ${n} tokens, d = ${d}; ${steps} Adam steps on ${batch} fresh sequences each; ${testSequences} held-out sequences`,
+  );
   console.log(`held-out loss of predicting 0: ${zeroBaseline.toFixed(4)}`);
   for (const r of [softmax, ...favor]) {
-    console.log(`${r.label}: held-out loss ${r.initialTest.toFixed(4)} -> ${r.finalTest.toPrecision(3)} (${(r.initialTest / r.finalTest).toFixed(1)}x lower)`);
+    console.log(
+      `${r.label}: held-out loss ${r.initialTest.toFixed(4)} -> ${r.finalTest.toPrecision(3)} (${(r.initialTest / r.finalTest).toFixed(1)}x lower)`,
+    );
   }
   const colors = ['#d62728', '#2ca02c', '#1f77b4', '#9467bd', '#ff7f0e'];
   const series: Series[] = [softmax, ...favor].map((r, i) => [r.label, r.losses, colors[i % colors.length]!]);
@@ -144,5 +184,9 @@ function identity(d: number): Float64Array {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = cliArgs();
-  await main({ svgPath: args.svgPath, backend: args.backend, ...(args.quick ? { testSequences: 16, features: [16, 64], steps: 60 } : {}) });
+  await main({
+    svgPath: args.svgPath,
+    backend: args.backend,
+    ...(args.quick ? { testSequences: 16, features: [16, 64], steps: 60 } : {}),
+  });
 }

@@ -18,7 +18,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { Adam, GaussianRFFKernel, RandomGenerator, add, exp, hostLinalg, liveTensorCount, log, matmul, max, mean, mul, neg, sub, sum, tensor, tidy, valueAndGrads, zeros, type DType, type Tensor } from '@spectrans/core';
+import {
+  Adam,
+  GaussianRFFKernel,
+  RandomGenerator,
+  add,
+  exp,
+  hostLinalg,
+  liveTensorCount,
+  log,
+  matmul,
+  max,
+  mean,
+  mul,
+  neg,
+  sub,
+  sum,
+  tensor,
+  tidy,
+  valueAndGrads,
+  zeros,
+  type DType,
+  type Tensor,
+} from '@spectrans/core';
 import { cliArgs, useBackend, type BackendChoice } from './shared/backends.js';
 import { lossCurves } from './shared/loss-curves.js';
 
@@ -71,7 +93,8 @@ export function loadDigits(): { pixels: Float64Array; labels: number[] } {
   const pixels = new Float64Array(rows.length * PIXELS);
   const labels = rows.map((row, i) => {
     const cells = row.split(',').map(Number);
-    if (cells.length !== PIXELS + 1 || cells.some((v) => !Number.isFinite(v))) throw new Error(`digits.csv.gz: row ${i} is not 64 pixels and a label`);
+    if (cells.length !== PIXELS + 1 || cells.some((v) => !Number.isFinite(v)))
+      throw new Error(`digits.csv.gz: row ${i} is not 64 pixels and a label`);
     for (let j = 0; j < PIXELS; j++) pixels[i * PIXELS + j] = cells[j]! / 16;
     return cells[PIXELS]!;
   });
@@ -128,7 +151,13 @@ function accuracy(scores: ArrayLike<number>, labels: readonly number[]): number 
 const host = (t: Tensor): Float64Array => Float64Array.from(t.dataSync());
 
 /** Kernel ridge on features: W = (ΦᵀΦ + λI)⁻¹ΦᵀY from the training features, accuracy on the held-out ones. */
-function ridgeOnFeatures(phiTrain: Tensor, phiTest: Tensor, yTrain: Tensor, testLabels: readonly number[], lambda: number): number {
+function ridgeOnFeatures(
+  phiTrain: Tensor,
+  phiTest: Tensor,
+  yTrain: Tensor,
+  testLabels: readonly number[],
+  lambda: number,
+): number {
   const D = phiTrain.shape[1]!;
   const gram = tidy(() => host(matmul(phiTrain, phiTrain, { transposeA: true })));
   const rhs = tidy(() => host(matmul(phiTrain, yTrain, { transposeA: true })));
@@ -147,7 +176,15 @@ function crossEntropy(logits: Tensor, targets: Tensor): Tensor {
 export async function main(options: DigitsOptions = {}): Promise<DigitsResult> {
   const { name, dtype } = await useBackend(options.backend);
   const before = liveTensorCount();
-  const { trainSize = 1000, numFeatures: D = 64, sigma = 2, lambda = 0.01, steps = 400, batchSize = 100, seed = 0 } = options;
+  const {
+    trainSize = 1000,
+    numFeatures: D = 64,
+    sigma = 2,
+    lambda = 0.01,
+    steps = 400,
+    batchSize = 100,
+    seed = 0,
+  } = options;
   const { pixels, labels } = loadDigits();
   const testSize = Math.min(options.testSize ?? labels.length - trainSize, labels.length - trainSize);
 
@@ -163,14 +200,28 @@ export async function main(options: DigitsOptions = {}): Promise<DigitsResult> {
   const yTrainHost = oneHot(trainLabels);
   const yTrain = tensor(yTrainHost, [trainSize, CLASSES], dtype);
 
-  const kernel = new GaussianRFFKernel({ inputDim: PIXELS, numFeatures: D, sigma, trainable: true, seed: seed + 1, dtype });
-  const head: Record<'weight' | 'offset' | 'logScale', Tensor> = { weight: zeros([D, CLASSES], dtype), offset: zeros([CLASSES], dtype), logScale: zeros([1], dtype) };
+  const kernel = new GaussianRFFKernel({
+    inputDim: PIXELS,
+    numFeatures: D,
+    sigma,
+    trainable: true,
+    seed: seed + 1,
+    dtype,
+  });
+  const head: Record<'weight' | 'offset' | 'logScale', Tensor> = {
+    weight: zeros([D, CLASSES], dtype),
+    offset: zeros([CLASSES], dtype),
+    logScale: zeros([1], dtype),
+  };
   const features = (x: Tensor): Tensor => kernel.forward(mul(x, exp(neg(head.logScale))));
 
   // The exact Gaussian kernel: α = (K + λI)⁻¹Y on the training Gram matrix.
   const gram = tidy(() => host(kernel.compute(xTrain, xTrain)));
   const alpha = ridgeSolve(gram, trainSize, yTrainHost, CLASSES, lambda);
-  const exact = accuracy(tidy(() => host(matmul(kernel.compute(xTest, xTrain), tensor(alpha, [trainSize, CLASSES], dtype)))), testLabels);
+  const exact = accuracy(
+    tidy(() => host(matmul(kernel.compute(xTest, xTrain), tensor(alpha, [trainSize, CLASSES], dtype)))),
+    testLabels,
+  );
   const untrainedRff = tidy(() => ridgeOnFeatures(features(xTrain), features(xTest), yTrain, testLabels, lambda));
 
   const kernelOpt = new Adam({ lr: 0.01 });
@@ -185,10 +236,21 @@ export async function main(options: DigitsOptions = {}): Promise<DigitsResult> {
     }
     const batch = perm.splice(0, batchSize);
     tidy(() => {
-      const xb = tensor(rowsOf(pixels, PIXELS, batch.map((i) => trainIdx[i]!)), [batchSize, PIXELS], dtype);
+      const xb = tensor(
+        rowsOf(
+          pixels,
+          PIXELS,
+          batch.map((i) => trainIdx[i]!),
+        ),
+        [batchSize, PIXELS],
+        dtype,
+      );
       const yb = tensor(oneHot(batch.map((i) => trainLabels[i]!)), [batchSize, CLASSES], dtype);
       const { omega, bias } = kernel.trainableParameters() as Record<'omega' | 'bias', Tensor>;
-      const { value, grads } = valueAndGrads(() => crossEntropy(add(matmul(features(xb), head.weight), head.offset), yb), { omega, bias, ...head });
+      const { value, grads } = valueAndGrads(
+        () => crossEntropy(add(matmul(features(xb), head.weight), head.offset), yb),
+        { omega, bias, ...head },
+      );
       losses.push(value.dataSync()[0]!);
       kernelOpt.step(kernel, { omega: grads.omega, bias: grads.bias });
       headOpt.step(head, { weight: grads.weight, offset: grads.offset, logScale: grads.logScale });
@@ -198,22 +260,48 @@ export async function main(options: DigitsOptions = {}): Promise<DigitsResult> {
   headOpt.dispose();
 
   const trainedRff = tidy(() => ridgeOnFeatures(features(xTrain), features(xTest), yTrain, testLabels, lambda));
-  const trainedHead = accuracy(tidy(() => host(add(matmul(features(xTest), head.weight), head.offset))), testLabels);
+  const trainedHead = accuracy(
+    tidy(() => host(add(matmul(features(xTest), head.weight), head.offset))),
+    testLabels,
+  );
   const scale = Math.exp(head.logScale.dataSync()[0]!);
   const result = { untrainedRff, trainedRff, exact, trainedHead };
 
-  console.log(`backend ${name} (${dtype}); digits: ${trainSize} train, ${testSize} held out; D = ${D}, σ = ${sigma}, λ = ${lambda}`);
-  console.log(`held-out accuracy, kernel ridge: untrained RFF ${pct(untrainedRff)}, trained RFF ${pct(trainedRff)}, exact Gaussian ${pct(exact)} (trained linear head: ${pct(trainedHead)})`);
-  console.log(`cross-entropy ${losses[0]!.toFixed(3)} -> ${tail(losses).toFixed(3)} (mean of the last 20 steps) over ${steps} Adam steps; learned σ factor ${scale.toFixed(3)}`);
+  console.log(
+    `backend ${name} (${dtype}); digits: ${trainSize} train, ${testSize} held out; D = ${D}, σ = ${sigma}, λ = ${lambda}`,
+  );
+  console.log(
+    `held-out accuracy, kernel ridge: untrained RFF ${pct(untrainedRff)}, trained RFF ${pct(trainedRff)}, exact Gaussian ${pct(exact)} (trained linear head: ${pct(trainedHead)})`,
+  );
+  console.log(
+    `cross-entropy ${losses[0]!.toFixed(3)} -> ${tail(losses).toFixed(3)} (mean of the last 20 steps) over ${steps} Adam steps; learned σ factor ${scale.toFixed(3)}`,
+  );
   const svg = lossCurves(
-    [['minibatch cross-entropy', losses, '#9ecae1'], ['moving average (20 steps)', movingAverage(losses, 20), '#08519c']],
-    { title: `RFF on digits (${name}): held-out accuracy ${pct(untrainedRff)} untrained, ${pct(trainedRff)} trained, ${pct(exact)} exact`, yLabel: 'cross-entropy (log scale)', references: [{ label: 'chance: ln 10', value: Math.log(CLASSES), color: '#888' }] },
+    [
+      ['minibatch cross-entropy', losses, '#9ecae1'],
+      ['moving average (20 steps)', movingAverage(losses, 20), '#08519c'],
+    ],
+    {
+      title: `RFF on digits (${name}): held-out accuracy ${pct(untrainedRff)} untrained, ${pct(trainedRff)} trained, ${pct(exact)} exact`,
+      yLabel: 'cross-entropy (log scale)',
+      references: [{ label: 'chance: ln 10', value: Math.log(CLASSES), color: '#888' }],
+    },
   );
   const svgPath = options.svgPath ?? join(tmpdir(), 'train-rff-digits.svg');
   writeFileSync(svgPath, svg);
   console.log(`loss curve written to ${svgPath}`);
   for (const t of [xTrain, xTest, yTrain, kernel, ...Object.values(head)]) t.dispose();
-  return { backend: name, dtype, trainSize, testSize, accuracy: result, losses, scale, svg, leaked: liveTensorCount() - before };
+  return {
+    backend: name,
+    dtype,
+    trainSize,
+    testSize,
+    accuracy: result,
+    losses,
+    scale,
+    svg,
+    leaked: liveTensorCount() - before,
+  };
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
@@ -226,5 +314,9 @@ function movingAverage(xs: readonly number[], w: number): number[] {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = cliArgs();
-  await main({ svgPath: args.svgPath, backend: args.backend, ...(args.quick ? { trainSize: 400, testSize: 300, steps: 100 } : {}) });
+  await main({
+    svgPath: args.svgPath,
+    backend: args.backend,
+    ...(args.quick ? { trainSize: 400, testSize: 300, steps: 100 } : {}),
+  });
 }

@@ -4,10 +4,30 @@
  * The randomized path (Halko et al. 2011, seeded) agrees with the exact one.
  */
 import { pathToFileURL } from 'node:url';
-import { RandomGenerator, TruncatedSVDKernel, liveTensorCount, matmul, setBackend, sqrt, square, sub, sum, svd, tensor, tidy, type Tensor } from '@spectrans/core';
+import {
+  RandomGenerator,
+  TruncatedSVDKernel,
+  liveTensorCount,
+  matmul,
+  setBackend,
+  sqrt,
+  square,
+  sub,
+  sum,
+  svd,
+  tensor,
+  tidy,
+  type Tensor,
+} from '@spectrans/core';
 import { createJsBackend } from '@spectrans/backend-js';
 
-export async function main(): Promise<{ ranks: number[]; error: number[]; eckartYoung: number[]; randomizedVsExact: number; leaked: number }> {
+export async function main(): Promise<{
+  ranks: number[];
+  error: number[];
+  eckartYoung: number[];
+  randomizedVsExact: number;
+  leaked: number;
+}> {
   await setBackend(createJsBackend());
   const before = liveTensorCount();
   const rng = new RandomGenerator(2);
@@ -22,12 +42,22 @@ export async function main(): Promise<{ ranks: number[]; error: number[]; eckart
     const kernel = new TruncatedSVDKernel({ rank, normalize: false, dtype: 'float64' });
     error.push(tidy(() => frobenius(kernel.compute(x, y))));
     eckartYoung.push(Math.sqrt(Array.from(s.subarray(rank)).reduce((acc, v) => acc + v * v, 0)));
-    console.log(`rank ${rank}: ‖x yᵀ − M_r‖_F = ${error.at(-1)!.toFixed(6)}, √(Σ_{i>r} sᵢ²) = ${eckartYoung.at(-1)!.toFixed(6)}`);
+    console.log(
+      `rank ${rank}: ‖x yᵀ − M_r‖_F = ${error.at(-1)!.toFixed(6)}, √(Σ_{i>r} sᵢ²) = ${eckartYoung.at(-1)!.toFixed(6)}`,
+    );
     kernel.dispose();
   }
   const exact = new TruncatedSVDKernel({ rank: 3, normalize: false, dtype: 'float64' });
-  const randomized = new TruncatedSVDKernel({ rank: 3, normalize: false, useRandomized: true, seed: 0, dtype: 'float64' });
-  const randomizedVsExact = tidy(() => sqrt(sum(square(sub(randomized.compute(x, y), exact.compute(x, y))))).dataSync()[0]!);
+  const randomized = new TruncatedSVDKernel({
+    rank: 3,
+    normalize: false,
+    useRandomized: true,
+    seed: 0,
+    dtype: 'float64',
+  });
+  const randomizedVsExact = tidy(
+    () => sqrt(sum(square(sub(randomized.compute(x, y), exact.compute(x, y))))).dataSync()[0]!,
+  );
   console.log(`rank 3, randomized vs exact: ‖difference‖_F = ${randomizedVsExact.toExponential(2)}`);
   for (const t of [x, y, M, exact, randomized]) t.dispose();
   return { ranks, error, eckartYoung, randomizedVsExact, leaked: liveTensorCount() - before };

@@ -30,8 +30,22 @@ import { main as truncatedSvd } from '../src/truncated-svd.js';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const TESTED = [
-  'cosine-kernel', 'create-kernel', 'fourier-kernel', 'gaussian-rff', 'laplacian-rff', 'learnable-spectral', 'linear-attention',
-  'orthogonal-random-features', 'polynomial-kernel', 'polynomial-spectral', 'rff-attention', 'state-dict', 'tidy-and-memory', 'train-favor-attention', 'train-rff-digits', 'train-spectral-kernel',
+  'cosine-kernel',
+  'create-kernel',
+  'fourier-kernel',
+  'gaussian-rff',
+  'laplacian-rff',
+  'learnable-spectral',
+  'linear-attention',
+  'orthogonal-random-features',
+  'polynomial-kernel',
+  'polynomial-spectral',
+  'rff-attention',
+  'state-dict',
+  'tidy-and-memory',
+  'train-favor-attention',
+  'train-rff-digits',
+  'train-spectral-kernel',
   'truncated-svd',
 ];
 
@@ -49,7 +63,10 @@ afterAll(() => log.mockRestore());
 
 describe('examples/kernels', () => {
   it('has a test for every example in src/', () => {
-    const files = readdirSync(SRC).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+    const files = readdirSync(SRC)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.slice(0, -3))
+      .sort();
     expect(files).toEqual(TESTED);
   });
 
@@ -147,7 +164,11 @@ describe('examples/kernels', () => {
     const r = await createKernel();
     expect(Object.keys(r.built)).toEqual(KERNEL_NAMES);
     expect(r.built.gaussian_rff).toEqual({ className: 'GaussianRFFKernel', output: 'features φ(x)', shape: [5, 64] });
-    expect(r.built.fourier_kernel).toEqual({ className: 'FourierKernel', output: 'kernel matrix K(x, x)', shape: [5, 5] });
+    expect(r.built.fourier_kernel).toEqual({
+      className: 'FourierKernel',
+      output: 'kernel matrix K(x, x)',
+      shape: [5, 5],
+    });
     expect(r.unknownCode).toBe('ERR_UNKNOWN_KERNEL');
     expect(r.leaked).toBe(0);
   });
@@ -173,7 +194,12 @@ describe('examples/kernels', () => {
 
   it('tidy-and-memory: tidy frees intermediates, keeps returned and kept tensors; dispose is idempotent', async () => {
     const r = await tidyAndMemory();
-    expect(r.counts).toEqual({ 'after tensor()': 1, 'after tidy (returns 1, keeps 1)': 3, 'after disposing both': 1, 'after x.dispose() twice': 0 });
+    expect(r.counts).toEqual({
+      'after tensor()': 1,
+      'after tidy (returns 1, keeps 1)': 3,
+      'after disposing both': 1,
+      'after x.dispose() twice': 0,
+    });
     expect(r.result).toBeCloseTo(Math.exp(0.07) + Math.exp(0.1) + Math.exp(0.15) + Math.exp(0.22), 5);
     expect(r.disposedCode).toBe('ERR_DISPOSED');
     expect(r.leaked).toBe(0);
@@ -229,12 +255,19 @@ describe('examples/kernels', () => {
       expect(tf.losses.every(Number.isFinite)).toBe(true);
       expect(tf.losses[0]).toBeCloseTo(Math.log(10), 5);
       expect(mean(tf.losses.slice(-5))).toBeLessThan(tf.losses[0]! / 3);
-      for (const key of ['untrainedRff', 'trainedRff', 'exact'] as const) expect(Math.abs(tf.accuracy[key] - js.accuracy[key]), key).toBeLessThanOrEqual(0.01);
+      for (const key of ['untrainedRff', 'trainedRff', 'exact'] as const)
+        expect(Math.abs(tf.accuracy[key] - js.accuracy[key]), key).toBeLessThanOrEqual(0.01);
       expect(tf.leaked).toBe(0);
     });
 
     it('train-favor-attention: both layers learn; FAVOR+ approaches softmax attention as D grows', async () => {
-      const r = await trainFavorAttention({ svgPath: join(dir, 'favor.svg'), length: 16, steps: 150, features: [16, 128], testSequences: 32 });
+      const r = await trainFavorAttention({
+        svgPath: join(dir, 'favor.svg'),
+        length: 16,
+        steps: 150,
+        features: [16, 128],
+        testSequences: 32,
+      });
       expect([r.backend, r.dtype]).toEqual(['js', 'float64']);
       const [small, large] = r.favor;
       // Measured (seed 0): predicting 0 gives 0.280; softmax 0.285 -> 1e-5; FAVOR+ D = 16: 0.285 -> 0.075, D = 128: 0.285 -> 0.032.
@@ -250,7 +283,14 @@ describe('examples/kernels', () => {
     });
 
     it('train-favor-attention: runs on backend-tfjs (cpu, float32)', async () => {
-      const r = await trainFavorAttention({ backend: 'tfjs-cpu', svgPath: join(dir, 'favor-tfjs.svg'), length: 16, steps: 30, features: [32], testSequences: 8 });
+      const r = await trainFavorAttention({
+        backend: 'tfjs-cpu',
+        svgPath: join(dir, 'favor-tfjs.svg'),
+        length: 16,
+        steps: 30,
+        features: [32],
+        testSequences: 8,
+      });
       expect([r.backend, r.dtype]).toEqual(['tfjs-cpu', 'float32']);
       for (const run of [r.softmax, ...r.favor]) {
         expect(run.losses.every(Number.isFinite)).toBe(true);
@@ -262,7 +302,13 @@ describe('examples/kernels', () => {
 
   it('every example runs as a program and prints', async () => {
     const run = promisify(execFile);
-    const outputs = await Promise.all(TESTED.map((name) => run(process.execPath, ['--import', 'tsx', `${SRC}${name}.ts`, ...(QUICK.has(name) ? ['--quick'] : [])], { cwd: SRC })));
+    const outputs = await Promise.all(
+      TESTED.map((name) =>
+        run(process.execPath, ['--import', 'tsx', `${SRC}${name}.ts`, ...(QUICK.has(name) ? ['--quick'] : [])], {
+          cwd: SRC,
+        }),
+      ),
+    );
     outputs.forEach(({ stdout }, i) => expect(stdout.trim().split('\n').length, TESTED[i]).toBeGreaterThanOrEqual(2));
   }, 180_000);
 });

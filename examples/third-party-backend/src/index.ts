@@ -32,7 +32,11 @@ export function createCountingBackend(): CountingBackend {
   const count = (op: string): void => {
     counts.set(op, (counts.get(op) ?? 0) + 1);
   };
-  const unwrap = (x: TensorRef<CountingHandle>): TensorRef<unknown> => ({ handle: x.handle.inner, shape: x.shape, dtype: x.dtype });
+  const unwrap = (x: TensorRef<CountingHandle>): TensorRef<unknown> => ({
+    handle: x.handle.inner,
+    shape: x.shape,
+    dtype: x.dtype,
+  });
   const box = (handle: unknown): CountingHandle => {
     live++;
     return { inner: handle };

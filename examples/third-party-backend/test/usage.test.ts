@@ -8,7 +8,10 @@ describe('counting backend', () => {
     const backend = createCountingBackend();
     await setBackend(backend);
     const kernel = new GaussianRFFKernel({ inputDim: 3, numFeatures: 16, seed: 1 });
-    const x = tensor([[0, 1, 2], [1, 0, -1]]);
+    const x = tensor([
+      [0, 1, 2],
+      [1, 0, -1],
+    ]);
     const k = kernel.kernelApproximation(x, x);
     expect(k.shape).toEqual([2, 2]);
     // No fused rffFeatures here: core composed it from matmul, add, cos and mul.

@@ -1,6 +1,20 @@
 /** The ops contract on gpu.js: `createGpujsBackend` and the backend it returns. */
-import { SpectransError, type Backend, type BackendCapabilities, type DType, type DistanceMetric, type FloatArray, type Shape } from '@spectrans/core';
-import { type BackendMemory, type BinaryOp, type ReduceOp, type TensorRef, type UnaryOp } from '@spectrans/core/backend';
+import {
+  SpectransError,
+  type Backend,
+  type BackendCapabilities,
+  type DType,
+  type DistanceMetric,
+  type FloatArray,
+  type Shape,
+} from '@spectrans/core';
+import {
+  type BackendMemory,
+  type BinaryOp,
+  type ReduceOp,
+  type TensorRef,
+  type UnaryOp,
+} from '@spectrans/core/backend';
 import type { GpujsGpu, GpujsModule } from './gpujs-api.js';
 import { isGlMode, loadGpujs, startGpu, type GpujsMode } from './modes.js';
 import * as elementwise from './ops/elementwise.js';
@@ -47,7 +61,14 @@ export interface GpujsBackend extends Backend<GpujsHandle> {
   memory(): GpujsMemory;
   destroy(): Promise<void>;
   fwht(x: TensorRef<GpujsHandle>): GpujsHandle;
-  rffFeatures(x: TensorRef<GpujsHandle>, omega: TensorRef<GpujsHandle>, bias: TensorRef<GpujsHandle>, scale: number, cosSin: boolean, outShape: Shape): GpujsHandle;
+  rffFeatures(
+    x: TensorRef<GpujsHandle>,
+    omega: TensorRef<GpujsHandle>,
+    bias: TensorRef<GpujsHandle>,
+    scale: number,
+    cosSin: boolean,
+    outShape: Shape,
+  ): GpujsHandle;
 }
 
 const DEFAULT_KERNEL_CACHE_SIZE = 256;
@@ -79,7 +100,10 @@ export async function createGpujsBackend(options: GpujsBackendOptions): Promise<
   const { mode } = options ?? ({} as GpujsBackendOptions);
   const cacheSize = options?.kernelCacheSize ?? DEFAULT_KERNEL_CACHE_SIZE;
   if (!Number.isInteger(cacheSize) || cacheSize < 1) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `kernelCacheSize must be a positive integer, got ${String(cacheSize)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `kernelCacheSize must be a positive integer, got ${String(cacheSize)}`,
+    );
   }
   const gpu = await startGpu(mode);
   return new GpujsBackendImpl(await loadGpujs(), gpu, mode, cacheSize);
@@ -108,7 +132,10 @@ class GpujsBackendImpl implements GpujsBackend {
     this.#float32(dtype);
     const values = data instanceof Float32Array ? data : Float32Array.from(data);
     if (values.length !== sizeOf(shape)) {
-      throw new SpectransError('ERR_INVALID_SHAPE', `${this.name}: fromArray got ${values.length} values for shape [${shape.join(', ')}]`);
+      throw new SpectransError(
+        'ERR_INVALID_SHAPE',
+        `${this.name}: fromArray got ${values.length} values for shape [${shape.join(', ')}]`,
+      );
     }
     return this.#wrap(this.#rt.upload(values));
   }
@@ -131,7 +158,15 @@ class GpujsBackendImpl implements GpujsBackend {
   memory(): GpujsMemory {
     const t = this.#rt.tracker;
     const k = this.#rt.cache.stats;
-    return { handles: t.handles, bytes: t.bytes, textures: t.textures, textureBytes: t.textureBytes, kernels: k.kernels, kernelsCompiled: k.compiled, kernelCacheHits: k.hits };
+    return {
+      handles: t.handles,
+      bytes: t.bytes,
+      textures: t.textures,
+      textureBytes: t.textureBytes,
+      kernels: k.kernels,
+      kernelsCompiled: k.compiled,
+      kernelCacheHits: k.hits,
+    };
   }
 
   async destroy(): Promise<void> {
@@ -155,7 +190,12 @@ class GpujsBackendImpl implements GpujsBackend {
     return this.#wrap(elementwise.binaryScalar(this.#rt, op, this.#operand(x), scalar, scalarFirst));
   }
 
-  where(cond: TensorRef<GpujsHandle>, a: TensorRef<GpujsHandle>, b: TensorRef<GpujsHandle>, outShape: Shape): GpujsHandle {
+  where(
+    cond: TensorRef<GpujsHandle>,
+    a: TensorRef<GpujsHandle>,
+    b: TensorRef<GpujsHandle>,
+    outShape: Shape,
+  ): GpujsHandle {
     return this.#wrap(elementwise.where(this.#rt, this.#operand(cond), this.#operand(a), this.#operand(b), outShape));
   }
 
@@ -185,7 +225,14 @@ class GpujsBackendImpl implements GpujsBackend {
   }
 
   concat(xs: readonly TensorRef<GpujsHandle>[], axis: number, outShape: Shape): GpujsHandle {
-    return this.#wrap(layout.concat(this.#rt, xs.map((x) => this.#operand(x)), axis, outShape));
+    return this.#wrap(
+      layout.concat(
+        this.#rt,
+        xs.map((x) => this.#operand(x)),
+        axis,
+        outShape,
+      ),
+    );
   }
 
   slice(x: TensorRef<GpujsHandle>, begin: readonly number[], size: Shape): GpujsHandle {
@@ -194,7 +241,13 @@ class GpujsBackendImpl implements GpujsBackend {
 
   // ---- products and distances ----------------------------------------------------------------
 
-  matmul(a: TensorRef<GpujsHandle>, b: TensorRef<GpujsHandle>, transposeA: boolean, transposeB: boolean, outShape: Shape): GpujsHandle {
+  matmul(
+    a: TensorRef<GpujsHandle>,
+    b: TensorRef<GpujsHandle>,
+    transposeA: boolean,
+    transposeB: boolean,
+    outShape: Shape,
+  ): GpujsHandle {
     return this.#wrap(linear.matmul(this.#rt, this.#operand(a), this.#operand(b), transposeA, transposeB, outShape));
   }
 
@@ -208,8 +261,25 @@ class GpujsBackendImpl implements GpujsBackend {
     return this.#wrap(features.fwht(this.#rt, this.#operand(x)));
   }
 
-  rffFeatures(x: TensorRef<GpujsHandle>, omega: TensorRef<GpujsHandle>, bias: TensorRef<GpujsHandle>, scale: number, cosSin: boolean, outShape: Shape): GpujsHandle {
-    return this.#wrap(features.rffFeatures(this.#rt, this.#operand(x), this.#operand(omega), this.#operand(bias), scale, cosSin, outShape));
+  rffFeatures(
+    x: TensorRef<GpujsHandle>,
+    omega: TensorRef<GpujsHandle>,
+    bias: TensorRef<GpujsHandle>,
+    scale: number,
+    cosSin: boolean,
+    outShape: Shape,
+  ): GpujsHandle {
+    return this.#wrap(
+      features.rffFeatures(
+        this.#rt,
+        this.#operand(x),
+        this.#operand(omega),
+        this.#operand(bias),
+        scale,
+        cosSin,
+        outShape,
+      ),
+    );
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -223,13 +293,15 @@ class GpujsBackendImpl implements GpujsBackend {
   #operand(ref: TensorRef<GpujsHandle>): Operand {
     this.#live();
     const storage = ref.handle instanceof GpujsHandle ? ref.handle.storage : undefined;
-    if (!storage) throw new SpectransError('ERR_DISPOSED', `${this.name}: tensor (shape [${ref.shape.join(', ')}]) was disposed`);
+    if (!storage)
+      throw new SpectransError('ERR_DISPOSED', `${this.name}: tensor (shape [${ref.shape.join(', ')}]) was disposed`);
     if (ref.dtype !== 'float32') this.#float32(ref.dtype);
     return { shape: ref.shape, storage };
   }
 
   #float32(dtype: DType): void {
-    if (dtype !== 'float32') throw new SpectransError('ERR_UNSUPPORTED_DTYPE', `backend '${this.name}' supports float32 only, got ${dtype}`);
+    if (dtype !== 'float32')
+      throw new SpectransError('ERR_UNSUPPORTED_DTYPE', `backend '${this.name}' supports float32 only, got ${dtype}`);
   }
 
   #live(): void {

@@ -41,7 +41,11 @@ export function loadGpujs(): Promise<GpujsModule> {
     },
     (e: unknown) => {
       gpujsModule = undefined;
-      throw new SpectransError('ERR_BACKEND_INIT', `gpu.js could not be loaded (install the peer dependency: npm install gpu.js): ${message(e)}`, { cause: e });
+      throw new SpectransError(
+        'ERR_BACKEND_INIT',
+        `gpu.js could not be loaded (install the peer dependency: npm install gpu.js): ${message(e)}`,
+        { cause: e },
+      );
     },
   );
   return gpujsModule;
@@ -96,7 +100,10 @@ export async function gpujsModeStatus(mode: GpujsMode): Promise<ModeStatus> {
  */
 export async function startGpu(mode: GpujsMode): Promise<GpujsGpu> {
   if (!GPUJS_MODES.includes(mode)) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `mode must be one of ${GPUJS_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `mode must be one of ${GPUJS_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`,
+    );
   }
   const mod = await loadGpujs();
   const missing = await missingFor(mod, mode);
@@ -112,7 +119,9 @@ export async function startGpu(mode: GpujsMode): Promise<GpujsGpu> {
   } catch (e) {
     await gpu.destroy().catch(() => undefined);
     if (e instanceof SpectransError) throw e;
-    throw new SpectransError('ERR_BACKEND_INIT', `gpu.js mode '${mode}' failed its probe kernel: ${message(e)}`, { cause: e });
+    throw new SpectransError('ERR_BACKEND_INIT', `gpu.js mode '${mode}' failed its probe kernel: ${message(e)}`, {
+      cause: e,
+    });
   }
   return gpu;
 }
@@ -125,15 +134,29 @@ function probe(mod: GpujsModule, gpu: GpujsGpu, mode: GpujsMode): void {
   const out = kernel(input, 2);
   const expected = kernelClassFor(mod, mode);
   const ran = kernel.kernel;
-  if (!(ran instanceof expected) || (mode === 'webgl' && ran instanceof mod.WebGL2Kernel) || (mode !== 'headlessgl' && ran instanceof mod.HeadlessGLKernel)) {
+  if (
+    !(ran instanceof expected) ||
+    (mode === 'webgl' && ran instanceof mod.WebGL2Kernel) ||
+    (mode !== 'headlessgl' && ran instanceof mod.HeadlessGLKernel)
+  ) {
     const reason = ran.fallbackReason ? ` (${ran.fallbackReason})` : '';
-    throw new SpectransError('ERR_BACKEND_INIT', `gpu.js mode '${mode}' is not available: gpu.js ran the probe kernel with ${ran.constructor.name} instead${reason}`);
+    throw new SpectransError(
+      'ERR_BACKEND_INIT',
+      `gpu.js mode '${mode}' is not available: gpu.js ran the probe kernel with ${ran.constructor.name} instead${reason}`,
+    );
   }
   const values = gl ? (out as GpujsTexture).toArray() : out;
   if (gl) (out as GpujsTexture).delete();
-  const ok = values instanceof Float32Array && values[0] === 3 && values[1] === Math.fround(Math.fround(-0.1) * 2) && values[2] === Infinity;
+  const ok =
+    values instanceof Float32Array &&
+    values[0] === 3 &&
+    values[1] === Math.fround(Math.fround(-0.1) * 2) &&
+    values[2] === Infinity;
   if (!ok) {
-    throw new SpectransError('ERR_BACKEND_INIT', `gpu.js mode '${mode}' is not available: the probe kernel returned wrong float32 values (${String(values)}); float textures are not exact here`);
+    throw new SpectransError(
+      'ERR_BACKEND_INIT',
+      `gpu.js mode '${mode}' is not available: the probe kernel returned wrong float32 values (${String(values)}); float textures are not exact here`,
+    );
   }
 }
 
@@ -144,10 +167,13 @@ async function missingFor(mod: GpujsModule, mode: GpujsMode): Promise<string | u
     case 'cpu':
       return undefined;
     case 'webasm':
-      return GPU.isWebAssemblySupported ? undefined : 'WebAssembly (with SIMD) is not supported by this JavaScript engine';
+      return GPU.isWebAssemblySupported
+        ? undefined
+        : 'WebAssembly (with SIMD) is not supported by this JavaScript engine';
     case 'webgl':
     case 'webgl2':
-      if (mode === 'webgl' ? GPU.isWebGLSupported : GPU.isWebGL2Supported) return singlePrecision(GPU.isSinglePrecisionSupported);
+      if (mode === 'webgl' ? GPU.isWebGLSupported : GPU.isWebGL2Supported)
+        return singlePrecision(GPU.isSinglePrecisionSupported);
       return typeof document === 'undefined'
         ? `${mode} needs a browser with ${mode === 'webgl' ? 'WebGL' : 'WebGL 2'} (in Node use mode 'headlessgl')`
         : `this browser offers no ${mode === 'webgl' ? 'WebGL' : 'WebGL 2'} context (disabled, or no GPU driver)`;
@@ -159,12 +185,15 @@ async function missingFor(mod: GpujsModule, mode: GpujsMode): Promise<string | u
 }
 
 function singlePrecision(supported: boolean): string | undefined {
-  return supported ? undefined : 'float32 textures (OES_texture_float and float render targets) are not supported by this GL driver';
+  return supported
+    ? undefined
+    : 'float32 textures (OES_texture_float and float render targets) are not supported by this GL driver';
 }
 
 /** Explains why gpu.js found no headless-gl context: the `gl` package, or the X display. */
 async function whyNoHeadlessGl(): Promise<string> {
-  if (typeof process === 'undefined' || !process.versions?.node) return "mode 'headlessgl' only runs in Node (in a browser use 'webgl2' or 'webgl')";
+  if (typeof process === 'undefined' || !process.versions?.node)
+    return "mode 'headlessgl' only runs in Node (in a browser use 'webgl2' or 'webgl')";
   try {
     const { createRequire } = await import('node:module');
     const fromHere = createRequire(import.meta.url);

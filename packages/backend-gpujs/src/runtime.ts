@@ -5,7 +5,14 @@
  */
 import { SpectransError } from '@spectrans/core';
 import { KernelSource, type MathFlavor } from './codegen/source.js';
-import type { GpujsGpu, GpujsKernel, GpujsKernelArgument, GpujsKernelClass, GpujsModule, GpujsTexture } from './gpujs-api.js';
+import type {
+  GpujsGpu,
+  GpujsKernel,
+  GpujsKernelArgument,
+  GpujsKernelClass,
+  GpujsModule,
+  GpujsTexture,
+} from './gpujs-api.js';
 import { KernelCache } from './kernel-cache.js';
 import { kernelSettings } from './kernel-settings.js';
 import { isGlMode, kernelClassFor, type GpujsMode } from './modes.js';
@@ -75,19 +82,29 @@ export class Runtime {
       result = entry.kernel(...args);
     } catch (e) {
       this.cache.drop(entry);
-      throw new SpectransError('ERR_UNSUPPORTED_OP', `${this.backendName}: gpu.js could not run the ${call.op} kernel: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new SpectransError(
+        'ERR_UNSUPPORTED_OP',
+        `${this.backendName}: gpu.js could not run the ${call.op} kernel: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
     if (entry.runs++ === 0) this.#checkBackend(entry.kernel, call.op, entry);
     if (this.gl) {
       const texture = result as GpujsTexture;
       if (!texture || typeof texture.delete !== 'function') {
-        throw new SpectransError('ERR_UNSUPPORTED_OP', `${this.backendName}: the ${call.op} kernel did not return a texture`);
+        throw new SpectransError(
+          'ERR_UNSUPPORTED_OP',
+          `${this.backendName}: the ${call.op} kernel did not return a texture`,
+        );
       }
       entry.pins++;
       return new Storage({ kind: 'texture', texture }, call.size, entry);
     }
     if (!(result instanceof Float32Array) || result.length !== call.size) {
-      throw new SpectransError('ERR_UNSUPPORTED_OP', `${this.backendName}: the ${call.op} kernel returned ${describe(result)} instead of a Float32Array of ${call.size}`);
+      throw new SpectransError(
+        'ERR_UNSUPPORTED_OP',
+        `${this.backendName}: the ${call.op} kernel returned ${describe(result)} instead of a Float32Array of ${call.size}`,
+      );
     }
     return new Storage({ kind: 'array', array: result }, call.size);
   }
@@ -103,13 +120,19 @@ export class Runtime {
     this.#checkSize('fromArray', data.length);
     if (!this.gl) return new Storage({ kind: 'array', array: data }, data.length);
     const key = `${data.length}|upload`;
-    const entry = this.cache.get(key, () => this.#createKernel('function(t0) { return t0[this.thread.x]; }', data.length));
+    const entry = this.cache.get(key, () =>
+      this.#createKernel('function(t0) { return t0[this.thread.x]; }', data.length),
+    );
     let texture: GpujsTexture;
     try {
       texture = entry.kernel(data) as GpujsTexture;
     } catch (e) {
       this.cache.drop(entry);
-      throw new SpectransError('ERR_UNSUPPORTED_OP', `${this.backendName}: uploading ${data.length} values failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new SpectransError(
+        'ERR_UNSUPPORTED_OP',
+        `${this.backendName}: uploading ${data.length} values failed: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
     if (entry.runs++ === 0) this.#checkBackend(entry.kernel, 'fromArray', entry);
     entry.pins++;
@@ -124,7 +147,10 @@ export class Runtime {
     const values = data.texture.toArray();
     if (values instanceof Float32Array && values.length === storage.size) return values;
     if (values instanceof Float32Array && values.length > storage.size) return values.slice(0, storage.size);
-    throw new SpectransError('ERR_UNSUPPORTED_OP', `${this.backendName}: reading a texture returned ${describe(values)}`);
+    throw new SpectransError(
+      'ERR_UNSUPPORTED_OP',
+      `${this.backendName}: reading a texture returned ${describe(values)}`,
+    );
   }
 
   /** Frees the placeholder and every kernel. */
@@ -138,7 +164,11 @@ export class Runtime {
     try {
       return this.#createKernel(call.source, call.size);
     } catch (e) {
-      throw new SpectransError('ERR_UNSUPPORTED_OP', `${this.backendName}: gpu.js could not compile the ${call.op} kernel: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new SpectransError(
+        'ERR_UNSUPPORTED_OP',
+        `${this.backendName}: gpu.js could not compile the ${call.op} kernel: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
   }
 
@@ -152,7 +182,10 @@ export class Runtime {
     if (ran instanceof this.#kernelClass) return;
     this.cache.drop(entry);
     const reason = ran.fallbackReason ? `: ${ran.fallbackReason}` : '';
-    throw new SpectransError('ERR_UNSUPPORTED_OP', `${this.backendName}: gpu.js ran the ${op} kernel with ${ran.constructor.name} instead of the ${this.mode} backend${reason}`);
+    throw new SpectransError(
+      'ERR_UNSUPPORTED_OP',
+      `${this.backendName}: gpu.js ran the ${op} kernel with ${ran.constructor.name} instead of the ${this.mode} backend${reason}`,
+    );
   }
 
   #checkSize(op: string, size: number): void {

@@ -5,7 +5,10 @@
 import type { GpujsTexture } from './gpujs-api.js';
 
 /** What a storage holds: a GPU texture, a host array, or nothing (zero elements). */
-export type StorageData = { readonly kind: 'texture'; readonly texture: GpujsTexture } | { readonly kind: 'array'; readonly array: Float32Array } | { readonly kind: 'empty' };
+export type StorageData =
+  | { readonly kind: 'texture'; readonly texture: GpujsTexture }
+  | { readonly kind: 'array'; readonly array: Float32Array }
+  | { readonly kind: 'empty' };
 
 /** Something that must hear when a storage's last reference goes (the kernel that produced it). */
 export interface StorageOwner {

@@ -6,14 +6,46 @@ import { expect, test } from 'vitest';
 import { BINARY, binaryRef, expectClose, rng, size, UNARY, values, type Kind } from './support/reference.js';
 import { describeModes } from './support/suite.js';
 
-const UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'relu', 'elu', 'sign'];
-const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal'];
+const UNARY_OPS: readonly UnaryOp[] = [
+  'neg',
+  'abs',
+  'exp',
+  'log',
+  'sqrt',
+  'square',
+  'reciprocal',
+  'sin',
+  'cos',
+  'tanh',
+  'relu',
+  'elu',
+  'sign',
+];
+const BINARY_OPS: readonly BinaryOp[] = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
+  'equal',
+];
 const EDGES = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-30, -1e-30, 1e30, -1e30, NaN, Infinity, -Infinity, 88, -88, 20, -20];
 const SUBNORMAL = 2 ** -140;
 
 const unaryKind = (op: UnaryOp): Kind =>
-  ['neg', 'abs', 'relu', 'sign'].includes(op) ? 'exact' : ['square', 'reciprocal', 'sqrt'].includes(op) ? 'arithmetic' : 'transcendental';
-const binaryKind = (op: BinaryOp): Kind => (op === 'pow' ? 'transcendental' : ['add', 'sub', 'mul', 'div'].includes(op) ? 'arithmetic' : 'exact');
+  ['neg', 'abs', 'relu', 'sign'].includes(op)
+    ? 'exact'
+    : ['square', 'reciprocal', 'sqrt'].includes(op)
+      ? 'arithmetic'
+      : 'transcendental';
+const binaryKind = (op: BinaryOp): Kind =>
+  op === 'pow' ? 'transcendental' : ['add', 'sub', 'mul', 'div'].includes(op) ? 'arithmetic' : 'exact';
 
 const unaryFn = (op: UnaryOp): ((x: core.Tensor) => core.Tensor) => core[op];
 const binaryFn = (op: BinaryOp): ((a: core.TensorOrNumber, b: core.TensorOrNumber) => core.Tensor) => core[op];
@@ -24,11 +56,25 @@ describeModes('elementwise', (ctx) => {
 
   test.each(UNARY_OPS)('%s: random values and edge values', async (op) => {
     const r = rng(1);
-    const domain = op === 'log' || op === 'sqrt' ? () => r.uniform(0.01, 10) : op === 'sin' || op === 'cos' ? () => r.uniform(-10, 10) : () => 3 * r.normal();
-    for (const data of [values(60, domain), Float64Array.from(edges().filter((v) => !((op === 'sin' || op === 'cos') && Math.abs(v) > 2 ** 20)))]) {
+    const domain =
+      op === 'log' || op === 'sqrt'
+        ? () => r.uniform(0.01, 10)
+        : op === 'sin' || op === 'cos'
+          ? () => r.uniform(-10, 10)
+          : () => 3 * r.normal();
+    for (const data of [
+      values(60, domain),
+      Float64Array.from(edges().filter((v) => !((op === 'sin' || op === 'cos') && Math.abs(v) > 2 ** 20))),
+    ]) {
       const x = ctx.t(data, [data.length]);
       const y = unaryFn(op)(x);
-      expectClose(await y.data(), { data: data.map(UNARY[op]), shape: [data.length] }, ctx.precision, unaryKind(op), `${op}(${Array.from(data.slice(0, 3))}...)`);
+      expectClose(
+        await y.data(),
+        { data: data.map(UNARY[op]), shape: [data.length] },
+        ctx.precision,
+        unaryKind(op),
+        `${op}(${Array.from(data.slice(0, 3))}...)`,
+      );
       x.dispose();
       y.dispose();
     }
@@ -36,39 +82,89 @@ describeModes('elementwise', (ctx) => {
 
   test.each(BINARY_OPS)('%s: same shape, broadcasting and both scalar sides', async (op) => {
     const r = rng(2);
-    const gen = (side: 'a' | 'b') => (op === 'pow' ? (side === 'a' ? () => r.uniform(0.1, 4) : () => r.uniform(-3, 3)) : op === 'div' && side === 'b' ? () => r.uniform(0.5, 4) : () => r.int(-2, 2) + (r.uniform() < 0.5 ? 0 : r.normal()));
-    for (const [aShape, bShape] of [[[3, 4], [3, 4]], [[4, 1, 3], [5, 1]], [[2, 3, 4], [4]], [[1], [2, 1, 3]], [[], [5]]] as [number[], number[]][]) {
+    const gen = (side: 'a' | 'b') =>
+      op === 'pow'
+        ? side === 'a'
+          ? () => r.uniform(0.1, 4)
+          : () => r.uniform(-3, 3)
+        : op === 'div' && side === 'b'
+          ? () => r.uniform(0.5, 4)
+          : () => r.int(-2, 2) + (r.uniform() < 0.5 ? 0 : r.normal());
+    for (const [aShape, bShape] of [
+      [
+        [3, 4],
+        [3, 4],
+      ],
+      [
+        [4, 1, 3],
+        [5, 1],
+      ],
+      [[2, 3, 4], [4]],
+      [[1], [2, 1, 3]],
+      [[], [5]],
+    ] as [number[], number[]][]) {
       const a = values(size(aShape), gen('a'));
       const b = values(size(bShape), gen('b'));
       const out = binaryFn(op)(ctx.t(a, aShape), ctx.t(b, bShape));
       expect(out.shape).toEqual(binaryRef(op, a, aShape, b, bShape).shape);
-      expectClose(await out.data(), binaryRef(op, a, aShape, b, bShape), ctx.precision, binaryKind(op), `${op} [${aShape}] [${bShape}]`);
+      expectClose(
+        await out.data(),
+        binaryRef(op, a, aShape, b, bShape),
+        ctx.precision,
+        binaryKind(op),
+        `${op} [${aShape}] [${bShape}]`,
+      );
     }
     const x = values(7, gen('a'));
     for (const s of [Math.fround(gen('b')()), 0, NaN, Infinity]) {
       const right = await binaryFn(op)(ctx.t(x, [7]), s).data();
-      expectClose(right, { data: x.map((v) => BINARY[op](v, s)), shape: [7] }, ctx.precision, binaryKind(op), `${op}(x, ${s})`);
+      expectClose(
+        right,
+        { data: x.map((v) => BINARY[op](v, s)), shape: [7] },
+        ctx.precision,
+        binaryKind(op),
+        `${op}(x, ${s})`,
+      );
       const left = await binaryFn(op)(s, ctx.t(x, [7])).data();
-      expectClose(left, { data: x.map((v) => BINARY[op](s, v)), shape: [7] }, ctx.precision, binaryKind(op), `${op}(${s}, x)`);
+      expectClose(
+        left,
+        { data: x.map((v) => BINARY[op](s, v)), shape: [7] },
+        ctx.precision,
+        binaryKind(op),
+        `${op}(${s}, x)`,
+      );
     }
   });
 
   test.each(BINARY_OPS)('%s: every pair of edge values', async (op) => {
     const a: number[] = [];
     const b: number[] = [];
-    for (const x of edges()) for (const y of edges()) if (op !== 'pow' || !(Object.is(x, -0) && y < 0)) {
-      a.push(x);
-      b.push(y);
-    }
+    for (const x of edges())
+      for (const y of edges())
+        if (op !== 'pow' || !(Object.is(x, -0) && y < 0)) {
+          a.push(x);
+          b.push(y);
+        }
     const got = await binaryFn(op)(ctx.t(a, [a.length]), ctx.t(b, [b.length])).data();
-    expectClose(got, { data: Float64Array.from(a, (v, i) => BINARY[op](v, b[i]!)), shape: [a.length] }, ctx.precision, binaryKind(op), op);
+    expectClose(
+      got,
+      { data: Float64Array.from(a, (v, i) => BINARY[op](v, b[i]!)), shape: [a.length] },
+      ctx.precision,
+      binaryKind(op),
+      op,
+    );
   });
 
   test('pow follows Math.pow for negative bases, zeros and infinities', async () => {
     const a = [-2, -2, -2, -0.5, -3, 0, 0, 0, Infinity, Infinity, -Infinity, -Infinity, NaN, 2, 1, 1];
     const b = [3, 2, 0.5, -3, 0, -1, 2, 0, 2, -2, 3, 2, 0, NaN, Infinity, NaN];
     const got = await core.pow(ctx.t(a, [a.length]), ctx.t(b, [b.length])).data();
-    expectClose(got, { data: Float64Array.from(a, (v, i) => Math.pow(v, b[i]!)), shape: [a.length] }, ctx.precision, 'transcendental');
+    expectClose(
+      got,
+      { data: Float64Array.from(a, (v, i) => Math.pow(v, b[i]!)), shape: [a.length] },
+      ctx.precision,
+      'transcendental',
+    );
   });
 
   test('where: nonzero (and NaN) conditions pick a, with broadcasting', async () => {

@@ -15,7 +15,13 @@ describeModes('products, distances and features', (ctx) => {
     const ref = matmulRef(a, aShape, b, bShape, ta, tb);
     const out = matmul(ctx.t(a, aShape), ctx.t(b, bShape), { transposeA: ta, transposeB: tb });
     expect(out.shape).toEqual(ref.shape);
-    expectClose(await out.data(), ref, ctx.precision, 'accumulate', `matmul [${aShape}]${ta ? 'ᵀ' : ''} [${bShape}]${tb ? 'ᵀ' : ''}`);
+    expectClose(
+      await out.data(),
+      ref,
+      ctx.precision,
+      'accumulate',
+      `matmul [${aShape}]${ta ? 'ᵀ' : ''} [${bShape}]${tb ? 'ᵀ' : ''}`,
+    );
   };
 
   test('matmul: plain and every transpose', async () => {
@@ -47,28 +53,58 @@ describeModes('products, distances and features', (ctx) => {
     for (const metric of ['sqeuclidean', 'l1'] as const) {
       const x = normals([3, 9001]);
       const y = normals([2, 9001]);
-      expectClose(await cdist(ctx.t(x, [3, 9001]), ctx.t(y, [2, 9001]), metric).data(), cdistRef(x, [3, 9001], y, [2, 9001], metric), ctx.precision, 'accumulate', `cdist ${metric} d 9001`);
+      expectClose(
+        await cdist(ctx.t(x, [3, 9001]), ctx.t(y, [2, 9001]), metric).data(),
+        cdistRef(x, [3, 9001], y, [2, 9001], metric),
+        ctx.precision,
+        'accumulate',
+        `cdist ${metric} d 9001`,
+      );
     }
     const d = 9001;
     const x = values(2 * d, () => r.normal() / 30);
     const omega = values(d * 3, () => r.normal());
     const bias = values(3, () => r.uniform(0, 6));
-    expectClose(await rffFeatures(ctx.t(x, [2, d]), ctx.t(omega, [d, 3]), ctx.t(bias, [3]), 0.5, true).data(), rffRef(x, [2, d], omega, 3, bias, 0.5, true), ctx.precision, ['transcendental', 'accumulate'], 'rff d 9001');
+    expectClose(
+      await rffFeatures(ctx.t(x, [2, d]), ctx.t(omega, [d, 3]), ctx.t(bias, [3]), 0.5, true).data(),
+      rffRef(x, [2, d], omega, 3, bias, 0.5, true),
+      ctx.precision,
+      ['transcendental', 'accumulate'],
+      'rff d 9001',
+    );
   });
 
-  test.each(['sqeuclidean', 'l1'] as const)('cdist %s: plain, batch broadcasting, large offsets (never negative)', async (metric) => {
-    for (const [xShape, yShape, offset] of [[[6, 5], [4, 5], 0], [[2, 1, 4, 3], [3, 5, 3], 0], [[5, 8], [7, 8], 1e4]] as [number[], number[], number][]) {
-      const x = values(size(xShape), () => offset + r.normal());
-      const y = values(size(yShape), () => offset + r.normal());
-      const got = await cdist(ctx.t(x, xShape), ctx.t(y, yShape), metric).data();
-      expect(got.every((v) => v >= 0)).toBe(true);
-      expectClose(got, cdistRef(x, xShape, y, yShape, metric), ctx.precision, 'accumulate', `cdist ${metric} [${xShape}] [${yShape}] offset ${offset}`);
-    }
-  });
+  test.each(['sqeuclidean', 'l1'] as const)(
+    'cdist %s: plain, batch broadcasting, large offsets (never negative)',
+    async (metric) => {
+      for (const [xShape, yShape, offset] of [
+        [[6, 5], [4, 5], 0],
+        [[2, 1, 4, 3], [3, 5, 3], 0],
+        [[5, 8], [7, 8], 1e4],
+      ] as [number[], number[], number][]) {
+        const x = values(size(xShape), () => offset + r.normal());
+        const y = values(size(yShape), () => offset + r.normal());
+        const got = await cdist(ctx.t(x, xShape), ctx.t(y, yShape), metric).data();
+        expect(got.every((v) => v >= 0)).toBe(true);
+        expectClose(
+          got,
+          cdistRef(x, xShape, y, yShape, metric),
+          ctx.precision,
+          'accumulate',
+          `cdist ${metric} [${xShape}] [${yShape}] offset ${offset}`,
+        );
+      }
+    },
+  );
 
   test.each([false, true])('rffFeatures (cosSin %s) runs natively, in one fused kernel', async (cosSin) => {
     expect(optionalOpSupport(ctx.backend, 'rffFeatures')).toBe('native');
-    for (const [xShape, D, freq] of [[[9, 4], 16, 1], [[2, 3, 5], 6, 1], [[7], 5, 1], [[6, 4], 12, 300]] as [number[], number, number][]) {
+    for (const [xShape, D, freq] of [
+      [[9, 4], 16, 1],
+      [[2, 3, 5], 6, 1],
+      [[7], 5, 1],
+      [[6, 4], 12, 300],
+    ] as [number[], number, number][]) {
       const d = xShape[xShape.length - 1]!;
       const x = normals(xShape);
       const omega = values(d * D, () => freq * r.normal());
@@ -78,7 +114,13 @@ describeModes('products, distances and features', (ctx) => {
       const out = rffFeatures(ctx.t(x, xShape), ctx.t(omega, [d, D]), ctx.t(bias, [D]), scale, cosSin);
       // three uploads (compiled once per size) and exactly one feature kernel
       expect(ctx.backend.memory().kernelsCompiled - before).toBeLessThanOrEqual(ctx.mode === 'headlessgl' ? 4 : 1);
-      expectClose(await out.data(), rffRef(x, xShape, omega, D, bias, scale, cosSin), ctx.precision, ['transcendental', 'accumulate'], `rff [${xShape}] D ${D} frequency ${freq}`);
+      expectClose(
+        await out.data(),
+        rffRef(x, xShape, omega, D, bias, scale, cosSin),
+        ctx.precision,
+        ['transcendental', 'accumulate'],
+        `rff [${xShape}] D ${D} frequency ${freq}`,
+      );
     }
   });
 
@@ -86,7 +128,13 @@ describeModes('products, distances and features', (ctx) => {
     expect(optionalOpSupport(ctx.backend, 'fwht')).toBe('native');
     for (const shape of [[3, 8], [2, 2, 64], [1024]]) {
       const x = normals(shape);
-      expectClose(await fwht(ctx.t(x, shape)).data(), fwhtRef(x, shape), ctx.precision, 'accumulate', `fwht [${shape}]`);
+      expectClose(
+        await fwht(ctx.t(x, shape)).data(),
+        fwhtRef(x, shape),
+        ctx.precision,
+        'accumulate',
+        `fwht [${shape}]`,
+      );
     }
     const n = 16;
     const eye = Float64Array.from({ length: n * n }, (_, i) => (Math.floor(i / n) === i % n ? 1 : 0));
@@ -96,6 +144,12 @@ describeModes('products, distances and features', (ctx) => {
     const twice = await fwht(fwht(ctx.t(x, [32]))).data();
     // each output of the second pass sums n terms of magnitude up to Σ|x|
     const l1 = x.reduce((s, v) => s + Math.abs(v), 0);
-    expectClose(twice, { data: x.map((v) => 32 * v), shape: [32], scale: x.map(() => 2 * 32 * l1), k: 10 }, ctx.precision, 'accumulate', 'fwht twice = n x');
+    expectClose(
+      twice,
+      { data: x.map((v) => 32 * v), shape: [32], scale: x.map(() => 2 * 32 * l1), k: 10 },
+      ctx.precision,
+      'accumulate',
+      'fwht twice = n x',
+    );
   });
 });

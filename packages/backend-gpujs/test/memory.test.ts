@@ -29,7 +29,10 @@ describeModes('memory', (ctx) => {
 
   test('outputs stay on the GPU and every texture is freed on dispose', async () => {
     const start = ctx.backend.memory();
-    const x = ctx.t(Float32Array.from({ length: 64 }, (_, i) => i / 64), [8, 8]);
+    const x = ctx.t(
+      Float32Array.from({ length: 64 }, (_, i) => i / 64),
+      [8, 8],
+    );
     const y = tidy(() => exp(add(matmul(x, x), 1)));
     const during = ctx.backend.memory();
     expect(during.handles).toBe(start.handles + 2);
@@ -37,23 +40,45 @@ describeModes('memory', (ctx) => {
     // multi-pass ops free their intermediate textures
     const z = cumsum(y, 1);
     const h = fwht(y);
-    const cat = concat(Array.from({ length: 12 }, () => y), 0);
+    const cat = concat(
+      Array.from({ length: 12 }, () => y),
+      0,
+    );
     expect(ctx.backend.memory().textures).toBe(during.textures + (gl() ? 3 : 0));
     await cat.data();
     for (const t of [x, y, z, h, cat]) t.dispose();
-    expect(ctx.backend.memory()).toMatchObject({ handles: start.handles, bytes: start.bytes, textures: start.textures, textureBytes: start.textureBytes });
+    expect(ctx.backend.memory()).toMatchObject({
+      handles: start.handles,
+      bytes: start.bytes,
+      textures: start.textures,
+      textureBytes: start.textureBytes,
+    });
   });
 
   test('a bounded cache evicts kernels, but never one whose outputs are still alive', async () => {
     const backend = await createGpujsBackend({ mode: ctx.mode, kernelCacheSize: 3 });
     try {
       const outputs = [];
-      for (let n = 1; n <= 8; n++) outputs.push(tidy(() => exp(tensor(Float32Array.from({ length: n }, (_, i) => i), [n], 'float32', { backend }))));
+      for (let n = 1; n <= 8; n++)
+        outputs.push(
+          tidy(() =>
+            exp(
+              tensor(
+                Float32Array.from({ length: n }, (_, i) => i),
+                [n],
+                'float32',
+                { backend },
+              ),
+            ),
+          ),
+        );
       // at most 3 cached kernels plus the 8 whose outputs are alive
       expect(backend.memory().kernels).toBeLessThanOrEqual(3 + 8);
       for (const [i, t] of outputs.entries()) {
         const got = await t.data();
-        got.forEach((v, j) => expect(Math.abs(v - Math.exp(j)), `output ${i}[${j}]`).toBeLessThanOrEqual(1e-5 * Math.exp(j)));
+        got.forEach((v, j) =>
+          expect(Math.abs(v - Math.exp(j)), `output ${i}[${j}]`).toBeLessThanOrEqual(1e-5 * Math.exp(j)),
+        );
       }
       for (const t of outputs) t.dispose();
       tidy(() => exp(tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [9], 'float32', { backend }))).dispose();

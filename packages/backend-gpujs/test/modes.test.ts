@@ -11,8 +11,22 @@ const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs test/fixtures/start-mode.ts in a fresh Node (through tsx) with `env`; returns its JSON line. */
-async function startInChild(mode: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; code?: string; message?: string; name?: string; afterImport: boolean; afterCreate: boolean }> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/fixtures/start-mode.ts', mode], { cwd: packageDir, env, timeout: 60_000 });
+async function startInChild(
+  mode: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{
+  ok: boolean;
+  code?: string;
+  message?: string;
+  name?: string;
+  afterImport: boolean;
+  afterCreate: boolean;
+}> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/fixtures/start-mode.ts', mode], {
+    cwd: packageDir,
+    env,
+    timeout: 60_000,
+  });
   return JSON.parse(stdout.trim().split('\n').pop()!) as never;
 }
 
@@ -39,15 +53,28 @@ describe('modes', () => {
     expect(await isGpujsModeAvailable('webasm')).toBe(true);
   });
 
-  test.each(['webgl', 'webgl2'] as GpujsMode[])('%s in Node: a clear ERR_BACKEND_INIT, not a silent fallback', async (mode) => {
-    expect(await gpujsModeStatus(mode)).toEqual({ available: false, reason: expect.stringContaining("in Node use mode 'headlessgl'") });
-    await expect(createGpujsBackend({ mode })).rejects.toMatchObject({ code: 'ERR_BACKEND_INIT', message: expect.stringContaining(`'${mode}' is not available`) });
-  });
+  test.each(['webgl', 'webgl2'] as GpujsMode[])(
+    '%s in Node: a clear ERR_BACKEND_INIT, not a silent fallback',
+    async (mode) => {
+      expect(await gpujsModeStatus(mode)).toEqual({
+        available: false,
+        reason: expect.stringContaining("in Node use mode 'headlessgl'"),
+      });
+      await expect(createGpujsBackend({ mode })).rejects.toMatchObject({
+        code: 'ERR_BACKEND_INIT',
+        message: expect.stringContaining(`'${mode}' is not available`),
+      });
+    },
+  );
 
   test('an unknown mode or cache size is ERR_INVALID_ARGUMENT', async () => {
     await expect(createGpujsBackend({ mode: 'gpu' as GpujsMode })).rejects.toBeInstanceOf(SpectransError);
-    await expect(createGpujsBackend({ mode: 'gpu' as GpujsMode })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(createGpujsBackend({ mode: 'cpu', kernelCacheSize: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(createGpujsBackend({ mode: 'gpu' as GpujsMode })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    await expect(createGpujsBackend({ mode: 'cpu', kernelCacheSize: 0 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
   });
 
   test('headlessgl without an X display fails with ERR_BACKEND_INIT saying to use xvfb-run', async () => {

@@ -13,9 +13,18 @@ const oracle = createJsBackend({ name: 'oracle' });
 afterAll(() => oracle.destroy?.());
 
 /** Runs `program` on both backends (float32 here, float64 on the oracle) and compares. */
-async function compare(backend: Backend, inputs: Record<string, { data: Float32Array; shape: number[] }>, program: (t: Record<string, Tensor>) => Tensor, rtol: number): Promise<void> {
+async function compare(
+  backend: Backend,
+  inputs: Record<string, { data: Float32Array; shape: number[] }>,
+  program: (t: Record<string, Tensor>) => Tensor,
+  rtol: number,
+): Promise<void> {
   const on = (b: Backend, dtype: 'float32' | 'float64'): Promise<ArrayLike<number>> => {
-    const out = tidy(() => program(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tensor(v.data, v.shape, dtype, { backend: b })]))));
+    const out = tidy(() =>
+      program(
+        Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tensor(v.data, v.shape, dtype, { backend: b })])),
+      ),
+    );
     return out.data().finally(() => out.dispose());
   };
   const [got, want] = await Promise.all([on(backend, 'float32'), on(oracle, 'float64')]);
@@ -29,11 +38,19 @@ async function compare(backend: Backend, inputs: Record<string, { data: Float32A
 
 describeModes('against backend-js (float64)', (ctx) => {
   const r = rng(21);
-  const data = (shape: number[], gen = () => r.normal()): { data: Float32Array; shape: number[] } => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, gen), shape });
+  const data = (shape: number[], gen = () => r.normal()): { data: Float32Array; shape: number[] } => ({
+    data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, gen),
+    shape,
+  });
   const rtol = (): number => (ctx.precision === 'reduced' ? 1e-4 : 1e-5);
 
   test('Gaussian kernel matrix from cdist', async () => {
-    await compare(ctx.backend, { x: data([2, 20, 6]), y: data([15, 6]) }, ({ x, y }) => ops.exp(ops.mul(ops.cdist(x!, y!), -0.5)), rtol());
+    await compare(
+      ctx.backend,
+      { x: data([2, 20, 6]), y: data([15, 6]) },
+      ({ x, y }) => ops.exp(ops.mul(ops.cdist(x!, y!), -0.5)),
+      rtol(),
+    );
   });
 
   test('random features and their Gram matrix (rffFeatures, matmul with transposeB)', async () => {

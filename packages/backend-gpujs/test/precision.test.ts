@@ -37,10 +37,14 @@ describeModes('precision', (ctx) => {
   test('tanh and elu keep relative accuracy near zero and saturate cleanly', async () => {
     const x = [1e-6, -3e-4, 0.01, 0.3, 0.62, 0.63, 2, -9, 50, -50, 1e30];
     const th = await tanh(ctx.t(x, [x.length])).data();
-    x.forEach((v, i) => expect(Math.abs(th[i]! - Math.tanh(v)), `tanh(${v})`).toBeLessThanOrEqual(2e-6 * Math.abs(Math.tanh(v)) + 1e-30));
+    x.forEach((v, i) =>
+      expect(Math.abs(th[i]! - Math.tanh(v)), `tanh(${v})`).toBeLessThanOrEqual(2e-6 * Math.abs(Math.tanh(v)) + 1e-30),
+    );
     const e = [-1e-6, -3e-4, -0.01, -0.03, -0.04, -1, -20, -100];
     const el = await elu(ctx.t(e, [e.length])).data();
-    e.forEach((v, i) => expect(Math.abs(el[i]! - Math.expm1(v)), `elu(${v})`).toBeLessThanOrEqual(2e-6 * Math.abs(Math.expm1(v))));
+    e.forEach((v, i) =>
+      expect(Math.abs(el[i]! - Math.expm1(v)), `elu(${v})`).toBeLessThanOrEqual(2e-6 * Math.abs(Math.expm1(v))),
+    );
   });
 
   test('long sums are blocked: a million terms keep float32 relative error near 2e-6', async () => {

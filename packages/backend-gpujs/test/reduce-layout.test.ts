@@ -2,7 +2,17 @@
 import { concat, cumsum, max, min, reshape, slice, sum, transpose } from '@spectrans/core';
 import { type ReduceOp } from '@spectrans/core/backend';
 import { expect, test } from 'vitest';
-import { concatRef, cumsumRef, expectClose, reduceRef, rng, size, sliceRef, transposeRef, values } from './support/reference.js';
+import {
+  concatRef,
+  cumsumRef,
+  expectClose,
+  reduceRef,
+  rng,
+  size,
+  sliceRef,
+  transposeRef,
+  values,
+} from './support/reference.js';
 import { describeModes } from './support/suite.js';
 
 const REDUCE: Readonly<Record<ReduceOp, typeof sum>> = { sum, max, min };
@@ -15,16 +25,31 @@ describeModes('reductions and layout', (ctx) => {
     x[7] = NaN;
     for (const axis of [0, 1, 2]) {
       const got = await REDUCE[op](ctx.t(x, shape), axis).data();
-      expectClose(got, reduceRef(op, x, shape, axis), ctx.precision, op === 'sum' ? 'accumulate' : 'exact', `${op} axis ${axis}`);
+      expectClose(
+        got,
+        reduceRef(op, x, shape, axis),
+        ctx.precision,
+        op === 'sum' ? 'accumulate' : 'exact',
+        `${op} axis ${axis}`,
+      );
     }
   });
 
   test.each(['sum', 'max', 'min'] as const)('%s over a long axis (blocked loop) and an empty axis', async (op) => {
     const r = rng(4);
-    for (const [shape, axis] of [[[2, 5001], 1], [[20001, 2], 0]] as [number[], number][]) {
+    for (const [shape, axis] of [
+      [[2, 5001], 1],
+      [[20001, 2], 0],
+    ] as [number[], number][]) {
       const x = values(size(shape), () => 10 + r.normal());
       x[size(shape) - 3] = op === 'max' ? 1e6 : -1e6; // the extreme sits in the last, partial chunk
-      expectClose(await REDUCE[op](ctx.t(x, shape), axis).data(), reduceRef(op, x, shape, axis), ctx.precision, op === 'sum' ? 'accumulate' : 'exact', `${op} [${shape}] axis ${axis}`);
+      expectClose(
+        await REDUCE[op](ctx.t(x, shape), axis).data(),
+        reduceRef(op, x, shape, axis),
+        ctx.precision,
+        op === 'sum' ? 'accumulate' : 'exact',
+        `${op} [${shape}] axis ${axis}`,
+      );
     }
     const empty = await REDUCE[op](ctx.t([], [3, 0, 2]), 1).data();
     expect(Array.from(empty)).toEqual(new Array(6).fill(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity));
@@ -38,7 +63,13 @@ describeModes('reductions and layout', (ctx) => {
       for (const reverse of [false, true]) {
         for (const axis of [0, 1, 2]) {
           const got = await cumsum(ctx.t(x, shape), axis, { exclusive, reverse }).data();
-          expectClose(got, cumsumRef(x, shape, axis, exclusive, reverse), ctx.precision, 'accumulate', `cumsum axis ${axis} exclusive ${exclusive} reverse ${reverse}`);
+          expectClose(
+            got,
+            cumsumRef(x, shape, axis, exclusive, reverse),
+            ctx.precision,
+            'accumulate',
+            `cumsum axis ${axis} exclusive ${exclusive} reverse ${reverse}`,
+          );
         }
       }
     }
@@ -49,13 +80,25 @@ describeModes('reductions and layout', (ctx) => {
     const n = 3001;
     const x = values(n, () => 1 + r.normal());
     const ref = cumsumRef(x, [n], 0, false, false);
-    expectClose(await cumsum(ctx.t(x, [n]), 0).data(), { ...ref, k: Math.ceil(Math.log2(n)) + 1 }, ctx.precision, 'accumulate', 'cumsum long');
+    expectClose(
+      await cumsum(ctx.t(x, [n]), 0).data(),
+      { ...ref, k: Math.ceil(Math.log2(n)) + 1 },
+      ctx.precision,
+      'accumulate',
+      'cumsum long',
+    );
   });
 
   test('transpose: matrices and random permutations', async () => {
     const shape = [2, 3, 4, 5];
     const x = Float64Array.from({ length: size(shape) }, (_, i) => i);
-    for (const perm of [[0, 1, 3, 2], [3, 2, 1, 0], [1, 0, 2, 3], [2, 0, 3, 1], [0, 1, 2, 3]]) {
+    for (const perm of [
+      [0, 1, 3, 2],
+      [3, 2, 1, 0],
+      [1, 0, 2, 3],
+      [2, 0, 3, 1],
+      [0, 1, 2, 3],
+    ]) {
       const got = await transpose(ctx.t(x, shape), perm).data();
       expectClose(got, transposeRef(x, shape, perm), ctx.precision, 'exact', `perm [${perm}]`);
     }
@@ -64,19 +107,54 @@ describeModes('reductions and layout', (ctx) => {
   test('slice: blocks, full and empty', async () => {
     const shape = [4, 5, 6];
     const x = Float64Array.from({ length: size(shape) }, (_, i) => i);
-    for (const [begin, extent] of [[[1, 2, 3], [2, 3, 2]], [[0, 0, 0], [4, 5, 6]], [[3, 0, 5], [1, 5, 1]], [[1, 1, 0], [1, 0, 6]]]) {
+    for (const [begin, extent] of [
+      [
+        [1, 2, 3],
+        [2, 3, 2],
+      ],
+      [
+        [0, 0, 0],
+        [4, 5, 6],
+      ],
+      [
+        [3, 0, 5],
+        [1, 5, 1],
+      ],
+      [
+        [1, 1, 0],
+        [1, 0, 6],
+      ],
+    ]) {
       const got = await slice(ctx.t(x, shape), begin!, extent!).data();
       expectClose(got, sliceRef(x, shape, begin!, extent!), ctx.precision, 'exact', `slice [${begin}] [${extent}]`);
     }
   });
 
   test('concat: many inputs (more than one kernel takes), empties, every axis', async () => {
-    const parts = [2, 0, 3, 1, 4, 1, 2, 3, 1, 2, 0, 5].map((len, p) => ({ data: Float64Array.from({ length: 3 * len * 2 }, (_, i) => 1000 * p + i), shape: [3, len, 2] }));
-    const got = await concat(parts.map((p) => ctx.t(p.data, p.shape)), 1).data();
+    const parts = [2, 0, 3, 1, 4, 1, 2, 3, 1, 2, 0, 5].map((len, p) => ({
+      data: Float64Array.from({ length: 3 * len * 2 }, (_, i) => 1000 * p + i),
+      shape: [3, len, 2],
+    }));
+    const got = await concat(
+      parts.map((p) => ctx.t(p.data, p.shape)),
+      1,
+    ).data();
     expectClose(got, concatRef(parts, 1), ctx.precision, 'exact', 'concat axis 1');
     for (const axis of [0, 2]) {
-      const xs = [0, 1, 2].map((p) => ({ data: Float64Array.from({ length: 12 }, (_, i) => 100 * p + i), shape: [2, 3, 2] }));
-      expectClose(await concat(xs.map((p) => ctx.t(p.data, p.shape)), axis).data(), concatRef(xs, axis), ctx.precision, 'exact', `concat axis ${axis}`);
+      const xs = [0, 1, 2].map((p) => ({
+        data: Float64Array.from({ length: 12 }, (_, i) => 100 * p + i),
+        shape: [2, 3, 2],
+      }));
+      expectClose(
+        await concat(
+          xs.map((p) => ctx.t(p.data, p.shape)),
+          axis,
+        ).data(),
+        concatRef(xs, axis),
+        ctx.precision,
+        'exact',
+        `concat axis ${axis}`,
+      );
     }
   });
 
@@ -92,6 +170,10 @@ describeModes('reductions and layout', (ctx) => {
     y.dispose();
     expect(Array.from(await z.data())).toEqual([1, 2, 3, 4, 5, 6]);
     z.dispose();
-    expect(ctx.backend.memory()).toMatchObject({ handles: before.handles, textures: before.textures, bytes: before.bytes });
+    expect(ctx.backend.memory()).toMatchObject({
+      handles: before.handles,
+      textures: before.textures,
+      bytes: before.bytes,
+    });
   });
 });

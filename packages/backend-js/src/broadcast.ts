@@ -84,7 +84,10 @@ export function batchOffsets(shapes: readonly (readonly number[])[], outBatch: r
   for (const d of outBatch) count *= d;
   const result = shapes.map(() => new Int32Array(count));
   if (count === 0) return result;
-  const layout = coalesce(outBatch, shapes.map((s) => broadcastStrides(s, outBatch)));
+  const layout = coalesce(
+    outBatch,
+    shapes.map((s) => broadcastStrides(s, outBatch)),
+  );
   const cur = new RowCursor(layout);
   let b = 0;
   for (let r = 0; r < cur.rows; r++, cur.next()) {

@@ -21,7 +21,8 @@ export function cdist(
   outShape: readonly number[],
   dtype: DType,
 ): FloatArray {
-  if (metric !== 'sqeuclidean' && metric !== 'l1') throw new Error(`js backend: unknown distance metric ${String(metric)}`);
+  if (metric !== 'sqeuclidean' && metric !== 'l1')
+    throw new Error(`js backend: unknown distance metric ${String(metric)}`);
   const out = allocate(dtype, sizeOf(outShape));
   const n = xShape[xShape.length - 2]!;
   const m = yShape[yShape.length - 2]!;

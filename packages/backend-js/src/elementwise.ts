@@ -82,7 +82,17 @@ export function unary(op: UnaryOp, x: FloatArray, dtype: DType): FloatArray {
  * A strided binary kernel: `o[oo + i] = f(a[ao + i*as], b[bo + i*bs])` for i < n.
  * Stride 0 broadcasts one value along the row.
  */
-type BinaryKernel = (a: FloatArray, ao: number, as: number, b: FloatArray, bo: number, bs: number, o: FloatArray, oo: number, n: number) => void;
+type BinaryKernel = (
+  a: FloatArray,
+  ao: number,
+  as: number,
+  b: FloatArray,
+  bo: number,
+  bs: number,
+  o: FloatArray,
+  oo: number,
+  n: number,
+) => void;
 
 const KERNELS: { readonly [K in BinaryOp]: BinaryKernel } = {
   add(a, ao, as, b, bo, bs, o, oo, n) {
@@ -137,7 +147,15 @@ function kernelOf(op: BinaryOp): BinaryKernel {
  * Fast paths: equal shapes and scalar operands run as one flat loop; a trailing-row broadcast such
  * as (n, d) with (d) runs one loop per row; anything else walks coalesced strides.
  */
-export function binary(op: BinaryOp, a: FloatArray, aShape: readonly number[], b: FloatArray, bShape: readonly number[], outShape: readonly number[], dtype: DType): FloatArray {
+export function binary(
+  op: BinaryOp,
+  a: FloatArray,
+  aShape: readonly number[],
+  b: FloatArray,
+  bShape: readonly number[],
+  outShape: readonly number[],
+  dtype: DType,
+): FloatArray {
   const kernel = kernelOf(op);
   const size = sizeOf(outShape);
   const o = allocate(dtype, size);
@@ -166,7 +184,13 @@ export function binary(op: BinaryOp, a: FloatArray, aShape: readonly number[], b
  * `op(x, scalar)`, or `op(scalar, x)` when `scalarFirst`. The scalar is first rounded to `dtype`,
  * so the result equals `binary` with a one-element tensor of that dtype.
  */
-export function binaryScalar(op: BinaryOp, x: FloatArray, scalar: number, scalarFirst: boolean, dtype: DType): FloatArray {
+export function binaryScalar(
+  op: BinaryOp,
+  x: FloatArray,
+  scalar: number,
+  scalarFirst: boolean,
+  dtype: DType,
+): FloatArray {
   const kernel = kernelOf(op);
   const s = allocate(dtype, 1);
   s[0] = scalar;
@@ -190,7 +214,11 @@ export function where(
   const size = sizeOf(outShape);
   const o = allocate(dtype, size);
   if (size === 0) return o;
-  const layout = coalesce(outShape, [broadcastStrides(condShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+  const layout = coalesce(outShape, [
+    broadcastStrides(condShape, outShape),
+    broadcastStrides(aShape, outShape),
+    broadcastStrides(bShape, outShape),
+  ]);
   const cur = new RowCursor(layout);
   const inner = cur.inner;
   const cs = cur.innerStrides[0]!;

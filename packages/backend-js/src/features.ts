@@ -3,7 +3,16 @@ import type { DType, FloatArray } from '@spectrans/core';
 import { allocate } from './storage.js';
 
 /** Writes one feature of phase p = t + b: `scale·cos(p)` at column j, and with `cosSin` also `scale·sin(p)` at D + j. */
-function emit(out: FloatArray, o: number, j: number, D: number, t: number, b: number, scale: number, cosSin: boolean): void {
+function emit(
+  out: FloatArray,
+  o: number,
+  j: number,
+  D: number,
+  t: number,
+  b: number,
+  scale: number,
+  cosSin: boolean,
+): void {
   const phase = t + b;
   out[o + j] = scale * Math.cos(phase);
   if (cosSin) out[o + D + j] = scale * Math.sin(phase);
@@ -47,33 +56,74 @@ export function rffFeatures(
     const o2 = o1 + width;
     const o3 = o2 + width;
     for (let j = 0; j < fullCols; j += 4) {
-      let t00 = 0, t01 = 0, t02 = 0, t03 = 0, t10 = 0, t11 = 0, t12 = 0, t13 = 0;
-      let t20 = 0, t21 = 0, t22 = 0, t23 = 0, t30 = 0, t31 = 0, t32 = 0, t33 = 0;
+      let t00 = 0,
+        t01 = 0,
+        t02 = 0,
+        t03 = 0,
+        t10 = 0,
+        t11 = 0,
+        t12 = 0,
+        t13 = 0;
+      let t20 = 0,
+        t21 = 0,
+        t22 = 0,
+        t23 = 0,
+        t30 = 0,
+        t31 = 0,
+        t32 = 0,
+        t33 = 0;
       let w = j;
       for (let p = 0; p < d; p++) {
-        const w0 = omega[w]!, w1 = omega[w + 1]!, w2 = omega[w + 2]!, w3 = omega[w + 3]!;
+        const w0 = omega[w]!,
+          w1 = omega[w + 1]!,
+          w2 = omega[w + 2]!,
+          w3 = omega[w + 3]!;
         let v = x[x0 + p]!;
-        t00 += v * w0; t01 += v * w1; t02 += v * w2; t03 += v * w3;
+        t00 += v * w0;
+        t01 += v * w1;
+        t02 += v * w2;
+        t03 += v * w3;
         v = x[x1 + p]!;
-        t10 += v * w0; t11 += v * w1; t12 += v * w2; t13 += v * w3;
+        t10 += v * w0;
+        t11 += v * w1;
+        t12 += v * w2;
+        t13 += v * w3;
         v = x[x2 + p]!;
-        t20 += v * w0; t21 += v * w1; t22 += v * w2; t23 += v * w3;
+        t20 += v * w0;
+        t21 += v * w1;
+        t22 += v * w2;
+        t23 += v * w3;
         v = x[x3 + p]!;
-        t30 += v * w0; t31 += v * w1; t32 += v * w2; t33 += v * w3;
+        t30 += v * w0;
+        t31 += v * w1;
+        t32 += v * w2;
+        t33 += v * w3;
         w += D;
       }
-      const b0 = bias[j]!, b1 = bias[j + 1]!, b2 = bias[j + 2]!, b3 = bias[j + 3]!;
-      emit(out, o0, j, D, t00, b0, scale, cosSin); emit(out, o0, j + 1, D, t01, b1, scale, cosSin);
-      emit(out, o0, j + 2, D, t02, b2, scale, cosSin); emit(out, o0, j + 3, D, t03, b3, scale, cosSin);
-      emit(out, o1, j, D, t10, b0, scale, cosSin); emit(out, o1, j + 1, D, t11, b1, scale, cosSin);
-      emit(out, o1, j + 2, D, t12, b2, scale, cosSin); emit(out, o1, j + 3, D, t13, b3, scale, cosSin);
-      emit(out, o2, j, D, t20, b0, scale, cosSin); emit(out, o2, j + 1, D, t21, b1, scale, cosSin);
-      emit(out, o2, j + 2, D, t22, b2, scale, cosSin); emit(out, o2, j + 3, D, t23, b3, scale, cosSin);
-      emit(out, o3, j, D, t30, b0, scale, cosSin); emit(out, o3, j + 1, D, t31, b1, scale, cosSin);
-      emit(out, o3, j + 2, D, t32, b2, scale, cosSin); emit(out, o3, j + 3, D, t33, b3, scale, cosSin);
+      const b0 = bias[j]!,
+        b1 = bias[j + 1]!,
+        b2 = bias[j + 2]!,
+        b3 = bias[j + 3]!;
+      emit(out, o0, j, D, t00, b0, scale, cosSin);
+      emit(out, o0, j + 1, D, t01, b1, scale, cosSin);
+      emit(out, o0, j + 2, D, t02, b2, scale, cosSin);
+      emit(out, o0, j + 3, D, t03, b3, scale, cosSin);
+      emit(out, o1, j, D, t10, b0, scale, cosSin);
+      emit(out, o1, j + 1, D, t11, b1, scale, cosSin);
+      emit(out, o1, j + 2, D, t12, b2, scale, cosSin);
+      emit(out, o1, j + 3, D, t13, b3, scale, cosSin);
+      emit(out, o2, j, D, t20, b0, scale, cosSin);
+      emit(out, o2, j + 1, D, t21, b1, scale, cosSin);
+      emit(out, o2, j + 2, D, t22, b2, scale, cosSin);
+      emit(out, o2, j + 3, D, t23, b3, scale, cosSin);
+      emit(out, o3, j, D, t30, b0, scale, cosSin);
+      emit(out, o3, j + 1, D, t31, b1, scale, cosSin);
+      emit(out, o3, j + 2, D, t32, b2, scale, cosSin);
+      emit(out, o3, j + 3, D, t33, b3, scale, cosSin);
     }
     for (let j = fullCols; j < D; j++) {
-      for (let i = 0; i < 4; i++) emit(out, o0 + i * width, j, D, dot(x, x0 + i * d, omega, j, D, d), bias[j]!, scale, cosSin);
+      for (let i = 0; i < 4; i++)
+        emit(out, o0 + i * width, j, D, dot(x, x0 + i * d, omega, j, D, d), bias[j]!, scale, cosSin);
     }
   }
   for (let r = fullRows; r < rows; r++) {

@@ -61,72 +61,256 @@ function roundUp(x: number, to: number): number {
 
 // Micro-kernels: 16 accumulators in locals. The panel offsets advance inside the loop body (not in
 // the for-header), which lets V8 keep the loop tight (about 10% faster on x64).
-type MicroKernel = (kc: number, a: Float64Array, ao: number, b: Float64Array, bo: number, c: Float64Array, co: number, ldc: number) => void;
+type MicroKernel = (
+  kc: number,
+  a: Float64Array,
+  ao: number,
+  b: Float64Array,
+  bo: number,
+  c: Float64Array,
+  co: number,
+  ldc: number,
+) => void;
 
-function dot4x4(kc: number, a: Float64Array, ao: number, b: Float64Array, bo: number, c: Float64Array, co: number, ldc: number): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+function dot4x4(
+  kc: number,
+  a: Float64Array,
+  ao: number,
+  b: Float64Array,
+  bo: number,
+  c: Float64Array,
+  co: number,
+  ldc: number,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   for (let p = 0; p < kc; p++) {
-    const b0 = b[bo]!, b1 = b[bo + 1]!, b2 = b[bo + 2]!, b3 = b[bo + 3]!;
+    const b0 = b[bo]!,
+      b1 = b[bo + 1]!,
+      b2 = b[bo + 2]!,
+      b3 = b[bo + 3]!;
     let x = a[ao]!;
-    c00 += x * b0; c01 += x * b1; c02 += x * b2; c03 += x * b3;
+    c00 += x * b0;
+    c01 += x * b1;
+    c02 += x * b2;
+    c03 += x * b3;
     x = a[ao + 1]!;
-    c10 += x * b0; c11 += x * b1; c12 += x * b2; c13 += x * b3;
+    c10 += x * b0;
+    c11 += x * b1;
+    c12 += x * b2;
+    c13 += x * b3;
     x = a[ao + 2]!;
-    c20 += x * b0; c21 += x * b1; c22 += x * b2; c23 += x * b3;
+    c20 += x * b0;
+    c21 += x * b1;
+    c22 += x * b2;
+    c23 += x * b3;
     x = a[ao + 3]!;
-    c30 += x * b0; c31 += x * b1; c32 += x * b2; c33 += x * b3;
+    c30 += x * b0;
+    c31 += x * b1;
+    c32 += x * b2;
+    c33 += x * b3;
     ao += 4;
     bo += 4;
   }
-  c[co] = c[co]! + c00; c[co + 1] = c[co + 1]! + c01; c[co + 2] = c[co + 2]! + c02; c[co + 3] = c[co + 3]! + c03; co += ldc;
-  c[co] = c[co]! + c10; c[co + 1] = c[co + 1]! + c11; c[co + 2] = c[co + 2]! + c12; c[co + 3] = c[co + 3]! + c13; co += ldc;
-  c[co] = c[co]! + c20; c[co + 1] = c[co + 1]! + c21; c[co + 2] = c[co + 2]! + c22; c[co + 3] = c[co + 3]! + c23; co += ldc;
-  c[co] = c[co]! + c30; c[co + 1] = c[co + 1]! + c31; c[co + 2] = c[co + 2]! + c32; c[co + 3] = c[co + 3]! + c33;
+  c[co] = c[co]! + c00;
+  c[co + 1] = c[co + 1]! + c01;
+  c[co + 2] = c[co + 2]! + c02;
+  c[co + 3] = c[co + 3]! + c03;
+  co += ldc;
+  c[co] = c[co]! + c10;
+  c[co + 1] = c[co + 1]! + c11;
+  c[co + 2] = c[co + 2]! + c12;
+  c[co + 3] = c[co + 3]! + c13;
+  co += ldc;
+  c[co] = c[co]! + c20;
+  c[co + 1] = c[co + 1]! + c21;
+  c[co + 2] = c[co + 2]! + c22;
+  c[co + 3] = c[co + 3]! + c23;
+  co += ldc;
+  c[co] = c[co]! + c30;
+  c[co + 1] = c[co + 1]! + c31;
+  c[co + 2] = c[co + 2]! + c32;
+  c[co + 3] = c[co + 3]! + c33;
 }
 
-function sq4x4(kc: number, a: Float64Array, ao: number, b: Float64Array, bo: number, c: Float64Array, co: number, ldc: number): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+function sq4x4(
+  kc: number,
+  a: Float64Array,
+  ao: number,
+  b: Float64Array,
+  bo: number,
+  c: Float64Array,
+  co: number,
+  ldc: number,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   for (let p = 0; p < kc; p++) {
-    const b0 = b[bo]!, b1 = b[bo + 1]!, b2 = b[bo + 2]!, b3 = b[bo + 3]!;
-    let x = a[ao]!, d0 = x - b0, d1 = x - b1, d2 = x - b2, d3 = x - b3;
-    c00 += d0 * d0; c01 += d1 * d1; c02 += d2 * d2; c03 += d3 * d3;
-    x = a[ao + 1]!; d0 = x - b0; d1 = x - b1; d2 = x - b2; d3 = x - b3;
-    c10 += d0 * d0; c11 += d1 * d1; c12 += d2 * d2; c13 += d3 * d3;
-    x = a[ao + 2]!; d0 = x - b0; d1 = x - b1; d2 = x - b2; d3 = x - b3;
-    c20 += d0 * d0; c21 += d1 * d1; c22 += d2 * d2; c23 += d3 * d3;
-    x = a[ao + 3]!; d0 = x - b0; d1 = x - b1; d2 = x - b2; d3 = x - b3;
-    c30 += d0 * d0; c31 += d1 * d1; c32 += d2 * d2; c33 += d3 * d3;
+    const b0 = b[bo]!,
+      b1 = b[bo + 1]!,
+      b2 = b[bo + 2]!,
+      b3 = b[bo + 3]!;
+    let x = a[ao]!,
+      d0 = x - b0,
+      d1 = x - b1,
+      d2 = x - b2,
+      d3 = x - b3;
+    c00 += d0 * d0;
+    c01 += d1 * d1;
+    c02 += d2 * d2;
+    c03 += d3 * d3;
+    x = a[ao + 1]!;
+    d0 = x - b0;
+    d1 = x - b1;
+    d2 = x - b2;
+    d3 = x - b3;
+    c10 += d0 * d0;
+    c11 += d1 * d1;
+    c12 += d2 * d2;
+    c13 += d3 * d3;
+    x = a[ao + 2]!;
+    d0 = x - b0;
+    d1 = x - b1;
+    d2 = x - b2;
+    d3 = x - b3;
+    c20 += d0 * d0;
+    c21 += d1 * d1;
+    c22 += d2 * d2;
+    c23 += d3 * d3;
+    x = a[ao + 3]!;
+    d0 = x - b0;
+    d1 = x - b1;
+    d2 = x - b2;
+    d3 = x - b3;
+    c30 += d0 * d0;
+    c31 += d1 * d1;
+    c32 += d2 * d2;
+    c33 += d3 * d3;
     ao += 4;
     bo += 4;
   }
-  c[co] = c[co]! + c00; c[co + 1] = c[co + 1]! + c01; c[co + 2] = c[co + 2]! + c02; c[co + 3] = c[co + 3]! + c03; co += ldc;
-  c[co] = c[co]! + c10; c[co + 1] = c[co + 1]! + c11; c[co + 2] = c[co + 2]! + c12; c[co + 3] = c[co + 3]! + c13; co += ldc;
-  c[co] = c[co]! + c20; c[co + 1] = c[co + 1]! + c21; c[co + 2] = c[co + 2]! + c22; c[co + 3] = c[co + 3]! + c23; co += ldc;
-  c[co] = c[co]! + c30; c[co + 1] = c[co + 1]! + c31; c[co + 2] = c[co + 2]! + c32; c[co + 3] = c[co + 3]! + c33;
+  c[co] = c[co]! + c00;
+  c[co + 1] = c[co + 1]! + c01;
+  c[co + 2] = c[co + 2]! + c02;
+  c[co + 3] = c[co + 3]! + c03;
+  co += ldc;
+  c[co] = c[co]! + c10;
+  c[co + 1] = c[co + 1]! + c11;
+  c[co + 2] = c[co + 2]! + c12;
+  c[co + 3] = c[co + 3]! + c13;
+  co += ldc;
+  c[co] = c[co]! + c20;
+  c[co + 1] = c[co + 1]! + c21;
+  c[co + 2] = c[co + 2]! + c22;
+  c[co + 3] = c[co + 3]! + c23;
+  co += ldc;
+  c[co] = c[co]! + c30;
+  c[co + 1] = c[co + 1]! + c31;
+  c[co + 2] = c[co + 2]! + c32;
+  c[co + 3] = c[co + 3]! + c33;
 }
 
-function l14x4(kc: number, a: Float64Array, ao: number, b: Float64Array, bo: number, c: Float64Array, co: number, ldc: number): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+function l14x4(
+  kc: number,
+  a: Float64Array,
+  ao: number,
+  b: Float64Array,
+  bo: number,
+  c: Float64Array,
+  co: number,
+  ldc: number,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   for (let p = 0; p < kc; p++) {
-    const b0 = b[bo]!, b1 = b[bo + 1]!, b2 = b[bo + 2]!, b3 = b[bo + 3]!;
+    const b0 = b[bo]!,
+      b1 = b[bo + 1]!,
+      b2 = b[bo + 2]!,
+      b3 = b[bo + 3]!;
     let x = a[ao]!;
-    c00 += Math.abs(x - b0); c01 += Math.abs(x - b1); c02 += Math.abs(x - b2); c03 += Math.abs(x - b3);
+    c00 += Math.abs(x - b0);
+    c01 += Math.abs(x - b1);
+    c02 += Math.abs(x - b2);
+    c03 += Math.abs(x - b3);
     x = a[ao + 1]!;
-    c10 += Math.abs(x - b0); c11 += Math.abs(x - b1); c12 += Math.abs(x - b2); c13 += Math.abs(x - b3);
+    c10 += Math.abs(x - b0);
+    c11 += Math.abs(x - b1);
+    c12 += Math.abs(x - b2);
+    c13 += Math.abs(x - b3);
     x = a[ao + 2]!;
-    c20 += Math.abs(x - b0); c21 += Math.abs(x - b1); c22 += Math.abs(x - b2); c23 += Math.abs(x - b3);
+    c20 += Math.abs(x - b0);
+    c21 += Math.abs(x - b1);
+    c22 += Math.abs(x - b2);
+    c23 += Math.abs(x - b3);
     x = a[ao + 3]!;
-    c30 += Math.abs(x - b0); c31 += Math.abs(x - b1); c32 += Math.abs(x - b2); c33 += Math.abs(x - b3);
+    c30 += Math.abs(x - b0);
+    c31 += Math.abs(x - b1);
+    c32 += Math.abs(x - b2);
+    c33 += Math.abs(x - b3);
     ao += 4;
     bo += 4;
   }
-  c[co] = c[co]! + c00; c[co + 1] = c[co + 1]! + c01; c[co + 2] = c[co + 2]! + c02; c[co + 3] = c[co + 3]! + c03; co += ldc;
-  c[co] = c[co]! + c10; c[co + 1] = c[co + 1]! + c11; c[co + 2] = c[co + 2]! + c12; c[co + 3] = c[co + 3]! + c13; co += ldc;
-  c[co] = c[co]! + c20; c[co + 1] = c[co + 1]! + c21; c[co + 2] = c[co + 2]! + c22; c[co + 3] = c[co + 3]! + c23; co += ldc;
-  c[co] = c[co]! + c30; c[co + 1] = c[co + 1]! + c31; c[co + 2] = c[co + 2]! + c32; c[co + 3] = c[co + 3]! + c33;
+  c[co] = c[co]! + c00;
+  c[co + 1] = c[co + 1]! + c01;
+  c[co + 2] = c[co + 2]! + c02;
+  c[co + 3] = c[co + 3]! + c03;
+  co += ldc;
+  c[co] = c[co]! + c10;
+  c[co + 1] = c[co + 1]! + c11;
+  c[co + 2] = c[co + 2]! + c12;
+  c[co + 3] = c[co + 3]! + c13;
+  co += ldc;
+  c[co] = c[co]! + c20;
+  c[co + 1] = c[co + 1]! + c21;
+  c[co + 2] = c[co + 2]! + c22;
+  c[co + 3] = c[co + 3]! + c23;
+  co += ldc;
+  c[co] = c[co]! + c30;
+  c[co + 1] = c[co + 1]! + c31;
+  c[co + 2] = c[co + 2]! + c32;
+  c[co + 3] = c[co + 3]! + c33;
 }
 
 const MICRO: { readonly [K in PairKind]: MicroKernel } = { dot: dot4x4, sqeuclidean: sq4x4, l1: l14x4 };
@@ -143,7 +327,9 @@ function packA(A: MatrixView, i0: number, mc: number, p0: number, kc: number, ou
     const base = A.off + (i0 + q) * rs + p0 * cs;
     if (rows === MR) {
       const r0 = base;
-      const r1 = base + rs, r2 = base + 2 * rs, r3 = base + 3 * rs;
+      const r1 = base + rs,
+        r2 = base + 2 * rs,
+        r3 = base + 3 * rs;
       for (let p = 0, s = 0; p < kc; p++, s += cs, o += 4) {
         out[o] = data[r0 + s]!;
         out[o + 1] = data[r1 + s]!;
@@ -169,7 +355,9 @@ function packB(B: MatrixView, p0: number, kc: number, m: number, out: Float64Arr
     const cols = Math.min(NR, m - q);
     const base = B.off + p0 * rs + q * cs;
     if (cols === NR) {
-      const c1 = base + cs, c2 = base + 2 * cs, c3 = base + 3 * cs;
+      const c1 = base + cs,
+        c2 = base + 2 * cs,
+        c3 = base + 3 * cs;
       for (let p = 0, s = 0; p < kc; p++, s += rs, o += 4) {
         out[o] = data[base + s]!;
         out[o + 1] = data[c1 + s]!;
@@ -192,7 +380,18 @@ function packB(B: MatrixView, p0: number, kc: number, m: number, out: Float64Arr
  * @param m - columns of B and C.
  * @param k - columns of A, rows of B.
  */
-export function blockedPairwise(kind: PairKind, n: number, m: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOff: number, ldc: number, buf: PackBuffers): void {
+export function blockedPairwise(
+  kind: PairKind,
+  n: number,
+  m: number,
+  k: number,
+  A: MatrixView,
+  B: MatrixView,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
+  buf: PackBuffers,
+): void {
   const kernel = MICRO[kind];
   const tile = buf.tile;
   for (let p0 = 0; p0 < k; p0 += KC) {
@@ -227,7 +426,17 @@ export function blockedPairwise(kind: PairKind, n: number, m: number, k: number,
  * thin (fewer than MR rows or NR columns) for packing to pay. Walks k innermost when B's columns
  * are contiguous along k (or B is a single column), else streams rows of B into rows of C.
  */
-export function simplePairwise(kind: PairKind, n: number, m: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOff: number, ldc: number): void {
+export function simplePairwise(
+  kind: PairKind,
+  n: number,
+  m: number,
+  k: number,
+  A: MatrixView,
+  B: MatrixView,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
   const { data: a, rs: ars, cs: acs } = A;
   const { data: b, rs: brs, cs: bcs } = B;
   if (kind === 'dot' && bcs === 1 && m > 1) {

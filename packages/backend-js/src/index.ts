@@ -33,7 +33,9 @@ export interface JsBackendOptions {
 }
 
 /** What the js backend declares: IEEE float32 and float64 (every op computes in double and rounds once). */
-export const JS_CAPABILITIES: BackendCapabilities = Object.freeze({ dtypes: Object.freeze({ float32: 'ieee', float64: 'ieee' }) });
+export const JS_CAPABILITIES: BackendCapabilities = Object.freeze({
+  dtypes: Object.freeze({ float32: 'ieee', float64: 'ieee' }),
+});
 
 /**
  * Creates an instance of the js backend. Each instance keeps its own handle accounting
@@ -52,7 +54,8 @@ export const JS_CAPABILITIES: BackendCapabilities = Object.freeze({ dtypes: Obje
  */
 export function createJsBackend(options: JsBackendOptions = {}): Backend<JsHandle> {
   const name = options.name ?? 'js';
-  if (typeof name !== 'string' || name === '') throw new TypeError(`createJsBackend: name must be a non-empty string, got ${JSON.stringify(name)}`);
+  if (typeof name !== 'string' || name === '')
+    throw new TypeError(`createJsBackend: name must be a non-empty string, got ${JSON.stringify(name)}`);
   const store = new HandleStore();
   const wrap = (data: FloatArray, dtype: DType): JsHandle => store.wrap(data, dtype);
   type Ref = TensorRef<JsHandle>;
@@ -119,7 +122,16 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend<JsHandl
     },
     concat(xs: readonly Ref[], axis, outShape) {
       const dtype = xs[0]!.dtype;
-      return wrap(concat(xs.map(dataOf), xs.map((t) => t.shape), axis, outShape, dtype), dtype);
+      return wrap(
+        concat(
+          xs.map(dataOf),
+          xs.map((t) => t.shape),
+          axis,
+          outShape,
+          dtype,
+        ),
+        dtype,
+      );
     },
     slice(x: Ref, begin, size) {
       return wrap(slice(dataOf(x), x.shape, begin, size, x.dtype), x.dtype);

@@ -50,7 +50,10 @@ export function transpose(x: FloatArray, shape: readonly number[], perm: readonl
   const colsN = layout.dims[rank - 1]!;
   const sr = srcStrides[rank - 2]!;
   const sc = srcStrides[rank - 1]!;
-  const outer = coalesce(layout.dims.slice(0, rank - 2), [layout.strides[0]!.slice(0, rank - 2), srcStrides.slice(0, rank - 2)]);
+  const outer = coalesce(layout.dims.slice(0, rank - 2), [
+    layout.strides[0]!.slice(0, rank - 2),
+    srcStrides.slice(0, rank - 2),
+  ]);
   const cur = new RowCursor({ dims: [...outer.dims, 1], strides: outer.strides.map((s) => [...s, 0]) });
   for (let m = 0; m < cur.rows; m++, cur.next()) {
     const ob = cur.offsets[0]!;
@@ -71,7 +74,13 @@ export function transpose(x: FloatArray, shape: readonly number[], perm: readonl
 }
 
 /** Concatenates `xs` (with shapes `shapes`) along `axis` into `outShape`. */
-export function concat(xs: readonly FloatArray[], shapes: readonly (readonly number[])[], axis: number, outShape: readonly number[], dtype: DType): FloatArray {
+export function concat(
+  xs: readonly FloatArray[],
+  shapes: readonly (readonly number[])[],
+  axis: number,
+  outShape: readonly number[],
+  dtype: DType,
+): FloatArray {
   const out = allocate(dtype, sizeOf(outShape));
   let outer = 1;
   for (let i = 0; i < axis; i++) outer *= outShape[i]!;
@@ -90,7 +99,13 @@ export function concat(xs: readonly FloatArray[], shapes: readonly (readonly num
 }
 
 /** The block of `x` starting at `begin` with extent `size`. */
-export function slice(x: FloatArray, shape: readonly number[], begin: readonly number[], size: readonly number[], dtype: DType): FloatArray {
+export function slice(
+  x: FloatArray,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  dtype: DType,
+): FloatArray {
   const n = sizeOf(size);
   const out = allocate(dtype, n);
   if (n === 0) return out;

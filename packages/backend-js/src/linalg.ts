@@ -43,7 +43,11 @@ export function qr(x: FloatArray, shape: readonly number[], dtype: DType): { q: 
 }
 
 /** Symmetric eigendecomposition of (..., n, n): values (..., n) ascending, vectors (..., n, n) as columns. */
-export function eigh(x: FloatArray, shape: readonly number[], dtype: DType): { values: FloatArray; vectors: FloatArray } {
+export function eigh(
+  x: FloatArray,
+  shape: readonly number[],
+  dtype: DType,
+): { values: FloatArray; vectors: FloatArray } {
   const [, , n] = matrices(shape);
   const [values, vectors] = perMatrix(x, shape, dtype, [n, n * n], (a) => {
     const res = hostLinalg.eigh(a, n);
@@ -53,7 +57,11 @@ export function eigh(x: FloatArray, shape: readonly number[], dtype: DType): { v
 }
 
 /** Thin SVD of (..., m, n): u (..., m, k), s (..., k) descending, v (..., n, k). */
-export function svd(x: FloatArray, shape: readonly number[], dtype: DType): { u: FloatArray; s: FloatArray; v: FloatArray } {
+export function svd(
+  x: FloatArray,
+  shape: readonly number[],
+  dtype: DType,
+): { u: FloatArray; s: FloatArray; v: FloatArray } {
   const [, m, n] = matrices(shape);
   const k = Math.min(m, n);
   const [u, s, v] = perMatrix(x, shape, dtype, [m * k, k, n * k], (a) => {

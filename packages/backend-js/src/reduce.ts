@@ -90,7 +90,14 @@ export function reduce(op: ReduceOp, x: FloatArray, shape: readonly number[], ax
  * Inclusive (or `exclusive`) prefix sum along `axis`, from the end when `reverse`; same shape as x.
  * Running sums are compensated, so the last inclusive entry equals `reduce('sum')` of the row.
  */
-export function cumsum(x: FloatArray, shape: readonly number[], axis: number, exclusive: boolean, reverse: boolean, dtype: DType): FloatArray {
+export function cumsum(
+  x: FloatArray,
+  shape: readonly number[],
+  axis: number,
+  exclusive: boolean,
+  reverse: boolean,
+  dtype: DType,
+): FloatArray {
   const [outer, len, inner] = around(shape, axis);
   const out = allocate(dtype, x.length);
   const s = new Float64Array(inner);

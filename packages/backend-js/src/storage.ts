@@ -89,4 +89,3 @@ export function asDType(data: FloatArray, dtype: DType): FloatArray {
   if (dtype === 'float64') return data instanceof Float64Array ? data : new Float64Array(data);
   return data instanceof Float32Array ? data : new Float32Array(data);
 }
-

@@ -3,7 +3,15 @@ import * as st from '@spectrans/core';
 import { setBackend, tensor, tidy, where, type DType, type Tensor } from '@spectrans/core';
 import { type BinaryOp, type UnaryOp } from '@spectrans/core/backend';
 import { createJsBackend } from '../src/index.js';
-import { DTYPES_UNDER_TEST, expectClose, expectDType, expectExact, randomData, refBroadcast, round } from './helpers.js';
+import {
+  DTYPES_UNDER_TEST,
+  expectClose,
+  expectDType,
+  expectExact,
+  randomData,
+  refBroadcast,
+  round,
+} from './helpers.js';
 
 const backend = createJsBackend();
 
@@ -74,15 +82,30 @@ describe.each(DTYPES_UNDER_TEST)('unary (%s)', (dtype) => {
 
   it('keeps the documented special values: sign(0) = 0, relu/sign pass NaN, elu(-inf) = -1', () => {
     const x = [0, -0, NaN, -Infinity, Infinity];
-    expectExact(run(() => st.sign(tensor(x, [5], dtype)), dtype), [0, 0, NaN, -1, 1]);
-    expectExact(run(() => st.relu(tensor(x, [5], dtype)), dtype), [0, 0, NaN, 0, Infinity]);
-    expectExact(run(() => st.elu(tensor(x, [5], dtype)), dtype), [0, 0, NaN, -1, Infinity]);
+    expectExact(
+      run(() => st.sign(tensor(x, [5], dtype)), dtype),
+      [0, 0, NaN, -1, 1],
+    );
+    expectExact(
+      run(() => st.relu(tensor(x, [5], dtype)), dtype),
+      [0, 0, NaN, 0, Infinity],
+    );
+    expectExact(
+      run(() => st.elu(tensor(x, [5], dtype)), dtype),
+      [0, 0, NaN, -1, Infinity],
+    );
   });
 
   it('is accurate for large arguments of sin and cos', () => {
     const x = [1e6, 1e10, 1e15, 2 ** 50].map((v) => round(v, dtype));
-    expectExact(run(() => st.sin(tensor(x, [4], dtype)), dtype), x.map((v) => round(Math.sin(v), dtype)));
-    expectExact(run(() => st.cos(tensor(x, [4], dtype)), dtype), x.map((v) => round(Math.cos(v), dtype)));
+    expectExact(
+      run(() => st.sin(tensor(x, [4], dtype)), dtype),
+      x.map((v) => round(Math.sin(v), dtype)),
+    );
+    expectExact(
+      run(() => st.cos(tensor(x, [4], dtype)), dtype),
+      x.map((v) => round(Math.cos(v), dtype)),
+    );
   });
 
   it('handles empty tensors', () => {
@@ -92,7 +115,10 @@ describe.each(DTYPES_UNDER_TEST)('unary (%s)', (dtype) => {
 
 /** Shape pairs covering every path: equal, scalar, trailing row, middle axes, both sides, rank mismatch. */
 const BROADCAST_CASES: [number[], number[]][] = [
-  [[2, 3], [2, 3]],
+  [
+    [2, 3],
+    [2, 3],
+  ],
   [[7], [7]],
   [[2, 3], [1]],
   [[1], [2, 3]],
@@ -100,15 +126,42 @@ const BROADCAST_CASES: [number[], number[]][] = [
   [[], [4]],
   [[5, 4], [4]],
   [[3], [2, 3]],
-  [[4, 1], [1, 5]],
-  [[2, 1, 3], [4, 1]],
-  [[2, 3, 4], [3, 1]],
-  [[2, 1, 4], [1, 3, 1]],
-  [[3, 1, 2, 1], [1, 4, 1, 5]],
-  [[1, 1], [2, 3]],
-  [[2, 3, 1], [2, 3, 1]],
-  [[6, 1], [6, 1]],
-  [[2, 0, 3], [1, 3]],
+  [
+    [4, 1],
+    [1, 5],
+  ],
+  [
+    [2, 1, 3],
+    [4, 1],
+  ],
+  [
+    [2, 3, 4],
+    [3, 1],
+  ],
+  [
+    [2, 1, 4],
+    [1, 3, 1],
+  ],
+  [
+    [3, 1, 2, 1],
+    [1, 4, 1, 5],
+  ],
+  [
+    [1, 1],
+    [2, 3],
+  ],
+  [
+    [2, 3, 1],
+    [2, 3, 1],
+  ],
+  [
+    [6, 1],
+    [6, 1],
+  ],
+  [
+    [2, 0, 3],
+    [1, 3],
+  ],
   [[0], [1]],
 ];
 
@@ -117,13 +170,18 @@ describe.each(DTYPES_UNDER_TEST)('binary with broadcasting (%s)', (dtype) => {
     const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
     const a = randomData(size(aShape), 2, dtype, -3, 3);
     // include equal values and zeros so comparisons and division see ties and infinities
-    const b = randomData(size(bShape), 3, dtype, -3, 3).map((v, i) => (i % 5 === 0 ? (a[i] ?? 0) : i % 7 === 0 ? 0 : v));
+    const b = randomData(size(bShape), 3, dtype, -3, 3).map((v, i) =>
+      i % 5 === 0 ? (a[i] ?? 0) : i % 7 === 0 ? 0 : v,
+    );
     for (const op of Object.keys(BINARY) as BinaryOp[]) {
       const fn = (st as unknown as Record<string, (a: Tensor, b: Tensor) => Tensor>)[op]!;
-      const expected = refBroadcast((x, y) => round(BINARY[op](x!, y!), dtype), [
-        { data: a, shape: aShape },
-        { data: b, shape: bShape },
-      ]);
+      const expected = refBroadcast(
+        (x, y) => round(BINARY[op](x!, y!), dtype),
+        [
+          { data: a, shape: aShape },
+          { data: b, shape: bShape },
+        ],
+      );
       const t = tidy(() => fn(tensor(a, aShape, dtype), tensor(b, bShape, dtype)));
       expect(t.shape, op).toEqual(expected.shape);
       expectExact(t.dataSync(), expected.data, `${op} ${JSON.stringify(aShape)} ${JSON.stringify(bShape)}`);
@@ -134,7 +192,15 @@ describe.each(DTYPES_UNDER_TEST)('binary with broadcasting (%s)', (dtype) => {
   it('propagates NaN through maximum/minimum and gives 0 for comparisons with NaN', () => {
     const a = [NaN, 1, NaN, -Infinity, 0, -0];
     const b = [1, NaN, NaN, Infinity, -0, 0];
-    const go = (op: BinaryOp) => run(() => (st as unknown as Record<string, (a: Tensor, b: Tensor) => Tensor>)[op]!(tensor(a, [6], dtype), tensor(b, [6], dtype)), dtype);
+    const go = (op: BinaryOp) =>
+      run(
+        () =>
+          (st as unknown as Record<string, (a: Tensor, b: Tensor) => Tensor>)[op]!(
+            tensor(a, [6], dtype),
+            tensor(b, [6], dtype),
+          ),
+        dtype,
+      );
     expectExact(go('maximum'), [NaN, NaN, NaN, Infinity, 0, 0]);
     expectExact(go('minimum'), [NaN, NaN, NaN, -Infinity, -0, -0]);
     for (const op of ['greater', 'greaterEqual', 'less', 'lessEqual', 'equal'] as const) {
@@ -150,8 +216,16 @@ describe.each(DTYPES_UNDER_TEST)('binary with broadcasting (%s)', (dtype) => {
       const fn = (st as unknown as Record<string, (a: unknown, b: unknown) => Tensor>)[op]!;
       for (const s of [0.1, -1.5, 0, 2]) {
         const sr = round(s, dtype);
-        expectExact(run(() => fn(tensor(x, [3, 4], dtype), s), dtype), x.map((v) => round(BINARY[op](v, sr), dtype)), `${op}(x, ${s})`);
-        expectExact(run(() => fn(s, tensor(x, [3, 4], dtype)), dtype), x.map((v) => round(BINARY[op](sr, v), dtype)), `${op}(${s}, x)`);
+        expectExact(
+          run(() => fn(tensor(x, [3, 4], dtype), s), dtype),
+          x.map((v) => round(BINARY[op](v, sr), dtype)),
+          `${op}(x, ${s})`,
+        );
+        expectExact(
+          run(() => fn(s, tensor(x, [3, 4], dtype)), dtype),
+          x.map((v) => round(BINARY[op](sr, v), dtype)),
+          `${op}(${s}, x)`,
+        );
       }
     }
   });
@@ -160,7 +234,11 @@ describe.each(DTYPES_UNDER_TEST)('binary with broadcasting (%s)', (dtype) => {
     const cases: [number[], number[], number[]][] = [
       [[6], [6], [6]],
       [[2, 3], [3], [1]],
-      [[3, 1], [1, 4], [3, 4]],
+      [
+        [3, 1],
+        [1, 4],
+        [3, 4],
+      ],
       [[2, 1, 3], [4, 1], []],
       [[1], [2, 2], [2, 1]],
     ];
@@ -169,11 +247,14 @@ describe.each(DTYPES_UNDER_TEST)('binary with broadcasting (%s)', (dtype) => {
       const c = randomData(size(cs), 5, dtype).map((v, i) => (i % 3 === 0 ? 0 : i % 4 === 0 ? NaN : v > 0 ? 1 : -2));
       const a = randomData(size(as), 6, dtype);
       const b = randomData(size(bs), 7, dtype);
-      const expected = refBroadcast((cv, av, bv) => (cv !== 0 ? av! : bv!), [
-        { data: c, shape: cs },
-        { data: a, shape: as },
-        { data: b, shape: bs },
-      ]);
+      const expected = refBroadcast(
+        (cv, av, bv) => (cv !== 0 ? av! : bv!),
+        [
+          { data: c, shape: cs },
+          { data: a, shape: as },
+          { data: b, shape: bs },
+        ],
+      );
       const t = tidy(() => where(tensor(c, cs, dtype), tensor(a, as, dtype), tensor(b, bs, dtype)));
       expect(t.shape).toEqual(expected.shape);
       expectExact(t.dataSync(), expected.data, `where ${JSON.stringify([cs, as, bs])}`);

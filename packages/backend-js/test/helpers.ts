@@ -83,7 +83,10 @@ export function broadcastShape(...shapes: (readonly number[])[]): number[] {
 }
 
 /** Reference elementwise binary op with broadcasting. */
-export function refBroadcast(f: (...v: number[]) => number, operands: { data: readonly number[]; shape: readonly number[] }[]): { data: number[]; shape: number[] } {
+export function refBroadcast(
+  f: (...v: number[]) => number,
+  operands: { data: readonly number[]; shape: readonly number[] }[],
+): { data: number[]; shape: number[] } {
   const shape = broadcastShape(...operands.map((o) => o.shape));
   const data: number[] = [];
   for (let i = 0; i < sizeOf(shape); i++) {
@@ -180,7 +183,13 @@ export function expectExact(actual: ArrayLike<number>, expected: ArrayLike<numbe
 }
 
 /** |actual − expected| <= atol + rtol·|expected| elementwise (NaN and infinities must match exactly). */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol = 0, what = 'values'): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol: number,
+  atol = 0,
+  what = 'values',
+): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;

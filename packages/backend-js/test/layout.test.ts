@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { concat, expandDims, matrixTranspose, reshape, slice, tensor, transpose } from '@spectrans/core';
-import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectExact, randomData, ravel, sizeOf, unravel } from './helpers.js';
+import {
+  DTYPES_UNDER_TEST,
+  run,
+  useLeakCheckedBackend,
+  expectExact,
+  randomData,
+  ravel,
+  sizeOf,
+  unravel,
+} from './helpers.js';
 
 useLeakCheckedBackend();
 
@@ -18,11 +27,19 @@ function refTranspose(x: readonly number[], shape: readonly number[], perm: read
 
 function permutations(n: number): number[][] {
   if (n === 0) return [[]];
-  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
+  return permutations(n - 1).flatMap((p) =>
+    Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]),
+  );
 }
 
 describe.each(DTYPES_UNDER_TEST)('transpose (%s)', (dtype) => {
-  for (const shape of [[3, 5], [2, 3, 4], [2, 1, 3, 4], [3, 4, 1, 5], [2, 0, 3]]) {
+  for (const shape of [
+    [3, 5],
+    [2, 3, 4],
+    [2, 1, 3, 4],
+    [3, 4, 1, 5],
+    [2, 0, 3],
+  ]) {
     it(`every permutation of ${JSON.stringify(shape)}`, () => {
       const x = randomData(sizeOf(shape), 1, dtype);
       for (const perm of permutations(shape.length)) {
@@ -34,7 +51,11 @@ describe.each(DTYPES_UNDER_TEST)('transpose (%s)', (dtype) => {
   }
 
   it('tiled path: large matrices and batched matrix transposes with odd sizes', () => {
-    for (const shape of [[70, 45], [3, 33, 65], [129, 1, 31]]) {
+    for (const shape of [
+      [70, 45],
+      [3, 33, 65],
+      [129, 1, 31],
+    ]) {
       const x = randomData(sizeOf(shape), 2, dtype);
       const { data } = run(() => matrixTranspose(tensor(x, shape, dtype)), dtype);
       const perm = shape.map((_, i) => i);
@@ -66,7 +87,14 @@ describe.each(DTYPES_UNDER_TEST)('reshape, concat and slice (%s)', (dtype) => {
         const shape = s.map((d, j) => (j === axis ? d : [2, 3, 4][j]!));
         return { shape, data: randomData(sizeOf(shape), 30 + i, dtype) };
       });
-      const { data, shape } = run(() => concat(parts.map((p) => tensor(p.data, p.shape, dtype)), axis), dtype);
+      const { data, shape } = run(
+        () =>
+          concat(
+            parts.map((p) => tensor(p.data, p.shape, dtype)),
+            axis,
+          ),
+        dtype,
+      );
       const outShape = [2, 3, 4];
       outShape[axis] = parts.reduce((s, p) => s + p.shape[axis]!, 0);
       expect(shape).toEqual(outShape);
@@ -96,14 +124,38 @@ describe.each(DTYPES_UNDER_TEST)('reshape, concat and slice (%s)', (dtype) => {
     const shape = [4, 5, 6];
     const x = randomData(sizeOf(shape), 4, dtype);
     const cases: [number[], number[]][] = [
-      [[0, 0, 0], [4, 5, 6]],
-      [[1, 2, 3], [2, 2, 2]],
-      [[0, 1, 0], [4, 3, 6]],
-      [[2, 0, 0], [1, 5, 6]],
-      [[0, 0, 5], [4, 5, 1]],
-      [[3, 4, 1], [1, 1, 5]],
-      [[1, 1, 1], [2, 0, 3]],
-      [[0, 2, 0], [4, 1, 6]],
+      [
+        [0, 0, 0],
+        [4, 5, 6],
+      ],
+      [
+        [1, 2, 3],
+        [2, 2, 2],
+      ],
+      [
+        [0, 1, 0],
+        [4, 3, 6],
+      ],
+      [
+        [2, 0, 0],
+        [1, 5, 6],
+      ],
+      [
+        [0, 0, 5],
+        [4, 5, 1],
+      ],
+      [
+        [3, 4, 1],
+        [1, 1, 5],
+      ],
+      [
+        [1, 1, 1],
+        [2, 0, 3],
+      ],
+      [
+        [0, 2, 0],
+        [4, 1, 6],
+      ],
     ];
     for (const [begin, size] of cases) {
       const { data, shape: s } = run(() => slice(tensor(x, shape, dtype), begin, size), dtype);
@@ -116,6 +168,9 @@ describe.each(DTYPES_UNDER_TEST)('reshape, concat and slice (%s)', (dtype) => {
       expectExact(data, expected, `slice ${JSON.stringify([begin, size])}`);
     }
     const long = randomData(3 * 100, 5, dtype);
-    expectExact(run(() => slice(tensor(long, [3, 100], dtype), [1, 10], [2, 80]), dtype).data, [...long.slice(110, 190), ...long.slice(210, 290)]);
+    expectExact(run(() => slice(tensor(long, [3, 100], dtype), [1, 10], [2, 80]), dtype).data, [
+      ...long.slice(110, 190),
+      ...long.slice(210, 290),
+    ]);
   });
 });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { cdist, matmul, tensor } from '@spectrans/core';
-import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectClose, expectExact, randomData, refCdist, refMatmul, round, sizeOf } from './helpers.js';
+import {
+  DTYPES_UNDER_TEST,
+  run,
+  useLeakCheckedBackend,
+  expectClose,
+  expectExact,
+  randomData,
+  refCdist,
+  refMatmul,
+  round,
+  sizeOf,
+} from './helpers.js';
 
 useLeakCheckedBackend();
 
@@ -42,21 +53,40 @@ describe.each(DTYPES_UNDER_TEST)('matmul (%s)', (dtype) => {
           const a = randomData(sizeOf(aShape), n * 31 + k, dtype);
           const b = randomData(sizeOf(bShape), m * 17 + k, dtype);
           const expected = refMatmul(a, aShape, b, bShape, ta, tb);
-          const { data, shape } = run(() => matmul(tensor(a, aShape, dtype), tensor(b, bShape, dtype), { transposeA: ta, transposeB: tb }), dtype);
+          const { data, shape } = run(
+            () => matmul(tensor(a, aShape, dtype), tensor(b, bShape, dtype), { transposeA: ta, transposeB: tb }),
+            dtype,
+          );
           expect(shape).toEqual(expected.shape);
           // float32: the double-precision result rounded once, so within half an ulp plus the
           // reordering error of the double sums
-          expectClose(data, expected.data.map((v) => round(v, dtype)), dtype === 'float32' ? 1.2e-7 : 1e-14, 1e-13 * k, `ta=${ta} tb=${tb}`);
+          expectClose(
+            data,
+            expected.data.map((v) => round(v, dtype)),
+            dtype === 'float32' ? 1.2e-7 : 1e-14,
+            1e-13 * k,
+            `ta=${ta} tb=${tb}`,
+          );
         }
       }
     });
   }
 
   it('k = 0 gives zeros; n = 0 or m = 0 gives empty results', () => {
-    expectExact(run(() => matmul(tensor([], [3, 0], dtype), tensor([], [0, 2], dtype)), dtype).data, [0, 0, 0, 0, 0, 0]);
-    expectExact(run(() => matmul(tensor([], [64, 0], dtype), tensor([], [0, 8], dtype)), dtype).data, new Array<number>(512).fill(0));
-    expect(run(() => matmul(tensor([], [0, 3], dtype), tensor(randomData(6, 1, dtype), [3, 2], dtype)), dtype).shape).toEqual([0, 2]);
-    expect(run(() => matmul(tensor(randomData(6, 1, dtype), [2, 3], dtype), tensor([], [3, 0], dtype)), dtype).shape).toEqual([2, 0]);
+    expectExact(
+      run(() => matmul(tensor([], [3, 0], dtype), tensor([], [0, 2], dtype)), dtype).data,
+      [0, 0, 0, 0, 0, 0],
+    );
+    expectExact(
+      run(() => matmul(tensor([], [64, 0], dtype), tensor([], [0, 8], dtype)), dtype).data,
+      new Array<number>(512).fill(0),
+    );
+    expect(
+      run(() => matmul(tensor([], [0, 3], dtype), tensor(randomData(6, 1, dtype), [3, 2], dtype)), dtype).shape,
+    ).toEqual([0, 2]);
+    expect(
+      run(() => matmul(tensor(randomData(6, 1, dtype), [2, 3], dtype), tensor([], [3, 0], dtype)), dtype).shape,
+    ).toEqual([2, 0]);
   });
 
   it('propagates NaN and Infinity to exactly the affected rows and columns', () => {
@@ -80,7 +110,8 @@ describe.each(DTYPES_UNDER_TEST)('matmul (%s)', (dtype) => {
     expectExact(data, [1]);
     const big = new Array<number>(3 * 64).fill(1);
     const rowA: number[] = [];
-    for (let i = 0; i < 8; i++) rowA.push(...Array.from({ length: 64 }, (_, p) => (p === 0 ? 16777216 : p === 1 ? 1 : p === 2 ? -16777216 : 0)));
+    for (let i = 0; i < 8; i++)
+      rowA.push(...Array.from({ length: 64 }, (_, p) => (p === 0 ? 16777216 : p === 1 ? 1 : p === 2 ? -16777216 : 0)));
     const r = run(() => matmul(tensor(rowA, [8, 64], 'float32'), tensor(big, [64, 3], 'float32')), 'float32');
     expectExact(r.data, new Array<number>(24).fill(1));
   });
@@ -112,7 +143,13 @@ describe.each(DTYPES_UNDER_TEST)('cdist (%s)', (dtype) => {
         const expected = refCdist(x, xShape, y, yShape, metric);
         const { data, shape } = run(() => cdist(tensor(x, xShape, dtype), tensor(y, yShape, dtype), metric), dtype);
         expect(shape).toEqual(expected.shape);
-        expectClose(data, expected.data.map((v) => round(v, dtype)), dtype === 'float32' ? 1.2e-7 : 1e-14, 0, metric);
+        expectClose(
+          data,
+          expected.data.map((v) => round(v, dtype)),
+          dtype === 'float32' ? 1.2e-7 : 1e-14,
+          0,
+          metric,
+        );
       }
     });
   }

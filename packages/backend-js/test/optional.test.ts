@@ -1,5 +1,17 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eigh, fwht, hostLinalg, qr, rffFeatures, setBackend, svd, tensor, tidy, type DType, type Tensor } from '@spectrans/core';
+import {
+  eigh,
+  fwht,
+  hostLinalg,
+  qr,
+  rffFeatures,
+  setBackend,
+  svd,
+  tensor,
+  tidy,
+  type DType,
+  type Tensor,
+} from '@spectrans/core';
 import { createJsBackend } from '../src/index.js';
 import { DTYPES_UNDER_TEST, expectClose, expectDType, expectExact, randomData, round, sizeOf } from './helpers.js';
 
@@ -24,7 +36,13 @@ function disposeAll(o: Record<string, Tensor>): void {
 }
 
 /** Host results for every matrix of a batch, rounded to the dtype and concatenated. */
-function hostBatched(data: readonly number[], count: number, size: number, dtype: DType, fn: (a: Float64Array) => Float64Array[]): number[][] {
+function hostBatched(
+  data: readonly number[],
+  count: number,
+  size: number,
+  dtype: DType,
+  fn: (a: Float64Array) => Float64Array[],
+): number[][] {
   const outs: number[][] = [];
   for (let b = 0; b < count; b++) {
     const res = fn(Float64Array.from(data.slice(b * size, (b + 1) * size)));
@@ -35,7 +53,12 @@ function hostBatched(data: readonly number[], count: number, size: number, dtype
 
 describe.each(DTYPES_UNDER_TEST)('native linalg matches core host linalg per batch matrix (%s)', (dtype) => {
   it('qr of tall, wide and batched matrices', () => {
-    for (const [batch, m, n] of [[[], 5, 3], [[], 3, 5], [[2, 2], 4, 4], [[3], 6, 1]] as [number[], number, number][]) {
+    for (const [batch, m, n] of [
+      [[], 5, 3],
+      [[], 3, 5],
+      [[2, 2], 4, 4],
+      [[3], 6, 1],
+    ] as [number[], number, number][]) {
       const x = randomData(sizeOf(batch) * m * n, m * 10 + n, dtype);
       const input = tensor(x, [...batch, m, n], dtype);
       const out = qr(input);
@@ -75,7 +98,10 @@ describe.each(DTYPES_UNDER_TEST)('native linalg matches core host linalg per bat
   });
 
   it('svd of tall and wide matrices', () => {
-    for (const [m, n] of [[6, 4], [3, 7]] as [number, number][]) {
+    for (const [m, n] of [
+      [6, 4],
+      [3, 7],
+    ] as [number, number][]) {
       const x = randomData(m * n, m + n, dtype);
       const input = tensor(x, [m, n], dtype);
       const out = svd(input);
@@ -94,7 +120,12 @@ describe.each(DTYPES_UNDER_TEST)('native linalg matches core host linalg per bat
 
 describe.each(DTYPES_UNDER_TEST)('fwht (%s)', (dtype) => {
   it('equals the Sylvester–Hadamard matrix product for every row', () => {
-    for (const [rows, n] of [[1, 1], [3, 2], [2, 8], [5, 64]] as [number, number][]) {
+    for (const [rows, n] of [
+      [1, 1],
+      [3, 2],
+      [2, 8],
+      [5, 64],
+    ] as [number, number][]) {
       const x = randomData(rows * n, n + rows, dtype);
       const t = tidy(() => fwht(tensor(x, [rows, n], dtype)));
       const expected: number[] = [];
@@ -121,7 +152,12 @@ describe.each(DTYPES_UNDER_TEST)('fwht (%s)', (dtype) => {
   it('applied twice multiplies by n; propagates NaN within a row only', () => {
     const x = randomData(2 * 16, 9, dtype);
     const twice = tidy(() => fwht(fwht(tensor(x, [2, 16], dtype))));
-    expectClose(read(twice, dtype), x.map((v) => 16 * v), 1e-6, 1e-6);
+    expectClose(
+      read(twice, dtype),
+      x.map((v) => 16 * v),
+      1e-6,
+      1e-6,
+    );
     twice.dispose();
     const withNaN = [...x];
     withNaN[3] = NaN;
@@ -134,7 +170,16 @@ describe.each(DTYPES_UNDER_TEST)('fwht (%s)', (dtype) => {
 });
 
 describe.each(DTYPES_UNDER_TEST)('fused rffFeatures (%s)', (dtype) => {
-  function reference(x: number[], rows: number, d: number, omega: number[], D: number, bias: number[], scale: number, cosSin: boolean): number[] {
+  function reference(
+    x: number[],
+    rows: number,
+    d: number,
+    omega: number[],
+    D: number,
+    bias: number[],
+    scale: number,
+    cosSin: boolean,
+  ): number[] {
     const out: number[] = [];
     for (let r = 0; r < rows; r++) {
       const proj: number[] = [];
@@ -150,7 +195,13 @@ describe.each(DTYPES_UNDER_TEST)('fused rffFeatures (%s)', (dtype) => {
     return out;
   }
 
-  for (const [lead, d, D] of [[[7], 3, 10], [[2, 3], 5, 4], [[1], 1, 1], [[4], 16, 33], [[0], 3, 4]] as [number[], number, number][]) {
+  for (const [lead, d, D] of [
+    [[7], 3, 10],
+    [[2, 3], 5, 4],
+    [[1], 1, 1],
+    [[4], 16, 33],
+    [[0], 3, 4],
+  ] as [number[], number, number][]) {
     it(`x ${JSON.stringify([...lead, d])}, omega (${d}, ${D}), cos and cos/sin`, () => {
       const rows = sizeOf(lead);
       const x = randomData(rows * d, 1 + d, dtype, -2, 2);
@@ -159,10 +210,24 @@ describe.each(DTYPES_UNDER_TEST)('fused rffFeatures (%s)', (dtype) => {
       const bias = randomData(D, 3, dtype, 0, 2 * Math.PI);
       const scale = Math.sqrt(2 / D);
       for (const cosSin of [false, true]) {
-        const t = tidy(() => rffFeatures(tensor(x, [...lead, d], dtype), tensor(omega, [d, D], dtype), tensor(bias, [D], dtype), scale, cosSin));
+        const t = tidy(() =>
+          rffFeatures(
+            tensor(x, [...lead, d], dtype),
+            tensor(omega, [d, D], dtype),
+            tensor(bias, [D], dtype),
+            scale,
+            cosSin,
+          ),
+        );
         expect(t.shape).toEqual([...lead, cosSin ? 2 * D : D]);
         // the phase is a double sum: reordering may move it by ~1e-13 rad
-        expectClose(read(t, dtype), reference(x, rows, d, omega, D, bias, scale, cosSin), dtype === 'float32' ? 1.2e-7 : 1e-12, 1e-12, `cosSin=${cosSin}`);
+        expectClose(
+          read(t, dtype),
+          reference(x, rows, d, omega, D, bias, scale, cosSin),
+          dtype === 'float32' ? 1.2e-7 : 1e-12,
+          1e-12,
+          `cosSin=${cosSin}`,
+        );
         t.dispose();
       }
     });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { cumsum, max, mean, min, sum, tensor } from '@spectrans/core';
-import { DTYPES_UNDER_TEST, run, useLeakCheckedBackend, expectClose, expectExact, randomData, ravel, round, sizeOf, unravel } from './helpers.js';
+import {
+  DTYPES_UNDER_TEST,
+  run,
+  useLeakCheckedBackend,
+  expectClose,
+  expectExact,
+  randomData,
+  ravel,
+  round,
+  sizeOf,
+  unravel,
+} from './helpers.js';
 
 useLeakCheckedBackend();
 
@@ -23,14 +34,26 @@ function refReduce(op: 'sum' | 'max' | 'min', x: readonly number[], shape: reado
   return out;
 }
 
-function refCumsum(x: readonly number[], shape: readonly number[], axis: number, exclusive: boolean, reverse: boolean): number[] {
+function refCumsum(
+  x: readonly number[],
+  shape: readonly number[],
+  axis: number,
+  exclusive: boolean,
+  reverse: boolean,
+): number[] {
   const out = new Array<number>(x.length).fill(0);
   const len = shape[axis]!;
   for (let i = 0; i < x.length; i++) {
     const idx = unravel(i, shape);
     let s = 0;
     for (let l = 0; l < len; l++) {
-      const include = reverse ? (exclusive ? l > idx[axis]! : l >= idx[axis]!) : exclusive ? l < idx[axis]! : l <= idx[axis]!;
+      const include = reverse
+        ? exclusive
+          ? l > idx[axis]!
+          : l >= idx[axis]!
+        : exclusive
+          ? l < idx[axis]!
+          : l <= idx[axis]!;
       if (include) {
         const j = [...idx];
         j[axis] = l;
@@ -49,7 +72,11 @@ describe.each(DTYPES_UNDER_TEST)('reduce (%s)', (dtype) => {
     for (let axis = 0; axis < shape.length; axis++) {
       it(`sum/max/min over axis ${axis} of ${JSON.stringify(shape)}`, () => {
         const x = randomData(sizeOf(shape), 10 + axis, dtype, -4, 4);
-        for (const [op, fn] of [['sum', sum], ['max', max], ['min', min]] as const) {
+        for (const [op, fn] of [
+          ['sum', sum],
+          ['max', max],
+          ['min', min],
+        ] as const) {
           const { data, shape: s } = run(() => fn(tensor(x, shape, dtype), axis), dtype);
           expect(s).toEqual(shape.filter((_, i) => i !== axis));
           const expected = refReduce(op, x, shape, axis).map((v) => round(v, dtype));
@@ -87,7 +114,9 @@ describe.each(DTYPES_UNDER_TEST)('reduce (%s)', (dtype) => {
     expect(data[0]).toBe(round(expected, dtype));
     // float64 overflows like a plain sum; float32 accumulates in double, so only the result rounds
     const big = dtype === 'float32' ? Math.fround(3e38) : 1.7e308;
-    expectExact(run(() => sum(tensor([big, big, -big], [3], dtype)), dtype).data, [dtype === 'float32' ? big : Infinity]);
+    expectExact(run(() => sum(tensor([big, big, -big], [3], dtype)), dtype).data, [
+      dtype === 'float32' ? big : Infinity,
+    ]);
     expectExact(run(() => sum(tensor([big, big], [2], dtype)), dtype).data, [Infinity]);
   });
 
@@ -114,7 +143,13 @@ describe.each(DTYPES_UNDER_TEST)('cumsum (%s)', (dtype) => {
             const { data, shape: s } = run(() => cumsum(tensor(x, shape, dtype), axis, { exclusive, reverse }), dtype);
             expect(s).toEqual(shape);
             const expected = refCumsum(x, shape, axis, exclusive, reverse).map((v) => round(v, dtype));
-            expectClose(data, expected, dtype === 'float32' ? 1e-6 : 1e-13, 1e-6, `exclusive=${exclusive} reverse=${reverse}`);
+            expectClose(
+              data,
+              expected,
+              dtype === 'float32' ? 1e-6 : 1e-13,
+              1e-6,
+              `exclusive=${exclusive} reverse=${reverse}`,
+            );
           }
         }
       });
@@ -124,8 +159,16 @@ describe.each(DTYPES_UNDER_TEST)('cumsum (%s)', (dtype) => {
   it('propagates NaN and Infinity forward only', () => {
     const x = [1, 2, NaN, 4, Infinity, 1];
     expectExact(run(() => cumsum(tensor(x, [6], dtype), 0), dtype).data, [1, 3, NaN, NaN, NaN, NaN]);
-    expectExact(run(() => cumsum(tensor([1, Infinity, 2, -Infinity], [4], dtype), 0), dtype).data, [1, Infinity, Infinity, NaN]);
-    expectExact(run(() => cumsum(tensor([1, Infinity, 2], [3], dtype), 0, { exclusive: true, reverse: true }), dtype).data, [Infinity, 2, 0]);
+    expectExact(run(() => cumsum(tensor([1, Infinity, 2, -Infinity], [4], dtype), 0), dtype).data, [
+      1,
+      Infinity,
+      Infinity,
+      NaN,
+    ]);
+    expectExact(
+      run(() => cumsum(tensor([1, Infinity, 2], [3], dtype), 0, { exclusive: true, reverse: true }), dtype).data,
+      [Infinity, 2, 0],
+    );
   });
 
   it('the last inclusive entry equals the sum', () => {

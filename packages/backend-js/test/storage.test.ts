@@ -14,7 +14,11 @@ afterEach(() => {
   expect(backend.memory!()).toEqual({ handles: 0, bytes: 0 });
 });
 
-const ref = (handle: JsHandle, shape: number[], dtype: 'float32' | 'float64'): TensorRef<JsHandle> => ({ handle, shape, dtype });
+const ref = (handle: JsHandle, shape: number[], dtype: 'float32' | 'float64'): TensorRef<JsHandle> => ({
+  handle,
+  shape,
+  dtype,
+});
 
 describe('createJsBackend', () => {
   it('has the default name, the given name and IEEE capabilities for both dtypes', () => {

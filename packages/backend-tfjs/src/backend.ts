@@ -1,9 +1,24 @@
 /** `createTfjsBackend`: the ops contract on TensorFlow.js, one engine per instance. */
-import { SpectransError, type Backend, type BackendCapabilities, type DType, type FloatArray, type Shape } from '@spectrans/core';
+import {
+  SpectransError,
+  type Backend,
+  type BackendCapabilities,
+  type DType,
+  type FloatArray,
+  type Shape,
+} from '@spectrans/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { cdist } from './cdist.js';
 import { binary, binaryScalar, cast, unary, where } from './elementwise.js';
-import { assertEngine, loadEngine, nodeWasmFolder, TFJS_BACKEND_NAMES, type Tf, type TfjsEngine, type WasmPaths } from './engines.js';
+import {
+  assertEngine,
+  loadEngine,
+  nodeWasmFolder,
+  TFJS_BACKEND_NAMES,
+  type Tf,
+  type TfjsEngine,
+  type WasmPaths,
+} from './engines.js';
 import { fwht, rffFeatures } from './features.js';
 import { concat, reshape, slice, transpose } from './layout.js';
 import { matmul } from './matmul.js';
@@ -64,7 +79,10 @@ export const TFJS_CAPABILITIES: Readonly<Record<TfjsEngine, BackendCapabilities>
  */
 export async function createTfjsBackend(options: TfjsBackendOptions): Promise<Backend<Tensor>> {
   if (options === null || typeof options !== 'object') {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `createTfjsBackend: options must be an object like { engine: 'wasm' }, got ${options === null ? 'null' : typeof options}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `createTfjsBackend: options must be an object like { engine: 'wasm' }, got ${options === null ? 'null' : typeof options}`,
+    );
   }
   const engine: unknown = options.engine;
   assertEngine(engine);
@@ -83,7 +101,9 @@ function configureWasm(tf: Tf, module: Record<string, unknown>, wasmPaths: WasmP
   try {
     (setWasmPaths as (paths: WasmPaths) => void)(paths);
   } catch (e) {
-    throw new SpectransError('ERR_BACKEND_INIT', `tfjs engine 'wasm': setWasmPaths failed: ${messageOf(e)}`, { cause: e });
+    throw new SpectransError('ERR_BACKEND_INIT', `tfjs engine 'wasm': setWasmPaths failed: ${messageOf(e)}`, {
+      cause: e,
+    });
   }
 }
 
@@ -106,7 +126,11 @@ async function initialise(tf: Tf, engine: TfjsEngine, tfjsName: string): Promise
       : engine === 'webgl'
         ? ' (it needs WebGL: a browser with WebGL enabled; it does not run in Node)'
         : '';
-  throw new SpectransError('ERR_BACKEND_INIT', `tfjs engine '${engine}' failed to initialise${hint}${cause === undefined ? '' : `: ${messageOf(cause)}`}`, { cause });
+  throw new SpectransError(
+    'ERR_BACKEND_INIT',
+    `tfjs engine '${engine}' failed to initialise${hint}${cause === undefined ? '' : `: ${messageOf(cause)}`}`,
+    { cause },
+  );
 }
 
 function messageOf(e: unknown): string {
@@ -124,7 +148,11 @@ function makeBackend(rt: TfjsRuntime): Backend<Tensor> {
 
     // ---- storage -------------------------------------------------------------------------------
     fromArray(data: FloatArray, shape: Shape, dtype: DType): Tensor {
-      if (dtype !== 'float32') throw new SpectransError('ERR_UNSUPPORTED_DTYPE', `backend 'tfjs-${rt.engine}' supports float32 only, not ${dtype}`);
+      if (dtype !== 'float32')
+        throw new SpectransError(
+          'ERR_UNSUPPORTED_DTYPE',
+          `backend 'tfjs-${rt.engine}' supports float32 only, not ${dtype}`,
+        );
       activate(rt);
       return tf.keep(tf.tensor(data instanceof Float32Array ? data : Float32Array.from(data), [...shape], 'float32'));
     },
@@ -166,6 +194,7 @@ function makeBackend(rt: TfjsRuntime): Backend<Tensor> {
 
     // ---- optional groups: fwht and rffFeatures native; linalg absent (host float64 fallback) ---
     fwht: (x: Ref) => fwht(rt, x),
-    rffFeatures: (x: Ref, omega: Ref, bias: Ref, scale, cosSin, outShape) => rffFeatures(rt, x, omega, bias, scale, cosSin, outShape),
+    rffFeatures: (x: Ref, omega: Ref, bias: Ref, scale, cosSin, outShape) =>
+      rffFeatures(rt, x, omega, bias, scale, cosSin, outShape),
   };
 }

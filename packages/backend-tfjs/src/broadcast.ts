@@ -38,7 +38,10 @@ export function sameShape(a: Shape, b: Shape): boolean {
  * coalesceBroadcast([[2, 3, 4], [4]], [2, 3, 4]); // { shapes: [[6, 4], [1, 4]], outShape: [6, 4] }
  * ```
  */
-export function coalesceBroadcast(shapes: readonly Shape[], outShape: Shape): { shapes: number[][]; outShape: number[] } {
+export function coalesceBroadcast(
+  shapes: readonly Shape[],
+  outShape: Shape,
+): { shapes: number[][]; outShape: number[] } {
   const rank = outShape.length;
   const padded = shapes.map((s) => padShape(s, rank));
   const out: number[] = [];
@@ -67,7 +70,11 @@ export function coalesceBroadcast(shapes: readonly Shape[], outShape: Shape): { 
  * How to run a batched matmul whose batch axes broadcast: the batch shape of each operand after
  * broadcasting, and whether tfjs can broadcast it itself (equal batches, or one batch of size 1).
  */
-export function matmulBatchPlan(aBatch: Shape, bBatch: Shape, outBatch: Shape): { a: number[]; b: number[]; native: boolean } {
+export function matmulBatchPlan(
+  aBatch: Shape,
+  bBatch: Shape,
+  outBatch: Shape,
+): { a: number[]; b: number[]; native: boolean } {
   const rank = outBatch.length;
   const a = padShape(aBatch, rank);
   const b = padShape(bBatch, rank);

@@ -30,7 +30,11 @@ export function cdist(rt: TfjsRuntime, x: Ref, y: Ref, metric: DistanceMetric, o
     const [bx, by] = alignBatches(tf, x, y, batch);
     const work = sizeOfShape(batch) * n * m * d;
     const gram = metric === 'sqeuclidean' && work > rt.tuning.cdistDirectMaxElements;
-    const out = gram ? gramForm(tf, bx, by, batch) : rt.tuning.jsKernels ? loops(tf, bx, by, metric) : blockwise(tf, bx, by, metric);
+    const out = gram
+      ? gramForm(tf, bx, by, batch)
+      : rt.tuning.jsKernels
+        ? loops(tf, bx, by, metric)
+        : blockwise(tf, bx, by, metric);
     return tf.reshape(out, [...outShape]);
   });
 }
@@ -44,7 +48,10 @@ function alignBatches(tf: Tf, x: Ref, y: Ref, batch: Shape): [Tensor, Tensor] {
   const flat = (r: Ref): Tensor => {
     const own = padShape(r.shape.slice(0, -2), batch.length);
     const mat = r.shape.slice(-2);
-    const t = sizeOfShape(own) === 1 || sameShape(own, batch) ? r.handle : tf.broadcastTo(tf.reshape(r.handle, [...own, ...mat]), [...batch, ...mat]);
+    const t =
+      sizeOfShape(own) === 1 || sameShape(own, batch)
+        ? r.handle
+        : tf.broadcastTo(tf.reshape(r.handle, [...own, ...mat]), [...batch, ...mat]);
     return tf.reshape(t, [sizeOfShape(own) === 1 ? 1 : size, mat[0]!, mat[1]!]);
   };
   return [flat(x), flat(y)];

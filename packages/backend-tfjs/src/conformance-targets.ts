@@ -9,7 +9,9 @@ import { createTfjsBackend } from './backend.js';
 import { isTfjsEngineAvailable, type TfjsEngine } from './engines.js';
 
 /** Skips and expected failures per engine (every entry says why). */
-export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<Record<TfjsEngine, { skip: readonly IdReason[]; expectedFailures: readonly IdReason[] }>> = Object.freeze({
+export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<
+  Record<TfjsEngine, { skip: readonly IdReason[]; expectedFailures: readonly IdReason[] }>
+> = Object.freeze({
   cpu: { skip: [], expectedFailures: [] },
   wasm: { skip: [], expectedFailures: [] },
   // Measured in headless Chromium 156 on SwiftShader WebGL 2 (examples/browser's end-to-end test);
@@ -17,10 +19,26 @@ export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<Record<TfjsEngine, { skip: re
   webgl: {
     skip: [],
     expectedFailures: [
-      { id: 'ops/pow/edge-values/float32', reason: 'tfjs webgl on SwiftShader: pow results that should be NaN (NaN bases with a nonzero exponent) read back as Infinity, even through the NaN mask; the zero/infinite-base table and x ** 0 = 1 are corrected' },
-      { id: 'ops/pow/scalar-edge-values/float32', reason: 'tfjs webgl on SwiftShader: pow results that should be NaN read back as Infinity, even through the NaN mask' },
-      { id: 'kernels/polynomial-spectral/attention/matches-oracle/float32', reason: 'tfjs webgl: relative error ~0.1 against the float64 oracle (tolerance 2e-3) in the low-rank attention path; not yet explained' },
-      { id: 'gradients/kernels/polynomial-spectral/attention/float32', reason: 'tfjs webgl: the gradient of the same low-rank attention path, off by ~20% (forward already ~0.1 off, above)' },
+      {
+        id: 'ops/pow/edge-values/float32',
+        reason:
+          'tfjs webgl on SwiftShader: pow results that should be NaN (NaN bases with a nonzero exponent) read back as Infinity, even through the NaN mask; the zero/infinite-base table and x ** 0 = 1 are corrected',
+      },
+      {
+        id: 'ops/pow/scalar-edge-values/float32',
+        reason:
+          'tfjs webgl on SwiftShader: pow results that should be NaN read back as Infinity, even through the NaN mask',
+      },
+      {
+        id: 'kernels/polynomial-spectral/attention/matches-oracle/float32',
+        reason:
+          'tfjs webgl: relative error ~0.1 against the float64 oracle (tolerance 2e-3) in the low-rank attention path; not yet explained',
+      },
+      {
+        id: 'gradients/kernels/polynomial-spectral/attention/float32',
+        reason:
+          'tfjs webgl: the gradient of the same low-rank attention path, off by ~20% (forward already ~0.1 off, above)',
+      },
     ],
   },
   tensorflow: { skip: [], expectedFailures: [] },

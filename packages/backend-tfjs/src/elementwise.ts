@@ -94,7 +94,10 @@ export function where(rt: TfjsRuntime, cond: Ref, a: Ref, b: Ref, outShape: Shap
 /** A copy in `dtype`; only float32 exists on tfjs (core never asks for an undeclared dtype). */
 export function cast(rt: TfjsRuntime, x: Ref, dtype: DType): Tensor {
   if (dtype !== 'float32') {
-    throw new SpectransError('ERR_UNSUPPORTED_DTYPE', `backend 'tfjs-${rt.engine}' supports float32 only, not ${dtype}`);
+    throw new SpectransError(
+      'ERR_UNSUPPORTED_DTYPE',
+      `backend 'tfjs-${rt.engine}' supports float32 only, not ${dtype}`,
+    );
   }
   return run(rt, [x], () => rt.tf.clone(x.handle));
 }
@@ -131,7 +134,11 @@ function zeroInfPow(tf: Tf, a: Tensor, b: Tensor, p: Tensor): Tensor {
   const fromInf = tf.where(negative, tf.where(odd, ra, zero), tf.where(odd, aa, inf));
   // Neither operand NaN (GPU comparisons with NaN are unreliable, so test it explicitly).
   const valid = tf.logicalNot(tf.logicalOr(tf.isNaN(a), tf.isNaN(b)));
-  const table = tf.where(tf.logicalAnd(valid, tf.equal(a, 0)), fromZero, tf.where(tf.logicalAnd(valid, tf.isInf(a)), fromInf, p));
+  const table = tf.where(
+    tf.logicalAnd(valid, tf.equal(a, 0)),
+    fromZero,
+    tf.where(tf.logicalAnd(valid, tf.isInf(a)), fromInf, p),
+  );
   return tf.where(tf.equal(b, 0), tf.onesLike(p), table); // x ** 0 is 1 for every x, NaN included
 }
 

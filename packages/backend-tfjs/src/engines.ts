@@ -70,7 +70,10 @@ export interface LoadedEngine {
 /** Throws `ERR_INVALID_ARGUMENT` unless `engine` names an engine. */
 export function assertEngine(engine: unknown): asserts engine is TfjsEngine {
   if (!TFJS_ENGINES.includes(engine as TfjsEngine)) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `engine must be one of ${TFJS_ENGINES.map((e) => `'${e}'`).join(', ')}, got ${JSON.stringify(engine)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `engine must be one of ${TFJS_ENGINES.map((e) => `'${e}'`).join(', ')}, got ${JSON.stringify(engine)}`,
+    );
   }
 }
 

@@ -13,7 +13,15 @@ import { accurateTrig } from './trig.js';
  * @remarks Rahimi & Recht (2007), "Random features for large-scale kernel machines". With
  * `cosSin`, cos and sin share one phase reduction on engines that need ours.
  */
-export function rffFeatures(rt: TfjsRuntime, x: Ref, omega: Ref, bias: Ref, scale: number, cosSin: boolean, outShape: Shape): Tensor {
+export function rffFeatures(
+  rt: TfjsRuntime,
+  x: Ref,
+  omega: Ref,
+  bias: Ref,
+  scale: number,
+  cosSin: boolean,
+  outShape: Shape,
+): Tensor {
   const { tf, fixes } = rt;
   return run(rt, [x, omega, bias], () => {
     if (sizeOfShape(outShape) === 0) return tf.zeros([...outShape]);

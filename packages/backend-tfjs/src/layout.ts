@@ -8,7 +8,9 @@ import { run, type Ref, type TfjsRuntime } from './runtime.js';
 export function transpose(rt: TfjsRuntime, x: Ref, perm: readonly number[]): Tensor {
   const { tf } = rt;
   const outShape = perm.map((p) => x.shape[p]!);
-  return run(rt, [x], () => (sizeOfShape(outShape) === 0 ? tf.zeros([...outShape]) : tf.transpose(x.handle, [...perm])));
+  return run(rt, [x], () =>
+    sizeOfShape(outShape) === 0 ? tf.zeros([...outShape]) : tf.transpose(x.handle, [...perm]),
+  );
 }
 
 /** Same elements, new shape (the storage is shared, the handle is new). */
@@ -29,5 +31,7 @@ export function concat(rt: TfjsRuntime, xs: readonly Ref[], axis: number, outSha
 /** The block at `begin` of extent `size`. */
 export function slice(rt: TfjsRuntime, x: Ref, begin: readonly number[], size: Shape): Tensor {
   const { tf } = rt;
-  return run(rt, [x], () => (sizeOfShape(size) === 0 ? tf.zeros([...size]) : tf.slice(x.handle, [...begin], [...size])));
+  return run(rt, [x], () =>
+    sizeOfShape(size) === 0 ? tf.zeros([...size]) : tf.slice(x.handle, [...begin], [...size]),
+  );
 }

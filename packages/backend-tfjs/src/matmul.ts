@@ -10,12 +10,21 @@ import { run, type Ref, type TfjsRuntime } from './runtime.js';
  * broadcasts a batch of size 1, so other batch broadcasts are tiled first; a rank-2 `b` with an
  * untransposed `a` becomes one (batch·n, k) x (k, m) product.
  */
-export function matmul(rt: TfjsRuntime, a: Ref, b: Ref, transposeA: boolean, transposeB: boolean, outShape: Shape): Tensor {
+export function matmul(
+  rt: TfjsRuntime,
+  a: Ref,
+  b: Ref,
+  transposeA: boolean,
+  transposeB: boolean,
+  outShape: Shape,
+): Tensor {
   const { tf } = rt;
   return run(rt, [a, b], () => {
     const k = a.shape[transposeA ? a.shape.length - 2 : a.shape.length - 1]!;
     if (sizeOfShape(outShape) === 0 || k === 0) return tf.zeros([...outShape]);
-    return tf.reshape(batchedMatmul(tf, a.handle, b.handle, transposeA, transposeB, outShape.slice(0, -2)), [...outShape]);
+    return tf.reshape(batchedMatmul(tf, a.handle, b.handle, transposeA, transposeB, outShape.slice(0, -2)), [
+      ...outShape,
+    ]);
   });
 }
 
@@ -23,7 +32,14 @@ export function matmul(rt: TfjsRuntime, a: Ref, b: Ref, transposeA: boolean, tra
  * The product as (B, n, m) (or (n·rows, m) when folded); `outBatch` is the broadcast batch shape.
  * Call inside a tidy.
  */
-export function batchedMatmul(tf: Tf, a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, outBatch: Shape): Tensor {
+export function batchedMatmul(
+  tf: Tf,
+  a: Tensor,
+  b: Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+  outBatch: Shape,
+): Tensor {
   const aMat = a.shape.slice(-2);
   const bMat = b.shape.slice(-2);
   const aBatch = a.shape.slice(0, -2);
@@ -35,6 +51,8 @@ export function batchedMatmul(tf: Tf, a: Tensor, b: Tensor, transposeA: boolean,
   const plan = matmulBatchPlan(aBatch, bBatch, outBatch);
   const batch = sizeOfShape(outBatch);
   const as3d = (t: Tensor, own: number[], mat: number[]): Tensor =>
-    plan.native ? tf.reshape(t, [sizeOfShape(own), mat[0]!, mat[1]!]) : tf.reshape(tf.broadcastTo(tf.reshape(t, [...own, ...mat]), [...outBatch, ...mat]), [batch, mat[0]!, mat[1]!]);
+    plan.native
+      ? tf.reshape(t, [sizeOfShape(own), mat[0]!, mat[1]!])
+      : tf.reshape(tf.broadcastTo(tf.reshape(t, [...own, ...mat]), [...outBatch, ...mat]), [batch, mat[0]!, mat[1]!]);
   return tf.matMul(as3d(a, plan.a, aMat), as3d(b, plan.b, bMat), transposeA, transposeB);
 }

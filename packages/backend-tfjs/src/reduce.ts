@@ -23,5 +23,7 @@ export function reduce(rt: TfjsRuntime, op: ReduceOp, x: Ref, axis: number): Ten
 /** Inclusive (or exclusive) prefix sum along `axis`, optionally from the end. */
 export function cumsum(rt: TfjsRuntime, x: Ref, axis: number, exclusive: boolean, reverse: boolean): Tensor {
   const { tf } = rt;
-  return run(rt, [x], () => (sizeOfShape(x.shape) === 0 ? tf.zeros([...x.shape]) : tf.cumsum(x.handle, axis, exclusive, reverse)));
+  return run(rt, [x], () =>
+    sizeOfShape(x.shape) === 0 ? tf.zeros([...x.shape]) : tf.cumsum(x.handle, axis, exclusive, reverse),
+  );
 }

@@ -34,16 +34,48 @@ export interface EngineFixes {
  */
 export const ENGINE_FIXES: Readonly<Record<TfjsEngine, EngineFixes>> = Object.freeze({
   // JavaScript math in float64, rounded once: Math.max/Math.cos/Math.pow semantics already.
-  cpu: Object.freeze({ nanMinMax: false, trig: false, powSpecials: false, elu: true, reluNaN: false, divSpecials: false, powZeroInf: false }),
+  cpu: Object.freeze({
+    nanMinMax: false,
+    trig: false,
+    powSpecials: false,
+    elu: true,
+    reluNaN: false,
+    divSpecials: false,
+    powZeroInf: false,
+  }),
   // XNNPACK maximum keeps a NaN only in its first operand; sin/cos errors reach 1e-1 relative
   // near zero and are unusable beyond ~1e5; pow follows C.
-  wasm: Object.freeze({ nanMinMax: true, trig: true, powSpecials: true, elu: false, reluNaN: false, divSpecials: false, powZeroInf: false }),
+  wasm: Object.freeze({
+    nanMinMax: true,
+    trig: true,
+    powSpecials: true,
+    elu: false,
+    reluNaN: false,
+    divSpecials: false,
+    powZeroInf: false,
+  }),
   // GPU shader float32: GLSL leaves NaN handling, pow's special cases and the accuracy of sin/cos
   // to the driver; apply every correction (measured in a browser only: Node has no WebGL): relu(NaN)
   // x/x and pow with zero or infinite bases were measured wrong in Chromium on SwiftShader.
-  webgl: Object.freeze({ nanMinMax: true, trig: true, powSpecials: true, elu: true, reluNaN: true, divSpecials: true, powZeroInf: true }),
+  webgl: Object.freeze({
+    nanMinMax: true,
+    trig: true,
+    powSpecials: true,
+    elu: true,
+    reluNaN: true,
+    divSpecials: true,
+    powZeroInf: true,
+  }),
   // Not measurable here (libtensorflow cannot be installed offline): apply every correction.
-  tensorflow: Object.freeze({ nanMinMax: true, trig: true, powSpecials: true, elu: true, reluNaN: true, divSpecials: true, powZeroInf: true }),
+  tensorflow: Object.freeze({
+    nanMinMax: true,
+    trig: true,
+    powSpecials: true,
+    elu: true,
+    reluNaN: true,
+    divSpecials: true,
+    powZeroInf: true,
+  }),
 });
 
 /** Speed/accuracy trade-offs per engine. */

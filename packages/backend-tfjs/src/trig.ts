@@ -29,7 +29,11 @@ function reducePhase(tf: Tf, x: Tensor, a: Tensor, passThrough: Tensor): Reduced
   const ones = tf.onesLike(a);
   const safe = tf.where(passThrough, ones, a); // every element now has a table row
   // e = floor(log2 |x|) or one more; x = m · 2^s with s = e - 24 and m an integer, |m| < 2^25.
-  const e = tf.clipByValue(tf.floor(tf.add(tf.mul(tf.log(safe), 1 / Math.LN2), EXPONENT_MARGIN)), PHASE_EXP_MIN, PHASE_EXP_MAX);
+  const e = tf.clipByValue(
+    tf.floor(tf.add(tf.mul(tf.log(safe), 1 / Math.LN2), EXPONENT_MARGIN)),
+    PHASE_EXP_MIN,
+    PHASE_EXP_MAX,
+  );
   const row = tf.cast(tf.sub(e, PHASE_EXP_MIN), 'int32');
   const m = tf.mul(tf.where(passThrough, ones, x), tf.pow(tf.scalar(2), tf.sub(24, e)));
   const mHigh = tf.mul(tf.floor(tf.mul(m, 2 ** -13)), 2 ** 13); // a multiple of 2^13 with <= 12 significant bits (or -2^25)

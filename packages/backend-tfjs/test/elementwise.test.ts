@@ -41,7 +41,8 @@ const binaryFn = (op: BinaryOp): Binary => core[op] as Binary;
 const unaryFn = (op: UnaryOp): ((x: Tensor) => Tensor) => core[op] as (x: Tensor) => Tensor;
 
 /** Tolerance the backend declares ('ieee' float32): correctly rounded arithmetic, transcendentals within 8u. */
-const tolerance = (transcendental: boolean) => (transcendental ? { atol: 8 * U, rtol: 8 * U } : { atol: 2 ** -126, rtol: 2 * U });
+const tolerance = (transcendental: boolean) =>
+  transcendental ? { atol: 8 * U, rtol: 8 * U } : { atol: 2 ** -126, rtol: 2 * U };
 
 describe.each(ENGINES)('elementwise on tfjs-%s', (engine) => {
   describe('unary', () => {
@@ -71,20 +72,40 @@ describe.each(ENGINES)('elementwise on tfjs-%s', (engine) => {
 
     it('sign is exact for tiny magnitudes and passes NaN (tfjs sign does not)', async () => {
       await useEngine(engine);
-      expect(Array.from(await values(core.sign(t([1e-30, -1e-30, 1e-7, -1e-7, NaN, 0, -0], [7]))))).toEqual([1, -1, 1, -1, NaN, 0, 0]);
+      expect(Array.from(await values(core.sign(t([1e-30, -1e-30, 1e-7, -1e-7, NaN, 0, -0], [7]))))).toEqual([
+        1,
+        -1,
+        1,
+        -1,
+        NaN,
+        0,
+        0,
+      ]);
     });
   });
 
   describe('binary with broadcasting', () => {
     const shapes: [number[], number[]][] = [
-      [[2, 3], [2, 3]],
+      [
+        [2, 3],
+        [2, 3],
+      ],
       [[2, 3], [3]],
-      [[4, 1, 3], [1, 5, 1]],
+      [
+        [4, 1, 3],
+        [1, 5, 1],
+      ],
       [[], [2, 2]],
       [[3, 1], []],
       [[1, 1, 1, 1, 1, 1, 1, 5], [5]],
-      [[2, 1, 2, 1, 2, 1, 2], [1, 2, 1, 2, 1, 2, 1]], // seven alternating axes: beyond XNNPACK's rank limit
-      [[2, 3, 1, 2, 1, 3, 1, 2], [1, 1, 2, 1, 3, 1, 2, 1]],
+      [
+        [2, 1, 2, 1, 2, 1, 2],
+        [1, 2, 1, 2, 1, 2, 1],
+      ], // seven alternating axes: beyond XNNPACK's rank limit
+      [
+        [2, 3, 1, 2, 1, 3, 1, 2],
+        [1, 1, 2, 1, 3, 1, 2, 1],
+      ],
     ];
     it.each(Object.keys(BINARY) as BinaryOp[])('%s: every broadcast pattern against float64', async (op) => {
       await useEngine(engine);
@@ -105,7 +126,12 @@ describe.each(ENGINES)('elementwise on tfjs-%s', (engine) => {
       const b = [1, NaN, NaN, 2, Infinity, 5];
       for (const op of Object.keys(BINARY) as BinaryOp[]) {
         if (op === 'pow') continue;
-        expectClose(await values(binaryFn(op)(t(a, [6]), t(b, [6]))), f32(a.map((v, i) => BINARY[op](v, b[i]!))), { rtol: 2 * U }, op);
+        expectClose(
+          await values(binaryFn(op)(t(a, [6]), t(b, [6]))),
+          f32(a.map((v, i) => BINARY[op](v, b[i]!))),
+          { rtol: 2 * U },
+          op,
+        );
       }
     });
 
@@ -113,7 +139,11 @@ describe.each(ENGINES)('elementwise on tfjs-%s', (engine) => {
       await useEngine(engine);
       const a = [1, NaN, -8, -2, 0, 0, -1, 1, 2, 2, 0.5, -1];
       const b = [NaN, 0, 1 / 3, 3, -1, 0, Infinity, -Infinity, -Infinity, 0.5, 2, 2];
-      expectClose(await values(core.pow(t(a, [12]), t(b, [12]))), f32(a.map((v, i) => Math.pow(v, Math.fround(b[i]!)))), { rtol: 8 * U });
+      expectClose(
+        await values(core.pow(t(a, [12]), t(b, [12]))),
+        f32(a.map((v, i) => Math.pow(v, Math.fround(b[i]!)))),
+        { rtol: 8 * U },
+      );
     });
 
     it('scalars on either side, rounded to float32 first', async () => {
@@ -124,8 +154,18 @@ describe.each(ENGINES)('elementwise on tfjs-%s', (engine) => {
         const s = 0.1;
         const fs = Math.fround(s);
         const tol = tolerance(op === 'pow');
-        expectClose(await values(binaryFn(op)(t(x, shape), s)), f32(x.map((v) => BINARY[op](v, fs))), tol, `${op}(x, s)`);
-        expectClose(await values(binaryFn(op)(s, t(x, shape))), f32(x.map((v) => BINARY[op](fs, v))), tol, `${op}(s, x)`);
+        expectClose(
+          await values(binaryFn(op)(t(x, shape), s)),
+          f32(x.map((v) => BINARY[op](v, fs))),
+          tol,
+          `${op}(x, s)`,
+        );
+        expectClose(
+          await values(binaryFn(op)(s, t(x, shape))),
+          f32(x.map((v) => BINARY[op](fs, v))),
+          tol,
+          `${op}(s, x)`,
+        );
       }
       expectClose(await values(core.maximum(t([NaN, 1, -2], [3]), 0)), [NaN, 1, 0]);
       expectClose(await values(core.minimum(NaN, t([1, 2], [2]))), [NaN, NaN]);

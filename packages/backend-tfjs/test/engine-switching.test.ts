@@ -51,7 +51,7 @@ describe('two engines in one process', () => {
     x.dispose();
   });
 
-  it('results survive a caller\'s own tf.tidy: their lifetime belongs to the spectrans Tensor', async () => {
+  it("results survive a caller's own tf.tidy: their lifetime belongs to the spectrans Tensor", async () => {
     const cpu = await backendFor('cpu');
     let kept: { x: Tensor; y: Tensor } | undefined;
     const before = tf.memory().numTensors;
@@ -68,7 +68,7 @@ describe('two engines in one process', () => {
     kept.y.dispose();
   });
 
-  it('memory() is tfjs\'s process-wide count, the same from either instance', async () => {
+  it("memory() is tfjs's process-wide count, the same from either instance", async () => {
     const cpu = await backendFor('cpu');
     const wasm = await backendFor('wasm');
     expect(cpu.memory!()).toEqual(wasm.memory!());

@@ -20,7 +20,9 @@ async function initError(p: Promise<unknown>): Promise<SpectransError> {
 }
 
 function notFound(specifier: string): Error {
-  return Object.assign(new Error(`Cannot find package '${specifier}' imported from /app/x.js`), { code: 'ERR_MODULE_NOT_FOUND' });
+  return Object.assign(new Error(`Cannot find package '${specifier}' imported from /app/x.js`), {
+    code: 'ERR_MODULE_NOT_FOUND',
+  });
 }
 
 describe('engines', () => {
@@ -35,14 +37,18 @@ describe('engines', () => {
   it.each(ENGINES)('%s: is available; float64 tensors are refused by core before the backend runs', async (engine) => {
     expect(await isTfjsEngineAvailable(engine)).toBe(true);
     const b = await backendFor(engine);
-    expect(() => tensor([1, 2], [2], 'float64', { backend: b })).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_DTYPE' }));
+    expect(() => tensor([1, 2], [2], 'float64', { backend: b })).toThrow(
+      expect.objectContaining({ code: 'ERR_UNSUPPORTED_DTYPE' }),
+    );
   });
 
   it('lists the engines and rejects unknown ones and bad options', async () => {
     expect(TFJS_ENGINES).toEqual(['cpu', 'wasm', 'webgl', 'tensorflow']);
     expect((await initError(createTfjsBackend({ engine: 'cuda' as never }))).code).toBe('ERR_INVALID_ARGUMENT');
     expect((await initError(createTfjsBackend(undefined as never))).code).toBe('ERR_INVALID_ARGUMENT');
-    expect(() => isTfjsEngineAvailable('gpu' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => isTfjsEngineAvailable('gpu' as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   it('finds the wasm binaries inside the npm package in Node', () => {
@@ -94,37 +100,67 @@ describe('tfjs-node (engine "tensorflow") detection', () => {
   const withTensorflow = (load: () => Promise<unknown>): Importers => ({ ...defaultImporters, tensorflow: load });
 
   it('tells "not installed" from "installed but its native binding fails"', async () => {
-    const missing = await initError(loadEngine('tensorflow', withTensorflow(() => Promise.reject(notFound('@tensorflow/tfjs-node')))));
+    const missing = await initError(
+      loadEngine(
+        'tensorflow',
+        withTensorflow(() => Promise.reject(notFound('@tensorflow/tfjs-node'))),
+      ),
+    );
     expect(missing.message).toMatch(/not installed/);
 
-    const broken = await initError(loadEngine('tensorflow', withTensorflow(() => Promise.reject(new Error('libtensorflow.so.2: cannot open shared object file')))));
+    const broken = await initError(
+      loadEngine(
+        'tensorflow',
+        withTensorflow(() => Promise.reject(new Error('libtensorflow.so.2: cannot open shared object file'))),
+      ),
+    );
     expect(broken.code).toBe('ERR_BACKEND_INIT');
     expect(broken.message).toMatch(/installed but failed to load/);
     expect(broken.message).toContain('libtensorflow.so.2');
     expect(broken.message).toContain('npm install @tensorflow/tfjs-node');
 
     // tfjs-node present but one of its own dependencies missing: not "tfjs-node is not installed".
-    const dependency = await initError(loadEngine('tensorflow', withTensorflow(() => Promise.reject(notFound('@mapbox/node-pre-gyp')))));
+    const dependency = await initError(
+      loadEngine(
+        'tensorflow',
+        withTensorflow(() => Promise.reject(notFound('@mapbox/node-pre-gyp'))),
+      ),
+    );
     expect(dependency.message).toMatch(/installed but failed to load/);
   });
 
   it('loads the module it is given when present (the path a machine with tfjs-node takes)', async () => {
-    const loaded = await loadEngine('tensorflow', withTensorflow(() => Promise.resolve({ version: 'stub' })));
+    const loaded = await loadEngine(
+      'tensorflow',
+      withTensorflow(() => Promise.resolve({ version: 'stub' })),
+    );
     expect(loaded.module).toEqual({ version: 'stub' });
     expect(typeof loaded.tf.tidy).toBe('function');
   });
 
   it('names the package and the install command when cpu or wasm is missing', async () => {
-    const e = await initError(loadEngine('wasm', { ...defaultImporters, wasm: () => Promise.reject(notFound('@tensorflow/tfjs-backend-wasm')) }));
+    const e = await initError(
+      loadEngine('wasm', {
+        ...defaultImporters,
+        wasm: () => Promise.reject(notFound('@tensorflow/tfjs-backend-wasm')),
+      }),
+    );
     expect(e.code).toBe('ERR_BACKEND_INIT');
     expect(e.message).toContain('npm install @tensorflow/tfjs-backend-wasm');
-    const core = await initError(loadEngine('cpu', { ...defaultImporters, core: () => Promise.reject(notFound('@tensorflow/tfjs-core')) }));
+    const core = await initError(
+      loadEngine('cpu', { ...defaultImporters, core: () => Promise.reject(notFound('@tensorflow/tfjs-core')) }),
+    );
     expect(core.message).toContain('npm install @tensorflow/tfjs-core');
   });
 
   it('isModuleNotFound matches only the module itself', () => {
     expect(isModuleNotFound(notFound('@tensorflow/tfjs-node'), '@tensorflow/tfjs-node')).toBe(true);
-    expect(isModuleNotFound(Object.assign(new Error("Cannot find module '@tensorflow/tfjs-node'"), { code: 'MODULE_NOT_FOUND' }), '@tensorflow/tfjs-node')).toBe(true);
+    expect(
+      isModuleNotFound(
+        Object.assign(new Error("Cannot find module '@tensorflow/tfjs-node'"), { code: 'MODULE_NOT_FOUND' }),
+        '@tensorflow/tfjs-node',
+      ),
+    ).toBe(true);
     expect(isModuleNotFound(notFound('other'), '@tensorflow/tfjs-node')).toBe(false);
     expect(isModuleNotFound('nope', '@tensorflow/tfjs-node')).toBe(false);
   });
@@ -135,14 +171,24 @@ describe('no side effects on import', () => {
     const dir = `${packageDir}src`;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       const text = readFileSync(`${dir}/${file}`, 'utf8');
-      const valueImports = text.split('\n').filter((l) => /^\s*(import|export)\s(?!type\b)[^'"]*from\s+['"]@tensorflow\//.test(l) || /^\s*import\s+['"]@tensorflow\//.test(l));
+      const valueImports = text
+        .split('\n')
+        .filter(
+          (l) =>
+            /^\s*(import|export)\s(?!type\b)[^'"]*from\s+['"]@tensorflow\//.test(l) ||
+            /^\s*import\s+['"]@tensorflow\//.test(l),
+        );
       expect(valueImports, file).toEqual([]);
     }
   });
 
   it('importing the package entry loads no tfjs module (checked in a fresh Node process)', () => {
-    const code = "await import('./src/index.ts'); console.log(JSON.stringify({ engine: typeof globalThis._tfengine, registry: typeof globalThis._tfGlobals }));";
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: packageDir, encoding: 'utf8' });
+    const code =
+      "await import('./src/index.ts'); console.log(JSON.stringify({ engine: typeof globalThis._tfengine, registry: typeof globalThis._tfGlobals }));";
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      cwd: packageDir,
+      encoding: 'utf8',
+    });
     expect(JSON.parse(out.trim())).toEqual({ engine: 'undefined', registry: 'undefined' });
   });
 });

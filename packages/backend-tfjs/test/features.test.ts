@@ -4,7 +4,16 @@ import { eigh, fwht, matmul, qr, rffFeatures, svd, tidy } from '@spectrans/core'
 import { optionalOpSupport } from '@spectrans/core/backend';
 import { ENGINES, expectClose, f32, fwhtRef, sizeOf, t, U, uniforms, useEngine, values } from './helpers.js';
 
-function rffRef(x: number[], rows: number, d: number, omega: number[], D: number, bias: number[], scale: number, cosSin: boolean): { data: number[]; mag: number[] } {
+function rffRef(
+  x: number[],
+  rows: number,
+  d: number,
+  omega: number[],
+  D: number,
+  bias: number[],
+  scale: number,
+  cosSin: boolean,
+): { data: number[]; mag: number[] } {
   const width = cosSin ? 2 * D : D;
   const data = new Array<number>(rows * width).fill(0);
   const mag = new Array<number>(rows * width).fill(0);
@@ -28,11 +37,12 @@ function rffRef(x: number[], rows: number, d: number, omega: number[], D: number
 }
 
 describe.each(ENGINES)('optional ops on tfjs-%s', (engine) => {
-  it('declares rffFeatures and fwht native, linalg as core\'s float64 fallback', async () => {
+  it("declares rffFeatures and fwht native, linalg as core's float64 fallback", async () => {
     const b = await useEngine(engine);
     expect(optionalOpSupport(b, 'rffFeatures')).toBe('native');
     expect(optionalOpSupport(b, 'fwht')).toBe('native');
-    for (const op of ['linalg/qr', 'linalg/eigh', 'linalg/svd'] as const) expect(optionalOpSupport(b, op)).toBe('fallback');
+    for (const op of ['linalg/qr', 'linalg/eigh', 'linalg/svd'] as const)
+      expect(optionalOpSupport(b, op)).toBe('fallback');
     expect(typeof b.readSync).toBe('function');
   });
 
@@ -55,7 +65,11 @@ describe.each(ENGINES)('optional ops on tfjs-%s', (engine) => {
     const out = rffFeatures(t(x, [...xShape]), t(omega, [d, D]), t(bias, [D]), scale, cosSin);
     expect(out.shape).toEqual([...xShape.slice(0, -1), cosSin ? 2 * D : D]);
     // transcendental (8u) plus the float32 error of the phase, |phase error| <= 2(d+1)u·Σ|terms|
-    expectClose(await values(out), f32(ref.data), { atol: 8 * U, rtol: 8 * U, allowance: ref.mag.map((m) => 2 * (d + 1) * U * m) });
+    expectClose(await values(out), f32(ref.data), {
+      atol: 8 * U,
+      rtol: 8 * U,
+      allowance: ref.mag.map((m) => 2 * (d + 1) * U * m),
+    });
   });
 
   it('fwht: natural-order Hadamard transform, exact on integers, H(Hx) = n x', async () => {
@@ -79,7 +93,9 @@ describe.each(ENGINES)('optional ops on tfjs-%s', (engine) => {
     const rv = Array.from(await r.data());
     for (let i = 0; i < n; i++) expect(rv[i * n + i]!).toBeGreaterThanOrEqual(0);
     expectClose(await values(matmul(q, r)), a, { atol: 1e-5 });
-    expectClose(await values(matmul(q, q, { transposeA: true })), [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], { atol: 1e-5 });
+    expectClose(await values(matmul(q, q, { transposeA: true })), [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], {
+      atol: 1e-5,
+    });
     q.dispose();
     r.dispose();
   });

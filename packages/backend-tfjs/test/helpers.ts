@@ -95,7 +95,13 @@ export function broadcastShape(...shapes: (readonly number[])[]): number[] {
 }
 
 /** Elementwise reference with broadcasting: out[i] = fn(a[...], b[...]). */
-export function broadcastRef(fn: (a: number, b: number) => number, a: ArrayLike<number>, aShape: number[], b: ArrayLike<number>, bShape: number[]): { data: number[]; shape: number[] } {
+export function broadcastRef(
+  fn: (a: number, b: number) => number,
+  a: ArrayLike<number>,
+  aShape: number[],
+  b: ArrayLike<number>,
+  bShape: number[],
+): { data: number[]; shape: number[] } {
   const shape = broadcastShape(aShape, bShape);
   const data = Array.from({ length: sizeOf(shape) }, (_, i) => {
     const idx = unravel(i, shape);
@@ -105,7 +111,11 @@ export function broadcastRef(fn: (a: number, b: number) => number, a: ArrayLike<
 }
 
 /** Matrix of (..., r, c) as element getter honouring a transpose of the last two axes. */
-function matrixGetter(data: ArrayLike<number>, shape: number[], transpose: boolean): { rows: number; cols: number; batch: number[]; at: (b: number[], i: number, j: number) => number } {
+function matrixGetter(
+  data: ArrayLike<number>,
+  shape: number[],
+  transpose: boolean,
+): { rows: number; cols: number; batch: number[]; at: (b: number[], i: number, j: number) => number } {
   const r = shape[shape.length - 2]!;
   const c = shape[shape.length - 1]!;
   const batch = shape.slice(0, -2);
@@ -122,7 +132,14 @@ function matrixGetter(data: ArrayLike<number>, shape: number[], transpose: boole
 }
 
 /** Batched matmul in float64, with |A|·|B| for the error bound. */
-export function matmulRef(a: ArrayLike<number>, aShape: number[], b: ArrayLike<number>, bShape: number[], ta = false, tb = false): { data: number[]; shape: number[]; scale: number[]; k: number } {
+export function matmulRef(
+  a: ArrayLike<number>,
+  aShape: number[],
+  b: ArrayLike<number>,
+  bShape: number[],
+  ta = false,
+  tb = false,
+): { data: number[]; shape: number[]; scale: number[]; k: number } {
   const A = matrixGetter(a, aShape, ta);
   const B = matrixGetter(b, bShape, tb);
   const batch = broadcastShape(A.batch, B.batch);
@@ -151,7 +168,13 @@ export function matmulRef(a: ArrayLike<number>, aShape: number[], b: ArrayLike<n
 }
 
 /** Pairwise distances in float64. */
-export function cdistRef(x: ArrayLike<number>, xShape: number[], y: ArrayLike<number>, yShape: number[], metric: 'sqeuclidean' | 'l1'): { data: number[]; shape: number[]; scale: number[]; k: number } {
+export function cdistRef(
+  x: ArrayLike<number>,
+  xShape: number[],
+  y: ArrayLike<number>,
+  yShape: number[],
+  metric: 'sqeuclidean' | 'l1',
+): { data: number[]; shape: number[]; scale: number[]; k: number } {
   const d = xShape[xShape.length - 1]!;
   const n = xShape[xShape.length - 2]!;
   const m = yShape[yShape.length - 2]!;
@@ -212,7 +235,12 @@ export interface Tol {
 }
 
 /** Asserts elementwise closeness; NaN matches only NaN, infinities only the same infinity. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tol = {}, what = 'result'): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tol = {},
+  what = 'result',
+): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   const atol = tol.atol ?? 0;
   const rtol = tol.rtol ?? 0;
@@ -245,7 +273,9 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     }
   }
   if (worst >= 0) {
-    expect.fail(`${what}: element ${worst}: actual ${actual[worst]}, expected ${expected[worst]}, |delta| ${Math.abs(actual[worst]! - expected[worst]!)} exceeds tolerance by ${worstExcess}`);
+    expect.fail(
+      `${what}: element ${worst}: actual ${actual[worst]}, expected ${expected[worst]}, |delta| ${Math.abs(actual[worst]! - expected[worst]!)} exceeds tolerance by ${worstExcess}`,
+    );
   }
 }
 

@@ -38,36 +38,51 @@ const breathe = createEventLoopYielder();
 const LOOP_TIMEOUT_MS = 400_000;
 
 describe.each(ENGINES)('kernel memory on tfjs-%s', (engine) => {
-  it.each(KERNELS)(`10,000 calls of %s leave the tensor count unchanged`, async (name, options, method) => {
-    await useEngine(engine);
-    const kernel = createKernel(name, options as never) as unknown as { forward(x: Tensor): Tensor; compute(x: Tensor, y: Tensor): Tensor; dispose(): void };
-    const x = tensor([0.1, 0.2, -0.3, 0.4, 0.5, -0.6, 0.7, 0.8], [2, d]);
-    // One warm-up call so lazily created engine state is not counted.
-    (method === 'forward' ? kernel.forward(x) : kernel.compute(x, x)).dispose();
-    const tfBefore = tf.memory().numTensors;
-    const coreBefore = liveTensorCount();
-    for (let i = 0; i < CALLS; i++) {
+  it.each(KERNELS)(
+    `10,000 calls of %s leave the tensor count unchanged`,
+    async (name, options, method) => {
+      await useEngine(engine);
+      const kernel = createKernel(name, options as never) as unknown as {
+        forward(x: Tensor): Tensor;
+        compute(x: Tensor, y: Tensor): Tensor;
+        dispose(): void;
+      };
+      const x = tensor([0.1, 0.2, -0.3, 0.4, 0.5, -0.6, 0.7, 0.8], [2, d]);
+      // One warm-up call so lazily created engine state is not counted.
       (method === 'forward' ? kernel.forward(x) : kernel.compute(x, x)).dispose();
-      await breathe();
-    }
-    expect(tf.memory().numTensors).toBe(tfBefore);
-    expect(liveTensorCount()).toBe(coreBefore);
-    x.dispose();
-    kernel.dispose();
-  }, LOOP_TIMEOUT_MS);
+      const tfBefore = tf.memory().numTensors;
+      const coreBefore = liveTensorCount();
+      for (let i = 0; i < CALLS; i++) {
+        (method === 'forward' ? kernel.forward(x) : kernel.compute(x, x)).dispose();
+        await breathe();
+      }
+      expect(tf.memory().numTensors).toBe(tfBefore);
+      expect(liveTensorCount()).toBe(coreBefore);
+      x.dispose();
+      kernel.dispose();
+    },
+    LOOP_TIMEOUT_MS,
+  );
 
-  it('10,000 causal linear-attention calls leave the tensor count unchanged', async () => {
-    await useEngine(engine);
-    const map = new RFFAttentionKernel({ inputDim: d, numFeatures: 8, seed: 2 });
-    const q = tensor(Array.from({ length: 3 * d }, (_, i) => Math.sin(i)), [3, d]);
-    linearAttention(q, q, q, { featureMap: map, causal: true, chunkSize: 2 }).dispose();
-    const tfBefore = tf.memory().numTensors;
-    for (let i = 0; i < CALLS; i++) {
+  it(
+    '10,000 causal linear-attention calls leave the tensor count unchanged',
+    async () => {
+      await useEngine(engine);
+      const map = new RFFAttentionKernel({ inputDim: d, numFeatures: 8, seed: 2 });
+      const q = tensor(
+        Array.from({ length: 3 * d }, (_, i) => Math.sin(i)),
+        [3, d],
+      );
       linearAttention(q, q, q, { featureMap: map, causal: true, chunkSize: 2 }).dispose();
-      await breathe();
-    }
-    expect(tf.memory().numTensors).toBe(tfBefore);
-    q.dispose();
-    map.dispose();
-  }, LOOP_TIMEOUT_MS);
+      const tfBefore = tf.memory().numTensors;
+      for (let i = 0; i < CALLS; i++) {
+        linearAttention(q, q, q, { featureMap: map, causal: true, chunkSize: 2 }).dispose();
+        await breathe();
+      }
+      expect(tf.memory().numTensors).toBe(tfBefore);
+      q.dispose();
+      map.dispose();
+    },
+    LOOP_TIMEOUT_MS,
+  );
 });

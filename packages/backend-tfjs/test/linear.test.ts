@@ -3,10 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { cdist, matmul } from '@spectrans/core';
 import { CDIST_BLOCK_ELEMENTS } from '../src/cdist.js';
 import { ENGINE_TUNING } from '../src/runtime.js';
-import { cdistRef, ENGINES, expectClose, f32, matmulRef, sizeOf, t, U, uniforms, useEngine, values } from './helpers.js';
+import {
+  cdistRef,
+  ENGINES,
+  expectClose,
+  f32,
+  matmulRef,
+  sizeOf,
+  t,
+  U,
+  uniforms,
+  useEngine,
+  values,
+} from './helpers.js';
 
 /** Higham's bound: |fl(AB) - AB| <= γ_k |A||B|, with margin. */
-const accumulate = (ref: { scale: number[]; k: number }) => ({ rtol: 2 * U, allowance: ref.scale.map((s) => 2 * U * Math.max(ref.k, 1) * s) });
+const accumulate = (ref: { scale: number[]; k: number }) => ({
+  rtol: 2 * U,
+  allowance: ref.scale.map((s) => 2 * U * Math.max(ref.k, 1) * s),
+});
 
 describe.each(ENGINES)('matmul on tfjs-%s', (engine) => {
   const cases: [string, number[], number[], boolean, boolean][] = [
@@ -81,7 +96,8 @@ describe.each(ENGINES)('cdist on tfjs-%s', (engine) => {
     const y = x.map((v, i) => Math.fround(v + (i % 2 ? 1e-3 : -1e-3)));
     const ref = cdistRef(x, [20, 8], y, [20, 8], 'sqeuclidean');
     const near = await values(cdist(t(x, [20, 8]), t(y, [20, 8])));
-    for (let i = 0; i < 20; i++) expect(Math.abs(near[i * 21]! - ref.data[i * 21]!) / ref.data[i * 21]!).toBeLessThan(1e-2);
+    for (let i = 0; i < 20; i++)
+      expect(Math.abs(near[i * 21]! - ref.data[i * 21]!) / ref.data[i * 21]!).toBeLessThan(1e-2);
   });
 
   it('large problems: exact l1 and sqeuclidean (blocked on wasm, loops on cpu), never negative', async () => {
@@ -102,7 +118,7 @@ describe.each(ENGINES)('cdist on tfjs-%s', (engine) => {
     expect(same.every((v) => v >= 0)).toBe(true);
   });
 
-  it('above the engine\'s direct limit, squared distances come from the centred Gram form', async () => {
+  it("above the engine's direct limit, squared distances come from the centred Gram form", async () => {
     await useEngine(engine);
     const d = 64;
     const n = Math.ceil(Math.sqrt(ENGINE_TUNING[engine].cdistDirectMaxElements / d)) + 8;

@@ -2,7 +2,27 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  add, cdist, concat, cos, cumsum, fwht, liveTensorCount, matmul, maximum, max, pow, reshape, rffFeatures, sign, sin, slice, sum, tensor, transpose, where, type Tensor,
+  add,
+  cdist,
+  concat,
+  cos,
+  cumsum,
+  fwht,
+  liveTensorCount,
+  matmul,
+  maximum,
+  max,
+  pow,
+  reshape,
+  rffFeatures,
+  sign,
+  sin,
+  slice,
+  sum,
+  tensor,
+  transpose,
+  where,
+  type Tensor,
 } from '@spectrans/core';
 import { ENGINES, t, uniforms, useEngine } from './helpers.js';
 

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { concat, cumsum, max, min, reshape, slice, sum, transpose } from '@spectrans/core';
 import { ENGINES, expectClose, f32, ravel, sizeOf, t, U, uniforms, unravel, useEngine, values } from './helpers.js';
 
-function reduceRef(op: 'sum' | 'max' | 'min', x: number[], shape: number[], axis: number): { data: number[]; scale: number[] } {
+function reduceRef(
+  op: 'sum' | 'max' | 'min',
+  x: number[],
+  shape: number[],
+  axis: number,
+): { data: number[]; scale: number[] } {
   const out = shape.filter((_, i) => i !== axis);
   const data: number[] = [];
   const scale: number[] = [];
@@ -31,7 +36,13 @@ function cumsumRef(x: number[], shape: number[], axis: number, exclusive: boolea
     const idx = unravel(i, shape);
     let s = 0;
     for (let j = 0; j < shape[axis]!; j++) {
-      const included = reverse ? (exclusive ? j > idx[axis]! : j >= idx[axis]!) : exclusive ? j < idx[axis]! : j <= idx[axis]!;
+      const included = reverse
+        ? exclusive
+          ? j > idx[axis]!
+          : j >= idx[axis]!
+        : exclusive
+          ? j < idx[axis]!
+          : j <= idx[axis]!;
       if (included) s += x[ravel([...idx.slice(0, axis), j, ...idx.slice(axis + 1)], shape)]!;
     }
     out[i] = s;
@@ -51,7 +62,12 @@ describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
       const out = fn(t(x, shape), axis);
       expect(out.shape).toEqual(shape.filter((_, i) => i !== axis));
       const allowance = op === 'sum' ? ref.scale.map((s) => 2 * U * shape[axis]! * s) : undefined;
-      expectClose(await values(out), f32(ref.data), { rtol: 2 * U, ...(allowance ? { allowance } : {}) }, `${op} axis ${axis}`);
+      expectClose(
+        await values(out),
+        f32(ref.data),
+        { rtol: 2 * U, ...(allowance ? { allowance } : {}) },
+        `${op} axis ${axis}`,
+      );
     }
   });
 
@@ -68,7 +84,9 @@ describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
     }
     const long = uniforms(100000, 77, 0, 1);
     const ref = reduceRef('sum', long, [100000], 0);
-    expectClose(await values(sum(t(long, [100000]))), f32(ref.data), { allowance: ref.scale.map((s) => 2 * U * 100000 * s) });
+    expectClose(await values(sum(t(long, [100000]))), f32(ref.data), {
+      allowance: ref.scale.map((s) => 2 * U * 100000 * s),
+    });
   });
 
   it('empty axes: sum 0, max -Infinity, min +Infinity; empty outputs stay empty', async () => {
@@ -89,7 +107,12 @@ describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
       for (const exclusive of [false, true]) {
         for (const reverse of [false, true]) {
           const ref = cumsumRef(v, s, axis, exclusive, reverse);
-          expectClose(await values(cumsum(t(v, s), axis, { exclusive, reverse })), f32(ref), { atol: 8 * U * s[axis]!, rtol: 4 * U }, `axis ${axis} exclusive ${exclusive} reverse ${reverse}`);
+          expectClose(
+            await values(cumsum(t(v, s), axis, { exclusive, reverse })),
+            f32(ref),
+            { atol: 8 * U * s[axis]!, rtol: 4 * U },
+            `axis ${axis} exclusive ${exclusive} reverse ${reverse}`,
+          );
         }
       }
     }
@@ -115,7 +138,9 @@ describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
 
     const sl = slice(t(x, shape), [1, 0, 2, 3], [2, 4, 2, 3]);
     const slRef: number[] = [];
-    for (let a = 1; a < 3; a++) for (let b = 0; b < 4; b++) for (let c = 2; c < 4; c++) for (let d = 3; d < 6; d++) slRef.push(x[ravel([a, b, c, d], shape)]!);
+    for (let a = 1; a < 3; a++)
+      for (let b = 0; b < 4; b++)
+        for (let c = 2; c < 4; c++) for (let d = 3; d < 6; d++) slRef.push(x[ravel([a, b, c, d], shape)]!);
     expect(Array.from(await values(sl))).toEqual(slRef);
 
     const a = uniforms(2 * 3, 1);
@@ -127,7 +152,9 @@ describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
     const high = uniforms(2 ** 8, 3);
     const hs = [2, 2, 2, 2, 2, 2, 2, 2];
     const ht = transpose(t(high, hs));
-    expect(Array.from(await values(ht))).toEqual(Array.from({ length: 256 }, (_, i) => high[ravel(unravel(i, hs).reverse(), hs)]!));
+    expect(Array.from(await values(ht))).toEqual(
+      Array.from({ length: 256 }, (_, i) => high[ravel(unravel(i, hs).reverse(), hs)]!),
+    );
     expect((await values(slice(t([], [0, 3]), [0, 1], [0, 2]))).length).toBe(0);
   });
 });

@@ -7,12 +7,48 @@ import { backendFor } from './helpers.js';
 
 describe('broadcast helpers', () => {
   it('coalesceBroadcast drops unit axes and merges axes that broadcast alike', () => {
-    expect(coalesceBroadcast([[2, 3, 4], [4]], [2, 3, 4])).toEqual({ shapes: [[6, 4], [1, 4]], outShape: [6, 4] });
+    expect(coalesceBroadcast([[2, 3, 4], [4]], [2, 3, 4])).toEqual({
+      shapes: [
+        [6, 4],
+        [1, 4],
+      ],
+      outShape: [6, 4],
+    });
     expect(coalesceBroadcast([[1, 1, 5], [5]], [1, 1, 5])).toEqual({ shapes: [[5], [5]], outShape: [5] });
-    expect(coalesceBroadcast([[2, 1, 2, 1], [1, 2, 1, 2]], [2, 2, 2, 2])).toEqual({ shapes: [[2, 1, 2, 1], [1, 2, 1, 2]], outShape: [2, 2, 2, 2] });
+    expect(
+      coalesceBroadcast(
+        [
+          [2, 1, 2, 1],
+          [1, 2, 1, 2],
+        ],
+        [2, 2, 2, 2],
+      ),
+    ).toEqual({
+      shapes: [
+        [2, 1, 2, 1],
+        [1, 2, 1, 2],
+      ],
+      outShape: [2, 2, 2, 2],
+    });
     expect(coalesceBroadcast([[], [3, 1]], [3, 1])).toEqual({ shapes: [[1], [3]], outShape: [3] });
     expect(coalesceBroadcast([[], []], [])).toEqual({ shapes: [[], []], outShape: [] });
-    expect(coalesceBroadcast([[4, 1, 3], [1, 5, 1], [4, 5, 3]], [4, 5, 3])).toEqual({ shapes: [[4, 1, 3], [1, 5, 1], [4, 5, 3]], outShape: [4, 5, 3] });
+    expect(
+      coalesceBroadcast(
+        [
+          [4, 1, 3],
+          [1, 5, 1],
+          [4, 5, 3],
+        ],
+        [4, 5, 3],
+      ),
+    ).toEqual({
+      shapes: [
+        [4, 1, 3],
+        [1, 5, 1],
+        [4, 5, 3],
+      ],
+      outShape: [4, 5, 3],
+    });
   });
 
   it('padShape and matmulBatchPlan', () => {

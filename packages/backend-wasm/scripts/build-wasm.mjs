@@ -14,12 +14,18 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'csrc');
 const out = join(root, 'dist');
-const sources = readdirSync(src).filter((f) => f.endsWith('.c')).sort();
+const sources = readdirSync(src)
+  .filter((f) => f.endsWith('.c'))
+  .sort();
 const inputs = [...sources, ...readdirSync(src).filter((f) => f.endsWith('.h'))].map((f) => join(src, f));
 
 const variants = [
   { file: 'spectrans-simd.wasm', cflags: [], ldflags: ['--max-memory=4294967296'] },
-  { file: 'spectrans-simd-threads.wasm', cflags: ['-matomics', '-mbulk-memory'], ldflags: ['--shared-memory', '--max-memory=4294967296'] },
+  {
+    file: 'spectrans-simd-threads.wasm',
+    cflags: ['-matomics', '-mbulk-memory'],
+    ldflags: ['--shared-memory', '--max-memory=4294967296'],
+  },
 ];
 
 function tool(names) {
@@ -31,7 +37,9 @@ function tool(names) {
       // try the next name
     }
   }
-  throw new Error(`build-wasm: none of ${names.join(', ')} found; install clang and lld (Debian: apt-get install clang lld)`);
+  throw new Error(
+    `build-wasm: none of ${names.join(', ')} found; install clang and lld (Debian: apt-get install clang lld)`,
+  );
 }
 
 const ifMissing = process.argv.includes('--if-missing');
@@ -47,10 +55,50 @@ for (const v of variants) {
   mkdirSync(objDir, { recursive: true });
   const objects = sources.map((f) => {
     const obj = join(objDir, f.replace(/\.c$/, '.o'));
-    execFileSync(clang, ['--target=wasm32', '-msimd128', '-mmutable-globals', '-mnontrapping-fptoint', '-msign-ext', '-O3', '-nostdlib', '-ffreestanding', '-fno-builtin', '-Wall', '-Wextra', '-Werror', ...v.cflags, ...(process.env.SPECTRANS_WASM_CFLAGS ?? '').split(' ').filter(Boolean), '-c', join(src, f), '-o', obj], { stdio: 'inherit' });
+    execFileSync(
+      clang,
+      [
+        '--target=wasm32',
+        '-msimd128',
+        '-mmutable-globals',
+        '-mnontrapping-fptoint',
+        '-msign-ext',
+        '-O3',
+        '-nostdlib',
+        '-ffreestanding',
+        '-fno-builtin',
+        '-Wall',
+        '-Wextra',
+        '-Werror',
+        ...v.cflags,
+        ...(process.env.SPECTRANS_WASM_CFLAGS ?? '').split(' ').filter(Boolean),
+        '-c',
+        join(src, f),
+        '-o',
+        obj,
+      ],
+      { stdio: 'inherit' },
+    );
     return obj;
   });
-  execFileSync(wasmLd, ['--no-entry', '--import-memory', '--import-undefined', '--strip-all', '-z', 'stack-size=1048576', '--export=__stack_pointer', '--export=__heap_base', ...v.ldflags, ...objects, '-o', join(out, v.file)], { stdio: 'inherit' });
+  execFileSync(
+    wasmLd,
+    [
+      '--no-entry',
+      '--import-memory',
+      '--import-undefined',
+      '--strip-all',
+      '-z',
+      'stack-size=1048576',
+      '--export=__stack_pointer',
+      '--export=__heap_base',
+      ...v.ldflags,
+      ...objects,
+      '-o',
+      join(out, v.file),
+    ],
+    { stdio: 'inherit' },
+  );
   rmSync(objDir, { recursive: true, force: true });
 }
 console.log(`build-wasm: ${variants.map((v) => v.file).join(', ')}`);

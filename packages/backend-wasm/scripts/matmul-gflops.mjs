@@ -26,7 +26,9 @@ for (const threads of threadCounts) {
   }
   times.sort((p, q) => p - q);
   const gflops = (ms) => ((2 * n ** 3) / ms / 1e6).toFixed(1);
-  console.log(`threads ${threads}: ${n}x${n} float32 matmul best ${gflops(times[0])} GFLOP/s, median ${gflops(times[4])} GFLOP/s`);
+  console.log(
+    `threads ${threads}: ${n}x${n} float32 matmul best ${gflops(times[0])} GFLOP/s, median ${gflops(times[4])} GFLOP/s`,
+  );
   backend.dispose(x);
   await backend.destroy();
 }

@@ -7,13 +7,39 @@
  */
 import { createJsBackend, type JsHandle } from '@spectrans/backend-js';
 import { broadcastStrides, coalesceAxes, sizeOf } from '@spectrans/core/backend';
-import type { Backend, BackendCapabilities, BinaryOp, DType, FloatArray, Shape, TensorRef, UnaryOp } from '@spectrans/core/backend';
+import type {
+  Backend,
+  BackendCapabilities,
+  BinaryOp,
+  DType,
+  FloatArray,
+  Shape,
+  TensorRef,
+  UnaryOp,
+} from '@spectrans/core/backend';
 import { batchOffsets } from './batch.js';
 import { WasmHeap } from './heap.js';
 import { concatInto, sliceInto } from './layout.js';
-import { BINARY_F32, EPILOGUE, JOB, JOB_WORDS, PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_FLOPS, REDUCE_F32, UNARY_F32 } from './jobs.js';
+import {
+  BINARY_F32,
+  EPILOGUE,
+  JOB,
+  JOB_WORDS,
+  PARALLEL_MIN_ELEMENTS,
+  PARALLEL_MIN_FLOPS,
+  REDUCE_F32,
+  UNARY_F32,
+} from './jobs.js';
 import { WorkerPool } from './pool.js';
-import { availableCores, compileKernels, createMemory, instantiate, threadSupport, WASM_FILES, type KernelExports } from './runtime.js';
+import {
+  availableCores,
+  compileKernels,
+  createMemory,
+  instantiate,
+  threadSupport,
+  WASM_FILES,
+  type KernelExports,
+} from './runtime.js';
 import { HandleStore, handleOf, type WasmHandle } from './storage.js';
 
 /** Options of {@link createWasmBackend}. */
@@ -52,13 +78,17 @@ export interface WasmBackend extends Backend<WasmHandle> {
  * float32 (within the classical γ_k bound); float32 exp/sin/cos are evaluated in double precision and
  * rounded once; float64 ops other than matmul compute as backend-js does.
  */
-export const WASM_CAPABILITIES: BackendCapabilities = Object.freeze({ dtypes: Object.freeze({ float32: 'ieee', float64: 'ieee' }) });
+export const WASM_CAPABILITIES: BackendCapabilities = Object.freeze({
+  dtypes: Object.freeze({ float32: 'ieee', float64: 'ieee' }),
+});
 
 function checkOptions(options: WasmBackendOptions): { name: string; threads: number | undefined } {
   const name = options.name ?? 'wasm';
-  if (typeof name !== 'string' || name === '') throw new TypeError(`createWasmBackend: name must be a non-empty string, got ${JSON.stringify(name)}`);
+  if (typeof name !== 'string' || name === '')
+    throw new TypeError(`createWasmBackend: name must be a non-empty string, got ${JSON.stringify(name)}`);
   const threads = options.threads;
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new RangeError(`createWasmBackend: threads must be an integer >= 1, got ${String(threads)}`);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
+    throw new RangeError(`createWasmBackend: threads must be an integer >= 1, got ${String(threads)}`);
   return { name, threads };
 }
 
@@ -91,7 +121,13 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   return buildBackend(name, heap, kernels, pool, threadingNote);
 }
 
-function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool: WorkerPool | undefined, threadingNote: string | undefined): WasmBackend {
+function buildBackend(
+  name: string,
+  heap: WasmHeap,
+  kernels: KernelExports,
+  pool: WorkerPool | undefined,
+  threadingNote: string | undefined,
+): WasmBackend {
   const store = new HandleStore(heap);
   const threads = pool?.threads ?? 1;
   const job = heap.alloc(JOB_WORDS * 4);
@@ -125,7 +161,11 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
 
   // ---- js fallback on heap views ---------------------------------------------------------------
   const js = createJsBackend({ name: `${name}/js-fallback` });
-  const jsRef = (r: Ref): TensorRef<JsHandle> => ({ handle: js.fromArray(store.view(handleOf(r)), r.shape, r.dtype), shape: r.shape, dtype: r.dtype });
+  const jsRef = (r: Ref): TensorRef<JsHandle> => ({
+    handle: js.fromArray(store.view(handleOf(r)), r.shape, r.dtype),
+    shape: r.shape,
+    dtype: r.dtype,
+  });
   const adopt = (h: JsHandle, dtype: DType): WasmHandle => {
     try {
       const out = store.allocate(h.data.length, dtype);
@@ -148,7 +188,15 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
   };
 
   // ---- wasm kernels --------------------------------------------------------------------------------
-  const gemm = (a: Ref, b: Ref, transposeA: boolean, transposeB: boolean, outShape: Shape, epilogue: number, extra: (words: number[]) => void): WasmHandle => {
+  const gemm = (
+    a: Ref,
+    b: Ref,
+    transposeA: boolean,
+    transposeB: boolean,
+    outShape: Shape,
+    epilogue: number,
+    extra: (words: number[]) => void,
+  ): WasmHandle => {
     const dtype = a.dtype;
     const ar = a.shape[a.shape.length - 2]!;
     const ac = a.shape[a.shape.length - 1]!;
@@ -212,7 +260,10 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
    * or undefined when it does not coalesce that far.
    */
   const rowsLayout = (operands: readonly Ref[], outShape: Shape): number[] | undefined => {
-    const layout = coalesceAxes(outShape, operands.map((r) => broadcastStrides(r.shape, outShape)));
+    const layout = coalesceAxes(
+      outShape,
+      operands.map((r) => broadcastStrides(r.shape, outShape)),
+    );
     const scalar = layout.dims.length === 0;
     const dims = scalar ? [1] : layout.dims;
     if (dims.length > 2) return undefined;
@@ -357,7 +408,11 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
     // ---- layout --------------------------------------------------------------------------------
     transpose(x: Ref, perm) {
       const rank = x.shape.length;
-      const swapsLastTwo = rank >= 2 && perm[rank - 2] === rank - 1 && perm[rank - 1] === rank - 2 && perm.slice(0, -2).every((p, i) => p === i);
+      const swapsLastTwo =
+        rank >= 2 &&
+        perm[rank - 2] === rank - 1 &&
+        perm[rank - 1] === rank - 2 &&
+        perm.slice(0, -2).every((p, i) => p === i);
       if (x.dtype === 'float32' && swapsLastTwo) {
         // The common case (matrix transposes, batched or not): a blocked copy in wasm.
         const rows = x.shape[rank - 2]!;
@@ -395,13 +450,18 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
     },
     cdist(x: Ref, y: Ref, metric, outShape) {
       const d = x.shape[x.shape.length - 1]!;
-      if (x.dtype !== 'float32' || d === 0) return viaJs([x, y], x.dtype, ([rx, ry]) => js.cdist(rx!, ry!, metric, outShape));
+      if (x.dtype !== 'float32' || d === 0)
+        return viaJs([x, y], x.dtype, ([rx, ry]) => js.cdist(rx!, ry!, metric, outShape));
       if (metric === 'l1') {
         const out = store.allocate(sizeOf(outShape), 'float32');
         const n = x.shape[x.shape.length - 2]!;
         const m = y.shape[y.shape.length - 2]!;
         if (out.length === 0) return out;
-        const [xo, yo] = batchOffsets([x.shape.slice(0, -2), y.shape.slice(0, -2)], [n * d, m * d], outShape.slice(0, -2));
+        const [xo, yo] = batchOffsets(
+          [x.shape.slice(0, -2), y.shape.slice(0, -2)],
+          [n * d, m * d],
+          outShape.slice(0, -2),
+        );
         const yT = store.allocate(handleOf(y).length, 'float32');
         const xp = ints(xo!);
         const yp = ints(yo!);
@@ -471,7 +531,10 @@ function buildBackend(name: string, heap: WasmHeap, kernels: KernelExports, pool
       return out;
     },
     rffFeatures(x: Ref, omega: Ref, bias: Ref, scale, cosSin, outShape) {
-      if (x.dtype !== 'float32') return viaJs([x, omega, bias], x.dtype, ([rx, ro, rb]) => js.rffFeatures!(rx!, ro!, rb!, scale, cosSin, outShape));
+      if (x.dtype !== 'float32')
+        return viaJs([x, omega, bias], x.dtype, ([rx, ro, rb]) =>
+          js.rffFeatures!(rx!, ro!, rb!, scale, cosSin, outShape),
+        );
       const d = x.shape[x.shape.length - 1]!;
       const D = omega.shape[1]!;
       const rows = handleOf(x).length / Math.max(d, 1);

@@ -5,7 +5,11 @@ import { broadcastStrides } from '@spectrans/core/backend';
  * For each of the `size(outBatch)` output matrices (row-major over `outBatch`), the element offset
  * of the matching matrix of each operand, given each operand's batch shape and matrix size.
  */
-export function batchOffsets(batchShapes: readonly (readonly number[])[], matrixSizes: readonly number[], outBatch: readonly number[]): Int32Array[] {
+export function batchOffsets(
+  batchShapes: readonly (readonly number[])[],
+  matrixSizes: readonly number[],
+  outBatch: readonly number[],
+): Int32Array[] {
   let count = 1;
   for (const d of outBatch) count *= d;
   const strides = batchShapes.map((s) => broadcastStrides(s, outBatch));

@@ -5,7 +5,16 @@
 import type { BinaryOp, UnaryOp } from '@spectrans/core/backend';
 
 /** Job kinds (csrc/job.c). */
-export const JOB = { gemmF32: 1, gemmF64: 2, unaryF32: 3, binaryF32: 4, reduceF32: 5, cumsumF32: 6, whereF32: 7, cdistL1F32: 8 } as const;
+export const JOB = {
+  gemmF32: 1,
+  gemmF64: 2,
+  unaryF32: 3,
+  binaryF32: 4,
+  reduceF32: 5,
+  cumsumF32: 6,
+  whereF32: 7,
+  cdistL1F32: 8,
+} as const;
 
 /** Reduction op codes (csrc/reduce.c). */
 export const REDUCE_F32 = { sum: 0, max: 1, min: 2 } as const;
@@ -17,7 +26,18 @@ export const EPILOGUE = { none: 0, rffCos: 1, rffCosSin: 2, sqDistances: 3 } as 
 export const JOB_WORDS = 32;
 
 /** float32 unary ops with a SIMD kernel, by code; the rest run through the js fallback. */
-export const UNARY_F32: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, exp: 2, sqrt: 3, square: 4, reciprocal: 5, sin: 6, cos: 7, relu: 8, sign: 9 };
+export const UNARY_F32: Partial<Record<UnaryOp, number>> = {
+  neg: 0,
+  abs: 1,
+  exp: 2,
+  sqrt: 3,
+  square: 4,
+  reciprocal: 5,
+  sin: 6,
+  cos: 7,
+  relu: 8,
+  sign: 9,
+};
 
 /** float32 binary ops with a SIMD kernel, by code; `pow` runs through the js fallback. */
 export const BINARY_F32: Partial<Record<BinaryOp, number>> = {

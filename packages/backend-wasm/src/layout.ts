@@ -8,7 +8,13 @@ import type { FloatArray } from '@spectrans/core/backend';
  * Copies the block at `begin` of extent `size` from `src` (shape `shape`) into `dst`, row-major.
  * Trailing axes taken whole are merged into one contiguous run.
  */
-export function sliceInto(src: FloatArray, shape: readonly number[], begin: readonly number[], size: readonly number[], dst: FloatArray): void {
+export function sliceInto(
+  src: FloatArray,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  dst: FloatArray,
+): void {
   const rank = shape.length;
   if (dst.length === 0) return;
   // Merge trailing axes that are taken whole into the run.
@@ -40,7 +46,13 @@ export function sliceInto(src: FloatArray, shape: readonly number[], begin: read
 }
 
 /** Concatenates `srcs` (shapes `shapes`) along `axis` into `dst` of shape `outShape`. */
-export function concatInto(srcs: readonly FloatArray[], shapes: readonly (readonly number[])[], axis: number, outShape: readonly number[], dst: FloatArray): void {
+export function concatInto(
+  srcs: readonly FloatArray[],
+  shapes: readonly (readonly number[])[],
+  axis: number,
+  outShape: readonly number[],
+  dst: FloatArray,
+): void {
   let outer = 1;
   for (let a = 0; a < axis; a++) outer *= outShape[a]!;
   let inner = 1;

@@ -69,7 +69,12 @@ export class WorkerPool {
   }
 
   /** Starts `count` workers on `heap`'s shared memory and waits until each has instantiated. */
-  static async start(module: WebAssembly.Module, heap: WasmHeap, exports: KernelExports, count: number): Promise<WorkerPool> {
+  static async start(
+    module: WebAssembly.Module,
+    heap: WasmHeap,
+    exports: KernelExports,
+    count: number,
+  ): Promise<WorkerPool> {
     const control = heap.alloc(CONTROL_BYTES);
     const ctl = new Int32Array(heap.memory.buffer, control, CONTROL_BYTES / 4);
     ctl.fill(0);

@@ -51,12 +51,17 @@ async function readBytes(url: URL): Promise<Uint8Array | undefined> {
  * and then in ../dist/ (running from src/ in the repository).
  */
 export async function compileKernels(file: string, base?: string | URL): Promise<WebAssembly.Module> {
-  const candidates = base !== undefined ? [new URL(file, base)] : [new URL(`./${file}`, import.meta.url), new URL(`../dist/${file}`, import.meta.url)];
+  const candidates =
+    base !== undefined
+      ? [new URL(file, base)]
+      : [new URL(`./${file}`, import.meta.url), new URL(`../dist/${file}`, import.meta.url)];
   for (const url of candidates) {
     const bytes = await readBytes(url).catch(() => undefined);
     if (bytes !== undefined) return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   }
-  throw new Error(`wasm backend: ${file} not found at ${candidates.map(String).join(' or ')} (build it with \`pnpm --filter @spectrans/backend-wasm build\`)`);
+  throw new Error(
+    `wasm backend: ${file} not found at ${candidates.map(String).join(' or ')} (build it with \`pnpm --filter @spectrans/backend-wasm build\`)`,
+  );
 }
 
 /** The imports every instance gets: the memory, and exact Math.cos/Math.sin for huge phases. */
@@ -76,10 +81,20 @@ export function createMemory(shared: boolean): WebAssembly.Memory {
 
 /** Whether this platform can run the worker pool, and if not, why. */
 export function threadSupport(): { ok: true } | { ok: false; reason: string } {
-  if (typeof SharedArrayBuffer === 'undefined') return { ok: false, reason: 'SharedArrayBuffer is unavailable (in a browser, serve the page cross-origin isolated: COOP same-origin and COEP require-corp)' };
+  if (typeof SharedArrayBuffer === 'undefined')
+    return {
+      ok: false,
+      reason:
+        'SharedArrayBuffer is unavailable (in a browser, serve the page cross-origin isolated: COOP same-origin and COEP require-corp)',
+    };
   const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
   if (!isNode) {
-    if (g.crossOriginIsolated === false) return { ok: false, reason: 'the page is not cross-origin isolated (COOP/COEP headers), so wasm memory cannot be shared with workers' };
+    if (g.crossOriginIsolated === false)
+      return {
+        ok: false,
+        reason:
+          'the page is not cross-origin isolated (COOP/COEP headers), so wasm memory cannot be shared with workers',
+      };
     if (typeof g.Worker !== 'function') return { ok: false, reason: 'Web Workers are unavailable here' };
   }
   return { ok: true };

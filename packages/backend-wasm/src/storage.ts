@@ -100,12 +100,15 @@ export class HandleStore {
   /** A view of `h`'s elements; valid until the next allocation on this heap. */
   view(h: WasmHandle): FloatArray {
     const ptr = live(h).ptr;
-    return h.dtype === 'float64' ? this.heap.f64.subarray(ptr / 8, ptr / 8 + h.length) : this.heap.f32.subarray(ptr / 4, ptr / 4 + h.length);
+    return h.dtype === 'float64'
+      ? this.heap.f64.subarray(ptr / 8, ptr / 8 + h.length)
+      : this.heap.f32.subarray(ptr / 4, ptr / 4 + h.length);
   }
 }
 
 function live(h: WasmHandle): Handle {
-  if (!(h instanceof Handle) || h.block === null) throw new Error('wasm backend: a handle was used after dispose (or comes from another backend)');
+  if (!(h instanceof Handle) || h.block === null)
+    throw new Error('wasm backend: a handle was used after dispose (or comes from another backend)');
   return h;
 }
 

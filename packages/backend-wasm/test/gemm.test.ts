@@ -51,7 +51,16 @@ describe.each([1, 2])('matmul on %i thread(s)', (threads) => {
     const got = b.readSync!(ref(out, [2, 3, 5, 9]));
     for (let i = 0; i < 2; i++)
       for (let j = 0; j < 3; j++) {
-        const want = matmulRef(a.subarray(i * 35, (i + 1) * 35), 5, 7, bb.subarray(j * 63, (j + 1) * 63), 7, 9, false, false);
+        const want = matmulRef(
+          a.subarray(i * 35, (i + 1) * 35),
+          5,
+          7,
+          bb.subarray(j * 63, (j + 1) * 63),
+          7,
+          9,
+          false,
+          false,
+        );
         const slice = got.subarray((i * 3 + j) * 45, (i * 3 + j + 1) * 45);
         expect(firstMismatch(slice, want.c, (q) => 2 * U32 * 7 * want.mag[q]!)).toBe(-1);
       }
@@ -59,7 +68,9 @@ describe.each([1, 2])('matmul on %i thread(s)', (threads) => {
   });
 
   it('float64 with transposes matches to double-precision rounding', () => {
-    const n = 23, k = 41, m = 17;
+    const n = 23,
+      k = 41,
+      m = 17;
     const a = Float64Array.from(uniforms(n * k, 5), (v) => v + v * 1e-9);
     const bb = Float64Array.from(uniforms(k * m, 6), (v) => v - v * 1e-9);
     const ra = upload(b, a, [k, n], 'float64');

@@ -8,7 +8,12 @@ export function ref(handle: WasmHandle, shape: Shape, dtype: DType = 'float32'):
 }
 
 /** Uploads `data` and returns its ref. */
-export function upload(b: WasmBackend, data: ArrayLike<number>, shape: Shape, dtype: DType = 'float32'): TensorRef<WasmHandle> {
+export function upload(
+  b: WasmBackend,
+  data: ArrayLike<number>,
+  shape: Shape,
+  dtype: DType = 'float32',
+): TensorRef<WasmHandle> {
   const arr = dtype === 'float64' ? Float64Array.from(data) : Float32Array.from(data);
   return ref(b.fromArray(arr, shape, dtype), shape, dtype);
 }
@@ -29,7 +34,16 @@ export function uniforms(count: number, seed: number, lo = -1, hi = 1): Float32A
 }
 
 /** op(a) op(b) in float64 with |op(a)|·|op(b)| for error bounds; a (n0, n1), b (m0, m1) row-major. */
-export function matmulRef(a: ArrayLike<number>, aRows: number, aCols: number, b: ArrayLike<number>, bRows: number, bCols: number, tA: boolean, tB: boolean): { c: Float64Array; mag: Float64Array; n: number; m: number; k: number } {
+export function matmulRef(
+  a: ArrayLike<number>,
+  aRows: number,
+  aCols: number,
+  b: ArrayLike<number>,
+  bRows: number,
+  bCols: number,
+  tA: boolean,
+  tB: boolean,
+): { c: Float64Array; mag: Float64Array; n: number; m: number; k: number } {
   const n = tA ? aCols : aRows;
   const k = tA ? aRows : aCols;
   const m = tB ? bRows : bCols;

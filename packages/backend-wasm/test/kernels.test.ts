@@ -12,7 +12,32 @@ const U32 = 2 ** -24;
 
 /** Special and wide-range float32 arguments. */
 function arguments32(): Float32Array {
-  const special = [0, -0, 1, -1, Math.PI, -Math.PI / 2, 1e-30, -1e-40, 88.7, 88.73, -87.3, -103.9, -104, 200, -200, 1e5, 1e6, 1.0001e6, -3e7, 1e30, -3.4e38, Infinity, -Infinity, NaN];
+  const special = [
+    0,
+    -0,
+    1,
+    -1,
+    Math.PI,
+    -Math.PI / 2,
+    1e-30,
+    -1e-40,
+    88.7,
+    88.73,
+    -87.3,
+    -103.9,
+    -104,
+    200,
+    -200,
+    1e5,
+    1e6,
+    1.0001e6,
+    -3e7,
+    1e30,
+    -3.4e38,
+    Infinity,
+    -Infinity,
+    NaN,
+  ];
   const wide = Array.from(uniforms(20000, 7, -1, 1), (v, i) => v * 10 ** ((i % 14) - 6));
   const phases = Array.from(uniforms(150000, 8, -3000, 3000));
   return Float32Array.from([...special, ...wide, ...phases]);
@@ -45,7 +70,9 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
   });
 
   it('fused RFF features: scale·[cos, sin](x·omega + bias) across the thread split', () => {
-    const rows = 600, d = 40, D = 70;
+    const rows = 600,
+      d = 40,
+      D = 70;
     const x = uniforms(rows * d, 21, -2, 2);
     const omega = uniforms(d * D, 22, -3, 3);
     const bias = uniforms(D, 23, 0, 2 * Math.PI);
@@ -69,7 +96,9 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
   });
 
   it.each(['sqeuclidean', 'l1'] as const)('cdist %s on (2, 200, 37) x (1, 90, 37), never negative', (metric) => {
-    const n = 200, m = 90, d = 37;
+    const n = 200,
+      m = 90,
+      d = 37;
     const x = uniforms(2 * n * d, 31, -5, 5);
     const y = uniforms(m * d, 32, -5, 5);
     const rx = upload(b, x, [2, n, d]);
@@ -136,8 +165,11 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
 describe.each([1, 2])('float32 where on %i thread(s)', (threads) => {
   it('cond nonzero (NaN included, -0 not) picks a; broadcast rows and a long flat split', async () => {
     const b = await createWasmBackend({ threads });
-    const rows = 300, cols = 450;
-    const cond = Float32Array.from(uniforms(rows, 71), (v, i) => (i % 5 === 0 ? Number.NaN : i % 7 === 0 ? -0 : v > 0 ? 1 : 0));
+    const rows = 300,
+      cols = 450;
+    const cond = Float32Array.from(uniforms(rows, 71), (v, i) =>
+      i % 5 === 0 ? Number.NaN : i % 7 === 0 ? -0 : v > 0 ? 1 : 0,
+    );
     const a = uniforms(rows * cols, 72);
     const rc = upload(b, cond, [rows, 1]);
     const ra = upload(b, a, [rows, cols]);
@@ -168,7 +200,8 @@ describe('float32 transpose', () => {
     const got = b.readSync!(ref(t, [3, 45, 37]));
     const bad: number[] = [];
     for (let q = 0; q < 3; q++)
-      for (let i = 0; i < 37; i++) for (let j = 0; j < 45; j++) if (got[(q * 45 + j) * 37 + i] !== x[(q * 37 + i) * 45 + j]) bad.push(q);
+      for (let i = 0; i < 37; i++)
+        for (let j = 0; j < 45; j++) if (got[(q * 45 + j) * 37 + i] !== x[(q * 37 + i) * 45 + j]) bad.push(q);
     expect(bad.length).toBe(0);
     const g = b.transpose(rx, [2, 0, 1]); // through the js fallback
     const gotG = b.readSync!(ref(g, [45, 3, 37]));
@@ -219,10 +252,23 @@ describe.each([1, 2])('float32 reductions and scans on %i thread(s)', (threads) 
           let acc = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
           for (let l = 0; l < len; l++) {
             const v = x[(o * len + l) * inner + j]!;
-            acc = op === 'sum' ? acc + v : op === 'max' ? (Number.isNaN(v) || Number.isNaN(acc) ? NaN : Math.max(acc, v)) : Number.isNaN(v) || Number.isNaN(acc) ? NaN : Math.min(acc, v);
+            acc =
+              op === 'sum'
+                ? acc + v
+                : op === 'max'
+                  ? Number.isNaN(v) || Number.isNaN(acc)
+                    ? NaN
+                    : Math.max(acc, v)
+                  : Number.isNaN(v) || Number.isNaN(acc)
+                    ? NaN
+                    : Math.min(acc, v);
           }
           const g = got[o * inner + j]!;
-          if (!(Object.is(g, Math.fround(acc)) || (!Number.isNaN(acc) && Math.abs(g - acc) <= 2 ** -23 * Math.abs(acc) + 1e-9 * len))) bad.push(`${op} ${o},${j}: ${g} vs ${acc}`);
+          if (!(
+            Object.is(g, Math.fround(acc)) ||
+            (!Number.isNaN(acc) && Math.abs(g - acc) <= 2 ** -23 * Math.abs(acc) + 1e-9 * len)
+          ))
+            bad.push(`${op} ${o},${j}: ${g} vs ${acc}`);
         }
       expect(bad.slice(0, 5)).toEqual([]);
       b.dispose(out);
@@ -239,11 +285,13 @@ describe.each([1, 2])('float32 reductions and scans on %i thread(s)', (threads) 
               const l = reverse ? len - 1 - q : q;
               const i = (o * len + l) * inner + j;
               if (exclusive) {
-                if (!Object.is(got[i]!, Math.fround(acc)) && !(Math.abs(got[i]! - acc) <= 2 ** -23 * Math.abs(acc))) bad.push(`${i}`);
+                if (!Object.is(got[i]!, Math.fround(acc)) && !(Math.abs(got[i]! - acc) <= 2 ** -23 * Math.abs(acc)))
+                  bad.push(`${i}`);
                 acc += x[i]!;
               } else {
                 acc += x[i]!;
-                if (!Object.is(got[i]!, Math.fround(acc)) && !(Math.abs(got[i]! - acc) <= 2 ** -23 * Math.abs(acc))) bad.push(`${i}`);
+                if (!Object.is(got[i]!, Math.fround(acc)) && !(Math.abs(got[i]! - acc) <= 2 ** -23 * Math.abs(acc)))
+                  bad.push(`${i}`);
               }
             }
           }

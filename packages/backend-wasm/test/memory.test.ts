@@ -7,27 +7,30 @@ import { createWasmBackend } from '../src/index.js';
 import { ref, uniforms, upload } from './helpers.js';
 
 describe('memory', () => {
-  it.each([1, 2])('a 10,000-call loop leaves handles, bytes and the linear memory flat (%i thread(s))', async (threads) => {
-    const b = await createWasmBackend({ threads });
-    const x = upload(b, uniforms(64 * 64, 1), [64, 64]);
-    const step = (): void => {
-      const y = b.matmul(x, x, false, true, [64, 64]);
-      const z = b.unary('exp', ref(y, [64, 64]));
-      const w = b.binaryScalar('mul', ref(z, [64, 64]), 0.5, false);
-      const r = b.reshape(ref(w, [64, 64]), [4096]);
-      const s = b.reduce('sum', ref(r, [4096]), 0);
-      for (const h of [y, z, w, r, s]) b.dispose(h);
-    };
-    for (let i = 0; i < 100; i++) step();
-    const before = b.memory!();
-    const bufferBytes = b.wasmMemory.buffer.byteLength;
-    for (let i = 0; i < 10_000; i++) step();
-    expect(b.memory!()).toEqual(before);
-    expect(b.wasmMemory.buffer.byteLength).toBe(bufferBytes);
-    b.dispose(x.handle);
-    expect(b.memory!()).toEqual({ handles: 0, bytes: 0 });
-    await b.destroy();
-  });
+  it.each([1, 2])(
+    'a 10,000-call loop leaves handles, bytes and the linear memory flat (%i thread(s))',
+    async (threads) => {
+      const b = await createWasmBackend({ threads });
+      const x = upload(b, uniforms(64 * 64, 1), [64, 64]);
+      const step = (): void => {
+        const y = b.matmul(x, x, false, true, [64, 64]);
+        const z = b.unary('exp', ref(y, [64, 64]));
+        const w = b.binaryScalar('mul', ref(z, [64, 64]), 0.5, false);
+        const r = b.reshape(ref(w, [64, 64]), [4096]);
+        const s = b.reduce('sum', ref(r, [4096]), 0);
+        for (const h of [y, z, w, r, s]) b.dispose(h);
+      };
+      for (let i = 0; i < 100; i++) step();
+      const before = b.memory!();
+      const bufferBytes = b.wasmMemory.buffer.byteLength;
+      for (let i = 0; i < 10_000; i++) step();
+      expect(b.memory!()).toEqual(before);
+      expect(b.wasmMemory.buffer.byteLength).toBe(bufferBytes);
+      b.dispose(x.handle);
+      expect(b.memory!()).toEqual({ handles: 0, bytes: 0 });
+      await b.destroy();
+    },
+  );
 
   it('reshape shares the block; disposing either handle keeps the other readable', async () => {
     const b = await createWasmBackend({ threads: 1 });
@@ -78,7 +81,9 @@ describe('options and lifecycle', () => {
     await expect(createWasmBackend({ threads: 0 })).rejects.toThrow(/threads must be an integer >= 1/);
     await expect(createWasmBackend({ threads: 1.5 })).rejects.toBeInstanceOf(RangeError);
     await expect(createWasmBackend({ name: '' })).rejects.toThrow(/name must be a non-empty string/);
-    await expect(createWasmBackend({ threads: 1, wasmBaseUrl: 'file:///nonexistent/' })).rejects.toThrow(/spectrans-simd\.wasm not found/);
+    await expect(createWasmBackend({ threads: 1, wasmBaseUrl: 'file:///nonexistent/' })).rejects.toThrow(
+      /spectrans-simd\.wasm not found/,
+    );
   });
 
   it('reports its threads; ops after destroy() throw', async () => {

@@ -36,12 +36,48 @@ export interface BackendSpec {
 export const BACKENDS: readonly BackendSpec[] = [
   { id: 'wasm', pkg: '@spectrans/backend-wasm', factory: 'createWasmBackend', cpu: true, targets: true, threads: true },
   { id: 'js', pkg: '@spectrans/backend-js', factory: 'createJsBackend', cpu: true, targets: true },
-  { id: 'tfjs-cpu', pkg: '@spectrans/backend-tfjs', factory: 'createTfjsBackend', options: { engine: 'cpu' }, cpu: true },
-  { id: 'tfjs-wasm', pkg: '@spectrans/backend-tfjs', factory: 'createTfjsBackend', options: { engine: 'wasm' }, cpu: true },
-  { id: 'tfjs-tensorflow', pkg: '@spectrans/backend-tfjs', factory: 'createTfjsBackend', options: { engine: 'tensorflow' }, cpu: true },
-  { id: 'gpujs-headlessgl', pkg: '@spectrans/backend-gpujs', factory: 'createGpujsBackend', options: { mode: 'headlessgl' }, cpu: false },
-  { id: 'gpujs-webasm', pkg: '@spectrans/backend-gpujs', factory: 'createGpujsBackend', options: { mode: 'webasm' }, cpu: true },
-  { id: 'gpujs-cpu', pkg: '@spectrans/backend-gpujs', factory: 'createGpujsBackend', options: { mode: 'cpu' }, cpu: true },
+  {
+    id: 'tfjs-cpu',
+    pkg: '@spectrans/backend-tfjs',
+    factory: 'createTfjsBackend',
+    options: { engine: 'cpu' },
+    cpu: true,
+  },
+  {
+    id: 'tfjs-wasm',
+    pkg: '@spectrans/backend-tfjs',
+    factory: 'createTfjsBackend',
+    options: { engine: 'wasm' },
+    cpu: true,
+  },
+  {
+    id: 'tfjs-tensorflow',
+    pkg: '@spectrans/backend-tfjs',
+    factory: 'createTfjsBackend',
+    options: { engine: 'tensorflow' },
+    cpu: true,
+  },
+  {
+    id: 'gpujs-headlessgl',
+    pkg: '@spectrans/backend-gpujs',
+    factory: 'createGpujsBackend',
+    options: { mode: 'headlessgl' },
+    cpu: false,
+  },
+  {
+    id: 'gpujs-webasm',
+    pkg: '@spectrans/backend-gpujs',
+    factory: 'createGpujsBackend',
+    options: { mode: 'webasm' },
+    cpu: true,
+  },
+  {
+    id: 'gpujs-cpu',
+    pkg: '@spectrans/backend-gpujs',
+    factory: 'createGpujsBackend',
+    options: { mode: 'cpu' },
+    cpu: true,
+  },
 ];
 
 /** Every backend id, in report order. */
@@ -96,7 +132,9 @@ export interface LoadedBackend {
   readonly startMs: number;
 }
 
-export type BackendOutcome = { readonly ok: true; readonly loaded: LoadedBackend } | { readonly ok: false; readonly id: BackendId; readonly reason: string };
+export type BackendOutcome =
+  | { readonly ok: true; readonly loaded: LoadedBackend }
+  | { readonly ok: false; readonly id: BackendId; readonly reason: string };
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** This package's directory (src/..). */
@@ -172,8 +210,16 @@ async function factoryOf(pkg: string, exportName: string): Promise<Factory> {
     mod = (await import(pkg)) as Record<string, unknown>;
   } catch (e) {
     const notFound = (e as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && message(e).includes(pkg);
-    if (notFound) mod = await importFromWorkspace(pkg).catch((w: unknown) => { throw new Error(`${pkg} could not be imported: ${message(w)}`); });
-    if (!mod) throw new Error(notFound ? `${pkg} is not installed (neither a dependency of @spectrans/bench nor a package of this workspace)` : `${pkg} could not be imported: ${message(e)}`);
+    if (notFound)
+      mod = await importFromWorkspace(pkg).catch((w: unknown) => {
+        throw new Error(`${pkg} could not be imported: ${message(w)}`);
+      });
+    if (!mod)
+      throw new Error(
+        notFound
+          ? `${pkg} is not installed (neither a dependency of @spectrans/bench nor a package of this workspace)`
+          : `${pkg} could not be imported: ${message(e)}`,
+      );
   }
   const f = mod[exportName];
   if (typeof f !== 'function') throw new Error(`${pkg} does not export ${exportName} (yet)`);
@@ -182,23 +228,41 @@ async function factoryOf(pkg: string, exportName: string): Promise<Factory> {
 
 /** A tiny product on the backend, read back: proves the backend runs and warms its first kernel. */
 async function probe(backend: Backend): Promise<void> {
-  const a = tensor([[1, 2], [3, 4]], undefined, 'float32', { backend });
+  const a = tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    undefined,
+    'float32',
+    { backend },
+  );
   const c = matmul(a, a);
   const v = await c.data();
   a.dispose();
   c.dispose();
-  if (v[0] !== 7 || v[3] !== 22) throw new Error(`probe matmul returned [${Array.from(v).join(', ')}], expected [7, 10, 15, 22]`);
+  if (v[0] !== 7 || v[3] !== 22)
+    throw new Error(`probe matmul returned [${Array.from(v).join(', ')}], expected [7, 10, 15, 22]`);
 }
 
 /** What tfjs's wasm engine runs: the binary (SIMD or not) and XNNPACK's thread count (tfjs disables wasm threads in Node). */
 async function tfjsWasmInfo(tf: TfLike | undefined): Promise<{ text: string; threads?: number }> {
   try {
-    const wasm = (await importFrom('@spectrans/backend-tfjs', '@tensorflow/tfjs-backend-wasm')) as { getThreadsCount?: () => number };
+    const wasm = (await importFrom('@spectrans/backend-tfjs', '@tensorflow/tfjs-backend-wasm')) as {
+      getThreadsCount?: () => number;
+    };
     const env = (tf as unknown as { env?: () => { getAsync(flag: string): Promise<unknown> } } | undefined)?.env?.();
     const simd = env ? await env.getAsync('WASM_HAS_SIMD_SUPPORT') : undefined;
     const mt = env ? await env.getAsync('WASM_HAS_MULTITHREAD_SUPPORT') : undefined;
     const threads = wasm.getThreadsCount?.();
-    const binary = simd === true ? (mt === true ? 'threaded SIMD binary' : 'SIMD binary') : simd === false ? 'non-SIMD binary' : 'binary unknown';
+    const binary =
+      simd === true
+        ? mt === true
+          ? 'threaded SIMD binary'
+          : 'SIMD binary'
+        : simd === false
+          ? 'non-SIMD binary'
+          : 'binary unknown';
     return {
       text: `XNNPACK, ${binary}, ${threads ?? '?'} thread${threads === 1 ? '' : 's'} (getThreadsCount()${mt === false ? '; tfjs turns wasm threads off in Node: WASM_HAS_MULTITHREAD_SUPPORT = false' : ''})`,
       ...(threads !== undefined ? { threads } : {}),
@@ -209,7 +273,11 @@ async function tfjsWasmInfo(tf: TfLike | undefined): Promise<{ text: string; thr
 }
 
 /** Creates one backend, or says why it cannot run here. Never throws. `extra` options override the table's (e.g. `{ threads: 1 }`). */
-export async function loadBackend(id: BackendId, extra: Readonly<Record<string, unknown>> = {}, reportId: string = id): Promise<BackendOutcome> {
+export async function loadBackend(
+  id: BackendId,
+  extra: Readonly<Record<string, unknown>> = {},
+  reportId: string = id,
+): Promise<BackendOutcome> {
   const t0 = performance.now();
   try {
     const spec = backendSpec(id);
@@ -225,13 +293,15 @@ export async function loadBackend(id: BackendId, extra: Readonly<Record<string, 
       const asked = options[key];
       const now = self[key];
       if (typeof now === 'string') parts.push(`${key} '${now}'`);
-      if (typeof asked === 'string' && typeof now === 'string' && asked !== now) throw new Error(`asked for ${key} '${asked}' but the backend runs '${now}'`);
+      if (typeof asked === 'string' && typeof now === 'string' && asked !== now)
+        throw new Error(`asked for ${key} '${asked}' but the backend runs '${now}'`);
     }
     if (spec.pkg === '@spectrans/backend-tfjs') {
       tf = await tfjsCore();
       const active = tf?.getBackend();
       if (active) parts.push(`tf.getBackend() = '${active}' after the probe op`);
-      if (active !== undefined && typeof options['engine'] === 'string' && active !== options['engine']) throw new Error(`asked for engine '${String(options['engine'])}' but tfjs ran '${active}'`);
+      if (active !== undefined && typeof options['engine'] === 'string' && active !== options['engine'])
+        throw new Error(`asked for engine '${String(options['engine'])}' but tfjs ran '${active}'`);
       if (active === 'wasm') {
         const info = await tfjsWasmInfo(tf);
         parts.push(info.text);
@@ -241,10 +311,21 @@ export async function loadBackend(id: BackendId, extra: Readonly<Record<string, 
     if (spec.pkg === '@spectrans/backend-js') threads ??= 1;
     if (typeof self.threads === 'number') parts.push(`${self.threads} thread${self.threads === 1 ? '' : 's'}`);
     const ran = `${backend.name}${parts.length ? ` (${parts.join('; ')})` : ''}`;
-    return { ok: true, loaded: { id: reportId, backend, ran, ...(tf ? { tf } : {}), ...(threads !== undefined ? { threads } : {}), startMs: performance.now() - t0 } };
+    return {
+      ok: true,
+      loaded: {
+        id: reportId,
+        backend,
+        ran,
+        ...(tf ? { tf } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+        startMs: performance.now() - t0,
+      },
+    };
   } catch (e) {
     let reason = message(e);
-    if (id === 'gpujs-headlessgl' && !process.env['DISPLAY']) reason += ' [no DISPLAY: run the bench where xvfb-run exists, or under xvfb-run -a]';
+    if (id === 'gpujs-headlessgl' && !process.env['DISPLAY'])
+      reason += ' [no DISPLAY: run the bench where xvfb-run exists, or under xvfb-run -a]';
     return { ok: false, id: reportId, reason };
   }
 }
@@ -264,8 +345,13 @@ export async function destroyBackend(b: LoadedBackend): Promise<void> {
  */
 export async function glRenderer(): Promise<string | undefined> {
   try {
-    const gpujsReq = createRequire(createRequire(join(packageDir('@spectrans/backend-gpujs'), 'package.json')).resolve('gpu.js'));
-    const createGl = gpujsReq('gl') as (w: number, h: number) => {
+    const gpujsReq = createRequire(
+      createRequire(join(packageDir('@spectrans/backend-gpujs'), 'package.json')).resolve('gpu.js'),
+    );
+    const createGl = gpujsReq('gl') as (
+      w: number,
+      h: number,
+    ) => {
       getParameter(p: number): unknown;
       getExtension(name: string): { UNMASKED_RENDERER_WEBGL?: number; UNMASKED_VENDOR_WEBGL?: number } | null;
       RENDERER: number;
@@ -274,11 +360,17 @@ export async function glRenderer(): Promise<string | undefined> {
     const gl = createGl(1, 1);
     if (!gl) return undefined;
     const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(info?.UNMASKED_RENDERER_WEBGL !== undefined ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    const renderer = String(
+      info?.UNMASKED_RENDERER_WEBGL !== undefined
+        ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL)
+        : gl.getParameter(gl.RENDERER),
+    );
     const version = String(gl.getParameter(gl.VERSION));
     const ext = gl.getExtension('STACKGL_destroy_context') as { destroy?: () => void } | null;
     ext?.destroy?.();
-    const device = existsSync('/dev/dri') ? 'a /dev/dri device exists' : 'no GPU device (/dev/dri absent): software rendering on the CPU';
+    const device = existsSync('/dev/dri')
+      ? 'a /dev/dri device exists'
+      : 'no GPU device (/dev/dri absent): software rendering on the CPU';
     return `${renderer} (${version}); ${device}`;
   } catch {
     return undefined;

@@ -47,7 +47,9 @@ export interface ChildKeyResult {
   readonly error?: string;
 }
 
-export type ChildReply = { readonly ok: true; readonly ran: string; readonly results: readonly ChildKeyResult[] } | { readonly ok: false; readonly reason: string };
+export type ChildReply =
+  | { readonly ok: true; readonly ran: string; readonly results: readonly ChildKeyResult[] }
+  | { readonly ok: false; readonly reason: string };
 
 /** Runs a child and returns its reply; a crash, a timeout or a missing result line becomes `ok: false`. */
 export function runChild(spec: ChildSpec, timeoutMs: number): Promise<ChildReply> {
@@ -78,7 +80,13 @@ export function runChild(spec: ChildSpec, timeoutMs: number): Promise<ChildReply
           /* fall through */
         }
       }
-      const lastErr = stderr.trim().split('\n').filter((l) => l.trim() && !l.includes('npm warn')).slice(-2).join(' / ').slice(0, 300);
+      const lastErr = stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() && !l.includes('npm warn'))
+        .slice(-2)
+        .join(' / ')
+        .slice(0, 300);
       const why = timedOut
         ? `timed out after ${(timeoutMs / 1000).toFixed(0)} s (killed)`
         : signal === 'SIGKILL'

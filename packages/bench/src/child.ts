@@ -12,7 +12,15 @@ import {
   type Tensor,
 } from '@spectrans/core';
 import { loadBackend, type LoadedBackend } from './backends.js';
-import { RESULT_MARKER, type ChildKeyResult, type ChildReply, type ChildSpec, type W3ChildSpec, type W4ChildSpec, type W4Variant } from './child-protocol.js';
+import {
+  RESULT_MARKER,
+  type ChildKeyResult,
+  type ChildReply,
+  type ChildSpec,
+  type W3ChildSpec,
+  type W4ChildSpec,
+  type W4Variant,
+} from './child-protocol.js';
 import { measureInterleaved, type Prepared } from './harness.js';
 import { normalTensor, SEEDS } from './inputs.js';
 import { naiveCompute } from './workloads/naive.js';
@@ -31,7 +39,14 @@ async function once(make: () => Tensor): Promise<void> {
  * Measures `make` at full size after one untimed run at a small size (compiles the same code
  * paths). The harness resets the RSS high-water mark before each run, so the peak is this key's.
  */
-async function measureKey(lb: LoadedBackend, key: string, n: number, policy: W3ChildSpec['policy'], warmSmall: () => Promise<void>, setup: () => { make: () => Tensor; dispose: () => void }): Promise<ChildKeyResult> {
+async function measureKey(
+  lb: LoadedBackend,
+  key: string,
+  n: number,
+  policy: W3ChildSpec['policy'],
+  warmSmall: () => Promise<void>,
+  setup: () => { make: () => Tensor; dispose: () => void },
+): Promise<ChildKeyResult> {
   const outcome = (
     await measureInterleaved(
       [
@@ -69,35 +84,37 @@ async function runW3(lb: LoadedBackend, spec: W3ChildSpec): Promise<ChildKeyResu
     laplacian: new LaplacianRFFKernel({ inputDim: d, numFeatures: 16, sigma: d, seed: SEEDS.kernel, backend }),
   };
   const results: ChildKeyResult[] = [];
-  for (const approach of spec.approaches) for (const name of spec.kernels) {
-    const kernel = kernels[name];
-    const compute = (x: Tensor, y: Tensor): Tensor => (approach === 'cdist' ? kernel.compute(x, y) : naiveCompute(kernel, x, y));
-    const small = Math.min(200, n);
-    results.push(
-      await measureKey(
-        lb,
-        `${name}/${approach}`,
-        n,
-        spec.policy,
-        async () => {
-          const xs = normalTensor(backend, SEEDS.x + 7, [small, d]);
-          await once(() => compute(xs, xs));
-          xs.dispose();
-        },
-        () => {
-          const x = normalTensor(backend, SEEDS.x, [n, d]);
-          const y = normalTensor(backend, SEEDS.y, [n, d]);
-          return {
-            make: () => compute(x, y),
-            dispose: () => {
-              x.dispose();
-              y.dispose();
-            },
-          };
-        },
-      ),
-    );
-  }
+  for (const approach of spec.approaches)
+    for (const name of spec.kernels) {
+      const kernel = kernels[name];
+      const compute = (x: Tensor, y: Tensor): Tensor =>
+        approach === 'cdist' ? kernel.compute(x, y) : naiveCompute(kernel, x, y);
+      const small = Math.min(200, n);
+      results.push(
+        await measureKey(
+          lb,
+          `${name}/${approach}`,
+          n,
+          spec.policy,
+          async () => {
+            const xs = normalTensor(backend, SEEDS.x + 7, [small, d]);
+            await once(() => compute(xs, xs));
+            xs.dispose();
+          },
+          () => {
+            const x = normalTensor(backend, SEEDS.x, [n, d]);
+            const y = normalTensor(backend, SEEDS.y, [n, d]);
+            return {
+              make: () => compute(x, y),
+              dispose: () => {
+                x.dispose();
+                y.dispose();
+              },
+            };
+          },
+        ),
+      );
+    }
   return results;
 }
 
@@ -115,7 +132,11 @@ async function runW4(lb: LoadedBackend, spec: W4ChildSpec): Promise<ChildKeyResu
     { key: 'features', variant: 'linear', make: ({ q }) => kernel.forward(q) },
     { key: 'linear', variant: 'linear', make: ({ q, k, v }) => linearAttention(q, k, v, { featureMap: kernel }) },
     { key: 'exact', variant: 'exact', make: ({ q, k, v }) => softmaxAttention(q, k, v) },
-    { key: 'causal', variant: 'causal', make: ({ q, k, v }) => linearAttention(q, k, v, { featureMap: kernel, causal: true }) },
+    {
+      key: 'causal',
+      variant: 'causal',
+      make: ({ q, k, v }) => linearAttention(q, k, v, { featureMap: kernel, causal: true }),
+    },
   ];
   const keys = all.filter((k) => spec.variants.includes(k.variant));
   for (const n of spec.ns) {

@@ -8,7 +8,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { BACKEND_IDS, BENCH_DIR, destroyBackend, glRenderer, loadBackend, type BackendId, type LoadedBackend } from './backends.js';
+import {
+  BACKEND_IDS,
+  BENCH_DIR,
+  destroyBackend,
+  glRenderer,
+  loadBackend,
+  type BackendId,
+  type LoadedBackend,
+} from './backends.js';
 import { FULL, QUICK, scaleConfig, type BenchConfig } from './config.js';
 import { describeMachine } from './machine.js';
 import { updateReadme } from './readme.js';
@@ -34,8 +42,30 @@ type WorkloadName = (typeof WORKLOADS)[number];
  * Planned start of each workload, in seconds from the start (measured on a busy 2-core machine),
  * leaving a margin under the 10-minute limit of the full run and the 1-minute limit of --quick.
  */
-const FULL_PLAN: Record<WorkloadName, number> = { matmul: 2, w1: 50, torch: 100, w2: 170, w3: 180, w4: 285, w5: 500, w6: 525, w7: 540, accuracy: 570 };
-const QUICK_PLAN: Record<WorkloadName, number> = { matmul: 1, w1: 3, torch: 6, w2: 6, w3: 7, w4: 17, w5: 30, w6: 32, w7: 34, accuracy: 37 };
+const FULL_PLAN: Record<WorkloadName, number> = {
+  matmul: 2,
+  w1: 50,
+  torch: 100,
+  w2: 170,
+  w3: 180,
+  w4: 285,
+  w5: 500,
+  w6: 525,
+  w7: 540,
+  accuracy: 570,
+};
+const QUICK_PLAN: Record<WorkloadName, number> = {
+  matmul: 1,
+  w1: 3,
+  torch: 6,
+  w2: 6,
+  w3: 7,
+  w4: 17,
+  w5: 30,
+  w6: 32,
+  w7: 34,
+  accuracy: 37,
+};
 
 const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--from-json FILE] [--only ${WORKLOADS.join(',')}] [--backends ${BACKEND_IDS.join(',')}] [--torch | --no-torch] [--no-xvfb]
 
@@ -61,9 +91,15 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = { quick: false, xvfb: true, help: false };
   const list = <T extends string>(v: string | undefined, allowed: readonly T[], flag: string): T[] => {
-    const items = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const items = (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = items.filter((i) => !allowed.includes(i as T));
-    if (!items.length || bad.length) throw new Error(`${flag} takes a comma-separated list of ${allowed.join(', ')}${bad.length ? `; unknown: ${bad.join(', ')}` : ''}`);
+    if (!items.length || bad.length)
+      throw new Error(
+        `${flag} takes a comma-separated list of ${allowed.join(', ')}${bad.length ? `; unknown: ${bad.join(', ')}` : ''}`,
+      );
     return items as T[];
   };
   for (let i = 0; i < argv.length; i++) {
@@ -92,7 +128,15 @@ function hasCommand(cmd: string): boolean {
 /** Re-runs this command under `xvfb-run -a` (once) when headlessgl is wanted and there is no display. */
 async function maybeReexecUnderXvfb(args: Args): Promise<number | undefined> {
   const wantsGl = !args.backends || args.backends.includes('gpujs-headlessgl');
-  if (!args.xvfb || !wantsGl || process.env['DISPLAY'] || process.env['SPECTRANS_BENCH_XVFB'] || process.platform !== 'linux' || !hasCommand('xvfb-run')) return undefined;
+  if (
+    !args.xvfb ||
+    !wantsGl ||
+    process.env['DISPLAY'] ||
+    process.env['SPECTRANS_BENCH_XVFB'] ||
+    process.platform !== 'linux' ||
+    !hasCommand('xvfb-run')
+  )
+    return undefined;
   // xvfb-run fails before running anything when the X server cannot start (no xauth, ...): then run here.
   if (spawnSync('xvfb-run', ['-a', 'true'], { stdio: 'ignore', timeout: 30000 }).status !== 0) {
     process.stderr.write('bench: xvfb-run is installed but cannot start an X server; running without a display\n');
@@ -100,10 +144,22 @@ async function maybeReexecUnderXvfb(args: Args): Promise<number | undefined> {
   }
   process.stderr.write('bench: no DISPLAY; re-running under xvfb-run -a (for gpu.js headlessgl)\n');
   return new Promise((resolveCode) => {
-    const child = spawn('xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], {
-      stdio: 'inherit',
-      env: { ...process.env, SPECTRANS_BENCH_XVFB: '1' },
-    });
+    const child = spawn(
+      'xvfb-run',
+      [
+        '-a',
+        '-s',
+        '-screen 0 1280x1024x24',
+        process.execPath,
+        ...process.execArgv,
+        process.argv[1]!,
+        ...process.argv.slice(2),
+      ],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, SPECTRANS_BENCH_XVFB: '1' },
+      },
+    );
     child.on('error', () => resolveCode(undefined));
     child.on('close', (code) => resolveCode(code ?? 1));
   });
@@ -154,7 +210,9 @@ async function main(): Promise<number> {
     process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
   };
   const machine = describeMachine();
-  log(`spectrans bench (${config.quick ? 'quick' : 'full'}) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; DISPLAY=${process.env['DISPLAY'] ?? '(unset)'}`);
+  log(
+    `spectrans bench (${config.quick ? 'quick' : 'full'}) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; DISPLAY=${process.env['DISPLAY'] ?? '(unset)'}`,
+  );
 
   const statuses: BackendStatus[] = [];
   const loaded: LoadedBackend[] = [];
@@ -162,7 +220,13 @@ async function main(): Promise<number> {
     const o = await loadBackend(id);
     if (o.ok) {
       loaded.push(o.loaded);
-      statuses.push({ id, available: true, ran: o.loaded.ran, ...(o.loaded.threads !== undefined ? { threads: o.loaded.threads } : {}), startMs: o.loaded.startMs });
+      statuses.push({
+        id,
+        available: true,
+        ran: o.loaded.ran,
+        ...(o.loaded.threads !== undefined ? { threads: o.loaded.threads } : {}),
+        startMs: o.loaded.startMs,
+      });
       log(`backend ${id}: ${o.loaded.ran} (started in ${o.loaded.startMs.toFixed(0)} ms)`);
     } else {
       statuses.push({ id, available: false, reason: o.reason });
@@ -221,7 +285,11 @@ async function main(): Promise<number> {
           notes.push(`PyTorch anchor not valid: ${problem}`);
           log(`  WARNING: ${problem}`);
         }
-        log(`  torch: ${Object.entries(torch.cases).map(([k, v]) => `${k} ${formatMs(Math.min(...Object.values(v).map((s) => s.median)))}`).join(', ')}`);
+        log(
+          `  torch: ${Object.entries(torch.cases)
+            .map(([k, v]) => `${k} ${formatMs(Math.min(...Object.values(v).map((s) => s.median)))}`)
+            .join(', ')}`,
+        );
       }
     });
   }
@@ -241,7 +309,13 @@ async function main(): Promise<number> {
     quick: config.quick,
     startedAt: machine.date,
     durationS: (performance.now() - t0) / 1000,
-    machine: { ...machine, ...(renderer ? { glRenderer: renderer } : {}), ...(process.env['DISPLAY'] ? { display: `${process.env['DISPLAY']}${process.env['SPECTRANS_BENCH_XVFB'] ? ' (Xvfb via xvfb-run)' : ''}` } : {}) },
+    machine: {
+      ...machine,
+      ...(renderer ? { glRenderer: renderer } : {}),
+      ...(process.env['DISPLAY']
+        ? { display: `${process.env['DISPLAY']}${process.env['SPECTRANS_BENCH_XVFB'] ? ' (Xvfb via xvfb-run)' : ''}` }
+        : {}),
+    },
     backends: statuses,
     cases,
     ...(accuracy ? { accuracy } : {}),
@@ -250,15 +324,19 @@ async function main(): Promise<number> {
   };
   const results: BenchResults = { ...partial, targets: computeTargets(partial) };
   const charts = await writeReport(outDir, results);
-  if (!config.quick && outDir === resolve(defaultOut) && !args.only && !args.backends) await updateReadme(join(BENCH_DIR, 'README.md'), results);
+  if (!config.quick && outDir === resolve(defaultOut) && !args.only && !args.backends)
+    await updateReadme(join(BENCH_DIR, 'README.md'), results);
   log(`wrote ${join(outDir, 'latest.md')}, latest.json and ${charts} charts`);
-  for (const t of results.targets) log(`target ${t.id}: ${t.achieved} (goal ${t.goal}) ${t.pass === undefined ? 'n/a' : t.pass ? 'met' : 'NOT met'}`);
+  for (const t of results.targets)
+    log(`target ${t.id}: ${t.achieved} (goal ${t.goal}) ${t.pass === undefined ? 'n/a' : t.pass ? 'met' : 'NOT met'}`);
 
   // The harness is broken (not a backend finding) when the reference backend cannot run or fails a case.
   const js = statuses.find((s) => s.id === 'js');
   const jsErrors = cases.filter((c) => c.outcomes['js']?.status === 'error').map((c) => c.id);
   if ((js && !js.available) || jsErrors.length || problems.length) {
-    log(`harness problems: ${[js && !js.available ? 'js backend unavailable' : '', jsErrors.length ? `js failed ${jsErrors.join(', ')}` : '', ...problems].filter(Boolean).join('; ')}`);
+    log(
+      `harness problems: ${[js && !js.available ? 'js backend unavailable' : '', jsErrors.length ? `js failed ${jsErrors.join(', ')}` : '', ...problems].filter(Boolean).join('; ')}`,
+    );
     return 1;
   }
   return 0;

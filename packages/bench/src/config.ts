@@ -13,18 +13,37 @@ export interface BenchConfig {
   /** W1: x (batch, n, d), D features. */
   readonly w1: { readonly batch: number; readonly n: number; readonly d: number; readonly D: number };
   /** W2: x (batch, n, d), y (batch, m, d), D features. */
-  readonly w2: { readonly batch: number; readonly n: number; readonly m: number; readonly d: number; readonly D: number };
+  readonly w2: {
+    readonly batch: number;
+    readonly n: number;
+    readonly m: number;
+    readonly d: number;
+    readonly D: number;
+  };
   /** W3: batched x, y (batch, n, d); then single n = m = large (in child processes). */
   /**
    * W3: batched x, y (batch, n, d) in this process; then n = m = large in child processes. A large
    * case whose run, projected from the batched case, exceeds the single-run cap is skipped.
    */
-  readonly w3: { readonly batch: number; readonly n: number; readonly d: number; readonly large: number; readonly childPerApproach: boolean };
+  readonly w3: {
+    readonly batch: number;
+    readonly n: number;
+    readonly d: number;
+    readonly large: number;
+    readonly childPerApproach: boolean;
+  };
   /**
    * W4: sequence lengths (and those of causal linear attention), d, D; per-run cap in the children; one child per (backend, variant, n)
    * in the full run, one per backend (every variant and n) in the quick run.
    */
-  readonly w4: { readonly ns: readonly number[]; readonly causalNs: readonly number[]; readonly d: number; readonly D: number; readonly policy: RepeatPolicy; readonly oneChildPerN: boolean };
+  readonly w4: {
+    readonly ns: readonly number[];
+    readonly causalNs: readonly number[];
+    readonly d: number;
+    readonly D: number;
+    readonly policy: RepeatPolicy;
+    readonly oneChildPerN: boolean;
+  };
   /** Largest projected time of one run (ms) before a size is skipped (W3 large, W4), per backend. */
   readonly singleRunCapMs: number;
   /** The reference backend's larger single-run cap (it gets the full sweeps). */
@@ -46,7 +65,15 @@ export const FULL: BenchConfig = {
   quick: false,
   policy: { warmup: 1, minReps: 4, maxReps: 12, budgetMs: 400, capMs: 4000, warmupAsSampleMs: 2000 },
   heavyPolicy: { warmup: 1, minReps: 3, maxReps: 5, budgetMs: 1500, capMs: 8000, warmupAsSampleMs: 2000 },
-  w3LargePolicy: { warmup: 1, minReps: 2, maxReps: 4, budgetMs: 1500, capMs: 6000, warmupAsSampleMs: 3000, minRepsFor: { [REFERENCE_BACKEND]: 3 } },
+  w3LargePolicy: {
+    warmup: 1,
+    minReps: 2,
+    maxReps: 4,
+    budgetMs: 1500,
+    capMs: 6000,
+    warmupAsSampleMs: 3000,
+    minRepsFor: { [REFERENCE_BACKEND]: 3 },
+  },
   singleRunCapMs: 5000,
   referenceSingleRunCapMs: 40000,
   w5Policy: { warmup: 0, minReps: 1, maxReps: 3, budgetMs: 2500, capMs: 8000, minRepsFor: { [REFERENCE_BACKEND]: 3 } },
@@ -54,7 +81,14 @@ export const FULL: BenchConfig = {
   w1: { batch: 32, n: 100, d: 64, D: 256 },
   w2: { batch: 32, n: 100, m: 50, d: 64, D: 256 },
   w3: { batch: 32, n: 100, d: 64, large: 2000, childPerApproach: true },
-  w4: { ns: [1024, 4096, 16384, 65536], causalNs: [4096], d: 64, D: 256, policy: { warmup: 1, minReps: 3, maxReps: 5, budgetMs: 1500, capMs: 8000, warmupAsSampleMs: 1500 }, oneChildPerN: true },
+  w4: {
+    ns: [1024, 4096, 16384, 65536],
+    causalNs: [4096],
+    d: 64,
+    D: 256,
+    policy: { warmup: 1, minReps: 3, maxReps: 5, budgetMs: 1500, capMs: 8000, warmupAsSampleMs: 1500 },
+    oneChildPerN: true,
+  },
   w5: [
     [64, 256],
     [512, 4096],
@@ -75,7 +109,14 @@ export const QUICK: BenchConfig = {
   w1: { batch: 2, n: 32, d: 32, D: 64 },
   w2: { batch: 2, n: 32, m: 16, d: 32, D: 64 },
   w3: { batch: 2, n: 40, d: 32, large: 200, childPerApproach: false },
-  w4: { ns: [128, 512], causalNs: [512], d: 32, D: 64, policy: { warmup: 1, minReps: 3, maxReps: 3, budgetMs: 30, capMs: 1500 }, oneChildPerN: false },
+  w4: {
+    ns: [128, 512],
+    causalNs: [512],
+    d: 32,
+    D: 64,
+    policy: { warmup: 1, minReps: 3, maxReps: 3, budgetMs: 30, capMs: 1500 },
+    oneChildPerN: false,
+  },
   w5: [
     [16, 64],
     [32, 128],

@@ -174,7 +174,8 @@ async function timedRun(s: State): Promise<number> {
   }
   s.peak = Math.max(s.peak, peak);
   const memAfter = s.entry.backend?.memory?.().bytes;
-  if (memBefore !== undefined && memAfter !== undefined) s.resultBytes = Math.max(s.resultBytes ?? 0, memAfter - memBefore);
+  if (memBefore !== undefined && memAfter !== undefined)
+    s.resultBytes = Math.max(s.resultBytes ?? 0, memAfter - memBefore);
   release(out);
   s.lastMs = dt;
   return dt;
@@ -195,8 +196,20 @@ function finished(s: State, p: RepeatPolicy): boolean {
  * Measures one case on several backends: prepares each, warms each up, then runs rounds in which
  * every backend that still needs samples runs once. Errors are caught per backend.
  */
-export async function measureInterleaved(entries: readonly Entry[], policy: RepeatPolicy): Promise<Map<string, Outcome>> {
-  const states: State[] = entries.map((entry) => ({ entry, samples: [], spent: 0, growth: 0, peak: 0, baseline: 0, highWater: false, done: false }));
+export async function measureInterleaved(
+  entries: readonly Entry[],
+  policy: RepeatPolicy,
+): Promise<Map<string, Outcome>> {
+  const states: State[] = entries.map((entry) => ({
+    entry,
+    samples: [],
+    spent: 0,
+    growth: 0,
+    peak: 0,
+    baseline: 0,
+    highWater: false,
+    done: false,
+  }));
   for (const s of states) {
     try {
       s.prepared = await s.entry.prepare();
@@ -208,7 +221,8 @@ export async function measureInterleaved(entries: readonly Entry[], policy: Repe
           s.samples.push(dt);
           s.spent += dt;
           s.done = finished(s, policy);
-          if (s.done && s.samples.length === 1) s.note = `one run only: it took ${(dt / 1000).toFixed(1)} s, and repeats stop at ${(policy.capMs / 1000).toFixed(0)} s of timed work per case and backend`;
+          if (s.done && s.samples.length === 1)
+            s.note = `one run only: it took ${(dt / 1000).toFixed(1)} s, and repeats stop at ${(policy.capMs / 1000).toFixed(0)} s of timed work per case and backend`;
           break;
         }
       }
@@ -264,7 +278,9 @@ export async function measureInterleaved(entries: readonly Entry[], policy: Repe
       peakIsHighWater: s.highWater,
       ...(s.resultBytes !== undefined ? { resultBytes: s.resultBytes } : {}),
       ...(tfjsPeakBytes !== undefined ? { tfjsPeakBytes } : {}),
-      ...(s.note || s.error ? { note: [s.note, s.error ? `later run failed: ${s.error}` : undefined].filter(Boolean).join('; ') } : {}),
+      ...(s.note || s.error
+        ? { note: [s.note, s.error ? `later run failed: ${s.error}` : undefined].filter(Boolean).join('; ') }
+        : {}),
     });
   }
   return out;

@@ -23,7 +23,13 @@ export function clearInputs(): void {
 }
 
 /** A seeded N(0, std²) tensor of `shape` on `backend`. */
-export function normalTensor(backend: Backend, seed: number, shape: readonly number[], std = 1, dtype: DType = 'float32'): Tensor {
+export function normalTensor(
+  backend: Backend,
+  seed: number,
+  shape: readonly number[],
+  std = 1,
+  dtype: DType = 'float32',
+): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const host = normals(seed, size, std);
   return tensor(dtype === 'float32' ? Float32Array.from(host) : host, [...shape], dtype, { backend });

@@ -43,21 +43,94 @@ const largestMatmul = (all: readonly CaseResult[]): CaseResult[] => {
 };
 
 /** W4 cases of `variant` at 4k and 16k (the two largest n of a quick run). */
-const w4At = (variant: string) => (all: readonly CaseResult[]): CaseResult[] => {
-  const pair = w4ScalingPair([...new Set(all.filter((c) => c.workload === 'W4' && c.params['variant'] === 'linear').map((c) => Number(c.params['n'])))]);
-  return all.filter((c) => c.workload === 'W4' && c.params['variant'] === variant && (!pair || pair.includes(Number(c.params['n']))));
-};
+const w4At =
+  (variant: string) =>
+  (all: readonly CaseResult[]): CaseResult[] => {
+    const pair = w4ScalingPair([
+      ...new Set(
+        all.filter((c) => c.workload === 'W4' && c.params['variant'] === 'linear').map((c) => Number(c.params['n'])),
+      ),
+    ]);
+    return all.filter(
+      (c) => c.workload === 'W4' && c.params['variant'] === variant && (!pair || pair.includes(Number(c.params['n']))),
+    );
+  };
 
 /** Issue 13's targets (backend-wasm), measured side by side in one run. */
 export const PERF_TARGETS: readonly PerfTarget[] = [
-  { id: 'matmul-vs-xnnpack', title: 'matmul 1024 float32 vs tfjs-wasm (XNNPACK)', cases: largestMatmul, anchor: { kind: 'backend', id: 'tfjs-wasm' }, measure: 'speed', limit: 1.5, goal: '≥ 1.5x the speed of tfjs-wasm' },
-  { id: 'matmul-vs-torch', title: 'matmul 1024 float32 vs torch', cases: largestMatmul, anchor: { kind: 'torch' }, measure: 'speed', limit: 0.15, goal: '≥ 15% of the GFLOP/s of torch' },
-  { id: 'matmul-threads', title: 'matmul 1024: all threads vs 1 thread', cases: largestMatmul, anchor: { kind: 'one-thread' }, measure: 'speed', limit: 1.7, goal: '≥ 1.7x its own 1-thread speed (2 threads)' },
-  { id: 'w1-vs-torch', title: 'W1 feature maps (every map) vs torch', cases: (all) => all.filter((c) => c.workload === 'W1'), anchor: { kind: 'torch' }, measure: 'time', limit: 2.5, goal: '≤ 2.5x the time of torch' },
-  { id: 'w2-vs-torch', title: 'W2 kernelApproximation vs torch', cases: (all) => all.filter((c) => c.workload === 'W2'), anchor: { kind: 'torch' }, measure: 'time', limit: 3, goal: '≤ 3x the time of torch' },
-  { id: 'w3-vs-torch', title: 'W3 exact Gaussian and Laplacian, n = m = 2000, vs torch', cases: (all) => all.filter((c) => c.workload === 'W3' && c.params['approach'] === 'cdist' && !c.id.endsWith('batched')), anchor: { kind: 'torch' }, measure: 'time', limit: 3, goal: '≤ 3x the time of torch' },
-  { id: 'w4-linear-vs-torch', title: 'W4 FAVOR+ linear attention, n = 4096 and 16384, vs torch', cases: w4At('linear'), anchor: { kind: 'torch' }, measure: 'time', limit: 1.5, goal: '≤ 1.5x the time of torch' },
-  { id: 'w4-causal-vs-torch', title: 'W4 causal linear attention, n = 4096, vs torch', cases: (all) => all.filter((c) => c.workload === 'W4' && c.params['variant'] === 'causal'), anchor: { kind: 'torch' }, measure: 'time', limit: 3, goal: '≤ 3x the time of torch' },
+  {
+    id: 'matmul-vs-xnnpack',
+    title: 'matmul 1024 float32 vs tfjs-wasm (XNNPACK)',
+    cases: largestMatmul,
+    anchor: { kind: 'backend', id: 'tfjs-wasm' },
+    measure: 'speed',
+    limit: 1.5,
+    goal: '≥ 1.5x the speed of tfjs-wasm',
+  },
+  {
+    id: 'matmul-vs-torch',
+    title: 'matmul 1024 float32 vs torch',
+    cases: largestMatmul,
+    anchor: { kind: 'torch' },
+    measure: 'speed',
+    limit: 0.15,
+    goal: '≥ 15% of the GFLOP/s of torch',
+  },
+  {
+    id: 'matmul-threads',
+    title: 'matmul 1024: all threads vs 1 thread',
+    cases: largestMatmul,
+    anchor: { kind: 'one-thread' },
+    measure: 'speed',
+    limit: 1.7,
+    goal: '≥ 1.7x its own 1-thread speed (2 threads)',
+  },
+  {
+    id: 'w1-vs-torch',
+    title: 'W1 feature maps (every map) vs torch',
+    cases: (all) => all.filter((c) => c.workload === 'W1'),
+    anchor: { kind: 'torch' },
+    measure: 'time',
+    limit: 2.5,
+    goal: '≤ 2.5x the time of torch',
+  },
+  {
+    id: 'w2-vs-torch',
+    title: 'W2 kernelApproximation vs torch',
+    cases: (all) => all.filter((c) => c.workload === 'W2'),
+    anchor: { kind: 'torch' },
+    measure: 'time',
+    limit: 3,
+    goal: '≤ 3x the time of torch',
+  },
+  {
+    id: 'w3-vs-torch',
+    title: 'W3 exact Gaussian and Laplacian, n = m = 2000, vs torch',
+    cases: (all) =>
+      all.filter((c) => c.workload === 'W3' && c.params['approach'] === 'cdist' && !c.id.endsWith('batched')),
+    anchor: { kind: 'torch' },
+    measure: 'time',
+    limit: 3,
+    goal: '≤ 3x the time of torch',
+  },
+  {
+    id: 'w4-linear-vs-torch',
+    title: 'W4 FAVOR+ linear attention, n = 4096 and 16384, vs torch',
+    cases: w4At('linear'),
+    anchor: { kind: 'torch' },
+    measure: 'time',
+    limit: 1.5,
+    goal: '≤ 1.5x the time of torch',
+  },
+  {
+    id: 'w4-causal-vs-torch',
+    title: 'W4 causal linear attention, n = 4096, vs torch',
+    cases: (all) => all.filter((c) => c.workload === 'W4' && c.params['variant'] === 'causal'),
+    anchor: { kind: 'torch' },
+    measure: 'time',
+    limit: 3,
+    goal: '≤ 3x the time of torch',
+  },
   {
     id: 'not-slower-than-js',
     title: 'every workload vs backend-js',
@@ -71,13 +144,21 @@ export const PERF_TARGETS: readonly PerfTarget[] = [
 ];
 
 const x = (v: number): string => (v >= 10 ? `${v.toFixed(1)}x` : v >= 0.1 ? `${v.toFixed(2)}x` : `${v.toFixed(3)}x`);
-const ms = (v: number): string => (v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`);
+const ms = (v: number): string =>
+  v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
 
 /** The anchor's time on a case, with a label, or why there is none. */
-function anchorOf(r: Pick<BenchResults, 'torch'>, t: PerfTarget, subject: string, c: CaseResult): { ms: number; label: string; o?: Ok } | string {
+function anchorOf(
+  r: Pick<BenchResults, 'torch'>,
+  t: PerfTarget,
+  subject: string,
+  c: CaseResult,
+): { ms: number; label: string; o?: Ok } | string {
   if (t.anchor.kind === 'torch') {
     const b = torchBest(r, c.id);
-    return b ? { ms: b.ms, label: `torch ${ms(b.ms)} (${b.threads} thread${b.threads === '1' ? '' : 's'})` } : 'no torch time';
+    return b
+      ? { ms: b.ms, label: `torch ${ms(b.ms)} (${b.threads} thread${b.threads === '1' ? '' : 's'})` }
+      : 'no torch time';
   }
   const id = t.anchor.kind === 'backend' ? t.anchor.id : oneThreadId(subject);
   const o = okOutcome(c, id);
@@ -88,8 +169,20 @@ function anchorOf(r: Pick<BenchResults, 'torch'>, t: PerfTarget, subject: string
 function judge(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>, t: PerfTarget, subject: string): TargetResult {
   const row = { id: `${t.id}/${subject}`, title: t.title, subject, goal: t.goal };
   const status = r.backends.find((b) => b.id === subject);
-  if (!status?.available) return { ...row, achieved: 'n/a', pass: undefined, detail: status ? `${subject} did not run: ${status.reason ?? '?'}` : `${subject} was not part of this run` };
-  if (t.anchor.kind === 'one-thread' && !backendSpec(subject).threads) return { ...row, achieved: 'n/a', pass: undefined, detail: `${subject} has no threads option (it computes on one thread)` };
+  if (!status?.available)
+    return {
+      ...row,
+      achieved: 'n/a',
+      pass: undefined,
+      detail: status ? `${subject} did not run: ${status.reason ?? '?'}` : `${subject} was not part of this run`,
+    };
+  if (t.anchor.kind === 'one-thread' && !backendSpec(subject).threads)
+    return {
+      ...row,
+      achieved: 'n/a',
+      pass: undefined,
+      detail: `${subject} has no threads option (it computes on one thread)`,
+    };
   const cases = t.cases(r.cases);
   const ratios: { v: number; c: CaseResult }[] = [];
   const parts: string[] = [];
@@ -104,31 +197,59 @@ function judge(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>, t: PerfTar
       continue;
     }
     // time ratio subject/anchor; paired per round where both ran interleaved in this process.
-    const timeRatio = anchor.o && inProcess(c) ? pairedRatio(own.samples, anchor.o.samples).ratio : own.summary.median / anchor.ms;
+    const timeRatio =
+      anchor.o && inProcess(c) ? pairedRatio(own.samples, anchor.o.samples).ratio : own.summary.median / anchor.ms;
     const v = t.measure === 'time' ? timeRatio : 1 / timeRatio;
     ratios.push({ v, c });
     parts.push(`${c.id}: ${subject} ${ms(own.summary.median)} vs ${anchor.label} = ${x(v)}`);
   }
   const problem = t.anchor.kind === 'torch' ? torchAnchorProblem(r.torch) : undefined;
-  const torchMissing = t.anchor.kind === 'torch' && !r.torch?.available ? (r.torch ? `torch did not run: ${r.torch.reason}` : 'torch side-by-side not run') : undefined;
-  if (!ratios.length) return { ...row, achieved: 'n/a', pass: undefined, detail: torchMissing ?? (missing.length ? missing.join('; ') : 'no case of this target was measured') };
+  const torchMissing =
+    t.anchor.kind === 'torch' && !r.torch?.available
+      ? r.torch
+        ? `torch did not run: ${r.torch.reason}`
+        : 'torch side-by-side not run'
+      : undefined;
+  if (!ratios.length)
+    return {
+      ...row,
+      achieved: 'n/a',
+      pass: undefined,
+      detail: torchMissing ?? (missing.length ? missing.join('; ') : 'no case of this target was measured'),
+    };
   const worst = ratios.reduce((a, b) => ((t.measure === 'time' ? b.v > a.v : b.v < a.v) ? b : a));
   const ok = t.measure === 'time' ? worst.v <= t.limit : worst.v >= t.limit;
   const factor = t.measure === 'time' ? worst.v / t.limit : t.limit / worst.v;
   const achieved = `${x(worst.v)}${ratios.length > 1 ? ` (worst: ${worst.c.id})` : ''}`;
-  const detail = [parts.join('; '), missing.length ? `not measured: ${missing.join('; ')}` : '', problem ? `NOT JUDGED: ${problem}` : ''].filter(Boolean).join('. ');
+  const detail = [
+    parts.join('; '),
+    missing.length ? `not measured: ${missing.join('; ')}` : '',
+    problem ? `NOT JUDGED: ${problem}` : '',
+  ]
+    .filter(Boolean)
+    .join('. ');
   if (problem) return { ...row, achieved: `${achieved}, not judged`, pass: undefined, detail };
   return {
     ...row,
     achieved,
     pass: ok && missing.length === 0 ? true : ok ? undefined : false,
-    ...(ok ? {} : { missedBy: `${x(factor)} ${t.measure === 'time' ? 'too slow' : 'short'}: needs ${x(factor)} ${t.measure === 'time' ? 'less time' : 'more speed'} on ${worst.c.id}` }),
+    ...(ok
+      ? {}
+      : {
+          missedBy: `${x(factor)} ${t.measure === 'time' ? 'too slow' : 'short'}: needs ${x(factor)} ${t.measure === 'time' ? 'less time' : 'more speed'} on ${worst.c.id}`,
+        }),
     detail,
   };
 }
 
 /** Every target for every backend marked `targets` (in table order), then the next target. */
-export function computePerfTargets(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>, targets: readonly PerfTarget[] = PERF_TARGETS, subjects: readonly string[] = TARGET_BACKENDS): TargetResult[] {
+export function computePerfTargets(
+  r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>,
+  targets: readonly PerfTarget[] = PERF_TARGETS,
+  subjects: readonly string[] = TARGET_BACKENDS,
+): TargetResult[] {
   // A backend is not judged against itself (backend-js in 'every workload vs backend-js').
-  return targets.flatMap((t) => subjects.filter((s) => !(t.anchor.kind === 'backend' && t.anchor.id === s)).map((s) => judge(r, t, s)));
+  return targets.flatMap((t) =>
+    subjects.filter((s) => !(t.anchor.kind === 'backend' && t.anchor.id === s)).map((s) => judge(r, t, s)),
+  );
 }

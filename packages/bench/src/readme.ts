@@ -10,12 +10,32 @@ export function targetsBlock(r: BenchResults): string {
   const m = r.machine;
   const lines = [
     START,
-    `Latest full run: ${m.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB, Node ${m.node}${m.commit ? `, commit ${m.commit}` : ''}; backends that ran: ${r.backends.filter((b) => b.available).map((b) => b.id).join(', ') || 'none'}${r.backends.some((b) => !b.available) ? `; unavailable: ${r.backends.filter((b) => !b.available).map((b) => b.id).join(', ')}` : ''}.`,
+    `Latest full run: ${m.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB, Node ${m.node}${m.commit ? `, commit ${m.commit}` : ''}; backends that ran: ${
+      r.backends
+        .filter((b) => b.available)
+        .map((b) => b.id)
+        .join(', ') || 'none'
+    }${
+      r.backends.some((b) => !b.available)
+        ? `; unavailable: ${r.backends
+            .filter((b) => !b.available)
+            .map((b) => b.id)
+            .join(', ')}`
+        : ''
+    }.`,
     '',
-    ...(r.torch?.available ? [`PyTorch anchor: torch ${r.torch.version} on ${blasText(r.torch.blas)}${r.torch.blas.reference ? ' (REFERENCE BLAS: torch targets not judged)' : ''}.`, ''] : []),
+    ...(r.torch?.available
+      ? [
+          `PyTorch anchor: torch ${r.torch.version} on ${blasText(r.torch.blas)}${r.torch.blas.reference ? ' (REFERENCE BLAS: torch targets not judged)' : ''}.`,
+          '',
+        ]
+      : []),
     '| target | backend | goal | achieved | met | missed by |',
     '|---|---|---|---|---|---|',
-    ...r.targets.map((t) => `| ${t.title} | ${t.subject ?? 'all'} | ${t.goal} | ${t.achieved} | ${t.pass === undefined ? 'n/a' : t.pass ? 'yes' : 'no'} | ${t.missedBy ?? ''} |`),
+    ...r.targets.map(
+      (t) =>
+        `| ${t.title} | ${t.subject ?? 'all'} | ${t.goal} | ${t.achieved} | ${t.pass === undefined ? 'n/a' : t.pass ? 'yes' : 'no'} | ${t.missedBy ?? ''} |`,
+    ),
     '',
     'Details (every case, with the numbers behind each ratio) are in [results/latest.md](results/latest.md).',
     END,
@@ -34,6 +54,7 @@ export async function updateReadme(path: string, r: BenchResults): Promise<void>
   const block = targetsBlock(r);
   const i = text.indexOf(START);
   const j = text.indexOf(END);
-  const next = i >= 0 && j > i ? `${text.slice(0, i)}${block}${text.slice(j + END.length)}` : `${text.trimEnd()}\n\n${block}\n`;
+  const next =
+    i >= 0 && j > i ? `${text.slice(0, i)}${block}${text.slice(j + END.length)}` : `${text.trimEnd()}\n\n${block}\n`;
   await writeFile(path, next);
 }

@@ -51,7 +51,10 @@ export function stddev(values: readonly number[]): number {
  * samples from the same rounds (drift on a shared machine then cancels), with quartiles; else the
  * ratio of medians.
  */
-export function pairedRatio(num: readonly number[], den: readonly number[]): { ratio: number; q1: number; q3: number; paired: boolean } {
+export function pairedRatio(
+  num: readonly number[],
+  den: readonly number[],
+): { ratio: number; q1: number; q3: number; paired: boolean } {
   const k = Math.min(num.length, den.length);
   if (k >= 3) {
     const r = Array.from({ length: k }, (_, i) => num[i]! / den[i]!).sort((a, b) => a - b);

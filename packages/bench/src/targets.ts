@@ -15,7 +15,9 @@ const x = (v: number): string => (v >= 10 ? `${v.toFixed(1)}x` : `${v.toFixed(2)
 export function computeTargets(r: Pick<BenchResults, 'cases' | 'torch' | 'backends' | 'quick'>): TargetResult[] {
   const targets = [...computePerfTargets(r), ...computeTargetsAtSizes(r)];
   // The quick run's sizes are far too small for the targets: show its numbers, judge nothing.
-  return r.quick ? targets.map(({ missedBy: _m, ...t }) => ({ ...t, achieved: `${t.achieved} (quick sizes)`, pass: undefined })) : targets;
+  return r.quick
+    ? targets.map(({ missedBy: _m, ...t }) => ({ ...t, achieved: `${t.achieved} (quick sizes)`, pass: undefined }))
+    : targets;
 }
 
 function computeTargetsAtSizes(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>): TargetResult[] {
@@ -37,7 +39,8 @@ function computeTargetsAtSizes(r: Pick<BenchResults, 'cases' | 'torch' | 'backen
       reference = viaBackend ? 'tfjs-cpu (backend-tfjs)' : TFJS_DIRECT;
       const rr = pairedRatio(ref.samples, js.samples);
       ratios.push(rr.ratio);
-      const other = viaBackend && direct ? `; vs ${TFJS_DIRECT} ${x(pairedRatio(direct.samples, js.samples).ratio)}` : '';
+      const other =
+        viaBackend && direct ? `; vs ${TFJS_DIRECT} ${x(pairedRatio(direct.samples, js.samples).ratio)}` : '';
       parts.push(`${c.params['n']}: ${x(rr.ratio)} (IQR ${x(rr.q1)}–${x(rr.q3)})${other}`);
     }
     targets.push({
@@ -46,7 +49,9 @@ function computeTargetsAtSizes(r: Pick<BenchResults, 'cases' | 'torch' | 'backen
       goal: '≥ 4x at every size',
       achieved: ratios.length ? `${x(Math.min(...ratios))} (worst size)` : 'n/a',
       pass: ratios.length ? ratios.every((v) => v >= 4) : undefined,
-      detail: ratios.length ? `speed-up of js over ${reference}, per size: ${parts.join(', ')}` : 'no tfjs cpu engine measured in this run',
+      detail: ratios.length
+        ? `speed-up of js over ${reference}, per size: ${parts.join(', ')}`
+        : 'no tfjs cpu engine measured in this run',
     });
   }
 
@@ -65,8 +70,13 @@ function computeTargetsAtSizes(r: Pick<BenchResults, 'cases' | 'torch' | 'backen
         const fast = okOutcome(c, b);
         const slow = okOutcome(naive, b);
         const size = c.id.endsWith('batched') ? 'batched' : `n=${c.params['n']}`;
-        if (fast && slow) speedups.push({ label: `${b} ${c.params['kernel']} ${size}`, v: pairedRatio(slow.samples, fast.samples).ratio });
-        else if (fast && naive?.outcomes[b]?.status === 'error') notes.push(`${b} ${c.params['kernel']} ${size}: naive failed`);
+        if (fast && slow)
+          speedups.push({
+            label: `${b} ${c.params['kernel']} ${size}`,
+            v: pairedRatio(slow.samples, fast.samples).ratio,
+          });
+        else if (fast && naive?.outcomes[b]?.status === 'error')
+          notes.push(`${b} ${c.params['kernel']} ${size}: naive failed`);
         if (fast?.peakGrowthMiB !== undefined && !c.id.endsWith('batched')) {
           const n = Number(c.params['n']);
           const d = Number(c.params['d']);
@@ -79,11 +89,16 @@ function computeTargetsAtSizes(r: Pick<BenchResults, 'cases' | 'torch' | 'backen
           // O(n·m), not O(n·m·d): the rise stays well below one (n, m, d) difference tensor.
           const ok = growth < (nm * d) / 2;
           memOk = (memOk ?? true) && ok;
-          mem.push(`${b} ${c.params['kernel']} ${growth.toFixed(0)} MiB = ${(growth / nm).toFixed(1)}·(n·m·4 B)${naiveGrowth === undefined ? '' : ` (naive ${naiveGrowth.toFixed(0)} MiB = ${(naiveGrowth / nm).toFixed(0)}·(n·m·4 B))`}`);
+          mem.push(
+            `${b} ${c.params['kernel']} ${growth.toFixed(0)} MiB = ${(growth / nm).toFixed(1)}·(n·m·4 B)${naiveGrowth === undefined ? '' : ` (naive ${naiveGrowth.toFixed(0)} MiB = ${(naiveGrowth / nm).toFixed(0)}·(n·m·4 B))`}`,
+          );
         }
       }
     }
-    const worst = speedups.reduce<{ label: string; v: number } | undefined>((a, s) => (!a || s.v < a.v ? s : a), undefined);
+    const worst = speedups.reduce<{ label: string; v: number } | undefined>(
+      (a, s) => (!a || s.v < a.v ? s : a),
+      undefined,
+    );
     targets.push({
       id: 'w3-vs-naive',
       title: 'W3 exact Gaussian/Laplacian: pairwise distances vs the (n, m, d) difference tensor',
@@ -98,7 +113,9 @@ function computeTargetsAtSizes(r: Pick<BenchResults, 'cases' | 'torch' | 'backen
       goal: 'O(n·m), not O(n·m·d): peak rise < ½ of one (n, m, d) float32 tensor',
       achieved: mem.length ? `${memOk ? 'O(n·m)' : 'above the bound'}: worst ${worstMem.toFixed(1)}·(n·m·4 B)` : 'n/a',
       pass: mem.length ? memOk : undefined,
-      detail: mem.length ? `peak RSS rise during a run of compute (one (n, m) float32 matrix is ${nmMiB.toFixed(1)} MiB, one (n, m, d) tensor ${(nmMiB * dLarge).toFixed(0)} MiB): ${mem.join('; ')}` : 'large W3 not measured',
+      detail: mem.length
+        ? `peak RSS rise during a run of compute (one (n, m) float32 matrix is ${nmMiB.toFixed(1)} MiB, one (n, m, d) tensor ${(nmMiB * dLarge).toFixed(0)} MiB): ${mem.join('; ')}`
+        : 'large W3 not measured',
     });
   }
 
@@ -119,19 +136,25 @@ function computeTargetsAtSizes(r: Pick<BenchResults, 'cases' | 'torch' | 'backen
         if (fa && fb) {
           const rf = fb.summary.median / fa.summary.median;
           ratios.push(rf);
-          parts.push(`${be}: features ${x(rf)}${la && lb ? `, linear attention ${x(lb.summary.median / la.summary.median)}` : ''}`);
+          parts.push(
+            `${be}: features ${x(rf)}${la && lb ? `, linear attention ${x(lb.summary.median / la.summary.median)}` : ''}`,
+          );
         }
       }
       for (const be of available) {
-        const cross = [...ns].sort((p, q) => p - q).find((n) => {
-          const lin = okOutcome(byId.get(`w4/linear/n=${n}`), be);
-          const ex = okOutcome(byId.get(`w4/exact/n=${n}`), be);
-          return lin && ex && lin.summary.median < ex.summary.median;
-        });
+        const cross = [...ns]
+          .sort((p, q) => p - q)
+          .find((n) => {
+            const lin = okOutcome(byId.get(`w4/linear/n=${n}`), be);
+            const ex = okOutcome(byId.get(`w4/exact/n=${n}`), be);
+            return lin && ex && lin.summary.median < ex.summary.median;
+          });
         if (cross !== undefined) crossovers.push(`${be} from n = ${cross}`);
       }
     }
-    const range = pair ? `${pair[1] / 1024 >= 1 ? `${pair[1] / 1024}k` : pair[1]}/${pair[0] / 1024 >= 1 ? `${pair[0] / 1024}k` : pair[0]}` : 'n/a';
+    const range = pair
+      ? `${pair[1] / 1024 >= 1 ? `${pair[1] / 1024}k` : pair[1]}/${pair[0] / 1024 >= 1 ? `${pair[0] / 1024}k` : pair[0]}`
+      : 'n/a';
     targets.push({
       id: 'w4-linear-scaling',
       title: `W4 softmax feature map: time ratio ${range}`,

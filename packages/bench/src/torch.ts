@@ -21,11 +21,20 @@ export function torchEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
   return out;
 }
 
-function run(cmd: string, args: readonly string[], timeoutMs: number): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: os.tmpdir(), timeout: timeoutMs, maxBuffer: 64 * 2 ** 20, env: torchEnv() }, (err, stdout, stderr) => {
-      resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd: os.tmpdir(), timeout: timeoutMs, maxBuffer: 64 * 2 ** 20, env: torchEnv() },
+      (err, stdout, stderr) => {
+        resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
   });
 }
 
@@ -35,7 +44,9 @@ function run(cmd: string, args: readonly string[], timeoutMs: number): Promise<{
  * torch/ folder of scripts as a namespace package.
  */
 export async function findTorchPython(): Promise<string | undefined> {
-  const candidates = [process.env['SPECTRANS_BENCH_PYTHON'], 'python3', '/usr/bin/python3', 'python'].filter((c): c is string => !!c);
+  const candidates = [process.env['SPECTRANS_BENCH_PYTHON'], 'python3', '/usr/bin/python3', 'python'].filter(
+    (c): c is string => !!c,
+  );
   for (const c of [...new Set(candidates)]) {
     if ((await run(c, ['-c', 'import torch; torch.zeros(1)'], 60000)).ok) return c;
   }
@@ -58,8 +69,10 @@ export function blasText(b: TorchBlas): string {
  */
 export function torchAnchorProblem(t: TorchResult | undefined): string | undefined {
   if (!t?.available) return undefined;
-  if (t.blas.reference === true) return `torch runs on ${t.blas.name} (${t.blas.library ?? '?'}), not an optimised BLAS: its numbers do not say what Python users get. Fix: ${OPENBLAS_FIX}`;
-  if (t.blas.reference === undefined) return `the BLAS torch calls could not be identified (${t.blas.name}); its numbers anchor nothing`;
+  if (t.blas.reference === true)
+    return `torch runs on ${t.blas.name} (${t.blas.library ?? '?'}), not an optimised BLAS: its numbers do not say what Python users get. Fix: ${OPENBLAS_FIX}`;
+  if (t.blas.reference === undefined)
+    return `the BLAS torch calls could not be identified (${t.blas.name}); its numbers anchor nothing`;
   return undefined;
 }
 
@@ -68,7 +81,12 @@ type Timing = { median: number; q1: number; q3: number; n: number; samples?: num
 /** Runs torch/workloads.py with the run's sizes; never throws (a missing torch is a reason, not an error). */
 export async function runTorch(config: BenchConfig): Promise<TorchResult> {
   const python = await findTorchPython();
-  if (!python) return { available: false, reason: 'no Python with torch found (optional: apt-get install python3-torch libopenblas0-pthread, or set SPECTRANS_BENCH_PYTHON)' };
+  if (!python)
+    return {
+      available: false,
+      reason:
+        'no Python with torch found (optional: apt-get install python3-torch libopenblas0-pthread, or set SPECTRANS_BENCH_PYTHON)',
+    };
   const { w1, w2, w3, w4 } = config;
   const spec = {
     matmul: config.matmulSizes,
@@ -82,7 +100,11 @@ export async function runTorch(config: BenchConfig): Promise<TorchResult> {
     capSeconds: config.quick ? 0.5 : 3,
   };
   const r = await run(python, [join(BENCH_DIR, 'torch', 'workloads.py'), JSON.stringify(spec)], 480000);
-  if (!r.ok) return { available: false, reason: `torch/workloads.py failed: ${r.stderr.trim().split('\n').slice(-1)[0] ?? 'no output'}` };
+  if (!r.ok)
+    return {
+      available: false,
+      reason: `torch/workloads.py failed: ${r.stderr.trim().split('\n').slice(-1)[0] ?? 'no output'}`,
+    };
   try {
     const j = JSON.parse(r.stdout.trim().split('\n').slice(-1)[0]!) as {
       version: string;
@@ -99,7 +121,12 @@ export async function runTorch(config: BenchConfig): Promise<TorchResult> {
       version: j.version,
       threads: j.threads,
       threadCounts: j.threadCounts,
-      threadsUsed: Object.fromEntries(Object.entries(j.threadsUsed).map(([k, v]) => [k, { torch: v.torch, ...(v.blas !== null ? { blas: v.blas } : {}) }])),
+      threadsUsed: Object.fromEntries(
+        Object.entries(j.threadsUsed).map(([k, v]) => [
+          k,
+          { torch: v.torch, ...(v.blas !== null ? { blas: v.blas } : {}) },
+        ]),
+      ),
       blas: { ...blas, ...(reference !== null ? { reference } : {}) },
       cases: j.cases,
     };
@@ -115,7 +142,19 @@ export async function runTorch(config: BenchConfig): Promise<TorchResult> {
 export function normalizeTorch(t: TorchResult | undefined): TorchResult | undefined {
   if (!t?.available) return t;
   const old = t as unknown as { blas?: unknown; threadCounts?: number[]; threadsUsed?: unknown };
-  const blas: TorchBlas = typeof old.blas === 'object' && old.blas !== null ? (old.blas as TorchBlas) : { name: `unknown (build flag BLAS_INFO=${typeof old.blas === 'string' ? old.blas : '?'}; the library was not recorded)` };
-  const threadCounts = old.threadCounts ?? [...new Set(Object.values(t.cases).flatMap((per) => Object.keys(per).map(Number)))].sort((a, b) => a - b);
-  return { ...t, blas, threadCounts, threadsUsed: (old.threadsUsed as Record<string, { torch: number; blas?: number }> | undefined) ?? {} };
+  const blas: TorchBlas =
+    typeof old.blas === 'object' && old.blas !== null
+      ? (old.blas as TorchBlas)
+      : {
+          name: `unknown (build flag BLAS_INFO=${typeof old.blas === 'string' ? old.blas : '?'}; the library was not recorded)`,
+        };
+  const threadCounts =
+    old.threadCounts ??
+    [...new Set(Object.values(t.cases).flatMap((per) => Object.keys(per).map(Number)))].sort((a, b) => a - b);
+  return {
+    ...t,
+    blas,
+    threadCounts,
+    threadsUsed: (old.threadsUsed as Record<string, { torch: number; blas?: number }> | undefined) ?? {},
+  };
 }

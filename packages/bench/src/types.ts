@@ -96,7 +96,12 @@ export type TorchResult =
       readonly threadsUsed: Readonly<Record<string, { readonly torch: number; readonly blas?: number }>>;
       readonly blas: TorchBlas;
       /** Case id (the same ids as the TypeScript cases) -> per thread count -> milliseconds summary (and samples). */
-      readonly cases: Readonly<Record<string, Readonly<Record<string, { median: number; q1: number; q3: number; n: number; samples?: readonly number[] }>>>>;
+      readonly cases: Readonly<
+        Record<
+          string,
+          Readonly<Record<string, { median: number; q1: number; q3: number; n: number; samples?: readonly number[] }>>
+        >
+      >;
     };
 
 export interface TargetResult {

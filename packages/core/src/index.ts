@@ -10,7 +10,16 @@ export { Tensor, liveTensorCount, type NestedArray } from './tensor.js';
 export { tidy, keep } from './scope.js';
 // The rest of the contract, and the layout helpers, are in the backend authors' face: ./backend/index.ts.
 export type { Backend, BackendCapabilities, DistanceMetric, Precision } from './backend/contract.js';
-export { registerBackend, removeBackend, setBackend, getBackend, currentBackend, ready, listBackends, type BackendFactory } from './backend/registry.js';
+export {
+  registerBackend,
+  removeBackend,
+  setBackend,
+  getBackend,
+  currentBackend,
+  ready,
+  listBackends,
+  type BackendFactory,
+} from './backend/registry.js';
 export * from './ops/index.js';
 export * from './kernels/index.js';
 export { RandomGenerator } from './random/index.js';

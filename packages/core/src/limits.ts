@@ -35,7 +35,10 @@ export const LIMITS = Object.freeze({
  */
 export function checkLimit(argument: string, size: number, limit: number, limitName: string): void {
   if (size > limit) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${argument} is ${size}, above the limit of ${limit} (LIMITS.${limitName})`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${argument} is ${size}, above the limit of ${limit} (LIMITS.${limitName})`,
+    );
   }
 }
 

@@ -8,9 +8,15 @@ import { SpectransError } from './errors.js';
 import { describe } from './shape.js';
 
 /** Largest finite value of each dtype. */
-export const DTYPE_MAX: Readonly<Record<DType, number>> = Object.freeze({ float32: 3.4028234663852886e38, float64: Number.MAX_VALUE });
+export const DTYPE_MAX: Readonly<Record<DType, number>> = Object.freeze({
+  float32: 3.4028234663852886e38,
+  float64: Number.MAX_VALUE,
+});
 /** Smallest positive normal value of each dtype (GPUs flush smaller ones to zero). */
-export const DTYPE_MIN_NORMAL: Readonly<Record<DType, number>> = Object.freeze({ float32: 1.1754943508222875e-38, float64: 2.2250738585072014e-308 });
+export const DTYPE_MIN_NORMAL: Readonly<Record<DType, number>> = Object.freeze({
+  float32: 1.1754943508222875e-38,
+  float64: 2.2250738585072014e-308,
+});
 
 /** True when |v| is finite in `dtype` (does not round to ±Infinity). */
 export function finiteIn(v: number, dtype: DType): boolean {
@@ -29,7 +35,10 @@ export function normalIn(v: number, dtype: DType): boolean {
  */
 export function checkFiniteIn(value: number, argument: string, dtype: DType): number {
   if (!finiteIn(value, dtype)) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${argument} = ${describe(value)} is not representable in ${dtype} (|value| <= ${DTYPE_MAX[dtype]})`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${argument} = ${describe(value)} is not representable in ${dtype} (|value| <= ${DTYPE_MAX[dtype]})`,
+    );
   }
   return value;
 }

@@ -22,13 +22,25 @@ import { describe } from './shape.js';
  * checkOptions('MyKernel', { numFeature: 8 }, ['numFeatures']); // did you mean 'numFeatures'?
  * ```
  */
-export function checkOptions<T extends object>(owner: string, options: T | undefined, allowed: readonly string[], required: readonly string[] = []): T {
+export function checkOptions<T extends object>(
+  owner: string,
+  options: T | undefined,
+  allowed: readonly string[],
+  required: readonly string[] = [],
+): T {
   if (options === undefined) {
-    if (required.length > 0) throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: options are required (at least ${required.map((k) => `'${k}'`).join(', ')})`);
+    if (required.length > 0)
+      throw new SpectransError(
+        'ERR_INVALID_ARGUMENT',
+        `${owner}: options are required (at least ${required.map((k) => `'${k}'`).join(', ')})`,
+      );
     return {} as T;
   }
   if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : describe(options)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${owner}: options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : describe(options)}`,
+    );
   }
   const record = options as Record<string, unknown>;
   for (const key of Object.keys(record)) {
@@ -40,11 +52,15 @@ export function checkOptions<T extends object>(owner: string, options: T | undef
       );
     }
     if (record[key] === null) {
-      throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: option '${key}' is null; omit it (or pass undefined) for the default`);
+      throw new SpectransError(
+        'ERR_INVALID_ARGUMENT',
+        `${owner}: option '${key}' is null; omit it (or pass undefined) for the default`,
+      );
     }
   }
   for (const key of required) {
-    if (record[key] === undefined) throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: option '${key}' is required`);
+    if (record[key] === undefined)
+      throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: option '${key}' is required`);
   }
   if (record['backend'] !== undefined) checkBackendOption(owner, record['backend']);
   return options;
@@ -62,7 +78,11 @@ export function checkBackendOption(owner: string, value: unknown): asserts value
     typeof b['fromArray'] === 'function' &&
     typeof b['read'] === 'function' &&
     typeof b['dispose'] === 'function';
-  if (!ok) throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: option 'backend' must be a Backend (e.g. createJsBackend()), got ${describe(value)}`);
+  if (!ok)
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${owner}: option 'backend' must be a Backend (e.g. createJsBackend()), got ${describe(value)}`,
+    );
 }
 
 /**

@@ -50,7 +50,10 @@ export function tidy<T>(fn: () => T): T {
     // Tensors made after the first await are outside this scope: tidy cannot work across awaits.
     Promise.resolve(result).catch(() => undefined);
     disposeAll(scope);
-    throw new SpectransError('ERR_INVALID_ARGUMENT', 'tidy: fn must be synchronous (it returned a Promise); dispose tensors of async code yourself');
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      'tidy: fn must be synchronous (it returned a Promise); dispose tensors of async code yourself',
+    );
   }
   const survivors = new Set<Tensor>();
   collectTensors(result, survivors);
@@ -58,7 +61,11 @@ export function tidy<T>(fn: () => T): T {
   if (failure !== undefined) {
     // Nothing may leak: the result goes too, and the caller learns why.
     disposeAll([...survivors].filter((t) => scope.has(t)));
-    throw new SpectransError('ERR_BACKEND_FAILURE', `tidy: disposing an intermediate tensor failed: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
+    throw new SpectransError(
+      'ERR_BACKEND_FAILURE',
+      `tidy: disposing an intermediate tensor failed: ${failure instanceof Error ? failure.message : String(failure)}`,
+      { cause: failure },
+    );
   }
   const parent = scopes[scopes.length - 1];
   if (parent) for (const t of survivors) if (scope.has(t)) parent.add(t);
@@ -85,7 +92,11 @@ function disposeAll(tensors: Iterable<Tensor>): unknown {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }
 
 /** Exempts `t` from disposal by every enclosing `tidy`. Returns `t`. */

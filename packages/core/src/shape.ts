@@ -31,7 +31,8 @@ export function assertShape(shape: unknown, argument: string): asserts shape is 
 
 /** Throws `ERR_INVALID_SHAPE` unless `shape` is an array (the cheap check of the helpers below). */
 function requireArray(shape: unknown, argument: string): void {
-  if (!Array.isArray(shape)) throw new SpectransError('ERR_INVALID_SHAPE', `${argument} must be an array of sizes, got ${describe(shape)}`);
+  if (!Array.isArray(shape))
+    throw new SpectransError('ERR_INVALID_SHAPE', `${argument} must be an array of sizes, got ${describe(shape)}`);
 }
 
 /** Row-major strides of a shape. */

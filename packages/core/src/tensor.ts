@@ -57,7 +57,10 @@ export class Tensor {
    */
   ref(argument = 'tensor'): TensorRef<unknown> {
     if (this.#disposed) {
-      throw new SpectransError('ERR_DISPOSED', `${argument} was disposed (shape [${this.shape.join(', ')}], ${this.dtype})`);
+      throw new SpectransError(
+        'ERR_DISPOSED',
+        `${argument} was disposed (shape [${this.shape.join(', ')}], ${this.dtype})`,
+      );
     }
     return { handle: this.#handle, shape: this.shape, dtype: this.dtype };
   }
@@ -82,7 +85,10 @@ export class Tensor {
   dataSync(): FloatArray {
     const ref = this.ref();
     if (!this.backend.readSync) {
-      throw new SpectransError('ERR_UNSUPPORTED_OP', `backend '${this.backend.name}' has no synchronous read; use await tensor.data()`);
+      throw new SpectransError(
+        'ERR_UNSUPPORTED_OP',
+        `backend '${this.backend.name}' has no synchronous read; use await tensor.data()`,
+      );
     }
     try {
       return this.backend.readSync(ref);
@@ -124,7 +130,9 @@ export class Tensor {
 export function backendFailure(backend: Backend, method: string, error: unknown): SpectransError {
   if (error instanceof SpectransError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new SpectransError('ERR_BACKEND_FAILURE', `backend '${backend.name}' failed in ${method}: ${message}`, { cause: error });
+  return new SpectransError('ERR_BACKEND_FAILURE', `backend '${backend.name}' failed in ${method}: ${message}`, {
+    cause: error,
+  });
 }
 
 /** Nested arrays of numbers, as `Tensor.array()` returns. */

@@ -41,15 +41,23 @@ export function scalarCheck(value: unknown, argument: string, rule: NumberRule =
  * Checks that `value` is one of `choices` and returns it.
  * @throws SpectransError `ERR_INVALID_ARGUMENT` listing the choices.
  */
-export function choiceCheck<const C extends readonly string[]>(value: unknown, argument: string, choices: C): C[number] {
+export function choiceCheck<const C extends readonly string[]>(
+  value: unknown,
+  argument: string,
+  choices: C,
+): C[number] {
   if (typeof value !== 'string' || !choices.includes(value)) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${argument} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(value)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${argument} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(value)}`,
+    );
   }
   return value as C[number];
 }
 
 /** Checks a boolean option. */
 export function booleanCheck(value: unknown, argument: string): boolean {
-  if (typeof value !== 'boolean') throw new SpectransError('ERR_INVALID_ARGUMENT', `${argument} must be a boolean, got ${describe(value)}`);
+  if (typeof value !== 'boolean')
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `${argument} must be a boolean, got ${describe(value)}`);
   return value;
 }

@@ -7,7 +7,6 @@ import { RandomGenerator } from '../src/random/index.js';
 // Helpers (deliberately naive and independent of the code under test)
 // ---------------------------------------------------------------------------------------------
 
-
 function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -241,7 +240,8 @@ describe('eigh', () => {
     const a = matmul(scaleColumns(q, n, spectrum), transpose(q, n, n), n, n, n);
     const { values } = checkEigh(a, n);
     const sorted = [...spectrum].sort((x, y) => x - y);
-    for (let i = 0; i < n; i++) expect(Math.abs((values[i] as number) - (sorted[i] as number))).toBeLessThan(1e-12 * 50);
+    for (let i = 0; i < n; i++)
+      expect(Math.abs((values[i] as number) - (sorted[i] as number))).toBeLessThan(1e-12 * 50);
   });
 
   it('symmetrises its input as (a + aᵀ) / 2', () => {
@@ -259,9 +259,13 @@ describe('eigh', () => {
     const a = symmetric(18, n);
     const ref = eigh(a, n);
     for (const scale of [1e300, 1e-300]) {
-      const { values, vectors } = eigh(a.map((x) => x * scale), n);
+      const { values, vectors } = eigh(
+        a.map((x) => x * scale),
+        n,
+      );
       const top = Math.max(...Array.from(ref.values, Math.abs));
-      for (let i = 0; i < n; i++) expect(Math.abs((values[i] as number) / scale - (ref.values[i] as number))).toBeLessThan(1e-13 * top);
+      for (let i = 0; i < n; i++)
+        expect(Math.abs((values[i] as number) / scale - (ref.values[i] as number))).toBeLessThan(1e-13 * top);
       expect(orthError(vectors, n, n)).toBeLessThanOrEqual(TOL);
     }
   });
@@ -350,16 +354,28 @@ describe('svd', () => {
     const a = gaussian(17, 30, 20);
     const ref = svd(a, 30, 20);
     for (const scale of [1e300, 1e-300, 1e-310]) {
-      const { u, s, v } = svd(a.map((x) => x * scale), 30, 20);
+      const { u, s, v } = svd(
+        a.map((x) => x * scale),
+        30,
+        20,
+      );
       const tol = scale < 1e-307 ? 1e-9 : 1e-13; // subnormal input itself carries fewer bits
-      for (let i = 0; i < 20; i++) expect(Math.abs((s[i] as number) / scale - (ref.s[i] as number))).toBeLessThan(tol * (ref.s[0] as number));
+      for (let i = 0; i < 20; i++)
+        expect(Math.abs((s[i] as number) / scale - (ref.s[i] as number))).toBeLessThan(tol * (ref.s[0] as number));
       expect(orthError(u, 30, 20)).toBeLessThanOrEqual(TOL);
       expect(orthError(v, 20, 20)).toBeLessThanOrEqual(TOL);
     }
     // Same random sketch, scaled input: same answer scaled.
-    const r = randomizedSvd(a.map((x) => x * 1e300), 30, 20, 3, { rng: new RandomGenerator(1) });
+    const r = randomizedSvd(
+      a.map((x) => x * 1e300),
+      30,
+      20,
+      3,
+      { rng: new RandomGenerator(1) },
+    );
     const r0 = randomizedSvd(a, 30, 20, 3, { rng: new RandomGenerator(1) });
-    for (let i = 0; i < 3; i++) expect(Math.abs((r.s[i] as number) / 1e300 - (r0.s[i] as number))).toBeLessThan(1e-13 * (r0.s[0] as number));
+    for (let i = 0; i < 3; i++)
+      expect(Math.abs((r.s[i] as number) / 1e300 - (r0.s[i] as number))).toBeLessThan(1e-13 * (r0.s[0] as number));
   });
 
   it('handles the zero matrix', () => {
@@ -392,7 +408,14 @@ describe('svd', () => {
     const y = svd(b, 9, 6);
     // v is canonical, so -a has the same v and negated u.
     expect(fro(diff(x.v, y.v))).toBeLessThan(1e-12);
-    expect(fro(diff(x.u, y.u.map((t) => -t)))).toBeLessThan(1e-12);
+    expect(
+      fro(
+        diff(
+          x.u,
+          y.u.map((t) => -t),
+        ),
+      ),
+    ).toBeLessThan(1e-12);
   });
 });
 
@@ -427,7 +450,18 @@ describe('randomizedSvd', () => {
     const sv = Array.from({ length: 90 }, (_, i) => 0.7 ** i);
     const a = withSpectrum(22, m, n, sv);
     const exact = svd(a, m, n);
-    const optimal = fro(diff(reconstruct(exact.u.filter((_, i) => i % n < rank), exact.s.slice(0, rank), exact.v.filter((_, i) => i % n < rank), m, n), a));
+    const optimal = fro(
+      diff(
+        reconstruct(
+          exact.u.filter((_, i) => i % n < rank),
+          exact.s.slice(0, rank),
+          exact.v.filter((_, i) => i % n < rank),
+          m,
+          n,
+        ),
+        a,
+      ),
+    );
     const res = randomizedSvd(a, m, n, rank, { rng: new RandomGenerator(2) });
     const err = fro(diff(reconstruct(res.u, res.s, res.v, m, n), a));
     expect(err).toBeLessThan(optimal * (1 + 1e-6));
@@ -542,7 +576,15 @@ describe('fwht', () => {
     expect(Array.from(y)).toEqual(Array.from(x, (v) => v * n));
     const g = new RandomGenerator(5).normal(n);
     const h = fwht(fwht(Float64Array.from(g), n), n);
-    expect(fro(diff(h, g.map((v) => v * n))) / (n * fro(g))).toBeLessThan(1e-14);
+    expect(
+      fro(
+        diff(
+          h,
+          g.map((v) => v * n),
+        ),
+      ) /
+        (n * fro(g)),
+    ).toBeLessThan(1e-14);
   });
 
   it('defaults to one row and accepts zero rows', () => {
@@ -586,7 +628,8 @@ describe('linalg argument validation', () => {
 
   it('eigh and cholesky reject bad orders, lengths and entries', () => {
     for (const f of [(x: Float64Array, n: number) => eigh(x, n), (x: Float64Array, n: number) => cholesky(x, n)]) {
-      for (const bad of [0, -1, 2.5, Number.NaN]) expectError(() => f(new Float64Array(4), bad), 'ERR_INVALID_ARGUMENT', 'n');
+      for (const bad of [0, -1, 2.5, Number.NaN])
+        expectError(() => f(new Float64Array(4), bad), 'ERR_INVALID_ARGUMENT', 'n');
       expectError(() => f(new Float64Array(5), 2), 'ERR_INVALID_SHAPE', 'a');
       expectError(() => f(Float64Array.from([1, 0, 0, Number.NaN]), 2), 'ERR_INVALID_ARGUMENT', 'a');
     }

@@ -6,7 +6,6 @@ import { RandomGenerator, detLog, philox4x32 } from '../src/random/index.js';
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-
 const bitsView = new DataView(new ArrayBuffer(8));
 /** Distance in units in the last place between two finite doubles of the same sign. */
 function ulpDistance(a: number, b: number): number {
@@ -74,8 +73,7 @@ function erfc(x: number): number {
                     t *
                       (-0.18628806 +
                         t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -85,9 +83,8 @@ const normalCdf = (x: number): number => 0.5 * erfc(-x / Math.SQRT2);
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error ~1e-15). */
 function lgamma(x: number): number {
   const c = [
-    0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531,
-    -176.61503916999186, 12.507343278686905, -0.13857109526572012, 9.984369578019572e-6,
-    1.5056327351493116e-7,
+    0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.61503916999186,
+    12.507343278686905, -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
   ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
   x -= 1;

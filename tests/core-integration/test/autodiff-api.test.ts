@@ -2,9 +2,39 @@
 import { createJsBackend } from '@spectrans/backend-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adam, FourierKernel, GaussianRFFKernel, LearnableSpectralKernel, OrthogonalRandomFeatures, SGD, TruncatedSVDKernel,
-  cast, eigh, qr, svd, exp, grad, grads, isRecording, liveTensorCount, matmul, max, maximum, mean, mul, pow, relu, setBackend, square, sub, sum, tensor, tidy,
-  valueAndGrad, valueAndGrads, type Backend, type Tensor,
+  Adam,
+  FourierKernel,
+  GaussianRFFKernel,
+  LearnableSpectralKernel,
+  OrthogonalRandomFeatures,
+  SGD,
+  TruncatedSVDKernel,
+  cast,
+  eigh,
+  qr,
+  svd,
+  exp,
+  grad,
+  grads,
+  isRecording,
+  liveTensorCount,
+  matmul,
+  max,
+  maximum,
+  mean,
+  mul,
+  pow,
+  relu,
+  setBackend,
+  square,
+  sub,
+  sum,
+  tensor,
+  tidy,
+  valueAndGrad,
+  valueAndGrads,
+  type Backend,
+  type Tensor,
 } from '@spectrans/core';
 import { errorCode } from './errors.js';
 import { randn } from './helpers.js';
@@ -33,10 +63,13 @@ describe('valueAndGrads', () => {
     expect(isRecording()).toBe(false);
     const w = tensor([1, 2], [2], 'float64');
     const inside: boolean[] = [];
-    const g = grads(() => {
-      inside.push(isRecording());
-      return sum(w);
-    }, { w });
+    const g = grads(
+      () => {
+        inside.push(isRecording());
+        return sum(w);
+      },
+      { w },
+    );
     expect(inside).toEqual([true]);
     expect(isRecording()).toBe(false);
     w.dispose();
@@ -74,7 +107,10 @@ describe('valueAndGrads', () => {
 
   it('works in float32', () => {
     tidy(() => {
-      const a = tensor([[1, 2], [3, 4]]);
+      const a = tensor([
+        [1, 2],
+        [3, 4],
+      ]);
       const b = tensor([[0.5], [-1]]);
       const g = grads(() => sum(matmul(a, b)), { a, b });
       expect(g.a.dtype).toBe('float32');
@@ -88,10 +124,21 @@ describe('valueAndGrads', () => {
     expect(errorCode(() => valueAndGrads(() => w, { w }))).toBe('ERR_INVALID_SHAPE');
     expect(errorCode(() => valueAndGrads(() => 3 as unknown as Tensor, { w }))).toBe('ERR_INVALID_ARGUMENT');
     expect(errorCode(() => valueAndGrads(42 as unknown as () => Tensor, { w }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(errorCode(() => valueAndGrads(() => sum(w), { w: [1, 2] as unknown as Tensor }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(errorCode(() => valueAndGrads(() => sum(w), null as unknown as Record<string, Tensor>))).toBe('ERR_INVALID_ARGUMENT');
+    expect(errorCode(() => valueAndGrads(() => sum(w), { w: [1, 2] as unknown as Tensor }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
+    expect(errorCode(() => valueAndGrads(() => sum(w), null as unknown as Record<string, Tensor>))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
     expect(errorCode(() => grads(() => sum(grads(() => sum(w), { w }).w), { w }))).toBe('ERR_NOT_DIFFERENTIABLE');
-    const m = tensor([[2, 1], [1, 3]], [2, 2], 'float64');
+    const m = tensor(
+      [
+        [2, 1],
+        [1, 3],
+      ],
+      [2, 2],
+      'float64',
+    );
     let message = '';
     try {
       grads(() => sum(qr(m).r), { m });
@@ -102,7 +149,14 @@ describe('valueAndGrads', () => {
     expect(errorCode(() => grads(() => sum(qr(m).r), { m }))).toBe('ERR_NOT_DIFFERENTIABLE');
     expect(errorCode(() => grads(() => sum(svd(m).s), { m }))).toBe('ERR_NOT_DIFFERENTIABLE');
     // A decomposition of constants is fine on the way.
-    const c = tensor([[2, 0], [0, 3]], [2, 2], 'float64');
+    const c = tensor(
+      [
+        [2, 0],
+        [0, 3],
+      ],
+      [2, 2],
+      'float64',
+    );
     const g = grads(() => sum(matmul(m, eigh(c).vectors)), { m });
     expect(values(g.m)).toEqual([1, 1, 1, 1]);
     const gone = tensor([1], [1], 'float64');
@@ -132,7 +186,7 @@ describe('valueAndGrads', () => {
 });
 
 describe('kernels', () => {
-  it("tests/unit/test_kernels.py::test_learnable_spectral_kernel_training: K = compute(x, x), K.mean() backward, every parameter gets a non-zero gradient", () => {
+  it('tests/unit/test_kernels.py::test_learnable_spectral_kernel_training: K = compute(x, x), K.mean() backward, every parameter gets a non-zero gradient', () => {
     const kernel = new LearnableSpectralKernel({ inputDim: 10, rank: 5, seed: 0 });
     const x = randn32([8, 10], 4);
     tidy(() => {
@@ -157,7 +211,15 @@ describe('kernels', () => {
   });
 
   it('trainable ORF (SORF, materialised matrix) differentiates through its diagonals and refreshes the matrix after a step', () => {
-    const orf = new OrthogonalRandomFeatures({ inputDim: 3, numFeatures: 4, useHadamard: true, trainable: true, sorfApply: 'matrix', seed: 2, dtype: 'float64' });
+    const orf = new OrthogonalRandomFeatures({
+      inputDim: 3,
+      numFeatures: 4,
+      useHadamard: true,
+      trainable: true,
+      sorfApply: 'matrix',
+      seed: 2,
+      dtype: 'float64',
+    });
     const x = randn([5, 3], 3);
     const out = (): Tensor => mean(orf.kernelApproximation(x, x));
     tidy(() => {
@@ -195,7 +257,12 @@ describe('optimisers', () => {
     const host = [1, -2];
     let buf = [0, 0];
     for (let step = 0; step < 3; step++) {
-      tidy(() => opt.step(params, grads(() => sum(square(params.w)), params)));
+      tidy(() =>
+        opt.step(
+          params,
+          grads(() => sum(square(params.w)), params),
+        ),
+      );
       const g = host.map((v) => 2 * v + 0.5 * v);
       buf = step === 0 ? g : buf.map((b, i) => 0.9 * b + g[i]!);
       host.forEach((v, i) => (host[i] = v - 0.1 * buf[i]!));
@@ -238,7 +305,10 @@ describe('optimisers', () => {
     const loss = (): Tensor => mean(square(sub(k.compute(x, x), target)));
     const first = tidy(() => values(loss())[0]!);
     const opt = new Adam({ lr: 0.05 });
-    for (let i = 0; i < 50; i++) tidy(() => { opt.minimize(loss, k); });
+    for (let i = 0; i < 50; i++)
+      tidy(() => {
+        opt.minimize(loss, k);
+      });
     const last = tidy(() => values(loss())[0]!);
     expect(last).toBeLessThan(first / 10);
     expect(Object.keys(await k.exportStateDict())).toEqual(['filter']);
@@ -267,4 +337,3 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
-

@@ -4,8 +4,18 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  add, clone, createKernel, grads, square, sum, linearAttention, RFFAttentionKernel, softmaxAttention,
-  type KernelModule, type KernelName, type Tensor,
+  add,
+  clone,
+  createKernel,
+  grads,
+  square,
+  sum,
+  linearAttention,
+  RFFAttentionKernel,
+  softmaxAttention,
+  type KernelModule,
+  type KernelName,
+  type Tensor,
 } from '@spectrans/core';
 import { errorCode } from './errors.js';
 import { compareGradients, relativeError, type GradInput } from './gradcheck.js';
@@ -19,11 +29,26 @@ const configs: [string, KernelName, Record<string, unknown>, Output][] = [
   ['gaussian_rff trainable', 'gaussian_rff', { inputDim: D, numFeatures: 6, trainable: true, sigma: 1.5 }, 'forward'],
   ['gaussian_rff exact kernel', 'gaussian_rff', { inputDim: D, numFeatures: 6, sigma: 1.5 }, 'compute'],
   ['laplacian_rff exact kernel', 'laplacian_rff', { inputDim: D, numFeatures: 6, sigma: 2 }, 'compute'],
-  ['gaussian_rff cos/sin trainable', 'gaussian_rff', { inputDim: D, numFeatures: 5, trainable: true, useCosSin: true }, 'forward'],
+  [
+    'gaussian_rff cos/sin trainable',
+    'gaussian_rff',
+    { inputDim: D, numFeatures: 5, trainable: true, useCosSin: true },
+    'forward',
+  ],
   ['laplacian_rff trainable', 'laplacian_rff', { inputDim: D, numFeatures: 6, trainable: true, sigma: 2 }, 'forward'],
   ['orthogonal_rff trainable', 'orthogonal_rff', { inputDim: D, numFeatures: 6, trainable: true }, 'forward'],
-  ['orthogonal_rff SORF (matrix) trainable', 'orthogonal_rff', { inputDim: 3, numFeatures: 4, trainable: true, useHadamard: true, sorfApply: 'matrix' }, 'forward'],
-  ['orthogonal_rff SORF (transform) trainable', 'orthogonal_rff', { inputDim: 3, numFeatures: 4, trainable: true, useHadamard: true, sorfApply: 'transform' }, 'forward'],
+  [
+    'orthogonal_rff SORF (matrix) trainable',
+    'orthogonal_rff',
+    { inputDim: 3, numFeatures: 4, trainable: true, useHadamard: true, sorfApply: 'matrix' },
+    'forward',
+  ],
+  [
+    'orthogonal_rff SORF (transform) trainable',
+    'orthogonal_rff',
+    { inputDim: 3, numFeatures: 4, trainable: true, useHadamard: true, sorfApply: 'transform' },
+    'forward',
+  ],
   ['rff_attention softmax', 'rff_attention', { inputDim: D, numFeatures: 6 }, 'forward'],
   ['rff_attention softmax stabilised', 'rff_attention', { inputDim: D, numFeatures: 6, stabilize: true }, 'forward'],
   ['rff_attention relu', 'rff_attention', { inputDim: D, numFeatures: 6, kernelType: 'relu' }, 'forward'],
@@ -41,17 +66,26 @@ const configs: [string, KernelName, Record<string, unknown>, Output][] = [
 describe('kernel gradients match central differences (float64)', () => {
   it.each(configs)('%s: inputs and every trainable parameter', (_name, type, options, output) => {
     const seeded = !['cosine', 'polynomial', 'polynomial_spectral', 'fourier_kernel'].includes(type);
-    const kernel = createKernel(type, { ...options, dtype: 'float64', ...(seeded ? { seed: 5 } : {}) } as never) as unknown as KernelModule & {
+    const kernel = createKernel(type, {
+      ...options,
+      dtype: 'float64',
+      ...(seeded ? { seed: 5 } : {}),
+    } as never) as unknown as KernelModule & {
       compute(x: Tensor, y: Tensor): Tensor;
       forward(x: Tensor): Tensor;
     };
     const params = kernel.trainableParameters();
     const names = Object.keys(params);
     const d = (options['inputDim'] as number | undefined) ?? D;
-    const inputs: GradInput[] = [{ shape: [3, d] }, { shape: [2, d] }, ...names.map((n) => ({ shape: [...params[n]!.shape], values: Array.from(params[n]!.dataSync()) }))];
+    const inputs: GradInput[] = [
+      { shape: [3, d] },
+      { shape: [2, d] },
+      ...names.map((n) => ({ shape: [...params[n]!.shape], values: Array.from(params[n]!.dataSync()) })),
+    ];
     const f = (x: Tensor, y: Tensor, ...ps: Tensor[]): Tensor => {
       // Parameters enter as inputs: clones are recorded from them, so the kernel's gradient reaches them.
-      if (names.length > 0) kernel.assignTrainableParameters(Object.fromEntries(names.map((n, i) => [n, clone(ps[i]!)])));
+      if (names.length > 0)
+        kernel.assignTrainableParameters(Object.fromEntries(names.map((n, i) => [n, clone(ps[i]!)])));
       return output === 'forward' ? kernel.forward(x) : kernel.compute(x, y);
     };
     const { analytic, numeric } = compareGradients(f, inputs, 11);
@@ -68,23 +102,41 @@ describe('kernel gradients match central differences (float64)', () => {
     for (const t of [x, svd]) t.dispose();
   });
 
-  it.each([[2, 4], [2, 3], [4, 8]])('PolynomialSpectralKernel.computeAttention (through eigh; rank %i, d %i, the last with a 2-dimensional null space) with respect to q and k', (rank, d) => {
-    const poly = createKernel('polynomial_spectral', { rank, dtype: 'float64' });
-    const { analytic, numeric } = compareGradients((q, k) => poly.computeAttention(q, k), [{ shape: [3, d] }, { shape: [4, d] }], 8);
-    expect(relativeError(analytic, numeric)).toBeLessThan(1e-5);
-    poly.dispose();
-  });
+  it.each([
+    [2, 4],
+    [2, 3],
+    [4, 8],
+  ])(
+    'PolynomialSpectralKernel.computeAttention (through eigh; rank %i, d %i, the last with a 2-dimensional null space) with respect to q and k',
+    (rank, d) => {
+      const poly = createKernel('polynomial_spectral', { rank, dtype: 'float64' });
+      const { analytic, numeric } = compareGradients(
+        (q, k) => poly.computeAttention(q, k),
+        [{ shape: [3, d] }, { shape: [4, d] }],
+        8,
+      );
+      expect(relativeError(analytic, numeric)).toBeLessThan(1e-5);
+      poly.dispose();
+    },
+  );
 
   it('spectralDecomposition (through eigh) of a learnable kernel, with respect to its parameters', () => {
     const k = createKernel('learnable_spectral', { inputDim: 3, rank: 2, normalize: false, seed: 4, dtype: 'float64' });
     const names = Object.keys(k.trainableParameters());
     const params = k.trainableParameters();
-    const inputs: GradInput[] = [{ shape: [5, 3] }, ...names.map((n) => ({ shape: [...params[n]!.shape], values: Array.from(params[n]!.dataSync()) }))];
-    const { analytic, numeric } = compareGradients((x, ...ps) => {
-      k.assignTrainableParameters(Object.fromEntries(names.map((n, i) => [n, clone(ps[i]!)])));
-      const { eigenvectors, eigenvalues } = k.spectralDecomposition(x);
-      return add(sum(square(eigenvectors), 0), eigenvalues);
-    }, inputs, 9);
+    const inputs: GradInput[] = [
+      { shape: [5, 3] },
+      ...names.map((n) => ({ shape: [...params[n]!.shape], values: Array.from(params[n]!.dataSync()) })),
+    ];
+    const { analytic, numeric } = compareGradients(
+      (x, ...ps) => {
+        k.assignTrainableParameters(Object.fromEntries(names.map((n, i) => [n, clone(ps[i]!)])));
+        const { eigenvectors, eigenvalues } = k.spectralDecomposition(x);
+        return add(sum(square(eigenvectors), 0), eigenvalues);
+      },
+      inputs,
+      9,
+    );
     expect(relativeError(analytic, numeric)).toBeLessThan(1e-5);
     k.dispose();
   });
@@ -100,7 +152,11 @@ describe('attention gradients match central differences (float64)', () => {
   it.each([false, true])('linearAttention (FAVOR+, causal %s) with respect to q, k, v', (causal) => {
     const map = new RFFAttentionKernel({ inputDim: 3, numFeatures: 8, seed: 2, dtype: 'float64' });
     const shapes: GradInput[] = causal ? [{ shape: [2, 4, 3] }, { shape: [2, 4, 3] }, { shape: [2, 4, 2] }] : qkv;
-    const { analytic, numeric } = compareGradients((q, k, v) => linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 3 }), shapes, 6);
+    const { analytic, numeric } = compareGradients(
+      (q, k, v) => linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 3 }),
+      shapes,
+      6,
+    );
     expect(relativeError(analytic, numeric)).toBeLessThan(1e-6);
     map.dispose();
   });

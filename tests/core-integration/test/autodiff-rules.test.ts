@@ -70,16 +70,24 @@ const cases: Case[] = [
   ['cast to float32 and back', [s(3)], (x) => ops.cast(ops.cast(x, 'float32'), 'float64')],
   ['one input used twice', [s(3, 3)], (x) => ops.matmul(x, x)],
   ['add(x, x)', [s(3)], (x) => ops.add(x, x)],
-  ['eigh values and vectors (symmetrised input)', [s(4, 4)], (a) => {
-    const { values, vectors } = ops.eigh(a);
-    return ops.concat([ops.expandDims(values, 0), vectors], 0);
-  }],
+  [
+    'eigh values and vectors (symmetrised input)',
+    [s(4, 4)],
+    (a) => {
+      const { values, vectors } = ops.eigh(a);
+      return ops.concat([ops.expandDims(values, 0), vectors], 0);
+    },
+  ],
   ['eigh batched, values only', [s(2, 3, 3)], (a) => ops.eigh(a).values],
   ['eigh vectors only', [s(3, 3)], (a) => ops.eigh(a).vectors],
-  ['softmax chain', [s(3, 5)], (x) => {
-    const e = ops.exp(ops.sub(x, ops.max(x, -1, true)));
-    return ops.div(e, ops.sum(e, -1, true));
-  }],
+  [
+    'softmax chain',
+    [s(3, 5)],
+    (x) => {
+      const e = ops.exp(ops.sub(x, ops.max(x, -1, true)));
+      return ops.div(e, ops.sum(e, -1, true));
+    },
+  ],
 ];
 
 describe('backward rules match central differences (float64, backend-js)', () => {

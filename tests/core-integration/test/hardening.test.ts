@@ -61,14 +61,22 @@ describe('options objects', () => {
   });
 
   it('unknown keys are rejected with a suggestion, Python spellings map to camelCase', () => {
-    expect(thrown(() => new GaussianRFFKernel({ inputDim: 4, numFeature: 8 } as never)).message).toContain("did you mean 'numFeatures'?");
-    expect(thrown(() => new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, sigmaa: 1 } as never)).message).toContain("did you mean 'sigma'?");
-    expect(thrown(() => new GaussianRFFKernel({ input_dim: 4, num_features: 8 } as never)).message).toContain("did you mean 'inputDim'?");
+    expect(thrown(() => new GaussianRFFKernel({ inputDim: 4, numFeature: 8 } as never)).message).toContain(
+      "did you mean 'numFeatures'?",
+    );
+    expect(thrown(() => new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, sigmaa: 1 } as never)).message).toContain(
+      "did you mean 'sigma'?",
+    );
+    expect(thrown(() => new GaussianRFFKernel({ input_dim: 4, num_features: 8 } as never)).message).toContain(
+      "did you mean 'inputDim'?",
+    );
     expect(thrown(() => new CosineKernel({ totallyUnrelated: 1 } as never)).message).not.toContain('did you mean');
   });
 
   it('null values are rejected instead of meaning the default', () => {
-    expect(thrown(() => new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, sigma: null } as never)).message).toContain("'sigma' is null");
+    expect(
+      thrown(() => new GaussianRFFKernel({ inputDim: 4, numFeatures: 8, sigma: null } as never)).message,
+    ).toContain("'sigma' is null");
     expect(errorCode(() => new CosineKernel({ eps: null } as never))).toBe('ERR_INVALID_ARGUMENT');
   });
 
@@ -79,8 +87,10 @@ describe('options objects', () => {
     expect(errorCode(() => zeros([2], 'float32', { backend: {} as Backend }))).toBe('ERR_INVALID_ARGUMENT');
   });
 
-  it("FourierKernel has no normalize option: `normalize: false` is rejected, not silently overridden", () => {
-    expect(thrown(() => new FourierKernel({ rank: 2, inputDim: 8, normalize: false } as never)).message).toContain("unknown option 'normalize'");
+  it('FourierKernel has no normalize option: `normalize: false` is rejected, not silently overridden', () => {
+    expect(thrown(() => new FourierKernel({ rank: 2, inputDim: 8, normalize: false } as never)).message).toContain(
+      "unknown option 'normalize'",
+    );
   });
 
   it('createKernel passes bad option bags through to the checks', () => {
@@ -113,14 +123,18 @@ describe('size limits, checked before allocation', () => {
     expect(e.message).toContain(String(LIMITS.maxDimension));
     expect(errorCode(() => new GaussianRFFKernel({ inputDim: 8, numFeatures: 1e9 }))).toBe('ERR_INVALID_ARGUMENT');
     expect(errorCode(() => new RFFAttentionKernel({ inputDim: 4096, numFeatures: 8192 }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(errorCode(() => new OrthogonalRandomFeatures({ inputDim: 4, numFeatures: 2 ** 24 + 1, useHadamard: true }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(
+      errorCode(() => new OrthogonalRandomFeatures({ inputDim: 4, numFeatures: 2 ** 24 + 1, useHadamard: true })),
+    ).toBe('ERR_INVALID_ARGUMENT');
     expect(errorCode(() => new FourierKernel({ rank: 5000, inputDim: 10000 }))).toBe('ERR_INVALID_ARGUMENT');
     expect(errorCode(() => new LearnableSpectralKernel({ rank: 1, inputDim: 2 ** 25 }))).toBe('ERR_INVALID_ARGUMENT');
     expect(Date.now() - start).toBeLessThan(1000);
   });
 
   it('powerIterations and oversample are bounded', () => {
-    expect(thrown(() => new TruncatedSVDKernel({ rank: 2, powerIterations: 1e9 })).message).toContain('powerIterations');
+    expect(thrown(() => new TruncatedSVDKernel({ rank: 2, powerIterations: 1e9 })).message).toContain(
+      'powerIterations',
+    );
     expect(errorCode(() => new TruncatedSVDKernel({ rank: 2, oversample: 1e9 }))).toBe('ERR_INVALID_ARGUMENT');
   });
 
@@ -169,10 +183,16 @@ describe('shape checks of secondary entry points', () => {
 describe('numerical ranges', () => {
   it('sigma whose 1/σ, σ² or 1/(2σ²) leave the dtype is rejected', () => {
     for (const sigma of [1e-20, 1e-30, 1e20, 1e30]) {
-      expect(errorCode(() => new GaussianRFFKernel({ inputDim: 2, numFeatures: 4, sigma }))).toBe('ERR_INVALID_ARGUMENT');
-      expect(errorCode(() => new OrthogonalRandomFeatures({ inputDim: 2, numFeatures: 4, sigma }))).toBe('ERR_INVALID_ARGUMENT');
+      expect(errorCode(() => new GaussianRFFKernel({ inputDim: 2, numFeatures: 4, sigma }))).toBe(
+        'ERR_INVALID_ARGUMENT',
+      );
+      expect(errorCode(() => new OrthogonalRandomFeatures({ inputDim: 2, numFeatures: 4, sigma }))).toBe(
+        'ERR_INVALID_ARGUMENT',
+      );
     }
-    expect(errorCode(() => new LaplacianRFFKernel({ inputDim: 2, numFeatures: 4, sigma: 1e-200, dtype: 'float64' }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(
+      errorCode(() => new LaplacianRFFKernel({ inputDim: 2, numFeatures: 4, sigma: 1e-200, dtype: 'float64' })),
+    ).toBe('ERR_INVALID_ARGUMENT');
     // Representable in float64, not in float32.
     new GaussianRFFKernel({ inputDim: 2, numFeatures: 4, sigma: 1e-25, dtype: 'float64', seed: 1 }).dispose();
     new GaussianRFFKernel({ inputDim: 2, numFeatures: 4, sigma: 1e-12, seed: 1 }).dispose();
@@ -180,13 +200,18 @@ describe('numerical ranges', () => {
 
   it('scalars that overflow the dtype are rejected', () => {
     expect(errorCode(() => new PolynomialKernel({ alpha: 1e39 }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(errorCode(() => new LearnableSpectralKernel({ rank: 1, inputDim: 2, initScale: 1e39 }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(errorCode(() => new LearnableSpectralKernel({ rank: 1, inputDim: 2, initScale: 1e39 }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
     new PolynomialKernel({ alpha: 1e39, dtype: 'float64' }).dispose();
   });
 
   it('σ = 1e-12 gives a finite, exact diagonal', async () => {
     const k = new GaussianRFFKernel({ inputDim: 2, numFeatures: 4, sigma: 1e-12, seed: 1 });
-    const x = tensor([[1, 2], [3, 4]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const K = k.compute(x, x);
     expect(Array.from(await K.data())).toEqual([1, 0, 0, 1]);
     for (const t of [k, x, K]) t.dispose();
@@ -195,7 +220,11 @@ describe('numerical ranges', () => {
   it('CosineKernel of rows of 1e20 (float32) gives 1, both eps modes', async () => {
     for (const epsMode of ['add', 'clamp'] as const) {
       const k = new CosineKernel({ epsMode });
-      const x = tensor([[1e20, 1e20, 1e20], [-3e37, 1e37, 0], [1e-30, 0, 0]]);
+      const x = tensor([
+        [1e20, 1e20, 1e20],
+        [-3e37, 1e37, 0],
+        [1e-30, 0, 0],
+      ]);
       const K = await k.compute(x, x).data();
       expect(K[0]).toBeCloseTo(1, 5);
       expect(K[4]).toBeCloseTo(1, 5);
@@ -209,7 +238,10 @@ describe('numerical ranges', () => {
 
   it('LearnableSpectralKernel with a large initScale keeps unit rows', async () => {
     const k = new LearnableSpectralKernel({ rank: 2, inputDim: 3, initScale: 1e30, seed: 2 });
-    const x = tensor([[1, 2, 3], [0.5, -1, 2]]);
+    const x = tensor([
+      [1, 2, 3],
+      [0.5, -1, 2],
+    ]);
     const K = await k.compute(x, x).data();
     expect(Math.hypot(K[0]!, K[1]!)).toBeCloseTo(1, 5);
     expect(Math.hypot(K[2]!, K[3]!)).toBeCloseTo(1, 5);
@@ -305,12 +337,17 @@ describe('backend errors, tidy and disposal', () => {
       new TruncatedSVDKernel({ rank: 1 }),
       new OrthogonalRandomFeatures({ inputDim: 2, numFeatures: 4, seed: 1 }),
     ];
-    const x = tensor([[1, 2], [3, 4]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     for (const k of kernels) {
       k.dispose();
       for (const name of methodNames(k)) {
         const call = async () => (k as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(x, x);
-        expect(`${k.constructor.name}.${name}: ${await errorCodeAsync(call)}`).toBe(`${k.constructor.name}.${name}: ERR_DISPOSED`);
+        expect(`${k.constructor.name}.${name}: ${await errorCodeAsync(call)}`).toBe(
+          `${k.constructor.name}.${name}: ERR_DISPOSED`,
+        );
       }
     }
     x.dispose();
@@ -322,13 +359,31 @@ export function methodNames(obj: object): string[] {
   const names = new Set<string>();
   for (let p = Object.getPrototypeOf(obj); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
     for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) {
-      if (typeof d.value === 'function' && name !== 'constructor' && name !== 'dispose' && !name.startsWith('_')) names.add(name);
+      if (typeof d.value === 'function' && name !== 'constructor' && name !== 'dispose' && !name.startsWith('_'))
+        names.add(name);
     }
   }
   // Protected and private helpers (TypeScript's `private` is still on the prototype).
   const internal = [
-    'setParameter', 'adoptParameter', 'deleteParameter', 'param', 'stateDictNames', 'stateDictAliases', 'afterLoad', 'assertLive', 'allocating',
-    'normalizeRows', 'profile', 'checkDiff', 'exactApproximation', 'randomizedApproximation', 'features', 'drawProjection', 'refreshSorfMatrix', 'sorfProject', 'diagonalName',
+    'setParameter',
+    'adoptParameter',
+    'deleteParameter',
+    'param',
+    'stateDictNames',
+    'stateDictAliases',
+    'afterLoad',
+    'assertLive',
+    'allocating',
+    'normalizeRows',
+    'profile',
+    'checkDiff',
+    'exactApproximation',
+    'randomizedApproximation',
+    'features',
+    'drawProjection',
+    'refreshSorfMatrix',
+    'sorfProject',
+    'diagonalName',
   ];
   const publicFeatures = obj instanceof RFFAttentionKernel ? ['features'] : [];
   return [...names].filter((n) => !internal.includes(n) || publicFeatures.includes(n));
@@ -337,27 +392,55 @@ export function methodNames(obj: object): string[] {
 describe('state dicts', () => {
   let k: GaussianRFFKernel;
   afterEach(() => k?.dispose());
-  const entry = (shape: number[], dtype: unknown = 'float32', fill = 0.5): SerializedTensor => ({ shape, dtype: dtype as string, data: new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(fill) });
+  const entry = (shape: number[], dtype: unknown = 'float32', fill = 0.5): SerializedTensor => ({
+    shape,
+    dtype: dtype as string,
+    data: new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(fill),
+  });
 
   it('rejects a bad dtype, a bad shape before parsing data, and overflowing values', () => {
     k = new GaussianRFFKernel({ inputDim: 2, numFeatures: 3, seed: 1 });
     for (const dtype of ['int8', 'bogus', 42, null]) {
-      expect(errorCode(() => k.loadStateDict({ omega: entry([2, 3], dtype) as never, bias: entry([3]) }))).toBe('ERR_STATE_DICT');
+      expect(errorCode(() => k.loadStateDict({ omega: entry([2, 3], dtype) as never, bias: entry([3]) }))).toBe(
+        'ERR_STATE_DICT',
+      );
     }
-    expect(errorCode(() => k.loadStateDict({ omega: { shape: [2, 3], data: [1, 2, 3, 4, 5, 6] } as never, bias: entry([3]) }))).toBe('ERR_STATE_DICT');
+    expect(
+      errorCode(() =>
+        k.loadStateDict({ omega: { shape: [2, 3], data: [1, 2, 3, 4, 5, 6] } as never, bias: entry([3]) }),
+      ),
+    ).toBe('ERR_STATE_DICT');
     const huge = { shape: [1e9, 1e9], dtype: 'float32', data: [] };
-    expect(thrown(() => k.loadStateDict({ omega: huge, bias: entry([3]) })).message).toContain('shape [1000000000, 1000000000]');
-    expect(errorCode(() => k.loadStateDict({ omega: { shape: [-1, 3], dtype: 'float32', data: [] }, bias: entry([3]) }))).toBe('ERR_STATE_DICT');
-    expect(errorCode(() => k.loadStateDict({ omega: entry([2, 3], 'float64', 1e300), bias: entry([3]) }))).toBe('ERR_STATE_DICT');
-    expect(errorCode(() => k.loadStateDict({ omega: entry([2, 3]), bias: { shape: [3], dtype: 'float32', data: [1, true, 2] as never } }))).toBe('ERR_STATE_DICT');
-    expect(errorCode(() => k.loadStateDict({ omega: entry([2, 3]), bias: entry([3]) }, { strict: 'yes' } as never))).toBe('ERR_INVALID_ARGUMENT');
+    expect(thrown(() => k.loadStateDict({ omega: huge, bias: entry([3]) })).message).toContain(
+      'shape [1000000000, 1000000000]',
+    );
+    expect(
+      errorCode(() => k.loadStateDict({ omega: { shape: [-1, 3], dtype: 'float32', data: [] }, bias: entry([3]) })),
+    ).toBe('ERR_STATE_DICT');
+    expect(errorCode(() => k.loadStateDict({ omega: entry([2, 3], 'float64', 1e300), bias: entry([3]) }))).toBe(
+      'ERR_STATE_DICT',
+    );
+    expect(
+      errorCode(() =>
+        k.loadStateDict({ omega: entry([2, 3]), bias: { shape: [3], dtype: 'float32', data: [1, true, 2] as never } }),
+      ),
+    ).toBe('ERR_STATE_DICT');
+    expect(
+      errorCode(() => k.loadStateDict({ omega: entry([2, 3]), bias: entry([3]) }, { strict: 'yes' } as never)),
+    ).toBe('ERR_INVALID_ARGUMENT');
     k.loadStateDict({ omega: entry([2, 3], 'float32', Infinity), bias: entry([3]) });
   });
 
   it('rejects alias duplicates', () => {
     const orf = new OrthogonalRandomFeatures({ inputDim: 2, numFeatures: 2, useHadamard: true, seed: 1 });
-    const sd = { diagonal_0: entry([2], 'float32', 1), 'diagonals.0': entry([2], 'float32', -1), diagonal_1: entry([2]), diagonal_2: entry([2]), bias: entry([2]) };
-    expect(thrown(() => orf.loadStateDict(sd)).message).toContain("both name the parameter");
+    const sd = {
+      diagonal_0: entry([2], 'float32', 1),
+      'diagonals.0': entry([2], 'float32', -1),
+      diagonal_1: entry([2]),
+      diagonal_2: entry([2]),
+      bias: entry([2]),
+    };
+    expect(thrown(() => orf.loadStateDict(sd)).message).toContain('both name the parameter');
     orf.dispose();
   });
 
@@ -372,7 +455,9 @@ describe('state dicts', () => {
       return real(...args);
     }) as Backend['fromArray'];
     const live = liveTensorCount();
-    expect(errorCode(() => k.loadStateDict({ omega: entry([2, 3], 'float32', 7), bias: entry([3], 'float32', 7) }))).toBe('ERR_BACKEND_FAILURE');
+    expect(
+      errorCode(() => k.loadStateDict({ omega: entry([2, 3], 'float32', 7), bias: entry([3], 'float32', 7) })),
+    ).toBe('ERR_BACKEND_FAILURE');
     expect(liveTensorCount()).toBe(live);
     b.fromArray = real;
     expect(await k.exportStateDict()).toEqual(before);

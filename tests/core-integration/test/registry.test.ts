@@ -1,7 +1,16 @@
 import { createJsBackend } from '@spectrans/backend-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorCode, errorCodeAsync } from './errors.js';
-import { currentBackend, getBackend, listBackends, ready, registerBackend, removeBackend, setBackend, type Backend } from '@spectrans/core';
+import {
+  currentBackend,
+  getBackend,
+  listBackends,
+  ready,
+  registerBackend,
+  removeBackend,
+  setBackend,
+  type Backend,
+} from '@spectrans/core';
 
 const names: string[] = [];
 function register(name: string, factory: () => Backend | Promise<Backend>, priority?: number): void {
@@ -22,15 +31,30 @@ describe('backend registry', () => {
   });
 
   it('ready() starts the highest non-negative priority that works and lists every failure otherwise', async () => {
-    register('broken-a', () => { throw new Error('no GPU here'); }, 10);
-    register('broken-b', async () => { throw new Error('wasm missing'); }, 5);
+    register(
+      'broken-a',
+      () => {
+        throw new Error('no GPU here');
+      },
+      10,
+    );
+    register(
+      'broken-b',
+      async () => {
+        throw new Error('wasm missing');
+      },
+      5,
+    );
     register('explicit-only', () => createJsBackend({ name: 'explicit-only' }), -1);
     await expect(ready()).rejects.toThrow(/broken-a: .*no GPU here[\s\S]*broken-b: .*wasm missing/);
     register('works', () => createJsBackend({ name: 'works' }), 1);
     const b = await ready();
     expect(b.name).toBe('works');
     expect(listBackends().map((e) => [e.name, e.current])).toEqual([
-      ['broken-a', false], ['broken-b', false], ['works', true], ['explicit-only', false],
+      ['broken-a', false],
+      ['broken-b', false],
+      ['works', true],
+      ['explicit-only', false],
     ]);
     await setBackend('explicit-only');
     expect(getBackend().name).toBe('explicit-only');

@@ -34,15 +34,16 @@ describe('FourierKernel', () => {
         return [re, im];
       };
       const expected: number[] = [];
-      for (let i = 0; i < 3; i++) for (let j = 0; j < 2; j++) {
-        let s = 0;
-        for (let b = 0; b < r; b++) {
-          const [xr, xi] = dft(xs, i, b);
-          const [yr, yi] = dft(ys, j, b);
-          s += f[b]! ** 2 * (xr * yr + xi * yi);
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 2; j++) {
+          let s = 0;
+          for (let b = 0; b < r; b++) {
+            const [xr, xi] = dft(xs, i, b);
+            const [yr, yi] = dft(ys, j, b);
+            s += f[b]! ** 2 * (xr * yr + xi * yi);
+          }
+          expected.push(s / r);
         }
-        expected.push(s / r);
-      }
       expect(maxAbsDiff(K, expected)).toBeLessThan(1e-12);
       k.dispose();
     }
@@ -69,11 +70,12 @@ describe('TruncatedSVDKernel', () => {
       const kk = s.length;
       const r = Math.min(rank, kk);
       const expected = new Float64Array(n * m);
-      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-        let acc = 0;
-        for (let c = 0; c < r; c++) acc += u[i * kk + c]! * s[c]! * v[j * kk + c]!;
-        expected[i * m + j] = acc;
-      }
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < m; j++) {
+          let acc = 0;
+          for (let c = 0; c < r; c++) acc += u[i * kk + c]! * s[c]! * v[j * kk + c]!;
+          expected[i * m + j] = acc;
+        }
       expect(maxAbsDiff(got, expected)).toBeLessThan(1e-10);
     }
   });
@@ -86,7 +88,9 @@ describe('TruncatedSVDKernel', () => {
     for (const useRandomized of [false, true]) {
       const k = new TruncatedSVDKernel({ rank: 5, normalize: false, useRandomized, seed: 1, dtype: 'float64' });
       const got = await k.compute(X, X).data();
-      const rel = Math.sqrt(Array.from(got).reduce((acc, g, i) => acc + (g - exact[i]!) ** 2, 0) / exact.reduce((acc, e) => acc + e * e, 0));
+      const rel = Math.sqrt(
+        Array.from(got).reduce((acc, g, i) => acc + (g - exact[i]!) ** 2, 0) / exact.reduce((acc, e) => acc + e * e, 0),
+      );
       expect(rel).toBeLessThan(1e-9);
     }
   });
@@ -107,11 +111,24 @@ describe('PolynomialSpectralKernel', () => {
     const d = 5;
     const rank = 3;
     const q = randn([n, d], 9);
-    const k = new PolynomialSpectralKernel({ rank, degree: 2, coef0: 1, alpha: 0.7, normalize: false, dtype: 'float64' });
+    const k = new PolynomialSpectralKernel({
+      rank,
+      degree: 2,
+      coef0: 1,
+      alpha: 0.7,
+      normalize: false,
+      dtype: 'float64',
+    });
     const got = await k.computeAttention(q, q).data();
     // Reference formula on the host: centre, covariance, top-r eigenvectors, projected inner products.
     const xs = await q.data();
-    const mean = Array.from({ length: d }, (_, j) => Array.from(xs).filter((_, i) => i % d === j).reduce((a, b) => a + b, 0) / n);
+    const mean = Array.from(
+      { length: d },
+      (_, j) =>
+        Array.from(xs)
+          .filter((_, i) => i % d === j)
+          .reduce((a, b) => a + b, 0) / n,
+    );
     const xc = Float64Array.from(xs, (v, i) => v - mean[i % d]!);
     const cov = hostMatmul(hostTranspose(xc, n, d), xc, d, n, d).map((v) => v / n);
     const { vectors } = hostLinalg.eigh(cov, d);
@@ -126,7 +143,8 @@ describe('PolynomialSpectralKernel', () => {
   it('computeAttention rows sum to 1 with normalize, for q ≠ k and batches', async () => {
     const k = new PolynomialSpectralKernel({ rank: 2, dtype: 'float64' });
     const A = await k.computeAttention(randn([2, 5, 4], 10), randn([2, 6, 4], 11)).data();
-    for (let row = 0; row < 10; row++) expect(Array.from(A.subarray(row * 6, row * 6 + 6)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    for (let row = 0; row < 10; row++)
+      expect(Array.from(A.subarray(row * 6, row * 6 + 6)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 
   it("normalization 'cosine' has a unit diagonal", async () => {
@@ -153,7 +171,10 @@ describe('PolynomialSpectralKernel', () => {
 describe('LearnableSpectralKernel', () => {
   it('has orthonormal eigenvectors, linspace eigenvalues, and unit-norm rows with normalize', async () => {
     const k = new LearnableSpectralKernel({ inputDim: 6, rank: 4, initScale: 2, seed: 3, dtype: 'float64' });
-    const [e, lambda] = [k.parameters().find((p) => p.name === 'eigenvectors')!, k.parameters().find((p) => p.name === 'eigenvalues')!];
+    const [e, lambda] = [
+      k.parameters().find((p) => p.name === 'eigenvectors')!,
+      k.parameters().find((p) => p.name === 'eigenvalues')!,
+    ];
     const E = await e.tensor.data();
     const gram = hostMatmul(hostTranspose(E, 6, 4), E, 4, 6, 4);
     for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expect(gram[i * 4 + j]).toBeCloseTo(i === j ? 1 : 0, 12);
@@ -166,9 +187,15 @@ describe('LearnableSpectralKernel', () => {
   it('checks rank <= inputDim at construction and re-orthonormalises loaded eigenvectors', async () => {
     expect(() => new LearnableSpectralKernel({ inputDim: 3, rank: 4 })).toThrow(/rank must be <= inputDim/);
     const k = new LearnableSpectralKernel({ inputDim: 3, rank: 2, trainableEigenvectors: false, dtype: 'float64' });
-    k.loadStateDict({ eigenvalues: { shape: [2], dtype: 'float64', data: [1, 0.5] }, eigenvectors: { shape: [3, 2], dtype: 'float64', data: [1, 1, 0, 1, 0, 0] } });
+    k.loadStateDict({
+      eigenvalues: { shape: [2], dtype: 'float64', data: [1, 0.5] },
+      eigenvectors: { shape: [3, 2], dtype: 'float64', data: [1, 1, 0, 1, 0, 0] },
+    });
     k.orthogonalizeEigenvectors();
-    const E = await k.parameters().find((p) => p.name === 'eigenvectors')!.tensor.data();
+    const E = await k
+      .parameters()
+      .find((p) => p.name === 'eigenvectors')!
+      .tensor.data();
     const gram = hostMatmul(hostTranspose(E, 3, 2), E, 2, 3, 2);
     expect(maxAbsDiff(gram, [1, 0, 0, 1])).toBeLessThan(1e-12);
     expect(k.parameters().map((p) => `${p.name}:${p.trainable}`)).toEqual(['eigenvalues:true', 'eigenvectors:false']);

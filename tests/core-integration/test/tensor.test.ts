@@ -1,7 +1,19 @@
 import { createJsBackend } from '@spectrans/backend-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorCode } from './errors.js';
-import { add, exp, keep, liveTensorCount, matmul, mul, setBackend, tensor, tidy, zeros, type Backend } from '@spectrans/core';
+import {
+  add,
+  exp,
+  keep,
+  liveTensorCount,
+  matmul,
+  mul,
+  setBackend,
+  tensor,
+  tidy,
+  zeros,
+  type Backend,
+} from '@spectrans/core';
 
 let js: Backend;
 beforeAll(async () => {
@@ -10,11 +22,17 @@ beforeAll(async () => {
 
 describe('tensor()', () => {
   it('infers shapes from nested arrays and rounds float32 data', async () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6.1]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6.1],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect(t.dtype).toBe('float32');
     expect((await t.data())[5]).toBe(Math.fround(6.1));
-    expect(await t.array()).toEqual([[1, 2, 3], [4, 5, Math.fround(6.1)]]);
+    expect(await t.array()).toEqual([
+      [1, 2, 3],
+      [4, 5, Math.fround(6.1)],
+    ]);
     t.dispose();
   });
 
@@ -55,10 +73,12 @@ describe('tidy and keep', () => {
       return { out: exp(y), list: [add(x, x)] };
     });
     expect(liveTensorCount() - before).toBe(4); // x, kept, out, list[0]
-    expect(() => tidy(() => {
-      zeros([2]);
-      throw new Error('boom');
-    })).toThrow('boom');
+    expect(() =>
+      tidy(() => {
+        zeros([2]);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(liveTensorCount() - before).toBe(4);
     for (const t of [x, kept!, result.out, result.list[0]!]) t.dispose();
     expect(liveTensorCount()).toBe(before);

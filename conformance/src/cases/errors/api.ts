@@ -53,13 +53,19 @@ export function apiErrorCases(): ConformanceCase[] {
       const a = t([2, 2]);
       return () => core.mean(a, ['0'] as never);
     }),
-    plain('errors/op-options/tensor/unknown-key', 'ERR_INVALID_ARGUMENT', (b) => core.tensor([1], [1], 'float32', { backnd: b } as never)),
-    plain('errors/op-options/tensor/not-a-backend', 'ERR_INVALID_ARGUMENT', () => core.tensor([1], [1], 'float32', { backend: 'js' as never })),
+    plain('errors/op-options/tensor/unknown-key', 'ERR_INVALID_ARGUMENT', (b) =>
+      core.tensor([1], [1], 'float32', { backnd: b } as never),
+    ),
+    plain('errors/op-options/tensor/not-a-backend', 'ERR_INVALID_ARGUMENT', () =>
+      core.tensor([1], [1], 'float32', { backend: 'js' as never }),
+    ),
     plain('errors/op-options/fill/null', 'ERR_INVALID_ARGUMENT', () => core.fill([1], 1, 'float32', null as never)),
     plain('errors/op-options/zeros/array', 'ERR_INVALID_ARGUMENT', (b) => core.zeros([1], 'float32', [on(b)] as never)),
     plain('errors/limits/zeros/elements', 'ERR_INVALID_SHAPE', (b) => core.zeros([1e6, 1e6], 'float32', on(b))),
     plain('errors/limits/ones/2-pow-31', 'ERR_INVALID_SHAPE', (b) => core.ones([2 ** 31], 'float32', on(b))),
-    plain('errors/limits/tensor/shape', 'ERR_INVALID_SHAPE', (b) => core.tensor([1], [2 ** 20, 2 ** 20], 'float32', on(b))),
+    plain('errors/limits/tensor/shape', 'ERR_INVALID_SHAPE', (b) =>
+      core.tensor([1], [2 ** 20, 2 ** 20], 'float32', on(b)),
+    ),
     errorCase('errors/limits/matmul/output', 'ERR_INVALID_SHAPE', (t) => {
       const [col, row] = [t([100000, 1]), t([1, 100000])];
       return () => core.matmul(col, row);
@@ -77,7 +83,9 @@ export function apiErrorCases(): ConformanceCase[] {
       return () => core.cdist(x, y);
     }),
     plain('errors/limits/random/normal-count', 'ERR_INVALID_ARGUMENT', () => new core.RandomGenerator(1).normal(1e12)),
-    plain('errors/limits/random/uniform-count', 'ERR_INVALID_ARGUMENT', () => new core.RandomGenerator(1).uniform(2 ** 40)),
+    plain('errors/limits/random/uniform-count', 'ERR_INVALID_ARGUMENT', () =>
+      new core.RandomGenerator(1).uniform(2 ** 40),
+    ),
     plain('errors/random/negative-count', 'ERR_INVALID_ARGUMENT', () => new core.RandomGenerator(1).normal(-1)),
     plain('errors/random/fraction-count', 'ERR_INVALID_ARGUMENT', () => new core.RandomGenerator(1).uniform(1.5)),
     plain('errors/random/negative-seed', 'ERR_INVALID_ARGUMENT', () => new core.RandomGenerator(-1)),
@@ -88,14 +96,26 @@ export function apiErrorCases(): ConformanceCase[] {
     plain('errors/tidy/async', 'ERR_INVALID_ARGUMENT', () => core.tidy((async () => undefined) as never)),
     plain('errors/tidy/thenable', 'ERR_INVALID_ARGUMENT', () => core.tidy(() => ({ then: () => undefined }))),
     plain('errors/registry/empty-name', 'ERR_INVALID_ARGUMENT', (b) => core.registerBackend('', () => b)),
-    plain('errors/registry/factory-not-a-function', 'ERR_INVALID_ARGUMENT', (b) => core.registerBackend('conformance-bad', b as never)),
-    plain('errors/registry/priority-nan', 'ERR_INVALID_ARGUMENT', (b) => core.registerBackend('conformance-bad', () => b, { priority: NaN })),
-    plain('errors/registry/timeout-negative', 'ERR_INVALID_ARGUMENT', (b) => core.registerBackend('conformance-bad', () => b, { timeoutMs: -1 })),
-    plain('errors/registry/options-typo', 'ERR_INVALID_ARGUMENT', (b) => core.registerBackend('conformance-bad', () => b, { prority: 1 } as never)),
-    plain('errors/registry/replace-not-boolean', 'ERR_INVALID_ARGUMENT', (b) => core.registerBackend('conformance-bad', () => b, { replace: 'yes' as never })),
+    plain('errors/registry/factory-not-a-function', 'ERR_INVALID_ARGUMENT', (b) =>
+      core.registerBackend('conformance-bad', b as never),
+    ),
+    plain('errors/registry/priority-nan', 'ERR_INVALID_ARGUMENT', (b) =>
+      core.registerBackend('conformance-bad', () => b, { priority: NaN }),
+    ),
+    plain('errors/registry/timeout-negative', 'ERR_INVALID_ARGUMENT', (b) =>
+      core.registerBackend('conformance-bad', () => b, { timeoutMs: -1 }),
+    ),
+    plain('errors/registry/options-typo', 'ERR_INVALID_ARGUMENT', (b) =>
+      core.registerBackend('conformance-bad', () => b, { prority: 1 } as never),
+    ),
+    plain('errors/registry/replace-not-boolean', 'ERR_INVALID_ARGUMENT', (b) =>
+      core.registerBackend('conformance-bad', () => b, { replace: 'yes' as never }),
+    ),
     plain('errors/op-args/clone/not-a-tensor', 'ERR_INVALID_ARGUMENT', () => core.clone(undefined as never)),
     plain('errors/op-args/expand-dims/not-a-tensor', 'ERR_INVALID_ARGUMENT', () => core.expandDims(null as never, 0)),
-    plain('errors/op-args/matrix-transpose/not-a-tensor', 'ERR_INVALID_ARGUMENT', () => core.matrixTranspose(42 as never)),
+    plain('errors/op-args/matrix-transpose/not-a-tensor', 'ERR_INVALID_ARGUMENT', () =>
+      core.matrixTranspose(42 as never),
+    ),
     errorCase('errors/op-args/reshape/shape-not-an-array', 'ERR_INVALID_SHAPE', (t) => {
       const a = t([2, 2]);
       return () => core.reshape(a, 4 as never);
@@ -116,9 +136,15 @@ export function apiErrorCases(): ConformanceCase[] {
       const a = t([2]);
       return () => core.clip(a, NaN, 1);
     }),
-    plain('errors/op-args/broadcast-shapes/not-an-array', 'ERR_INVALID_SHAPE', () => core.broadcastShapes(undefined as never, [1])),
+    plain('errors/op-args/broadcast-shapes/not-an-array', 'ERR_INVALID_SHAPE', () =>
+      core.broadcastShapes(undefined as never, [1]),
+    ),
     plain('errors/op-args/size-of/not-an-array', 'ERR_INVALID_SHAPE', () => core.sizeOf(3 as never)),
-    plain('errors/create-kernel/unknown-name', 'ERR_UNKNOWN_KERNEL', () => core.createKernel('gaussian' as never, {} as never)),
-    plain('errors/create-kernel/null-options', 'ERR_INVALID_ARGUMENT', () => core.createKernel('gaussian_rff', null as never)),
+    plain('errors/create-kernel/unknown-name', 'ERR_UNKNOWN_KERNEL', () =>
+      core.createKernel('gaussian' as never, {} as never),
+    ),
+    plain('errors/create-kernel/null-options', 'ERR_INVALID_ARGUMENT', () =>
+      core.createKernel('gaussian_rff', null as never),
+    ),
   ];
 }

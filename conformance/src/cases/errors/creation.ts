@@ -15,21 +15,33 @@ export function creationErrorCases(): ConformanceCase[] {
   });
   return [
     simple('errors/tensor/negative-size', 'ERR_INVALID_SHAPE', (b) => core.tensor([], [-1], 'float32', on(b))),
-    simple('errors/tensor/non-integer-size', 'ERR_INVALID_SHAPE', (b) => core.tensor([1, 2, 3], [1.5, 2], 'float32', on(b))),
+    simple('errors/tensor/non-integer-size', 'ERR_INVALID_SHAPE', (b) =>
+      core.tensor([1, 2, 3], [1.5, 2], 'float32', on(b)),
+    ),
     simple('errors/tensor/nan-size', 'ERR_INVALID_SHAPE', (b) => core.tensor([1], [NaN], 'float32', on(b))),
     simple('errors/tensor/infinite-size', 'ERR_INVALID_SHAPE', (b) => core.tensor([1], [Infinity], 'float32', on(b))),
-    simple('errors/tensor/size-mismatch', 'ERR_INVALID_SHAPE', (b) => core.tensor([1, 2, 3, 4, 5], [2, 3], 'float32', on(b))),
+    simple('errors/tensor/size-mismatch', 'ERR_INVALID_SHAPE', (b) =>
+      core.tensor([1, 2, 3, 4, 5], [2, 3], 'float32', on(b)),
+    ),
     simple('errors/tensor/ragged', 'ERR_INVALID_SHAPE', (b) => core.tensor([[1, 2], [3]], undefined, 'float32', on(b))),
-    simple('errors/tensor/non-numeric-data', 'ERR_INVALID_ARGUMENT', (b) => core.tensor(['1', 2] as unknown as number[], [2], 'float32', on(b))),
-    simple('errors/tensor/unknown-dtype', 'ERR_INVALID_ARGUMENT', (b) => core.tensor([1], [1], 'float16' as DType, on(b))),
+    simple('errors/tensor/non-numeric-data', 'ERR_INVALID_ARGUMENT', (b) =>
+      core.tensor(['1', 2] as unknown as number[], [2], 'float32', on(b)),
+    ),
+    simple('errors/tensor/unknown-dtype', 'ERR_INVALID_ARGUMENT', (b) =>
+      core.tensor([1], [1], 'float16' as DType, on(b)),
+    ),
     simple('errors/fill/negative-size', 'ERR_INVALID_SHAPE', (b) => core.zeros([3, -2], 'float32', on(b))),
     simple('errors/fill/infinite-size', 'ERR_INVALID_SHAPE', (b) => core.ones([Infinity], 'float32', on(b))),
-    simple('errors/fill/non-numeric-value', 'ERR_INVALID_ARGUMENT', (b) => core.fill([2], 'x' as unknown as number, 'float32', on(b))),
+    simple('errors/fill/non-numeric-value', 'ERR_INVALID_ARGUMENT', (b) =>
+      core.fill([2], 'x' as unknown as number, 'float32', on(b)),
+    ),
     {
       id: 'errors/dtype/unsupported-upload',
       run(ctx) {
         // The backend as if it declared float32 only: float64 must be refused by core, not by the backend.
-        const g = guardBackend(ctx.backend, { capabilities: { dtypes: { float32: ctx.backend.capabilities.dtypes.float32 } } });
+        const g = guardBackend(ctx.backend, {
+          capabilities: { dtypes: { float32: ctx.backend.capabilities.dtypes.float32 } },
+        });
         ctx.expectError('ERR_UNSUPPORTED_DTYPE', () => core.tensor([1, 2], [2], 'float64', { backend: g.backend }), g);
         ctx.expectError('ERR_UNSUPPORTED_DTYPE', () => core.zeros([2], 'float64', { backend: g.backend }), g);
       },
@@ -37,7 +49,9 @@ export function creationErrorCases(): ConformanceCase[] {
     {
       id: 'errors/dtype/unsupported-cast',
       run(ctx) {
-        const g = guardBackend(ctx.backend, { capabilities: { dtypes: { float32: ctx.backend.capabilities.dtypes.float32 } } });
+        const g = guardBackend(ctx.backend, {
+          capabilities: { dtypes: { float32: ctx.backend.capabilities.dtypes.float32 } },
+        });
         const x = ctx.input([1, 2], [2], { on: g.backend, dtype: 'float32' });
         ctx.expectError('ERR_UNSUPPORTED_DTYPE', () => core.cast(x, 'float64'), g);
       },

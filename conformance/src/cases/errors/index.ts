@@ -9,5 +9,12 @@ import { stateErrorCases } from './state.js';
 
 /** The `errors/...` cases (dtype-independent; inputs are float32). */
 export function errorCases(): ConformanceCase[] {
-  return [...shapeErrorCases(), ...creationErrorCases(), ...stateErrorCases(), ...apiErrorCases(), ...kernelOptionCases(), ...kernelUsageCases()];
+  return [
+    ...shapeErrorCases(),
+    ...creationErrorCases(),
+    ...stateErrorCases(),
+    ...apiErrorCases(),
+    ...kernelOptionCases(),
+    ...kernelUsageCases(),
+  ];
 }

@@ -20,15 +20,43 @@ export interface KernelSpec {
 }
 
 const size: readonly (readonly [string, unknown])[] = [
-  ['zero', 0], ['negative', -1], ['fraction', 1.5], ['nan', NaN], ['infinite', Infinity], ['string', '8'], ['boolean', true],
+  ['zero', 0],
+  ['negative', -1],
+  ['fraction', 1.5],
+  ['nan', NaN],
+  ['infinite', Infinity],
+  ['string', '8'],
+  ['boolean', true],
 ];
 const sigma: readonly (readonly [string, unknown])[] = [
-  ['zero', 0], ['negative', -1], ['nan', NaN], ['infinite', Infinity], ['string', '1'], ['float32-underflow', 1e-20], ['float32-overflow', 1e20],
+  ['zero', 0],
+  ['negative', -1],
+  ['nan', NaN],
+  ['infinite', Infinity],
+  ['string', '1'],
+  ['float32-underflow', 1e-20],
+  ['float32-overflow', 1e20],
 ];
-const flag: readonly (readonly [string, unknown])[] = [['string', 'yes'], ['number', 1]];
-const choice: readonly (readonly [string, unknown])[] = [['unknown', 'bogus'], ['number', 1]];
-const seed: readonly (readonly [string, unknown])[] = [['negative', -1], ['fraction', 1.5], ['unsafe', 2 ** 53], ['string', '1']];
-const scalar: readonly (readonly [string, unknown])[] = [['nan', NaN], ['infinite', Infinity], ['float32-overflow', 1e39], ['string', '1']];
+const flag: readonly (readonly [string, unknown])[] = [
+  ['string', 'yes'],
+  ['number', 1],
+];
+const choice: readonly (readonly [string, unknown])[] = [
+  ['unknown', 'bogus'],
+  ['number', 1],
+];
+const seed: readonly (readonly [string, unknown])[] = [
+  ['negative', -1],
+  ['fraction', 1.5],
+  ['unsafe', 2 ** 53],
+  ['string', '1'],
+];
+const scalar: readonly (readonly [string, unknown])[] = [
+  ['nan', NaN],
+  ['infinite', Infinity],
+  ['float32-overflow', 1e39],
+  ['string', '1'],
+];
 
 /** Every kernel with its options. */
 export const KERNEL_SPECS: readonly KernelSpec[] = [
@@ -37,7 +65,16 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
     make: (o) => new core.GaussianRFFKernel(o as never),
     base: { inputDim: 4, numFeatures: 8, seed: 1 },
     required: ['inputDim', 'numFeatures'],
-    bad: { inputDim: size, numFeatures: size, sigma, useCosSin: flag, trainable: flag, seed, orthogonal: flag, orthogonalNorms: choice },
+    bad: {
+      inputDim: size,
+      numFeatures: size,
+      sigma,
+      useCosSin: flag,
+      trainable: flag,
+      seed,
+      orthogonal: flag,
+      orthogonalNorms: choice,
+    },
   },
   {
     id: 'laplacian-rff',
@@ -51,21 +88,51 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
     make: (o) => new core.OrthogonalRandomFeatures(o as never),
     base: { inputDim: 4, numFeatures: 8, seed: 1 },
     required: ['inputDim', 'numFeatures'],
-    bad: { inputDim: size, numFeatures: size, sigma, kernelType: choice, useHadamard: flag, trainable: flag, orthogonalNorms: choice, sorfApply: choice, seed },
+    bad: {
+      inputDim: size,
+      numFeatures: size,
+      sigma,
+      kernelType: choice,
+      useHadamard: flag,
+      trainable: flag,
+      orthogonalNorms: choice,
+      sorfApply: choice,
+      seed,
+    },
   },
   {
     id: 'rff-attention',
     make: (o) => new core.RFFAttentionKernel(o as never),
     base: { inputDim: 4, numFeatures: 8, seed: 1 },
     required: ['inputDim', 'numFeatures'],
-    bad: { inputDim: size, numFeatures: size, kernelType: choice, useOrthogonal: flag, redraw: flag, redrawInterval: size, stabilize: flag, seed },
+    bad: {
+      inputDim: size,
+      numFeatures: size,
+      kernelType: choice,
+      useOrthogonal: flag,
+      redraw: flag,
+      redrawInterval: size,
+      stabilize: flag,
+      seed,
+    },
   },
   {
     id: 'polynomial-spectral',
     make: (o) => new core.PolynomialSpectralKernel(o as never),
     base: { rank: 2 },
     required: ['rank'],
-    bad: { rank: size, normalize: flag, degree: [['negative', -1], ['fraction', 2.5], ['huge', 1000]], coef0: scalar, alpha: scalar, normalization: choice },
+    bad: {
+      rank: size,
+      normalize: flag,
+      degree: [
+        ['negative', -1],
+        ['fraction', 2.5],
+        ['huge', 1000],
+      ],
+      coef0: scalar,
+      alpha: scalar,
+      normalization: choice,
+    },
   },
   {
     id: 'truncated-svd',
@@ -73,9 +140,20 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
     base: { rank: 2 },
     required: ['rank'],
     bad: {
-      rank: size, normalize: flag, useRandomized: flag, seed,
-      oversample: [['negative', -1], ['fraction', 0.5], ['huge', 1e9]],
-      powerIterations: [['negative', -1], ['fraction', 0.5], ['huge', 1e9]],
+      rank: size,
+      normalize: flag,
+      useRandomized: flag,
+      seed,
+      oversample: [
+        ['negative', -1],
+        ['fraction', 0.5],
+        ['huge', 1e9],
+      ],
+      powerIterations: [
+        ['negative', -1],
+        ['fraction', 0.5],
+        ['huge', 1e9],
+      ],
     },
   },
   {
@@ -83,7 +161,14 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
     make: (o) => new core.LearnableSpectralKernel(o as never),
     base: { rank: 2, inputDim: 4, seed: 1 },
     required: ['rank', 'inputDim'],
-    bad: { rank: [...size, ['above-input-dim', 5]], inputDim: size, normalize: flag, initScale: scalar, trainableEigenvectors: flag, seed },
+    bad: {
+      rank: [...size, ['above-input-dim', 5]],
+      inputDim: size,
+      normalize: flag,
+      initScale: scalar,
+      trainableEigenvectors: flag,
+      seed,
+    },
   },
   {
     id: 'fourier-kernel',
@@ -91,9 +176,20 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
     base: { rank: 2, inputDim: 8 },
     required: ['rank', 'inputDim'],
     bad: {
-      rank: [...size, ['above-bins', 6]], inputDim: size, learnableFilter: flag, filterType: choice,
-      cutoffFreq: [['zero', 0], ['negative', -0.5], ['nan', NaN], ['infinite', Infinity]],
-      normalize: [['false', false], ['true', true]],
+      rank: [...size, ['above-bins', 6]],
+      inputDim: size,
+      learnableFilter: flag,
+      filterType: choice,
+      cutoffFreq: [
+        ['zero', 0],
+        ['negative', -0.5],
+        ['nan', NaN],
+        ['infinite', Infinity],
+      ],
+      normalize: [
+        ['false', false],
+        ['true', true],
+      ],
     },
   },
   {
@@ -101,14 +197,30 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
     make: (o) => new core.CosineKernel(o as never),
     base: {},
     required: [],
-    bad: { eps: [['negative', -1], ['nan', NaN], ['infinite', Infinity], ['float32-overflow', 1e39]], epsMode: choice },
+    bad: {
+      eps: [
+        ['negative', -1],
+        ['nan', NaN],
+        ['infinite', Infinity],
+        ['float32-overflow', 1e39],
+      ],
+      epsMode: choice,
+    },
   },
   {
     id: 'polynomial',
     make: (o) => new core.PolynomialKernel(o as never),
     base: {},
     required: [],
-    bad: { degree: [['negative', -1], ['fraction', 1.5], ['huge', 65]], alpha: scalar, coef0: scalar },
+    bad: {
+      degree: [
+        ['negative', -1],
+        ['fraction', 1.5],
+        ['huge', 65],
+      ],
+      alpha: scalar,
+      coef0: scalar,
+    },
   },
 ];
 
@@ -160,7 +272,10 @@ export function kernelOptionCases(): ConformanceCase[] {
       );
     }
     for (const [key, values] of Object.entries(spec.bad)) {
-      for (const [label, value] of values) cases.push(rejects(`${prefix}/${kebab(key)}/${label}`, spec, (backend) => ({ ...spec.base, backend, [key]: value })));
+      for (const [label, value] of values)
+        cases.push(
+          rejects(`${prefix}/${kebab(key)}/${label}`, spec, (backend) => ({ ...spec.base, backend, [key]: value })),
+        );
     }
   }
   return cases;

@@ -11,13 +11,19 @@ import { size } from '../helpers.js';
 type AnyKernel = KernelModule & Record<string, unknown>;
 
 /** A case on a kernel built by `make` (disposed afterwards); `call` gets float32 zeros of any shape. */
-function onKernel(id: string, code: ErrorCode, make: (backend: core.Backend) => KernelModule, call: (k: AnyKernel, t: (shape: number[]) => Tensor, ctx: CaseContext) => () => unknown): ConformanceCase {
+function onKernel(
+  id: string,
+  code: ErrorCode,
+  make: (backend: core.Backend) => KernelModule,
+  call: (k: AnyKernel, t: (shape: number[]) => Tensor, ctx: CaseContext) => () => unknown,
+): ConformanceCase {
   return {
     id,
     run(ctx) {
       const kernel = make(ctx.guarded.backend) as AnyKernel;
       try {
-        const t = (shape: number[]): Tensor => ctx.input(new Float64Array(size(shape)), shape, { on: ctx.guarded.backend });
+        const t = (shape: number[]): Tensor =>
+          ctx.input(new Float64Array(size(shape)), shape, { on: ctx.guarded.backend });
         ctx.expectError(code, call(kernel, t, ctx));
       } finally {
         kernel.dispose();
@@ -30,7 +36,11 @@ const builders: readonly (readonly [string, (backend: core.Backend) => KernelMod
   ['gaussian-rff', (backend) => new core.GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 1, backend })],
   ['laplacian-rff', (backend) => new core.LaplacianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 1, backend })],
   ['orthogonal-rff', (backend) => new core.OrthogonalRandomFeatures({ inputDim: 4, numFeatures: 8, seed: 1, backend })],
-  ['sorf', (backend) => new core.OrthogonalRandomFeatures({ inputDim: 4, numFeatures: 8, useHadamard: true, seed: 1, backend })],
+  [
+    'sorf',
+    (backend) =>
+      new core.OrthogonalRandomFeatures({ inputDim: 4, numFeatures: 8, useHadamard: true, seed: 1, backend }),
+  ],
   ['rff-attention', (backend) => new core.RFFAttentionKernel({ inputDim: 4, numFeatures: 8, seed: 1, backend })],
   ['fourier-kernel', (backend) => new core.FourierKernel({ rank: 2, inputDim: 4, backend })],
   ['learnable-spectral', (backend) => new core.LearnableSpectralKernel({ rank: 2, inputDim: 4, seed: 1, backend })],
@@ -47,13 +57,36 @@ const functions: readonly (readonly [string, (backend: core.Backend) => KernelMo
 /** Public methods of a kernel (sync ones; `exportStateDict` is checked on its own). */
 function publicMethods(k: object): string[] {
   const internal = new Set([
-    'constructor', 'dispose', 'setParameter', 'adoptParameter', 'deleteParameter', 'param', 'stateDictNames', 'stateDictAliases', 'afterLoad', 'assertLive',
-    'allocating', 'normalizeRows', 'profile', 'checkDiff', 'exactApproximation', 'randomizedApproximation', 'drawProjection', 'refreshSorfMatrix', 'sorfProject',
-    'diagonalName', 'exportStateDict',
+    'constructor',
+    'dispose',
+    'setParameter',
+    'adoptParameter',
+    'deleteParameter',
+    'param',
+    'stateDictNames',
+    'stateDictAliases',
+    'afterLoad',
+    'assertLive',
+    'allocating',
+    'normalizeRows',
+    'profile',
+    'checkDiff',
+    'exactApproximation',
+    'randomizedApproximation',
+    'drawProjection',
+    'refreshSorfMatrix',
+    'sorfProject',
+    'diagonalName',
+    'exportStateDict',
   ]);
   const names = new Set<string>();
-  for (let p = Object.getPrototypeOf(k) as object | null; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
-    for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) if (typeof d.value === 'function' && !internal.has(name)) names.add(name);
+  for (
+    let p = Object.getPrototypeOf(k) as object | null;
+    p && p !== Object.prototype;
+    p = Object.getPrototypeOf(p) as object | null
+  ) {
+    for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(p)))
+      if (typeof d.value === 'function' && !internal.has(name)) names.add(name);
   }
   // LearnableSpectralKernel's private `features` is internal; RFFAttentionKernel's is public.
   if (!(k instanceof core.RFFAttentionKernel) && !(k instanceof core.FourierKernel)) names.delete('features');
@@ -84,11 +117,13 @@ export function kernelUsageCases(): ConformanceCase[] {
     const p = `errors/kernel-input/${name}/compute`;
     cases.push(
       onKernel(`${p}/rank-1`, 'ERR_INVALID_SHAPE', make, (k, t) => {
-        const a0 = t([4]); const a1 = t([2, 4]);
+        const a0 = t([4]);
+        const a1 = t([2, 4]);
         return () => (k as unknown as core.KernelFunction).compute(a0, a1);
       }),
       onKernel(`${p}/dim-mismatch`, 'ERR_SHAPE_MISMATCH', make, (k, t) => {
-        const a0 = t([3, 4]); const a1 = t([2, 5]);
+        const a0 = t([3, 4]);
+        const a1 = t([2, 5]);
         return () => (k as unknown as core.KernelFunction).compute(a0, a1);
       }),
       onKernel(`${p}/y-not-a-tensor`, 'ERR_INVALID_ARGUMENT', make, (k, t) => {
@@ -102,7 +137,10 @@ export function kernelUsageCases(): ConformanceCase[] {
     );
   }
   for (const name of ['gaussian', 'laplacian'] as const) {
-    const make = (backend: core.Backend) => (name === 'gaussian' ? new core.GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 1, backend }) : new core.LaplacianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 1, backend }));
+    const make = (backend: core.Backend) =>
+      name === 'gaussian'
+        ? new core.GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 1, backend })
+        : new core.LaplacianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 1, backend });
     const p = `errors/kernel-input/${name}-rff`;
     cases.push(
       onKernel(`${p}/spectral-density/wrong-last-dim`, 'ERR_SHAPE_MISMATCH', make, (k, t) => {
@@ -113,33 +151,62 @@ export function kernelUsageCases(): ConformanceCase[] {
         const a0 = t([3, 5]);
         return () => (k as unknown as core.GaussianRFFKernel).evaluateDifference(a0);
       }),
-      onKernel(`${p}/spectral-density/not-a-tensor`, 'ERR_INVALID_ARGUMENT', make, (k) => () => (k as unknown as core.GaussianRFFKernel).spectralDensity(42 as never)),
+      onKernel(
+        `${p}/spectral-density/not-a-tensor`,
+        'ERR_INVALID_ARGUMENT',
+        make,
+        (k) => () => (k as unknown as core.GaussianRFFKernel).spectralDensity(42 as never),
+      ),
       onKernel(`${p}/kernel-approximation/wrong-last-dim`, 'ERR_SHAPE_MISMATCH', make, (k, t) => {
-        const a0 = t([3, 4]); const a1 = t([2, 3]);
+        const a0 = t([3, 4]);
+        const a1 = t([2, 3]);
         return () => (k as unknown as core.GaussianRFFKernel).kernelApproximation(a0, a1);
       }),
     );
   }
-  const attention = (backend: core.Backend) => new core.RFFAttentionKernel({ inputDim: 4, numFeatures: 8, seed: 1, backend });
+  const attention = (backend: core.Backend) =>
+    new core.RFFAttentionKernel({ inputDim: 4, numFeatures: 8, seed: 1, backend });
   type Att = core.RFFAttentionKernel;
   cases.push(
     onKernel('errors/kernel-input/rff-attention/features/wrong-last-dim', 'ERR_SHAPE_MISMATCH', attention, (k, t) => {
       const a0 = t([2, 3]);
       return () => (k as unknown as Att).features(a0);
     }),
-    onKernel('errors/kernel-input/rff-attention/features/bogus-stabilizer', 'ERR_INVALID_ARGUMENT', attention, (k, t) => {
-      const x = t([2, 4]);
-      return () => (k as unknown as Att).features(x, 'bogus' as never);
-    }),
-    onKernel('errors/kernel-input/rff-attention/train/not-a-boolean', 'ERR_INVALID_ARGUMENT', attention, (k) => () => (k as unknown as Att).train('no' as never)),
-    onKernel('errors/kernel-input/learnable-spectral/forward/y-dim-mismatch', 'ERR_SHAPE_MISMATCH', (backend) => new core.LearnableSpectralKernel({ rank: 2, inputDim: 4, seed: 1, backend }), (k, t) => {
-      const a0 = t([2, 4]); const a1 = t([2, 3]);
-      return () => (k as unknown as core.LearnableSpectralKernel).forward(a0, a1);
-    }),
-    onKernel('errors/kernel-input/polynomial-spectral/compute-attention/dim-mismatch', 'ERR_SHAPE_MISMATCH', (backend) => new core.PolynomialSpectralKernel({ rank: 2, backend }), (k, t) => {
-      const a0 = t([2, 4]); const a1 = t([2, 3]);
-      return () => (k as unknown as core.PolynomialSpectralKernel).computeAttention(a0, a1);
-    }),
+    onKernel(
+      'errors/kernel-input/rff-attention/features/bogus-stabilizer',
+      'ERR_INVALID_ARGUMENT',
+      attention,
+      (k, t) => {
+        const x = t([2, 4]);
+        return () => (k as unknown as Att).features(x, 'bogus' as never);
+      },
+    ),
+    onKernel(
+      'errors/kernel-input/rff-attention/train/not-a-boolean',
+      'ERR_INVALID_ARGUMENT',
+      attention,
+      (k) => () => (k as unknown as Att).train('no' as never),
+    ),
+    onKernel(
+      'errors/kernel-input/learnable-spectral/forward/y-dim-mismatch',
+      'ERR_SHAPE_MISMATCH',
+      (backend) => new core.LearnableSpectralKernel({ rank: 2, inputDim: 4, seed: 1, backend }),
+      (k, t) => {
+        const a0 = t([2, 4]);
+        const a1 = t([2, 3]);
+        return () => (k as unknown as core.LearnableSpectralKernel).forward(a0, a1);
+      },
+    ),
+    onKernel(
+      'errors/kernel-input/polynomial-spectral/compute-attention/dim-mismatch',
+      'ERR_SHAPE_MISMATCH',
+      (backend) => new core.PolynomialSpectralKernel({ rank: 2, backend }),
+      (k, t) => {
+        const a0 = t([2, 4]);
+        const a1 = t([2, 3]);
+        return () => (k as unknown as core.PolynomialSpectralKernel).computeAttention(a0, a1);
+      },
+    ),
   );
 
   // Disposed kernels: every public method raises ERR_DISPOSED.
@@ -151,18 +218,30 @@ export function kernelUsageCases(): ConformanceCase[] {
         const kernel = make(ctx.guarded.backend) as AnyKernel;
         kernel.dispose();
         const x = ctx.input(new Float64Array(8), [2, 4], { on: ctx.guarded.backend });
-        for (const m of publicMethods(kernel)) ctx.expectError('ERR_DISPOSED', () => (kernel[m] as (...a: unknown[]) => unknown).call(kernel, x, x));
-        const err = await kernel.exportStateDict().then(() => undefined, (e: unknown) => e);
-        ctx.check(err instanceof core.SpectransError && err.code === 'ERR_DISPOSED', () => `exportStateDict of a disposed kernel gave ${String(err)}`);
+        for (const m of publicMethods(kernel))
+          ctx.expectError('ERR_DISPOSED', () => (kernel[m] as (...a: unknown[]) => unknown).call(kernel, x, x));
+        const err = await kernel.exportStateDict().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        ctx.check(
+          err instanceof core.SpectransError && err.code === 'ERR_DISPOSED',
+          () => `exportStateDict of a disposed kernel gave ${String(err)}`,
+        );
       },
     });
   }
 
   // State dicts of GaussianRFFKernel (omega (4, 8), bias (8)) and of the SORF map (aliases).
-  const entry = (shape: number[], dtype: unknown = 'float32', fill: unknown = 0.5): SerializedTensor => ({ shape, dtype: dtype as string, data: new Array(size(shape)).fill(fill) });
+  const entry = (shape: number[], dtype: unknown = 'float32', fill: unknown = 0.5): SerializedTensor => ({
+    shape,
+    dtype: dtype as string,
+    data: new Array(size(shape)).fill(fill),
+  });
   const good = () => ({ omega: entry([4, 8]), bias: entry([8]) });
   const rff = (backend: core.Backend) => new core.GaussianRFFKernel({ inputDim: 4, numFeatures: 8, seed: 1, backend });
-  const load = (dict: unknown, options?: unknown) => (k: AnyKernel) => () => (k as unknown as core.GaussianRFFKernel).loadStateDict(dict as never, options as never);
+  const load = (dict: unknown, options?: unknown) => (k: AnyKernel) => () =>
+    (k as unknown as core.GaussianRFFKernel).loadStateDict(dict as never, options as never);
   const stateCases: readonly (readonly [string, unknown, ErrorCode?, unknown?])[] = [
     ['dtype-int8', { ...good(), omega: entry([4, 8], 'int8') }],
     ['dtype-bogus', { ...good(), omega: entry([4, 8], 'bogus') }],
@@ -188,11 +267,22 @@ export function kernelUsageCases(): ConformanceCase[] {
     ['strict-not-a-boolean', good(), 'ERR_INVALID_ARGUMENT', { strict: 'yes' }],
     ['options-unknown-key', good(), 'ERR_INVALID_ARGUMENT', { strikt: false }],
   ];
-  for (const [label, dict, code, options] of stateCases) cases.push(onKernel(`errors/state-dict/gaussian-rff/${label}`, code ?? 'ERR_STATE_DICT', rff, load(dict, options)));
+  for (const [label, dict, code, options] of stateCases)
+    cases.push(onKernel(`errors/state-dict/gaussian-rff/${label}`, code ?? 'ERR_STATE_DICT', rff, load(dict, options)));
   cases.push(
-    onKernel('errors/state-dict/sorf/alias-duplicate', 'ERR_STATE_DICT', (backend) => new core.OrthogonalRandomFeatures({ inputDim: 4, numFeatures: 4, useHadamard: true, seed: 1, backend }), load({
-      diagonal_0: entry([4], 'float32', 1), 'diagonals.0': entry([4], 'float32', -1), diagonal_1: entry([4]), diagonal_2: entry([4]), bias: entry([4]),
-    })),
+    onKernel(
+      'errors/state-dict/sorf/alias-duplicate',
+      'ERR_STATE_DICT',
+      (backend) =>
+        new core.OrthogonalRandomFeatures({ inputDim: 4, numFeatures: 4, useHadamard: true, seed: 1, backend }),
+      load({
+        diagonal_0: entry([4], 'float32', 1),
+        'diagonals.0': entry([4], 'float32', -1),
+        diagonal_1: entry([4]),
+        diagonal_2: entry([4]),
+        bias: entry([4]),
+      }),
+    ),
   );
 
   // Sizes above the documented limits: rejected at once, before any allocation.
@@ -203,26 +293,107 @@ export function kernelUsageCases(): ConformanceCase[] {
     },
   });
   cases.push(
-    build('errors/limits/gaussian-rff/num-features-1e12', 'ERR_INVALID_ARGUMENT', (backend) => new core.GaussianRFFKernel({ inputDim: 8, numFeatures: 1e12, backend })),
-    build('errors/limits/gaussian-rff/num-features-1e9', 'ERR_INVALID_ARGUMENT', (backend) => new core.GaussianRFFKernel({ inputDim: 8, numFeatures: 1e9, backend })),
-    build('errors/limits/gaussian-rff/projection-elements', 'ERR_INVALID_ARGUMENT', (backend) => new core.GaussianRFFKernel({ inputDim: 2 ** 14, numFeatures: 2 ** 14, backend })),
-    build('errors/limits/gaussian-rff/orthogonal-work', 'ERR_INVALID_ARGUMENT', (backend) => new core.GaussianRFFKernel({ inputDim: 4096, numFeatures: 8192, orthogonal: true, backend })),
-    build('errors/limits/laplacian-rff/input-dim', 'ERR_INVALID_ARGUMENT', (backend) => new core.LaplacianRFFKernel({ inputDim: 2 ** 25, numFeatures: 1, backend })),
-    build('errors/limits/orthogonal-rff/padded-width', 'ERR_INVALID_ARGUMENT', (backend) => new core.OrthogonalRandomFeatures({ inputDim: 2, numFeatures: 2 ** 24 + 1, useHadamard: true, backend })),
-    build('errors/limits/orthogonal-rff/orthogonal-work', 'ERR_INVALID_ARGUMENT', (backend) => new core.OrthogonalRandomFeatures({ inputDim: 8192, numFeatures: 8192, backend })),
-    build('errors/limits/rff-attention/orthogonal-work', 'ERR_INVALID_ARGUMENT', (backend) => new core.RFFAttentionKernel({ inputDim: 4096, numFeatures: 8192, backend })),
-    build('errors/limits/rff-attention/redraw-interval', 'ERR_INVALID_ARGUMENT', (backend) => new core.RFFAttentionKernel({ inputDim: 2, numFeatures: 2, redrawInterval: 2 ** 40, backend })),
-    build('errors/limits/truncated-svd/power-iterations', 'ERR_INVALID_ARGUMENT', (backend) => new core.TruncatedSVDKernel({ rank: 2, powerIterations: 1e9, backend })),
-    build('errors/limits/truncated-svd/oversample', 'ERR_INVALID_ARGUMENT', (backend) => new core.TruncatedSVDKernel({ rank: 2, oversample: 1e9, backend })),
-    build('errors/limits/truncated-svd/rank', 'ERR_INVALID_ARGUMENT', (backend) => new core.TruncatedSVDKernel({ rank: 2 ** 30, backend })),
-    build('errors/limits/learnable-spectral/eigenvectors', 'ERR_INVALID_ARGUMENT', (backend) => new core.LearnableSpectralKernel({ rank: 2 ** 13, inputDim: 2 ** 14, backend })),
-    build('errors/limits/fourier-kernel/basis', 'ERR_INVALID_ARGUMENT', (backend) => new core.FourierKernel({ rank: 5000, inputDim: 10000, backend })),
-    build('errors/numeric-range/gaussian-rff/sigma-1e-20', 'ERR_INVALID_ARGUMENT', (backend) => new core.GaussianRFFKernel({ inputDim: 2, numFeatures: 2, sigma: 1e-20, backend })),
-    build('errors/numeric-range/gaussian-rff/sigma-1e30', 'ERR_INVALID_ARGUMENT', (backend) => new core.GaussianRFFKernel({ inputDim: 2, numFeatures: 2, sigma: 1e30, backend })),
-    build('errors/numeric-range/laplacian-rff/sigma-1e-25', 'ERR_INVALID_ARGUMENT', (backend) => new core.LaplacianRFFKernel({ inputDim: 2, numFeatures: 2, sigma: 1e-25, backend })),
-    build('errors/numeric-range/orthogonal-rff/sigma-1e-20', 'ERR_INVALID_ARGUMENT', (backend) => new core.OrthogonalRandomFeatures({ inputDim: 2, numFeatures: 2, sigma: 1e-20, backend })),
-    build('errors/numeric-range/polynomial/alpha-overflow', 'ERR_INVALID_ARGUMENT', (backend) => new core.PolynomialKernel({ alpha: 1e39, backend })),
-    build('errors/numeric-range/learnable-spectral/init-scale-overflow', 'ERR_INVALID_ARGUMENT', (backend) => new core.LearnableSpectralKernel({ rank: 1, inputDim: 2, initScale: -1e39, backend })),
+    build(
+      'errors/limits/gaussian-rff/num-features-1e12',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.GaussianRFFKernel({ inputDim: 8, numFeatures: 1e12, backend }),
+    ),
+    build(
+      'errors/limits/gaussian-rff/num-features-1e9',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.GaussianRFFKernel({ inputDim: 8, numFeatures: 1e9, backend }),
+    ),
+    build(
+      'errors/limits/gaussian-rff/projection-elements',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.GaussianRFFKernel({ inputDim: 2 ** 14, numFeatures: 2 ** 14, backend }),
+    ),
+    build(
+      'errors/limits/gaussian-rff/orthogonal-work',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.GaussianRFFKernel({ inputDim: 4096, numFeatures: 8192, orthogonal: true, backend }),
+    ),
+    build(
+      'errors/limits/laplacian-rff/input-dim',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.LaplacianRFFKernel({ inputDim: 2 ** 25, numFeatures: 1, backend }),
+    ),
+    build(
+      'errors/limits/orthogonal-rff/padded-width',
+      'ERR_INVALID_ARGUMENT',
+      (backend) =>
+        new core.OrthogonalRandomFeatures({ inputDim: 2, numFeatures: 2 ** 24 + 1, useHadamard: true, backend }),
+    ),
+    build(
+      'errors/limits/orthogonal-rff/orthogonal-work',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.OrthogonalRandomFeatures({ inputDim: 8192, numFeatures: 8192, backend }),
+    ),
+    build(
+      'errors/limits/rff-attention/orthogonal-work',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.RFFAttentionKernel({ inputDim: 4096, numFeatures: 8192, backend }),
+    ),
+    build(
+      'errors/limits/rff-attention/redraw-interval',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.RFFAttentionKernel({ inputDim: 2, numFeatures: 2, redrawInterval: 2 ** 40, backend }),
+    ),
+    build(
+      'errors/limits/truncated-svd/power-iterations',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.TruncatedSVDKernel({ rank: 2, powerIterations: 1e9, backend }),
+    ),
+    build(
+      'errors/limits/truncated-svd/oversample',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.TruncatedSVDKernel({ rank: 2, oversample: 1e9, backend }),
+    ),
+    build(
+      'errors/limits/truncated-svd/rank',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.TruncatedSVDKernel({ rank: 2 ** 30, backend }),
+    ),
+    build(
+      'errors/limits/learnable-spectral/eigenvectors',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.LearnableSpectralKernel({ rank: 2 ** 13, inputDim: 2 ** 14, backend }),
+    ),
+    build(
+      'errors/limits/fourier-kernel/basis',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.FourierKernel({ rank: 5000, inputDim: 10000, backend }),
+    ),
+    build(
+      'errors/numeric-range/gaussian-rff/sigma-1e-20',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.GaussianRFFKernel({ inputDim: 2, numFeatures: 2, sigma: 1e-20, backend }),
+    ),
+    build(
+      'errors/numeric-range/gaussian-rff/sigma-1e30',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.GaussianRFFKernel({ inputDim: 2, numFeatures: 2, sigma: 1e30, backend }),
+    ),
+    build(
+      'errors/numeric-range/laplacian-rff/sigma-1e-25',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.LaplacianRFFKernel({ inputDim: 2, numFeatures: 2, sigma: 1e-25, backend }),
+    ),
+    build(
+      'errors/numeric-range/orthogonal-rff/sigma-1e-20',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.OrthogonalRandomFeatures({ inputDim: 2, numFeatures: 2, sigma: 1e-20, backend }),
+    ),
+    build(
+      'errors/numeric-range/polynomial/alpha-overflow',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.PolynomialKernel({ alpha: 1e39, backend }),
+    ),
+    build(
+      'errors/numeric-range/learnable-spectral/init-scale-overflow',
+      'ERR_INVALID_ARGUMENT',
+      (backend) => new core.LearnableSpectralKernel({ rank: 1, inputDim: 2, initScale: -1e39, backend }),
+    ),
   );
   return cases;
 }

@@ -5,11 +5,16 @@ import type { CaseContext, ConformanceCase } from '../../types.js';
 import { size } from '../helpers.js';
 
 /** An error case: `make` builds inputs with `t(shape)` (float32 zeros on the guarded backend) and returns the failing call. */
-export function errorCase(id: string, code: ErrorCode, make: (t: (shape: number[]) => Tensor, ctx: CaseContext) => () => unknown): ConformanceCase {
+export function errorCase(
+  id: string,
+  code: ErrorCode,
+  make: (t: (shape: number[]) => Tensor, ctx: CaseContext) => () => unknown,
+): ConformanceCase {
   return {
     id,
     run(ctx) {
-      const t = (shape: number[]): Tensor => ctx.input(new Float64Array(size(shape)), shape, { on: ctx.guarded.backend });
+      const t = (shape: number[]): Tensor =>
+        ctx.input(new Float64Array(size(shape)), shape, { on: ctx.guarded.backend });
       ctx.expectError(code, make(t, ctx));
     },
   };

@@ -38,10 +38,14 @@ export function stateErrorCases(): ConformanceCase[] {
         () => undefined,
         (e: unknown) => e,
       );
-      ctx.check(err instanceof SpectransError && err.code === 'ERR_DISPOSED', () => `reading a disposed tensor gave ${err === undefined ? 'no error' : String(err)}, expected ERR_DISPOSED`);
+      ctx.check(
+        err instanceof SpectransError && err.code === 'ERR_DISPOSED',
+        () => `reading a disposed tensor gave ${err === undefined ? 'no error' : String(err)}, expected ERR_DISPOSED`,
+      );
     },
   };
-  const needsFloat64 = (b: core.Backend): true | string => (b.capabilities.dtypes.float64 ? true : 'needs float64 to mix dtypes');
+  const needsFloat64 = (b: core.Backend): true | string =>
+    b.capabilities.dtypes.float64 ? true : 'needs float64 to mix dtypes';
   const mixed = (id: string, call: (f32: Tensor, f64: Tensor) => unknown): ConformanceCase => ({
     id,
     applies: needsFloat64,

@@ -24,16 +24,30 @@ function weighted(y: Tensor, w: Tensor): Tensor {
  * Checks d L / d input for every named input: oracle against finite differences, then the backend
  * under test against the oracle. Inputs are host arrays already rounded to the case's dtype.
  */
-export async function checkGradients(ctx: CaseContext, f: GradFunction, inputs: Readonly<Record<string, HostArray>>, what: string): Promise<void> {
+export async function checkGradients(
+  ctx: CaseContext,
+  f: GradFunction,
+  inputs: Readonly<Record<string, HostArray>>,
+  what: string,
+): Promise<void> {
   const names = Object.keys(inputs);
   const oracleIn = (): Record<string, Tensor> => Object.fromEntries(names.map((n) => [n, ctx.oracleInput(inputs[n]!)]));
   const ox = oracleIn();
   const outShape = tidy(() => [...f(ox, ctx.oracle).shape]);
-  const w = ctx.hostInput(ctx.rng.uniforms(outShape.reduce((a, b) => a * b, 1), 0.5, 1.5), outShape);
+  const w = ctx.hostInput(
+    ctx.rng.uniforms(
+      outShape.reduce((a, b) => a * b, 1),
+      0.5,
+      1.5,
+    ),
+    outShape,
+  );
   const ow = ctx.oracleInput(w);
   const expected = tidy(() => {
     const g = grads(() => weighted(f(ox, ctx.oracle), ow), ox);
-    return Object.fromEntries(names.map((n) => [n, { data: Float64Array.from(g[n]!.dataSync()), shape: [...g[n]!.shape] } satisfies HostArray]));
+    return Object.fromEntries(
+      names.map((n) => [n, { data: Float64Array.from(g[n]!.dataSync()), shape: [...g[n]!.shape] } satisfies HostArray]),
+    );
   });
 
   // The oracle against central differences at a few elements of each input.
@@ -54,8 +68,11 @@ export async function checkGradients(ctx: CaseContext, f: GradFunction, inputs: 
       const step = 1e-6 * Math.max(1, Math.abs(inputs[name]!.data[index]!));
       const numeric = (lossAt(name, index, step) - lossAt(name, index, -step)) / (2 * step);
       const analytic = expected[name]!.data[index]!;
-      ctx.check(Math.abs(analytic - numeric) <= FD_RTOL * (1 + Math.abs(numeric)), () =>
-        `${what}: the oracle's d/d${name}[${index}] = ${analytic} but central differences give ${numeric} (a wrong backward rule)`);
+      ctx.check(
+        Math.abs(analytic - numeric) <= FD_RTOL * (1 + Math.abs(numeric)),
+        () =>
+          `${what}: the oracle's d/d${name}[${index}] = ${analytic} but central differences give ${numeric} (a wrong backward rule)`,
+      );
     }
   }
 
@@ -64,7 +81,14 @@ export async function checkGradients(ctx: CaseContext, f: GradFunction, inputs: 
   const bw = ctx.input(w);
   const actual = ctx.track(grads(() => weighted(f(xs, ctx.backend), bw), xs));
   for (const name of names) {
-    ctx.check(actual[name]!.dtype === ctx.dtype, () => `${what}: d/d${name} is ${actual[name]!.dtype}, expected ${ctx.dtype}`);
-    await ctx.expectClose(actual[name]!, expected[name]!, { kind: 'pipeline', what: `${what}: d loss / d ${name}`, inputs: Object.fromEntries(names.map((n) => [n, inputs[n]!.shape])) });
+    ctx.check(
+      actual[name]!.dtype === ctx.dtype,
+      () => `${what}: d/d${name} is ${actual[name]!.dtype}, expected ${ctx.dtype}`,
+    );
+    await ctx.expectClose(actual[name]!, expected[name]!, {
+      kind: 'pipeline',
+      what: `${what}: d loss / d ${name}`,
+      inputs: Object.fromEntries(names.map((n) => [n, inputs[n]!.shape])),
+    });
   }
 }

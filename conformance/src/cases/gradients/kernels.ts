@@ -4,8 +4,17 @@
  * `gradients/attention/...`: softmax and linear attention with respect to q, k and v.
  */
 import {
-  RFFAttentionKernel, SpectransError, clone, grads, linearAttention, softmaxAttention, sum, tidy,
-  type Backend, type DType, type KernelModule,
+  RFFAttentionKernel,
+  SpectransError,
+  clone,
+  grads,
+  linearAttention,
+  softmaxAttention,
+  sum,
+  tidy,
+  type Backend,
+  type DType,
+  type KernelModule,
 } from '@spectrans/core';
 import { KERNEL_CONFIGS, buildConfig, evaluateConfig, type KernelConfig } from '../../kernels/configs.js';
 import type { HostArray } from '../../reference/ndarray.js';
@@ -28,7 +37,8 @@ function build(config: KernelConfig, backend: Backend, dtype: DType): KernelModu
 
 async function hostParameters(ctx: CaseContext, kernel: KernelModule): Promise<Record<string, HostArray>> {
   const out: Record<string, HostArray> = {};
-  for (const [name, t] of Object.entries(kernel.trainableParameters())) out[name] = ctx.hostInput(await ctx.read(t, name), [...t.shape]);
+  for (const [name, t] of Object.entries(kernel.trainableParameters()))
+    out[name] = ctx.hostInput(await ctx.read(t, name), [...t.shape]);
   return out;
 }
 
@@ -43,7 +53,12 @@ function kernelCase(config: KernelConfig, dtype: DType): ConformanceCase {
   });
 }
 
-async function checkKernel(ctx: CaseContext, config: KernelConfig, dtype: DType, modules: KernelModule[]): Promise<void> {
+async function checkKernel(
+  ctx: CaseContext,
+  config: KernelConfig,
+  dtype: DType,
+  modules: KernelModule[],
+): Promise<void> {
   const kernel = build(config, ctx.backend, dtype);
   modules.push(kernel);
   const x = ctx.hostInput(ctx.rng.normals(3 * 8, 0.5), [3, 8]);
@@ -56,7 +71,10 @@ async function checkKernel(ctx: CaseContext, config: KernelConfig, dtype: DType,
     } catch (e) {
       code = e instanceof SpectransError ? e.code : String(e);
     }
-    ctx.check(code === 'ERR_NOT_DIFFERENTIABLE', () => `a gradient through ${config.id} must raise ERR_NOT_DIFFERENTIABLE, got ${code ?? 'no error'}`);
+    ctx.check(
+      code === 'ERR_NOT_DIFFERENTIABLE',
+      () => `a gradient through ${config.id} must raise ERR_NOT_DIFFERENTIABLE, got ${code ?? 'no error'}`,
+    );
     return;
   }
   const oracleKernel = build(config, ctx.oracle, 'float64');
@@ -64,12 +82,17 @@ async function checkKernel(ctx: CaseContext, config: KernelConfig, dtype: DType,
   oracleKernel.loadStateDict(await kernel.exportStateDict());
   const params = await hostParameters(ctx, kernel);
   const names = Object.keys(params);
-  await checkGradients(ctx, (xs, on) => {
-    const k = on === ctx.oracle ? oracleKernel : kernel;
-    // Parameters enter as inputs; the clones the kernel adopts are recorded from them.
-    if (names.length > 0) k.assignTrainableParameters(Object.fromEntries(names.map((n) => [n, clone(xs[n]!)])));
-    return evaluateConfig(config, k as never, xs['x']!, xs['y']!);
-  }, { x, y, ...params }, config.id);
+  await checkGradients(
+    ctx,
+    (xs, on) => {
+      const k = on === ctx.oracle ? oracleKernel : kernel;
+      // Parameters enter as inputs; the clones the kernel adopts are recorded from them.
+      if (names.length > 0) k.assignTrainableParameters(Object.fromEntries(names.map((n) => [n, clone(xs[n]!)])));
+      return evaluateConfig(config, k as never, xs['x']!, xs['y']!);
+    },
+    { x, y, ...params },
+    config.id,
+  );
 }
 
 function attentionCases(dtype: DType): ConformanceCase[] {
@@ -78,19 +101,39 @@ function attentionCases(dtype: DType): ConformanceCase[] {
     k: ctx.hostInput(ctx.rng.normals(2 * m * 4, 0.7), [2, m, 4]),
     v: ctx.hostInput(ctx.rng.normals(2 * m * 3), [2, m, 3]),
   });
-  const linear = (causal: boolean) => async (ctx: CaseContext): Promise<void> => {
-    const map = new RFFAttentionKernel({ inputDim: 4, numFeatures: 16, seed: 3, dtype, backend: ctx.backend });
-    const oracleMap = new RFFAttentionKernel({ inputDim: 4, numFeatures: 16, seed: 3, dtype: 'float64', backend: ctx.oracle });
-    try {
-      oracleMap.loadStateDict(await map.exportStateDict());
-      await checkGradients(ctx, (xs, on) => linearAttention(xs['q']!, xs['k']!, xs['v']!, { featureMap: on === ctx.oracle ? oracleMap : map, causal, chunkSize: 3 }), qkv(ctx, 5, 5), `linearAttention causal ${causal}`);
-    } finally {
-      map.dispose();
-      oracleMap.dispose();
-    }
-  };
+  const linear =
+    (causal: boolean) =>
+    async (ctx: CaseContext): Promise<void> => {
+      const map = new RFFAttentionKernel({ inputDim: 4, numFeatures: 16, seed: 3, dtype, backend: ctx.backend });
+      const oracleMap = new RFFAttentionKernel({
+        inputDim: 4,
+        numFeatures: 16,
+        seed: 3,
+        dtype: 'float64',
+        backend: ctx.oracle,
+      });
+      try {
+        oracleMap.loadStateDict(await map.exportStateDict());
+        await checkGradients(
+          ctx,
+          (xs, on) =>
+            linearAttention(xs['q']!, xs['k']!, xs['v']!, {
+              featureMap: on === ctx.oracle ? oracleMap : map,
+              causal,
+              chunkSize: 3,
+            }),
+          qkv(ctx, 5, 5),
+          `linearAttention causal ${causal}`,
+        );
+      } finally {
+        map.dispose();
+        oracleMap.dispose();
+      }
+    };
   return [
-    dtypeCase('gradients/attention/softmax', dtype, (ctx) => checkGradients(ctx, (xs) => softmaxAttention(xs['q']!, xs['k']!, xs['v']!), qkv(ctx, 4, 6), 'softmaxAttention')),
+    dtypeCase('gradients/attention/softmax', dtype, (ctx) =>
+      checkGradients(ctx, (xs) => softmaxAttention(xs['q']!, xs['k']!, xs['v']!), qkv(ctx, 4, 6), 'softmaxAttention'),
+    ),
     dtypeCase('gradients/attention/linear', dtype, linear(false)),
     dtypeCase('gradients/attention/linear-causal', dtype, linear(true)),
   ];
@@ -100,4 +143,3 @@ function attentionCases(dtype: DType): ConformanceCase[] {
 export function gradientKernelCases(dtype: DType): ConformanceCase[] {
   return [...KERNEL_CONFIGS.map((config) => kernelCase(config, dtype)), ...attentionCases(dtype)];
 }
-

@@ -64,14 +64,22 @@ export const GRADIENT_OP_CASES: readonly OpCase[] = [
   ['fwht', [n(3, 8)], (x) => core.fwht(x)],
   ['rff-features/cos', [n(2, 3, 4), n(4, 5), p(5)], (x, w, b) => core.rffFeatures(x, w, b, 0.7)],
   ['rff-features/cos-sin', [n(3, 4), n(4, 5), p(5)], (x, w, b) => core.rffFeatures(x, w, b, 0.7, true)],
-  ['eigh/values-and-vectors', [n(4, 4)], (a) => {
-    const { values, vectors } = core.eigh(a);
-    return core.concat([core.expandDims(values, 0), vectors], 0);
-  }],
-  ['softmax-chain', [n(3, 5)], (x) => {
-    const e = core.exp(core.sub(x, core.max(x, -1, true)));
-    return core.div(e, core.sum(e, -1, true));
-  }],
+  [
+    'eigh/values-and-vectors',
+    [n(4, 4)],
+    (a) => {
+      const { values, vectors } = core.eigh(a);
+      return core.concat([core.expandDims(values, 0), vectors], 0);
+    },
+  ],
+  [
+    'softmax-chain',
+    [n(3, 5)],
+    (x) => {
+      const e = core.exp(core.sub(x, core.max(x, -1, true)));
+      return core.div(e, core.sum(e, -1, true));
+    },
+  ],
 ];
 
 function draw(rng: HostRng, [shape, domain]: Spec): Float64Array {
@@ -82,12 +90,24 @@ function draw(rng: HostRng, [shape, domain]: Spec): Float64Array {
 /** The `gradients/ops/...` cases for one dtype. */
 export function gradientOpCases(dtype: DType): ConformanceCase[] {
   return GRADIENT_OP_CASES.map(([id, specs, f]) => {
-    const extra = id === 'fwht' ? { optionalOp: 'fwht' as const, applies: needsNativeOrReadSync('fwht') }
-      : id.startsWith('eigh') ? { optionalOp: 'linalg/eigh' as const, applies: needsNativeOrReadSync('linalg/eigh') }
-      : id.startsWith('rff-features') ? { optionalOp: 'rffFeatures' as const } : {};
-    return dtypeCase(`gradients/ops/${id}`, dtype, async (ctx) => {
-      const inputs = Object.fromEntries(specs.map((spec, i) => [`x${i}`, ctx.hostInput(draw(ctx.rng, spec), [...spec[0]])]));
-      await checkGradients(ctx, (xs) => f(...specs.map((_, i) => xs[`x${i}`]!)), inputs, id);
-    }, extra);
+    const extra =
+      id === 'fwht'
+        ? { optionalOp: 'fwht' as const, applies: needsNativeOrReadSync('fwht') }
+        : id.startsWith('eigh')
+          ? { optionalOp: 'linalg/eigh' as const, applies: needsNativeOrReadSync('linalg/eigh') }
+          : id.startsWith('rff-features')
+            ? { optionalOp: 'rffFeatures' as const }
+            : {};
+    return dtypeCase(
+      `gradients/ops/${id}`,
+      dtype,
+      async (ctx) => {
+        const inputs = Object.fromEntries(
+          specs.map((spec, i) => [`x${i}`, ctx.hostInput(draw(ctx.rng, spec), [...spec[0]])]),
+        );
+        await checkGradients(ctx, (xs) => f(...specs.map((_, i) => xs[`x${i}`]!)), inputs, id);
+      },
+      extra,
+    );
   });
 }

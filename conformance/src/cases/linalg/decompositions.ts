@@ -31,7 +31,11 @@ async function checkQr(ctx: CaseContext, shape: number[], values: ArrayLike<numb
   const out = ctx.track(qr(ctx.input(a)));
   const q = await ctx.read(out.q, 'q');
   const r = await ctx.read(out.r, 'r');
-  ctx.check(out.q.shape.join() === [...shape.slice(0, -2), m, k].join() && out.r.shape.join() === [...shape.slice(0, -2), k, n].join(), () => `qr shapes q [${out.q.shape.join(', ')}], r [${out.r.shape.join(', ')}]`);
+  ctx.check(
+    out.q.shape.join() === [...shape.slice(0, -2), m, k].join() &&
+      out.r.shape.join() === [...shape.slice(0, -2), k, n].join(),
+    () => `qr shapes q [${out.q.shape.join(', ')}], r [${out.r.shape.join(', ')}]`,
+  );
   const bound = decompositionBound(ctx, Math.max(m, n));
   const as = matrices(a.data, count);
   const qs = matrices(q, count);
@@ -43,9 +47,15 @@ async function checkQr(ctx: CaseContext, shape: number[], values: ArrayLike<numb
     checkResidual(ctx, matmulHost(qb, rb, m, k, n), as[b]!, bound, `qr batch ${b}: ‖QR − A‖/‖A‖`);
     checkOrthonormalColumns(ctx, qb, m, k, bound, `qr batch ${b}: Q`);
     for (let i = 0; i < k; i++) {
-      ctx.check(rb[i * n + i]! >= -bound * norm, () => `qr batch ${b}: R[${i}, ${i}] = ${rb[i * n + i]} is negative; the convention is diag(R) >= 0`);
+      ctx.check(
+        rb[i * n + i]! >= -bound * norm,
+        () => `qr batch ${b}: R[${i}, ${i}] = ${rb[i * n + i]} is negative; the convention is diag(R) >= 0`,
+      );
       for (let j = 0; j < Math.min(i, n); j++) {
-        ctx.check(Math.abs(rb[i * n + j]!) <= bound * norm, () => `qr batch ${b}: R is not upper triangular: R[${i}, ${j}] = ${rb[i * n + j]}`);
+        ctx.check(
+          Math.abs(rb[i * n + j]!) <= bound * norm,
+          () => `qr batch ${b}: R is not upper triangular: R[${i}, ${j}] = ${rb[i * n + j]}`,
+        );
       }
     }
   }
@@ -54,7 +64,8 @@ async function checkQr(ctx: CaseContext, shape: number[], values: ArrayLike<numb
 /** `linalg/qr/{square,tall,wide,batched,rank-deficient,column}/<dtype>`. */
 export function qrCases(dtype: DType): ConformanceCase[] {
   const extra = { optionalOp: 'linalg/qr' as const, applies: needsNativeOrReadSync('linalg/qr') };
-  const random = (name: string, shape: number[]): ConformanceCase => dtypeCase(`linalg/qr/${name}`, dtype, (ctx) => checkQr(ctx, shape, ctx.rng.normals(size(shape))), extra);
+  const random = (name: string, shape: number[]): ConformanceCase =>
+    dtypeCase(`linalg/qr/${name}`, dtype, (ctx) => checkQr(ctx, shape, ctx.rng.normals(size(shape))), extra);
   return [
     random('square', [6, 6]),
     random('tall', [9, 4]),
@@ -81,7 +92,13 @@ async function checkEigh(ctx: CaseContext, shape: number[], values: ArrayLike<nu
     const l = ls[b]!;
     const norm = frobenius(as[b]!);
     const vl = v.map((x, idx) => x * l[idx % n]!);
-    checkResidual(ctx, matmulHost(vl, transposeHost(v, n, n), n, n, n), as[b]!, bound, `eigh batch ${b}: ‖V Λ Vᵀ − A‖/‖A‖`);
+    checkResidual(
+      ctx,
+      matmulHost(vl, transposeHost(v, n, n), n, n, n),
+      as[b]!,
+      bound,
+      `eigh batch ${b}: ‖V Λ Vᵀ − A‖/‖A‖`,
+    );
     checkOrthonormalColumns(ctx, v, n, n, bound, `eigh batch ${b}: V`);
     checkOrder(ctx, l, 'ascending', bound * norm, `eigh batch ${b}: eigenvalues`);
     checkColumnSigns(ctx, v, n, n, bound, `eigh batch ${b}: eigenvectors`);
@@ -93,16 +110,35 @@ export function eighCases(dtype: DType): ConformanceCase[] {
   const extra = { optionalOp: 'linalg/eigh' as const, applies: needsNativeOrReadSync('linalg/eigh') };
   return [
     dtypeCase('linalg/eigh/random', dtype, (ctx) => checkEigh(ctx, [7, 7], randomSymmetric(ctx, 7)), extra),
-    dtypeCase('linalg/eigh/batched', dtype, (ctx) => {
-      const data = [...randomSymmetric(ctx, 4), ...randomSymmetric(ctx, 4), ...randomSymmetric(ctx, 4)];
-      return checkEigh(ctx, [3, 1, 4, 4], data);
-    }, extra),
-    dtypeCase('linalg/eigh/repeated-eigenvalues', dtype, (ctx) => checkEigh(ctx, [5, 5], symmetricWithSpectrum(ctx, [2, -1, 2, 2, 5])), extra),
-    dtypeCase('linalg/eigh/diagonal', dtype, (ctx) => {
-      const n = 6;
-      const d = ctx.rng.permutation(n).map((i) => i - 2.5);
-      return checkEigh(ctx, [n, n], Array.from({ length: n * n }, (_, i) => (Math.floor(i / n) === i % n ? d[i % n]! : 0)));
-    }, extra),
+    dtypeCase(
+      'linalg/eigh/batched',
+      dtype,
+      (ctx) => {
+        const data = [...randomSymmetric(ctx, 4), ...randomSymmetric(ctx, 4), ...randomSymmetric(ctx, 4)];
+        return checkEigh(ctx, [3, 1, 4, 4], data);
+      },
+      extra,
+    ),
+    dtypeCase(
+      'linalg/eigh/repeated-eigenvalues',
+      dtype,
+      (ctx) => checkEigh(ctx, [5, 5], symmetricWithSpectrum(ctx, [2, -1, 2, 2, 5])),
+      extra,
+    ),
+    dtypeCase(
+      'linalg/eigh/diagonal',
+      dtype,
+      (ctx) => {
+        const n = 6;
+        const d = ctx.rng.permutation(n).map((i) => i - 2.5);
+        return checkEigh(
+          ctx,
+          [n, n],
+          Array.from({ length: n * n }, (_, i) => (Math.floor(i / n) === i % n ? d[i % n]! : 0)),
+        );
+      },
+      extra,
+    ),
     dtypeCase('linalg/eigh/one-by-one', dtype, (ctx) => checkEigh(ctx, [2, 1, 1], [-3, 4]), extra),
   ];
 }
@@ -127,11 +163,18 @@ async function checkSvd(ctx: CaseContext, shape: number[], values: ArrayLike<num
     const vb = vs[b]!;
     const norm = frobenius(as[b]!);
     const us_ = ub.map((x, idx) => x * sb[idx % k]!);
-    checkResidual(ctx, matmulHost(us_, transposeHost(vb, n, k), m, k, n), as[b]!, bound, `svd batch ${b}: ‖U S Vᵀ − A‖/‖A‖`);
+    checkResidual(
+      ctx,
+      matmulHost(us_, transposeHost(vb, n, k), m, k, n),
+      as[b]!,
+      bound,
+      `svd batch ${b}: ‖U S Vᵀ − A‖/‖A‖`,
+    );
     checkOrthonormalColumns(ctx, ub, m, k, bound, `svd batch ${b}: U`);
     checkOrthonormalColumns(ctx, vb, n, k, bound, `svd batch ${b}: V`);
     checkOrder(ctx, sb, 'descending', bound * norm, `svd batch ${b}: singular values`);
-    for (let i = 0; i < k; i++) ctx.check(sb[i]! >= -bound * norm, () => `svd batch ${b}: singular value ${i} = ${sb[i]} is negative`);
+    for (let i = 0; i < k; i++)
+      ctx.check(sb[i]! >= -bound * norm, () => `svd batch ${b}: singular value ${i} = ${sb[i]} is negative`);
     checkColumnSigns(ctx, vb, n, k, bound, `svd batch ${b}: V`);
   }
 }
@@ -139,16 +182,26 @@ async function checkSvd(ctx: CaseContext, shape: number[], values: ArrayLike<num
 /** `linalg/svd/{square,tall,wide,batched,rank-deficient,large-magnitude}/<dtype>`. */
 export function svdCases(dtype: DType): ConformanceCase[] {
   const extra = { optionalOp: 'linalg/svd' as const, applies: needsNativeOrReadSync('linalg/svd') };
-  const random = (name: string, shape: number[]): ConformanceCase => dtypeCase(`linalg/svd/${name}`, dtype, (ctx) => checkSvd(ctx, shape, ctx.rng.normals(size(shape))), extra);
+  const random = (name: string, shape: number[]): ConformanceCase =>
+    dtypeCase(`linalg/svd/${name}`, dtype, (ctx) => checkSvd(ctx, shape, ctx.rng.normals(size(shape))), extra);
   return [
     random('square', [6, 6]),
     random('tall', [8, 3]),
     random('wide', [3, 8]),
     random('batched', [2, 2, 4, 5]),
     dtypeCase('linalg/svd/rank-deficient', dtype, (ctx) => checkSvd(ctx, [7, 5], lowRank(ctx, 7, 5, 2)), extra),
-    dtypeCase('linalg/svd/large-magnitude', dtype, (ctx) => {
-      const scale = dtype === 'float32' ? 1e15 : 1e100;
-      return checkSvd(ctx, [5, 4], ctx.rng.normals(20).map((x) => x * scale));
-    }, extra),
+    dtypeCase(
+      'linalg/svd/large-magnitude',
+      dtype,
+      (ctx) => {
+        const scale = dtype === 'float32' ? 1e15 : 1e100;
+        return checkSvd(
+          ctx,
+          [5, 4],
+          ctx.rng.normals(20).map((x) => x * scale),
+        );
+      },
+      extra,
+    ),
   ];
 }

@@ -7,11 +7,12 @@ import type { CaseContext } from '../../types.js';
 /** Row-major m×k times k×n. */
 export function matmulHost(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) {
-    const v = a[i * k + p]!;
-    if (v === 0) continue;
-    for (let j = 0; j < n; j++) out[i * n + j]! += v * b[p * n + j]!;
-  }
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++) {
+      const v = a[i * k + p]!;
+      if (v === 0) continue;
+      for (let j = 0; j < n; j++) out[i * n + j]! += v * b[p * n + j]!;
+    }
   return out;
 }
 
@@ -35,32 +36,60 @@ export function decompositionBound(ctx: CaseContext, dim: number): number {
 }
 
 /** Asserts ‖actual − a‖_F / ‖a‖_F <= bound (a reconstruction residual); records it. */
-export function checkResidual(ctx: CaseContext, actual: Float64Array, a: Float64Array, bound: number, what: string): void {
+export function checkResidual(
+  ctx: CaseContext,
+  actual: Float64Array,
+  a: Float64Array,
+  bound: number,
+  what: string,
+): void {
   const diff = actual.map((v, i) => v - a[i]!);
   const norm = frobenius(a);
   const residual = norm === 0 ? frobenius(diff) : frobenius(diff) / norm;
   ctx.recordError(residual);
-  ctx.check(residual <= bound, () => `${what}: relative residual ${residual.toExponential(3)} > ${bound.toExponential(3)}`);
+  ctx.check(
+    residual <= bound,
+    () => `${what}: relative residual ${residual.toExponential(3)} > ${bound.toExponential(3)}`,
+  );
 }
 
 /** Asserts max |QᵀQ − I| <= bound for the k orthonormal columns of the m×k matrix q; records it. */
-export function checkOrthonormalColumns(ctx: CaseContext, q: Float64Array, m: number, k: number, bound: number, what: string): void {
+export function checkOrthonormalColumns(
+  ctx: CaseContext,
+  q: Float64Array,
+  m: number,
+  k: number,
+  bound: number,
+  what: string,
+): void {
   const gram = matmulHost(transposeHost(q, m, k), q, k, m, k);
   let worst = 0;
   let at = [0, 0];
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    const dev = Math.abs(gram[i * k + j]! - (i === j ? 1 : 0));
-    if (!(dev <= worst)) {
-      worst = dev;
-      at = [i, j];
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      const dev = Math.abs(gram[i * k + j]! - (i === j ? 1 : 0));
+      if (!(dev <= worst)) {
+        worst = dev;
+        at = [i, j];
+      }
     }
-  }
   ctx.recordError(worst);
-  ctx.check(worst <= bound, () => `${what}: columns not orthonormal: |(QᵀQ − I)[${at.join(', ')}]| = ${worst.toExponential(3)} > ${bound.toExponential(3)}`);
+  ctx.check(
+    worst <= bound,
+    () =>
+      `${what}: columns not orthonormal: |(QᵀQ − I)[${at.join(', ')}]| = ${worst.toExponential(3)} > ${bound.toExponential(3)}`,
+  );
 }
 
 /** Asserts each column of the n×k matrix v has its largest-magnitude entry positive (ties within `slack` accepted). */
-export function checkColumnSigns(ctx: CaseContext, v: Float64Array, n: number, k: number, slack: number, what: string): void {
+export function checkColumnSigns(
+  ctx: CaseContext,
+  v: Float64Array,
+  n: number,
+  k: number,
+  slack: number,
+  what: string,
+): void {
   for (let j = 0; j < k; j++) {
     let pos = 0;
     let neg = 0;
@@ -69,12 +98,22 @@ export function checkColumnSigns(ctx: CaseContext, v: Float64Array, n: number, k
       pos = Math.max(pos, x);
       neg = Math.max(neg, -x);
     }
-    ctx.check(pos >= neg - slack, () => `${what}: column ${j} has its largest-magnitude entry negative (${-neg} vs largest positive ${pos}); the convention is positive`);
+    ctx.check(
+      pos >= neg - slack,
+      () =>
+        `${what}: column ${j} has its largest-magnitude entry negative (${-neg} vs largest positive ${pos}); the convention is positive`,
+    );
   }
 }
 
 /** Asserts values[i] <= values[i+1] + slack (ascending) or the reverse (descending). */
-export function checkOrder(ctx: CaseContext, values: Float64Array, order: 'ascending' | 'descending', slack: number, what: string): void {
+export function checkOrder(
+  ctx: CaseContext,
+  values: Float64Array,
+  order: 'ascending' | 'descending',
+  slack: number,
+  what: string,
+): void {
   for (let i = 0; i + 1 < values.length; i++) {
     const [lo, hi] = order === 'ascending' ? [values[i]!, values[i + 1]!] : [values[i + 1]!, values[i]!];
     ctx.check(lo <= hi + slack, () => `${what}: not ${order} at ${i}: ${values[i]} then ${values[i + 1]}`);

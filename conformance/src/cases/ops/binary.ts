@@ -28,22 +28,33 @@ function values(op: BinaryOp, side: 'a' | 'b', rng: HostRng, n: number): number[
 
 /** Edge bases and exponents of pow, which follows JavaScript's Math.pow (so `1 ** NaN` is NaN, `(-2) ** 0.5` NaN). */
 function powEdges(dtype: DType): { bases: number[]; exponents: number[] } {
-  return { bases: [0, 0.5, 1, 2, 3, -2, big(dtype), Infinity, -Infinity, NaN], exponents: [0, 1, 2, -1, 0.5, -2.5, 3, Infinity, -Infinity, NaN] };
+  return {
+    bases: [0, 0.5, 1, 2, 3, -2, big(dtype), Infinity, -Infinity, NaN],
+    exponents: [0, 1, 2, -1, 0.5, -2.5, 3, Infinity, -Infinity, NaN],
+  };
 }
 
 /** Every (a, b) pair of edge values, as two same-shape operands. */
 function edgePairs(op: BinaryOp, dtype: DType): { a: number[]; b: number[] } {
-  const { bases, exponents } = op === 'pow' ? powEdges(dtype) : { bases: edgeValues(dtype), exponents: edgeValues(dtype) };
+  const { bases, exponents } =
+    op === 'pow' ? powEdges(dtype) : { bases: edgeValues(dtype), exponents: edgeValues(dtype) };
   const a: number[] = [];
   const b: number[] = [];
-  for (const x of bases) for (const y of exponents) {
-    a.push(x);
-    b.push(y);
-  }
+  for (const x of bases)
+    for (const y of exponents) {
+      a.push(x);
+      b.push(y);
+    }
   return { a, b };
 }
 
-async function checkScalar(ctx: CaseContext, op: BinaryOp, x: HostArray, scalar: number, scalarFirst: boolean): Promise<void> {
+async function checkScalar(
+  ctx: CaseContext,
+  op: BinaryOp,
+  x: HostArray,
+  scalar: number,
+  scalarFirst: boolean,
+): Promise<void> {
   const t = ctx.input(x);
   const out = scalarFirst ? BINARY_FN[op](scalar, t) : BINARY_FN[op](t, scalar);
   // The contract rounds the scalar to x's dtype first.
@@ -63,16 +74,25 @@ function binaryCases(op: BinaryOp, dtype: DType): ConformanceCase[] {
       const shape = randomShape(ctx.rng, 0, 4);
       const a = ctx.hostInput(values(op, 'a', ctx.rng, size(shape)), shape);
       const b = ctx.hostInput(values(op, 'b', ctx.rng, size(shape)), shape);
-      await ctx.expectClose(fn(ctx.input(a), ctx.input(b)), binaryRef(op, a, b), { kind, inputs: { a: shape, b: shape } });
+      await ctx.expectClose(fn(ctx.input(a), ctx.input(b)), binaryRef(op, a, b), {
+        kind,
+        inputs: { a: shape, b: shape },
+      });
     }),
     dtypeCase(`${id}/broadcast`, dtype, async (ctx) => {
       // Two fixed pairs with size-1 inner axes (where flat-index shortcuts break), then random ones.
-      const fixed = [{ a: [2, 1, 4], b: [3, 1] }, { a: [5, 1], b: [1, 3] }];
+      const fixed = [
+        { a: [2, 1, 4], b: [3, 1] },
+        { a: [5, 1], b: [1, 3] },
+      ];
       for (let round = 0; round < 5; round++) {
         const s = fixed[round] ?? broadcastShapes(ctx.rng);
         const a = ctx.hostInput(values(op, 'a', ctx.rng, size(s.a)), s.a);
         const b = ctx.hostInput(values(op, 'b', ctx.rng, size(s.b)), s.b);
-        await ctx.expectClose(fn(ctx.input(a), ctx.input(b)), binaryRef(op, a, b), { kind, inputs: { a: s.a, b: s.b } });
+        await ctx.expectClose(fn(ctx.input(a), ctx.input(b)), binaryRef(op, a, b), {
+          kind,
+          inputs: { a: s.a, b: s.b },
+        });
       }
     }),
     dtypeCase(`${id}/scalar-right`, dtype, async (ctx) => {
@@ -87,7 +107,8 @@ function binaryCases(op: BinaryOp, dtype: DType): ConformanceCase[] {
       await checkScalar(ctx, op, x, operand(op, 'a', ctx.rng), true);
     }),
     dtypeCase(`${id}/scalar-edge-values`, dtype, async (ctx) => {
-      const { bases, exponents } = op === 'pow' ? powEdges(dtype) : { bases: edgeValues(dtype), exponents: edgeValues(dtype) };
+      const { bases, exponents } =
+        op === 'pow' ? powEdges(dtype) : { bases: edgeValues(dtype), exponents: edgeValues(dtype) };
       const xs = ctx.hostInput(bases, [bases.length]);
       for (const s of exponents) await checkScalar(ctx, op, xs, s, false);
       const ys = ctx.hostInput(exponents, [exponents.length]);
@@ -97,12 +118,18 @@ function binaryCases(op: BinaryOp, dtype: DType): ConformanceCase[] {
       const pairs = edgePairs(op, dtype);
       const a = ctx.hostInput(pairs.a, [pairs.a.length]);
       const b = ctx.hostInput(pairs.b, [pairs.b.length]);
-      await ctx.expectClose(fn(ctx.input(a), ctx.input(b)), binaryRef(op, a, b), { kind, inputs: { a: a.shape, b: b.shape } });
+      await ctx.expectClose(fn(ctx.input(a), ctx.input(b)), binaryRef(op, a, b), {
+        kind,
+        inputs: { a: a.shape, b: b.shape },
+      });
     }),
     dtypeCase(`${id}/empty`, dtype, async (ctx) => {
       const a = ctx.hostInput([], [2, 0, 3]);
       const b = ctx.hostInput(values(op, 'b', ctx.rng, 3), [1, 3]);
-      await ctx.expectClose(fn(ctx.input(a), ctx.input(b)), binaryRef(op, a, b), { kind, inputs: { a: a.shape, b: b.shape } });
+      await ctx.expectClose(fn(ctx.input(a), ctx.input(b)), binaryRef(op, a, b), {
+        kind,
+        inputs: { a: a.shape, b: b.shape },
+      });
     }),
   ];
 }
@@ -111,9 +138,18 @@ function binaryCases(op: BinaryOp, dtype: DType): ConformanceCase[] {
 function negativeBaseCase(dtype: DType): ConformanceCase {
   return dtypeCase('ops/pow/negative-base', dtype, async (ctx) => {
     const n = 24;
-    const a = ctx.hostInput(Array.from({ length: n }, () => -ctx.rng.uniform(0.5, 3)), [n]);
-    const b = ctx.hostInput(Array.from({ length: n }, () => ctx.rng.int(-3, 3)), [n]);
-    await ctx.expectClose(BINARY_FN.pow(ctx.input(a), ctx.input(b)), binaryRef('pow', a, b), { kind: 'transcendental', inputs: { a: a.shape, b: b.shape } });
+    const a = ctx.hostInput(
+      Array.from({ length: n }, () => -ctx.rng.uniform(0.5, 3)),
+      [n],
+    );
+    const b = ctx.hostInput(
+      Array.from({ length: n }, () => ctx.rng.int(-3, 3)),
+      [n],
+    );
+    await ctx.expectClose(BINARY_FN.pow(ctx.input(a), ctx.input(b)), binaryRef('pow', a, b), {
+      kind: 'transcendental',
+      inputs: { a: a.shape, b: b.shape },
+    });
   });
 }
 

@@ -23,7 +23,11 @@ export function transposeCases(dtype: DType): ConformanceCase[] {
         const shape = ctx.rng.shape(rank, 1, 4);
         const perm = ctx.rng.permutation(rank);
         const x = ctx.hostInput(distinctValues(size(shape)), shape);
-        await ctx.expectClose(transpose(ctx.input(x), perm), transposeRef(x, perm), { kind: 'exact', what: `transpose [${perm.join(', ')}]`, inputs: { x: shape } });
+        await ctx.expectClose(transpose(ctx.input(x), perm), transposeRef(x, perm), {
+          kind: 'exact',
+          what: `transpose [${perm.join(', ')}]`,
+          inputs: { x: shape },
+        });
       }
     }),
     dtypeCase('ops/transpose/identity', dtype, async (ctx) => {
@@ -47,7 +51,11 @@ export function reshapeCases(dtype: DType): ConformanceCase[] {
       const shape = [2, 3, 4, 5];
       const x = ctx.hostInput(distinctValues(120), shape);
       const target = ctx.rng.pick([[120], [6, 20], [5, 4, 3, 2], [1, 120, 1], [2, 2, 2, 15]]);
-      await ctx.expectClose(reshape(ctx.input(x), target), { data: x.data, shape: target }, { kind: 'exact', inputs: { x: shape } });
+      await ctx.expectClose(
+        reshape(ctx.input(x), target),
+        { data: x.data, shape: target },
+        { kind: 'exact', inputs: { x: shape } },
+      );
     }),
     dtypeCase('ops/reshape/infer-axis', dtype, async (ctx) => {
       const x = ctx.hostInput(distinctValues(24), [4, 6]);
@@ -63,13 +71,20 @@ export function reshapeCases(dtype: DType): ConformanceCase[] {
       const t = ctx.input(x);
       const out = ctx.track(reshape(t, [4, 3]));
       ctx.dispose(t);
-      await ctx.expectClose(out, { data: x.data, shape: [4, 3] }, { kind: 'exact', what: 'reshape after its source was disposed' });
+      await ctx.expectClose(
+        out,
+        { data: x.data, shape: [4, 3] },
+        { kind: 'exact', what: 'reshape after its source was disposed' },
+      );
     }),
     dtypeCase('ops/reshape/dispose-result', dtype, async (ctx) => {
       const x = ctx.hostInput(distinctValues(12), [3, 4]);
       const t = ctx.input(x);
       ctx.dispose(reshape(t, [12]));
-      await ctx.expectClose(ctx.track(reshape(t, [3, 4])), x, { kind: 'exact', what: 'a tensor after a reshape of it was disposed' });
+      await ctx.expectClose(ctx.track(reshape(t, [3, 4])), x, {
+        kind: 'exact',
+        what: 'a tensor after a reshape of it was disposed',
+      });
     }),
   ];
 }
@@ -87,12 +102,23 @@ export function concatCases(dtype: DType): ConformanceCase[] {
       });
       const a = axis < 0 ? axis + shapes[0]!.length : axis;
       const inputs = Object.fromEntries(shapes.map((s, i) => [`xs[${i}]`, s]));
-      await ctx.expectClose(concat(xs.map((h) => ctx.input(h)), axis), concatRef(xs, a), { kind: 'exact', what: `concat(axis ${axis})`, inputs });
+      await ctx.expectClose(
+        concat(
+          xs.map((h) => ctx.input(h)),
+          axis,
+        ),
+        concatRef(xs, a),
+        { kind: 'exact', what: `concat(axis ${axis})`, inputs },
+      );
     });
-  const along = (base: number[], axis: number, extents: number[]): number[][] => extents.map((e) => base.map((d, i) => (i === axis ? e : d)));
+  const along = (base: number[], axis: number, extents: number[]): number[][] =>
+    extents.map((e) => base.map((d, i) => (i === axis ? e : d)));
   return [
     check('axis-0', (rng) => ({ shapes: along(rng.shape(3, 1, 4), 0, [rng.int(1, 3), rng.int(1, 3)]), axis: 0 })),
-    check('last-axis', (rng) => ({ shapes: along(rng.shape(3, 1, 4), 2, [rng.int(1, 3), rng.int(1, 3), rng.int(1, 3)]), axis: -1 })),
+    check('last-axis', (rng) => ({
+      shapes: along(rng.shape(3, 1, 4), 2, [rng.int(1, 3), rng.int(1, 3), rng.int(1, 3)]),
+      axis: -1,
+    })),
     check('many-with-empty', (rng) => ({ shapes: along(rng.shape(3, 1, 4), 1, [2, 0, 3, 1, 0]), axis: 1 })),
     check('single', (rng) => ({ shapes: [rng.shape(2, 1, 4)], axis: 0 })),
     check('rank-1', (rng) => ({ shapes: [[rng.int(1, 5)], [rng.int(1, 5)]], axis: 0 })),
@@ -124,7 +150,9 @@ export function sliceCases(dtype: DType): ConformanceCase[] {
     }),
     dtypeCase('ops/slice/empty', dtype, async (ctx) => {
       const x = ctx.hostInput(distinctValues(24), [2, 3, 4]);
-      await ctx.expectClose(slice(ctx.input(x), [1, 1, 0], [1, 0, 4]), sliceRef(x, [1, 1, 0], [1, 0, 4]), { kind: 'exact' });
+      await ctx.expectClose(slice(ctx.input(x), [1, 1, 0], [1, 0, 4]), sliceRef(x, [1, 1, 0], [1, 0, 4]), {
+        kind: 'exact',
+      });
     }),
     dtypeCase('ops/slice/rank-1', dtype, async (ctx) => {
       const x = ctx.hostInput(distinctValues(10), [10]);

@@ -20,8 +20,14 @@ async function checkMatmul(ctx: CaseContext, s: MatmulSpec): Promise<void> {
   const aShape = [...s.batchA, ...(s.transposeA ? [s.k, s.n] : [s.n, s.k])];
   const bShape = [...s.batchB, ...(s.transposeB ? [s.m, s.k] : [s.k, s.m])];
   const gen = s.value ?? ((c: CaseContext) => c.rng.normal());
-  const a = ctx.hostInput(Array.from({ length: size(aShape) }, (_, i) => gen(ctx, i)), aShape);
-  const b = ctx.hostInput(Array.from({ length: size(bShape) }, (_, i) => gen(ctx, i)), bShape);
+  const a = ctx.hostInput(
+    Array.from({ length: size(aShape) }, (_, i) => gen(ctx, i)),
+    aShape,
+  );
+  const b = ctx.hostInput(
+    Array.from({ length: size(bShape) }, (_, i) => gen(ctx, i)),
+    bShape,
+  );
   const ref = matmulRef(a, b, s.transposeA, s.transposeB);
   const out = matmul(ctx.input(a), ctx.input(b), { transposeA: s.transposeA, transposeB: s.transposeB });
   await ctx.expectClose(out, ref, {
@@ -43,7 +49,9 @@ function dims(ctx: CaseContext, max = 7): { n: number; k: number; m: number } {
  */
 export function matmulCases(dtype: DType): ConformanceCase[] {
   const simple = (name: string, transposeA: boolean, transposeB: boolean): ConformanceCase =>
-    dtypeCase(`ops/matmul/${name}`, dtype, (ctx) => checkMatmul(ctx, { batchA: [], batchB: [], ...dims(ctx), transposeA, transposeB }));
+    dtypeCase(`ops/matmul/${name}`, dtype, (ctx) =>
+      checkMatmul(ctx, { batchA: [], batchB: [], ...dims(ctx), transposeA, transposeB }),
+    );
   return [
     simple('plain', false, false),
     simple('transpose-a', true, false),
@@ -55,7 +63,11 @@ export function matmulCases(dtype: DType): ConformanceCase[] {
       await checkMatmul(ctx, { batchA: [1, 2], batchB: [4, 1], ...dims(ctx, 5), transposeA: false, transposeB: false });
     }),
     dtypeCase('ops/matmul/batch-broadcast-transpose', dtype, async (ctx) => {
-      for (const [ta, tb] of [[true, false], [false, true], [true, true]] as const) {
+      for (const [ta, tb] of [
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
         await checkMatmul(ctx, { batchA: [2, 1, 3], batchB: [2, 1], ...dims(ctx, 4), transposeA: ta, transposeB: tb });
       }
     }),
@@ -72,7 +84,16 @@ export function matmulCases(dtype: DType): ConformanceCase[] {
       await checkMatmul(ctx, { batchA: [], batchB: [], n: 17, k: 129, m: 9, transposeA: true, transposeB: true });
     }),
     dtypeCase('ops/matmul/long-inner', dtype, async (ctx) => {
-      await checkMatmul(ctx, { batchA: [], batchB: [], n: 3, k: 2048, m: 4, transposeA: false, transposeB: true, value: (c) => 1 + c.rng.normal() });
+      await checkMatmul(ctx, {
+        batchA: [],
+        batchB: [],
+        n: 3,
+        k: 2048,
+        m: 4,
+        transposeA: false,
+        transposeB: true,
+        value: (c) => 1 + c.rng.normal(),
+      });
     }),
     dtypeCase('ops/matmul/zero-inner', dtype, async (ctx) => {
       await checkMatmul(ctx, { batchA: [2], batchB: [], n: 3, k: 0, m: 4, transposeA: false, transposeB: false });
@@ -91,24 +112,47 @@ export function matmulCases(dtype: DType): ConformanceCase[] {
         m: 7,
         transposeA: false,
         transposeB: false,
-        value: (c, i) => (i === 3 ? NaN : i === 11 ? Infinity : i === 20 ? -Infinity : c.rng.pick([0, 1, -2, 0.5, 1e3])),
+        value: (c, i) =>
+          i === 3 ? NaN : i === 11 ? Infinity : i === 20 ? -Infinity : c.rng.pick([0, 1, -2, 0.5, 1e3]),
       });
     }),
   ];
 }
 
-async function checkCdist(ctx: CaseContext, metric: DistanceMetric, xShape: number[], yShape: number[], value?: (i: number) => number): Promise<void> {
+async function checkCdist(
+  ctx: CaseContext,
+  metric: DistanceMetric,
+  xShape: number[],
+  yShape: number[],
+  value?: (i: number) => number,
+): Promise<void> {
   const gen = value ?? (() => ctx.rng.normal());
-  const x = ctx.hostInput(Array.from({ length: size(xShape) }, (_, i) => gen(i)), xShape);
-  const y = ctx.hostInput(Array.from({ length: size(yShape) }, (_, i) => gen(i)), yShape);
+  const x = ctx.hostInput(
+    Array.from({ length: size(xShape) }, (_, i) => gen(i)),
+    xShape,
+  );
+  const y = ctx.hostInput(
+    Array.from({ length: size(yShape) }, (_, i) => gen(i)),
+    yShape,
+  );
   const ref = cdistRef(x, y, metric);
   const out = ctx.track(cdist(ctx.input(x), ctx.input(y), metric));
   const got = await ctx.read(out, 'cdist');
   if (metric === 'sqeuclidean') {
     const negative = got.findIndex((v) => v < 0);
-    ctx.check(negative < 0, () => `sqeuclidean distance ${got[negative]} at flat index ${negative} is negative (x [${xShape.join(', ')}], y [${yShape.join(', ')}])`);
+    ctx.check(
+      negative < 0,
+      () =>
+        `sqeuclidean distance ${got[negative]} at flat index ${negative} is negative (x [${xShape.join(', ')}], y [${yShape.join(', ')}])`,
+    );
   }
-  await ctx.expectClose(out, ref, { kind: 'accumulate', k: ref.k, scale: ref.scale, what: `cdist(${metric})`, inputs: { x: xShape, y: yShape } });
+  await ctx.expectClose(out, ref, {
+    kind: 'accumulate',
+    k: ref.k,
+    scale: ref.scale,
+    what: `cdist(${metric})`,
+    inputs: { x: xShape, y: yShape },
+  });
 }
 
 /**
@@ -136,7 +180,12 @@ export function cdistCases(dtype: DType): ConformanceCase[] {
         const got = await ctx.read(out);
         const negative = got.findIndex((v) => v < 0);
         ctx.check(negative < 0, () => `distance ${got[negative]} at flat index ${negative} is negative`);
-        await ctx.expectClose(out, ref, { kind: 'accumulate', k: ref.k, scale: ref.scale, inputs: { x: x.shape, y: x.shape } });
+        await ctx.expectClose(out, ref, {
+          kind: 'accumulate',
+          k: ref.k,
+          scale: ref.scale,
+          inputs: { x: x.shape, y: x.shape },
+        });
       }),
       dtypeCase(`${id}/large-offset`, dtype, async (ctx) => {
         // A common offset of 1000 with small differences: the expansion |x|² + |y|² − 2x·y cancels badly.

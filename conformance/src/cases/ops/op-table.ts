@@ -5,10 +5,37 @@ import type { BinaryOp, UnaryOp } from '@spectrans/core/backend';
 import type { ToleranceKind } from '../../tolerance.js';
 
 /** Every unary op of the contract, in a stable order. */
-export const UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'relu', 'elu', 'sign'];
+export const UNARY_OPS: readonly UnaryOp[] = [
+  'neg',
+  'abs',
+  'exp',
+  'log',
+  'sqrt',
+  'square',
+  'reciprocal',
+  'sin',
+  'cos',
+  'tanh',
+  'relu',
+  'elu',
+  'sign',
+];
 
 /** Every binary op of the contract, in a stable order. */
-export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal'];
+export const BINARY_OPS: readonly BinaryOp[] = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
+  'equal',
+];
 
 /** Core's function for each unary op. */
 export const UNARY_FN: Readonly<Record<UnaryOp, (x: Tensor) => Tensor>> = {

@@ -6,7 +6,9 @@ import type { HostArray } from '../../reference/ndarray.js';
 import type { CaseContext, ConformanceCase } from '../../types.js';
 import { dtypeCase, size } from '../helpers.js';
 
-const REDUCE_FN: Readonly<Record<ReduceOp, (x: Tensor, axes?: number | readonly number[], keepDims?: boolean) => Tensor>> = { sum, max, min };
+const REDUCE_FN: Readonly<
+  Record<ReduceOp, (x: Tensor, axes?: number | readonly number[], keepDims?: boolean) => Tensor>
+> = { sum, max, min };
 
 /** Reference of reducing several axes one after another (highest first, as core does). */
 function reduceAxesRef(op: ReduceOp, x: HostArray, axes: readonly number[]): AccumulatedRef {
@@ -23,17 +25,27 @@ function reduceAxesRef(op: ReduceOp, x: HostArray, axes: readonly number[]): Acc
   return current;
 }
 
-async function checkReduce(ctx: CaseContext, op: ReduceOp, x: HostArray, axes: readonly number[], keepDims = false): Promise<void> {
+async function checkReduce(
+  ctx: CaseContext,
+  op: ReduceOp,
+  x: HostArray,
+  axes: readonly number[],
+  keepDims = false,
+): Promise<void> {
   const ref = reduceAxesRef(op, x, axes);
   const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : ref.shape;
   const out = REDUCE_FN[op](ctx.input(x), axes.length === 1 ? axes[0] : axes, keepDims);
-  await ctx.expectClose(out, { data: ref.data, shape }, {
-    kind: op === 'sum' ? 'accumulate' : 'exact',
-    k: ref.k,
-    scale: ref.scale,
-    what: `${op} over axes [${axes.join(', ')}]`,
-    inputs: { x: x.shape },
-  });
+  await ctx.expectClose(
+    out,
+    { data: ref.data, shape },
+    {
+      kind: op === 'sum' ? 'accumulate' : 'exact',
+      k: ref.k,
+      scale: ref.scale,
+      what: `${op} over axes [${axes.join(', ')}]`,
+      inputs: { x: x.shape },
+    },
+  );
 }
 
 function reduceCases(op: ReduceOp, dtype: DType): ConformanceCase[] {
@@ -77,7 +89,10 @@ function reduceCases(op: ReduceOp, dtype: DType): ConformanceCase[] {
     dtypeCase(`${id}/long-axis`, dtype, async (ctx) => {
       // Many terms with a common offset: naive float32 accumulation is still within k·u·Σ|x|.
       const n = 4099;
-      const x = ctx.hostInput(Array.from({ length: 2 * n }, () => 10 + ctx.rng.normal()), [2, n]);
+      const x = ctx.hostInput(
+        Array.from({ length: 2 * n }, () => 10 + ctx.rng.normal()),
+        [2, n],
+      );
       await checkReduce(ctx, op, x, [1]);
     }),
   );
@@ -124,15 +139,28 @@ export function cumsumCases(dtype: DType): ConformanceCase[] {
   cases.push(
     dtypeCase('ops/cumsum/long-axis', dtype, async (ctx) => {
       const n = 3001;
-      const x = ctx.hostInput(Array.from({ length: n }, () => 1 + ctx.rng.normal()), [n]);
+      const x = ctx.hostInput(
+        Array.from({ length: n }, () => 1 + ctx.rng.normal()),
+        [n],
+      );
       const ref = cumsumRef(x, 0, false, false);
-      await ctx.expectClose(cumsum(ctx.input(x), 0), ref, { kind: 'accumulate', k: ref.k, scale: ref.scale, inputs: { x: x.shape } });
+      await ctx.expectClose(cumsum(ctx.input(x), 0), ref, {
+        kind: 'accumulate',
+        k: ref.k,
+        scale: ref.scale,
+        inputs: { x: x.shape },
+      });
     }),
     dtypeCase('ops/cumsum/nan', dtype, async (ctx) => {
       const x = ctx.hostInput([1, 2, NaN, 4, Infinity, 5], [6]);
       for (const reverse of [false, true]) {
         const ref = cumsumRef(x, 0, false, reverse);
-        await ctx.expectClose(cumsum(ctx.input(x), 0, { reverse }), ref, { kind: 'accumulate', k: ref.k, scale: ref.scale, what: `cumsum(reverse ${reverse})` });
+        await ctx.expectClose(cumsum(ctx.input(x), 0, { reverse }), ref, {
+          kind: 'accumulate',
+          k: ref.k,
+          scale: ref.scale,
+          what: `cumsum(reverse ${reverse})`,
+        });
       }
     }),
   );

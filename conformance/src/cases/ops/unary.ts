@@ -30,7 +30,10 @@ function unaryCases(op: UnaryOp, dtype: DType): ConformanceCase[] {
   const cases: ConformanceCase[] = [
     dtypeCase(`${id}/random`, dtype, async (ctx) => {
       const shape = randomShape(ctx.rng, 0, 4);
-      const x = ctx.hostInput(Array.from({ length: size(shape) }, () => domainValue(op, ctx.rng)), shape);
+      const x = ctx.hostInput(
+        Array.from({ length: size(shape) }, () => domainValue(op, ctx.rng)),
+        shape,
+      );
       await ctx.expectClose(fn(ctx.input(x)), unaryRef(op, x), { kind, inputs: { x: shape } });
     }),
     dtypeCase(`${id}/edge-values`, dtype, async (ctx) => {

@@ -35,7 +35,11 @@ export function randomUploadCases(dtype: DType): ConformanceCase[] {
       const expected = dtype === 'float64' ? Float64Array.from(first) : Float32Array.from(first);
       const uploaded = await ctx.input(first, [n]).data();
       const onBackend = bitsEqual(uploaded, expected);
-      ctx.check(onBackend < 0, () => `${name}: parameter ${onBackend} read back from the backend as ${uploaded[onBackend]}, host value ${expected[onBackend]} (not bit-identical)`);
+      ctx.check(
+        onBackend < 0,
+        () =>
+          `${name}: parameter ${onBackend} read back from the backend as ${uploaded[onBackend]}, host value ${expected[onBackend]} (not bit-identical)`,
+      );
       const oracle = await ctx.oracleInput(first, [n]).data();
       const onOracle = bitsEqual(oracle, first);
       ctx.check(onOracle < 0, () => `${name}: parameter ${onOracle} differs on the oracle`);
@@ -60,20 +64,27 @@ function quantile(x: Float64Array, p: number): number {
 /** Fails unless |value − target| <= 6·sd (a false alarm about once in 10^9 runs). */
 function near(ctx: CaseContext, what: string, value: number, target: number, sd: number): void {
   ctx.recordError(Math.abs(value - target));
-  ctx.check(Math.abs(value - target) <= 6 * sd, () => `${what} = ${value}, expected ${target} ± ${(6 * sd).toExponential(2)} (6 sd)`);
+  ctx.check(
+    Math.abs(value - target) <= 6 * sd,
+    () => `${what} = ${value}, expected ${target} ± ${(6 * sd).toExponential(2)} (6 sd)`,
+  );
 }
 
 const N = 40000;
 
 /** `random/<sampler>/moments`, `random/philox/known-answer`, `random/fork/reproducible`, `random/state/restore` (dtype-independent). */
 export function randomCases(): ConformanceCase[] {
-  const sample = (ctx: CaseContext, draw: (g: RandomGenerator) => Float64Array): Float64Array => draw(new RandomGenerator(ctx.seed));
+  const sample = (ctx: CaseContext, draw: (g: RandomGenerator) => Float64Array): Float64Array =>
+    draw(new RandomGenerator(ctx.seed));
   return [
     {
       id: 'random/uniform/moments',
       run(ctx) {
         const x = sample(ctx, (g) => g.uniform(N));
-        ctx.check(x.every((v) => v >= 0 && v < 1), () => 'uniform values outside [0, 1)');
+        ctx.check(
+          x.every((v) => v >= 0 && v < 1),
+          () => 'uniform values outside [0, 1)',
+        );
         near(ctx, 'mean', mean(x), 0.5, Math.sqrt(1 / 12 / N));
         near(ctx, 'variance', variance(x), 1 / 12, Math.sqrt(1 / 180 / N));
       },
@@ -103,7 +114,10 @@ export function randomCases(): ConformanceCase[] {
       run(ctx) {
         const k = 5;
         const x = sample(ctx, (g) => g.chi(N, k));
-        ctx.check(x.every((v) => v >= 0), () => 'negative chi value');
+        ctx.check(
+          x.every((v) => v >= 0),
+          () => 'negative chi value',
+        );
         near(ctx, 'E[chi²]', mean(x.map((v) => v * v)), k, Math.sqrt((2 * k) / N));
       },
     },
@@ -111,7 +125,10 @@ export function randomCases(): ConformanceCase[] {
       id: 'random/rademacher/moments',
       run(ctx) {
         const x = sample(ctx, (g) => g.rademacher(N));
-        ctx.check(x.every((v) => v === 1 || v === -1), () => 'rademacher values other than ±1');
+        ctx.check(
+          x.every((v) => v === 1 || v === -1),
+          () => 'rademacher values other than ±1',
+        );
         near(ctx, 'mean', mean(x), 0, 1 / Math.sqrt(N));
       },
     },
@@ -123,7 +140,11 @@ export function randomCases(): ConformanceCase[] {
         const words = [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8];
         const expected = [0, 2].map((i) => ((words[i]! >>> 5) * 67108864 + (words[i + 1]! >>> 6)) / 9007199254740992);
         const got = new RandomGenerator(0).uniform(2);
-        ctx.check(got[0] === expected[0] && got[1] === expected[1], () => `uniform(2) of seed 0 is [${got.join(', ')}], expected [${expected.join(', ')}] from the Philox4x32-10 known-answer block`);
+        ctx.check(
+          got[0] === expected[0] && got[1] === expected[1],
+          () =>
+            `uniform(2) of seed 0 is [${got.join(', ')}], expected [${expected.join(', ')}] from the Philox4x32-10 known-answer block`,
+        );
       },
     },
     {

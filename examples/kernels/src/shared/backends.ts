@@ -19,16 +19,26 @@ export async function useBackend(choice: BackendChoice = 'js'): Promise<{ name: 
   let backend: Backend;
   if (typeof choice !== 'string') backend = choice;
   else if (choice === 'js') backend = createJsBackend();
-  else if (choice === 'tfjs-cpu' || choice === 'tfjs-wasm') backend = (await createTfjsBackend({ engine: choice === 'tfjs-cpu' ? 'cpu' : 'wasm' })) as Backend;
+  else if (choice === 'tfjs-cpu' || choice === 'tfjs-wasm')
+    backend = (await createTfjsBackend({ engine: choice === 'tfjs-cpu' ? 'cpu' : 'wasm' })) as Backend;
   else throw new Error(`unknown backend '${String(choice)}' (known: ${BACKEND_NAMES.join(', ')})`);
   await setBackend(backend);
   return { name: backend.name, dtype: backend.capabilities.dtypes.float64 ? 'float64' : 'float32' };
 }
 
 /** The command line of a training example: `[svgPath] [--backend name] [--quick]`. */
-export function cliArgs(argv: readonly string[] = process.argv.slice(2)): { svgPath?: string; backend: BackendChoice; quick: boolean } {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { backend: { type: 'string', default: 'js' }, quick: { type: 'boolean', default: false } } });
+export function cliArgs(argv: readonly string[] = process.argv.slice(2)): {
+  svgPath?: string;
+  backend: BackendChoice;
+  quick: boolean;
+} {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { backend: { type: 'string', default: 'js' }, quick: { type: 'boolean', default: false } },
+  });
   const backend = values.backend as string;
-  if (!(BACKEND_NAMES as readonly string[]).includes(backend)) throw new Error(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(backend))
+    throw new Error(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
   return { svgPath: positionals[0], backend: backend as BackendChoice, quick: values.quick as boolean };
 }

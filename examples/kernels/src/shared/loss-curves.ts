@@ -37,7 +37,10 @@ export function lossCurves(series: readonly Series[], options: LossCurveOptions 
   const all = [...logs.flat(), ...references.map((r) => log(r.value))];
   const lo = Math.floor(Math.min(...all));
   const top = Math.max(...all);
-  const entries = [...series.map(([label, , color]) => ({ label, color, dash: '' })), ...references.map(({ label, color }) => ({ label, color, dash: ' stroke-dasharray="6 4"' }))];
+  const entries = [
+    ...series.map(([label, , color]) => ({ label, color, dash: '' })),
+    ...references.map(({ label, color }) => ({ label, color, dash: ' stroke-dasharray="6 4"' })),
+  ];
   const legendBottom = pad - 12 + 16 * entries.length + 8;
   // Whole decades, with room above the highest value for the legend.
   let hi = Math.ceil(top);
@@ -46,11 +49,17 @@ export function lossCurves(series: readonly Series[], options: LossCurveOptions 
   const py = (v: number): number => h - pad - ((v - lo) / Math.max(hi - lo, 1)) * (h - 2 * pad);
   while (py(top) < legendBottom + 4) hi++;
   const ticks = Array.from({ length: hi - lo + 1 }, (_, k) => lo + k)
-    .map((v) => `<line x1="${pad}" x2="${w - pad}" y1="${py(v)}" y2="${py(v)}" stroke="#ddd"/><text x="${pad - 6}" y="${py(v) + 4}" text-anchor="end" font-size="11">1e${v}</text>`)
+    .map(
+      (v) =>
+        `<line x1="${pad}" x2="${w - pad}" y1="${py(v)}" y2="${py(v)}" stroke="#ddd"/><text x="${pad - 6}" y="${py(v) + 4}" text-anchor="end" font-size="11">1e${v}</text>`,
+    )
     .join('');
   // Step numbers under the x axis: 0, the quarters (rounded) and the last step.
   const stepTicks = [...new Set([0, 1, 2, 3, 4].map((q) => Math.round((q * steps) / 4)))]
-    .map((i) => `<line x1="${px(i)}" x2="${px(i)}" y1="${h - pad}" y2="${h - pad + 4}" stroke="#333"/><text x="${px(i)}" y="${h - pad + 16}" text-anchor="middle" font-size="11">${i}</text>`)
+    .map(
+      (i) =>
+        `<line x1="${px(i)}" x2="${px(i)}" y1="${h - pad}" y2="${h - pad + 4}" stroke="#333"/><text x="${px(i)}" y="${h - pad + 16}" text-anchor="middle" font-size="11">${i}</text>`,
+    )
     .join('');
   const levels = references
     .map(({ value, color }) => {
@@ -59,24 +68,33 @@ export function lossCurves(series: readonly Series[], options: LossCurveOptions 
     })
     .join('');
   const lines = series
-    .map((_, s) => `<polyline fill="none" stroke="${series[s]![2]}" stroke-width="2" points="${logs[s]!.map((v, i) => `${px(i).toFixed(1)},${py(v).toFixed(1)}`).join(' ')}"/>`)
+    .map(
+      (_, s) =>
+        `<polyline fill="none" stroke="${series[s]![2]}" stroke-width="2" points="${logs[s]!.map((v, i) => `${px(i).toFixed(1)},${py(v).toFixed(1)}`).join(' ')}"/>`,
+    )
     .join('');
   // Legend in a white box at the top right: a sample of each line (dashed for references), then its label.
   const boxWidth = 36 + 6.6 * Math.max(...entries.map((e) => e.label.length));
   const [x0, y0] = [w - pad - boxWidth, pad - 12];
-  const legend = `<rect x="${x0.toFixed(1)}" y="${y0}" width="${boxWidth.toFixed(1)}" height="${16 * entries.length + 8}" fill="white" fill-opacity="0.9" stroke="#ccc"/>`
-    + entries
+  const legend =
+    `<rect x="${x0.toFixed(1)}" y="${y0}" width="${boxWidth.toFixed(1)}" height="${16 * entries.length + 8}" fill="white" fill-opacity="0.9" stroke="#ccc"/>` +
+    entries
       .map(({ label, color, dash }, k) => {
         const y = y0 + 16 * k + 15;
         return `<line x1="${(x0 + 6).toFixed(1)}" x2="${(x0 + 26).toFixed(1)}" y1="${y - 4}" y2="${y - 4}" stroke="${color}" stroke-width="2"${dash}/><text x="${(x0 + 30).toFixed(1)}" y="${y}" font-size="12" fill="${color}">${escape(label)}</text>`;
       })
       .join('');
-  const title = options.title === undefined ? '' : `<text x="${w / 2}" y="20" text-anchor="middle" font-size="14">${escape(options.title)}</text>`;
+  const title =
+    options.title === undefined
+      ? ''
+      : `<text x="${w / 2}" y="20" text-anchor="middle" font-size="14">${escape(options.title)}</text>`;
   const xLabel = escape(options.xLabel ?? 'Adam step');
   const yLabel = escape(options.yLabel ?? 'mean squared Gram error (log scale)');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif">`
-    + `<rect width="${w}" height="${h}" fill="white"/>${title}${ticks}`
-    + `<line x1="${pad}" x2="${w - pad}" y1="${h - pad}" y2="${h - pad}" stroke="#333"/>${stepTicks}<text x="${w / 2}" y="${h - 10}" text-anchor="middle" font-size="12">${xLabel}</text>`
-    + `<text x="14" y="${h / 2}" transform="rotate(-90 14 ${h / 2})" text-anchor="middle" font-size="12">${yLabel}</text>`
-    + `${levels}${lines}${legend}</svg>\n`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif">` +
+    `<rect width="${w}" height="${h}" fill="white"/>${title}${ticks}` +
+    `<line x1="${pad}" x2="${w - pad}" y1="${h - pad}" y2="${h - pad}" stroke="#333"/>${stepTicks}<text x="${w / 2}" y="${h - 10}" text-anchor="middle" font-size="12">${xLabel}</text>` +
+    `<text x="14" y="${h / 2}" transform="rotate(-90 14 ${h / 2})" text-anchor="middle" font-size="12">${yLabel}</text>` +
+    `${levels}${lines}${legend}</svg>\n`
+  );
 }

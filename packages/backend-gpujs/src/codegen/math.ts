@@ -11,7 +11,9 @@ import { lit, type KernelSource } from './source.js';
 import { emitTrig } from './trig.js';
 
 /** Cephes tanhf (Moshier): odd polynomial below 0.625, 1 − 2/(e^{2|x|} + 1) above. */
-const TANH = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1].map(Math.fround);
+const TANH = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1].map(
+  Math.fround,
+);
 
 /** Emits `op(v)` and returns the variable holding it. */
 export function emitUnary(src: KernelSource, op: UnaryOp, v: string): string {
@@ -44,7 +46,10 @@ export function emitUnary(src: KernelSource, op: UnaryOp, v: string): string {
     case 'sqrt': {
       const r = src.let('u', `Math.sqrt(${v})`);
       if (gl) {
-        src.line(`if (${v} < 0) { ${r} = ${src.nan()}; }`, `if (${v} == 0 || ${v} == ${src.inf()} || ${v} != ${v}) { ${r} = ${v}; }`);
+        src.line(
+          `if (${v} < 0) { ${r} = ${src.nan()}; }`,
+          `if (${v} == 0 || ${v} == ${src.inf()} || ${v} != ${v}) { ${r} = ${v}; }`,
+        );
       }
       return r;
     }
@@ -81,7 +86,12 @@ export function emitUnary(src: KernelSource, op: UnaryOp, v: string): string {
       // e^v - 1 cancels for small |v|: the Taylor series to v^7 (remainder < 4e-10 relative) there
       const taylor = [1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040].map((c) => lit(Math.fround(c)));
       const horner = taylor.reduceRight((inner, c) => `(${c} + ${v} * ${inner})`, '0');
-      src.line(`if (${v} <= 0) {`, `${r} = Math.exp(${v}) - 1;`, `if (${v} > -0.25) { ${r} = ${v} * (1 + ${v} * ${horner}); }`, '}');
+      src.line(
+        `if (${v} <= 0) {`,
+        `${r} = Math.exp(${v}) - 1;`,
+        `if (${v} > -0.25) { ${r} = ${v} * (1 + ${v} * ${horner}); }`,
+        '}',
+      );
       return r;
     }
     case 'sign': {

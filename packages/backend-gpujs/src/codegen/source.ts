@@ -76,7 +76,10 @@ export class KernelSource {
 
   /** The complete `function(t0, ..., s0, ...) { ... }` source returning `result`. */
   build(result: string): string {
-    const params = [...Array.from({ length: this.tensors }, (_, i) => `t${i}`), ...Array.from({ length: this.scalars }, (_, i) => `s${i}`)];
+    const params = [
+      ...Array.from({ length: this.tensors }, (_, i) => `t${i}`),
+      ...Array.from({ length: this.scalars }, (_, i) => `s${i}`),
+    ];
     return `function(${params.join(', ')}) {\nconst i = this.thread.x;\n${this.#lines.join('\n')}\nreturn ${result};\n}`;
   }
 }
@@ -168,7 +171,13 @@ export function sumLoop(src: KernelSource, n: number, term: Summand, guard?: (k:
   if (tail > 0) {
     const tpart = src.fresh('part');
     const tj = src.fresh('j');
-    src.line(`let ${tpart} = 0;`, `for (let ${tj} = 0; ${tj} < ${tail}; ${tj}++) {`, ...body(src.fresh('k'), `${full * block} + ${tj}`, tpart), '}', `${acc} += ${tpart};`);
+    src.line(
+      `let ${tpart} = 0;`,
+      `for (let ${tj} = 0; ${tj} < ${tail}; ${tj}++) {`,
+      ...body(src.fresh('k'), `${full * block} + ${tj}`, tpart),
+      '}',
+      `${acc} += ${tpart};`,
+    );
   }
   return acc;
 }

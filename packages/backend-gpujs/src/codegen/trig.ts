@@ -56,15 +56,27 @@ export function emitTrig(src: KernelSource, x: string, sinOf: boolean | string):
   for (const piece of HALF_PI_PIECES) src.line(`${r} = ${r} - ${k} * ${lit(piece)};`);
   const z = src.let('z', `${r} * ${r}`);
   const s = src.let('sp', `${r} + ${r} * ${z} * (${lit(SIN[0]!)} + ${z} * (${lit(SIN[1]!)} + ${z} * ${lit(SIN[2]!)}))`);
-  const c = src.let('cp', `1 - 0.5 * ${z} + ${z} * ${z} * (${lit(COS[0]!)} + ${z} * (${lit(COS[1]!)} + ${z} * ${lit(COS[2]!)}))`);
+  const c = src.let(
+    'cp',
+    `1 - 0.5 * ${z} + ${z} * ${z} * (${lit(COS[0]!)} + ${z} * (${lit(COS[1]!)} + ${z} * ${lit(COS[2]!)}))`,
+  );
   // quadrant k mod 4 (exact for integral k); sin(x) = cos(x - π/2) shifts it by 3
   const q = src.let('qd', `${k} - 4 * Math.floor(${k} * 0.25)`);
   if (sinOf !== false) {
     src.line(`${q} = ${q} + ${sinOf === true ? '3' : `3 * ${sinOf}`};`, `if (${q} >= 4) { ${q} = ${q} - 4; }`);
   }
   const out = src.let('tr', c);
-  src.line(`if (${q} == 1) { ${out} = -${s}; }`, `if (${q} == 2) { ${out} = -${c}; }`, `if (${q} == 3) { ${out} = ${s}; }`);
-  const big = typeof sinOf === 'boolean' ? (sinOf ? `Math.sin(${x})` : `Math.cos(${x})`) : `(${sinOf} > 0 ? Math.sin(${x}) : Math.cos(${x}))`;
+  src.line(
+    `if (${q} == 1) { ${out} = -${s}; }`,
+    `if (${q} == 2) { ${out} = -${c}; }`,
+    `if (${q} == 3) { ${out} = ${s}; }`,
+  );
+  const big =
+    typeof sinOf === 'boolean'
+      ? sinOf
+        ? `Math.sin(${x})`
+        : `Math.cos(${x})`
+      : `(${sinOf} > 0 ? Math.sin(${x}) : Math.cos(${x}))`;
   src.line(`if (Math.abs(${x}) > ${lit(TRIG_REDUCTION_LIMIT)}) { ${out} = ${big}; }`);
   src.line(`if (${x} != ${x} || Math.abs(${x}) == ${src.inf()}) { ${out} = ${src.nan()}; }`);
   return out;

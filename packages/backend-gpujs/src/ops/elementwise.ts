@@ -33,7 +33,13 @@ export function binaryScalar(rt: Runtime, op: BinaryOp, x: Operand, scalar: numb
   const v = src.let('v', 't0[i]');
   const s = src.let('sc', 's0');
   const r = scalarFirst ? emitBinary(src, op, s, v) : emitBinary(src, op, v, s);
-  return rt.run({ op, source: src.build(r), size: sizeOf(x.shape), inputs: [x.storage], scalars: [Math.fround(scalar)] });
+  return rt.run({
+    op,
+    source: src.build(r),
+    size: sizeOf(x.shape),
+    inputs: [x.storage],
+    scalars: [Math.fround(scalar)],
+  });
 }
 
 /** `cond != 0 ? a : b` with all three broadcast to `outShape` (NaN counts as true). */
@@ -42,12 +48,20 @@ export function where(rt: Runtime, cond: Operand, a: Operand, b: Operand, outSha
   const [ic, ia, ib] = broadcastIndices(src, outShape, [cond.shape, a.shape, b.shape]);
   const r = src.let('w', `t2[${ib}]`);
   src.line(`if (t0[${ic}] != 0) { ${r} = t1[${ia}]; }`);
-  return rt.run({ op: 'where', source: src.build(r), size: sizeOf(outShape), inputs: [cond.storage, a.storage, b.storage] });
+  return rt.run({
+    op: 'where',
+    source: src.build(r),
+    size: sizeOf(outShape),
+    inputs: [cond.storage, a.storage, b.storage],
+  });
 }
 
 /** Emits the flat input index of each operand for output element `i` under broadcasting. */
 function broadcastIndices(src: ReturnType<Runtime['source']>, outShape: Shape, shapes: readonly Shape[]): string[] {
-  const { dims, strides } = coalesceAxes(outShape, shapes.map((s) => broadcastStrides(s, outShape)));
+  const { dims, strides } = coalesceAxes(
+    outShape,
+    shapes.map((s) => broadcastStrides(s, outShape)),
+  );
   if (dims.length === 1 && strides.every((s) => s[0] === 1)) return shapes.map(() => 'i');
   const coords = unflatten(src, 'i', dims);
   return strides.map((s) => linear(coords, s));

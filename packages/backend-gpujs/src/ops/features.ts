@@ -14,7 +14,15 @@ import type { Operand } from './operand.js';
  * the GPU (Rahimi & Recht 2007). The bias enters both halves (the contract, and the Python
  * reference's `use_cos_sin=True`).
  */
-export function rffFeatures(rt: Runtime, x: Operand, omega: Operand, bias: Operand, scale: number, cosSin: boolean, outShape: Shape): Storage {
+export function rffFeatures(
+  rt: Runtime,
+  x: Operand,
+  omega: Operand,
+  bias: Operand,
+  scale: number,
+  cosSin: boolean,
+  outShape: Shape,
+): Storage {
   const size = sizeOf(outShape);
   if (size === 0) return rt.empty();
   const d = x.shape[x.shape.length - 1]!;
@@ -29,7 +37,9 @@ export function rffFeatures(rt: Runtime, x: Operand, omega: Operand, bias: Opera
   // inputs too long for one invocation's loop: project with the split-k matmul, then one feature pass
   const phases = matmul(rt, { shape: [rows, d], storage: x.storage }, omega, false, false, [rows, features]);
   try {
-    return featureKernel(rt, [phases, bias.storage], rows, features, scale, cosSin, (src, row, j) => src.let('ph', `t0[${row === '0' ? '' : `${row} * ${features} + `}${j}]`));
+    return featureKernel(rt, [phases, bias.storage], rows, features, scale, cosSin, (src, row, j) =>
+      src.let('ph', `t0[${row === '0' ? '' : `${row} * ${features} + `}${j}]`),
+    );
   } finally {
     phases.release();
   }

@@ -15,7 +15,14 @@ export const CONCAT_INPUTS_PER_KERNEL = 7;
 export function transpose(rt: Runtime, x: Operand, perm: readonly number[]): Storage {
   const inStrides = stridesOf(x.shape);
   const outShape = perm.map((p) => x.shape[p]!);
-  return gather(rt, 'transpose', x, outShape, perm.map((p) => inStrides[p]!), 0);
+  return gather(
+    rt,
+    'transpose',
+    x,
+    outShape,
+    perm.map((p) => inStrides[p]!),
+    0,
+  );
 }
 
 /** The block at `begin` with extent `size`. */
@@ -26,10 +33,20 @@ export function slice(rt: Runtime, x: Operand, begin: readonly number[], size: S
 }
 
 /** out[c] = x[offset + Σ c_k stride_k] over `outShape`. */
-function gather(rt: Runtime, op: string, x: Operand, outShape: Shape, strides: readonly number[], offset: number): Storage {
+function gather(
+  rt: Runtime,
+  op: string,
+  x: Operand,
+  outShape: Shape,
+  strides: readonly number[],
+  offset: number,
+): Storage {
   const size = sizeOf(outShape);
   if (size === 0) return rt.empty();
-  const { dims, strides: [s] } = coalesceAxes(outShape, [strides]);
+  const {
+    dims,
+    strides: [s],
+  } = coalesceAxes(outShape, [strides]);
   if (offset === 0 && size === x.storage.size && (dims.length === 0 || (dims.length === 1 && s![0] === 1))) {
     return x.storage.retain(); // an identity permutation or full slice: share (immutable, ref-counted)
   }
@@ -45,7 +62,7 @@ export function concat(rt: Runtime, xs: readonly Operand[], axis: number, outSha
   if (parts.length === 1) return parts[0]!.storage.retain();
   let acc: Operand | undefined;
   let owned = false;
-  for (let start = 0; start < parts.length; ) {
+  for (let start = 0; start < parts.length;) {
     const take = parts.slice(start, start + CONCAT_INPUTS_PER_KERNEL - (acc ? 1 : 0));
     start += take.length;
     const group = acc ? [acc, ...take] : take;

@@ -19,7 +19,12 @@ function batchStrides(shape: Shape, batch: Shape): number[] {
  * Emits the flat offsets where output element `flat` (over `[...batch, n, m]`) starts reading in
  * each operand, given each operand's strides over those axes.
  */
-function baseOffsets(src: KernelSource, flat: string, outShape: Shape, strides: readonly (readonly number[])[]): string[] {
+function baseOffsets(
+  src: KernelSource,
+  flat: string,
+  outShape: Shape,
+  strides: readonly (readonly number[])[],
+): string[] {
   const { dims, strides: s } = coalesceAxes(outShape, strides);
   if (dims.length === 0) return strides.map(() => '0');
   const coords = dims.length === 1 ? [flat] : unflatten(src, flat, dims);
@@ -38,7 +43,14 @@ interface TermRange {
  * are split: chunk c of every element is computed by its own invocation, then the chunks are
  * summed by a reduction (split-k).
  */
-function accumulate(rt: Runtime, op: string, size: number, k: number, inputs: readonly Storage[], emit: (src: KernelSource, flat: string, range: TermRange) => string): Storage {
+function accumulate(
+  rt: Runtime,
+  op: string,
+  size: number,
+  k: number,
+  inputs: readonly Storage[],
+  emit: (src: KernelSource, flat: string, range: TermRange) => string,
+): Storage {
   const chunks = k > MAX_TERMS_PER_THREAD ? Math.ceil(k / MAX_TERMS_PER_THREAD) : 1;
   const per = Math.ceil(k / chunks);
   const src = rt.source(inputs.length);
@@ -63,7 +75,14 @@ function accumulate(rt: Runtime, op: string, size: number, k: number, inputs: re
 }
 
 /** op(a) (..., n, k) @ op(b) (..., k, m) with broadcast batch axes. */
-export function matmul(rt: Runtime, a: Operand, b: Operand, transposeA: boolean, transposeB: boolean, outShape: Shape): Storage {
+export function matmul(
+  rt: Runtime,
+  a: Operand,
+  b: Operand,
+  transposeA: boolean,
+  transposeB: boolean,
+  outShape: Shape,
+): Storage {
   const size = sizeOf(outShape);
   if (size === 0) return rt.empty();
   const batch = outShape.slice(0, -2);
@@ -78,7 +97,14 @@ export function matmul(rt: Runtime, a: Operand, b: Operand, transposeA: boolean,
       [...batchStrides(a.shape, batch), aRow, 0],
       [...batchStrides(b.shape, batch), 0, bCol],
     ]);
-    return sumLoop(src, range.count, (kk) => ({ value: `t0[${baseA} + ${scaled(range.global(kk), aK)}] * t1[${baseB} + ${scaled(range.global(kk), bK)}]` }), range.guard);
+    return sumLoop(
+      src,
+      range.count,
+      (kk) => ({
+        value: `t0[${baseA} + ${scaled(range.global(kk), aK)}] * t1[${baseB} + ${scaled(range.global(kk), bK)}]`,
+      }),
+      range.guard,
+    );
   });
 }
 

@@ -35,7 +35,15 @@ export function reduce(rt: Runtime, op: ReduceOp, x: Operand, axis: number): Sto
  * Reduces (outer, n, inner) over the middle axis in `chunks` pieces of at most
  * ⌈n / chunks⌉ terms: output (outer, chunks, inner), or (outer, inner) for one chunk.
  */
-function reduceKernel(rt: Runtime, op: ReduceOp, x: Storage, outer: number, n: number, inner: number, chunks: number): Storage {
+function reduceKernel(
+  rt: Runtime,
+  op: ReduceOp,
+  x: Storage,
+  outer: number,
+  n: number,
+  inner: number,
+  chunks: number,
+): Storage {
   const per = Math.ceil(n / chunks);
   const src = rt.source(1);
   const [o, c, ii] = unflatten(src, 'i', [outer, chunks, inner]);
@@ -52,7 +60,11 @@ function reduceKernel(rt: Runtime, op: ReduceOp, x: Storage, outer: number, n: n
     const v = src.fresh('v');
     const cmp = op === 'max' ? '>' : '<';
     const update = [`const ${v} = ${at(k)};`, `if (${v} ${cmp} ${result} || ${v} != ${v}) { ${result} = ${v}; }`];
-    src.line(`for (let ${k} = 1; ${k} < ${per}; ${k}++) {`, ...(guard ? [`if (${guard(k)}) {`, ...update, '}'] : update), '}');
+    src.line(
+      `for (let ${k} = 1; ${k} < ${per}; ${k}++) {`,
+      ...(guard ? [`if (${guard(k)}) {`, ...update, '}'] : update),
+      '}',
+    );
   }
   return rt.run({ op, source: src.build(result), size: outer * chunks * inner, inputs: [x] });
 }

@@ -7,7 +7,11 @@ import type { BinaryOp, ReduceOp, UnaryOp } from '@spectrans/core/backend';
 import { expect } from 'vitest';
 
 /** Mulberry32: a small seeded generator for test data. */
-export function rng(seed: number): { uniform(lo?: number, hi?: number): number; normal(): number; int(lo: number, hi: number): number } {
+export function rng(seed: number): {
+  uniform(lo?: number, hi?: number): number;
+  normal(): number;
+  int(lo: number, hi: number): number;
+} {
   let s = seed >>> 0;
   const next = (): number => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -206,7 +210,14 @@ export function concatRef(xs: { data: Float64Array; shape: number[] }[], axis: n
   return { data, shape };
 }
 
-export function matmulRef(a: Float64Array, aShape: number[], b: Float64Array, bShape: number[], ta: boolean, tb: boolean): Ref {
+export function matmulRef(
+  a: Float64Array,
+  aShape: number[],
+  b: Float64Array,
+  bShape: number[],
+  ta: boolean,
+  tb: boolean,
+): Ref {
   const [ar, ac] = aShape.slice(-2) as [number, number];
   const [br, bc] = bShape.slice(-2) as [number, number];
   const n = ta ? ac : ar;
@@ -237,7 +248,13 @@ export function matmulRef(a: Float64Array, aShape: number[], b: Float64Array, bS
   return { data, shape, scale, k };
 }
 
-export function cdistRef(x: Float64Array, xShape: number[], y: Float64Array, yShape: number[], metric: 'sqeuclidean' | 'l1'): Ref {
+export function cdistRef(
+  x: Float64Array,
+  xShape: number[],
+  y: Float64Array,
+  yShape: number[],
+  metric: 'sqeuclidean' | 'l1',
+): Ref {
   const d = xShape[xShape.length - 1]!;
   const n = xShape[xShape.length - 2]!;
   const m = yShape[yShape.length - 2]!;
@@ -261,7 +278,15 @@ export function cdistRef(x: Float64Array, xShape: number[], y: Float64Array, ySh
   return { data, shape, scale, k: d };
 }
 
-export function rffRef(x: Float64Array, xShape: number[], omega: Float64Array, D: number, bias: Float64Array, scale: number, cosSin: boolean): Ref {
+export function rffRef(
+  x: Float64Array,
+  xShape: number[],
+  omega: Float64Array,
+  D: number,
+  bias: Float64Array,
+  scale: number,
+  cosSin: boolean,
+): Ref {
   const d = xShape[xShape.length - 1]!;
   const rows = x.length / d;
   const width = cosSin ? 2 * D : D;
@@ -333,9 +358,22 @@ const TABLE: Record<Precision, Record<Kind, { atol: number; rtol: number; perTer
  * at `precision`: |a − e| <= atol + rtol·|e| + perTerm·k·scale. NaN matches only NaN; infinities
  * match only the same infinity.
  */
-export function expectClose(actual: ArrayLike<number>, ref: Ref, precision: Precision, kinds: Kind | Kind[], what = 'result'): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  ref: Ref,
+  precision: Precision,
+  kinds: Kind | Kind[],
+  what = 'result',
+): void {
   const list = typeof kinds === 'string' ? [kinds] : kinds;
-  const tol = list.reduce((t, k) => ({ atol: t.atol + TABLE[precision][k].atol, rtol: t.rtol + TABLE[precision][k].rtol, perTerm: t.perTerm + TABLE[precision][k].perTerm }), { atol: 0, rtol: 0, perTerm: 0 });
+  const tol = list.reduce(
+    (t, k) => ({
+      atol: t.atol + TABLE[precision][k].atol,
+      rtol: t.rtol + TABLE[precision][k].rtol,
+      perTerm: t.perTerm + TABLE[precision][k].perTerm,
+    }),
+    { atol: 0, rtol: 0, perTerm: 0 },
+  );
   expect(actual.length, `${what}: length`).toBe(ref.data.length);
   let worst: { i: number; excess: number; a: number; e: number; bound: number } | undefined;
   for (let i = 0; i < ref.data.length; i++) {
@@ -350,9 +388,12 @@ export function expectClose(actual: ArrayLike<number>, ref: Ref, precision: Prec
     }
     const bound = tol.atol + tol.rtol * Math.abs(e) + tol.perTerm * (ref.k ?? 0) * (ref.scale?.[i] ?? 0);
     const err = Math.abs(a - e);
-    if (!(err <= bound) && (!worst || err - bound > worst.excess)) worst = { i, excess: Number.isNaN(err) ? Infinity : err - bound, a, e, bound };
+    if (!(err <= bound) && (!worst || err - bound > worst.excess))
+      worst = { i, excess: Number.isNaN(err) ? Infinity : err - bound, a, e, bound };
   }
   if (worst) {
-    expect.fail(`${what}: element ${worst.i} (of shape [${ref.shape.join(', ')}]) is ${worst.a}, expected ${worst.e} (|delta| ${Math.abs(worst.a - worst.e)} > ${worst.bound})`);
+    expect.fail(
+      `${what}: element ${worst.i} (of shape [${ref.shape.join(', ')}]) is ${worst.a}, expected ${worst.e} (|delta| ${Math.abs(worst.a - worst.e)} > ${worst.bound})`,
+    );
   }
 }

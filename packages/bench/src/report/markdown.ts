@@ -15,7 +15,9 @@ class Notes {
     return `<sup>[${i + 1}]</sup>`;
   }
   render(): string {
-    return this.list.length ? `\n${this.list.map((t, i) => `<sup>[${i + 1}]</sup> ${t.replace(/\|/g, '\\|')}`).join('  \n')}\n` : '';
+    return this.list.length
+      ? `\n${this.list.map((t, i) => `<sup>[${i + 1}]</sup> ${t.replace(/\|/g, '\\|')}`).join('  \n')}\n`
+      : '';
   }
 }
 
@@ -53,16 +55,41 @@ function columnsOf(r: BenchResults, cases: readonly CaseResult[]): string[] {
 /** A Markdown table; the first `textColumns` columns are left-aligned, the rest (numbers) right-aligned. */
 function table(header: readonly string[], rows: readonly (readonly string[])[], textColumns = 1): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
-  return [`| ${header.map(esc).join(' | ')} |`, `|${header.map((_, i) => (i < textColumns ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.map(esc).join(' | ')} |`,
+    `|${header.map((_, i) => (i < textColumns ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }
 
-function caseTable(r: BenchResults, cases: readonly CaseResult[], notes: Notes, opts: { label?: (c: CaseResult) => string; torch?: boolean; extra?: { title: string; value: (c: CaseResult) => string } } = {}): string {
+function caseTable(
+  r: BenchResults,
+  cases: readonly CaseResult[],
+  notes: Notes,
+  opts: {
+    label?: (c: CaseResult) => string;
+    torch?: boolean;
+    extra?: { title: string; value: (c: CaseResult) => string };
+  } = {},
+): string {
   const cols = columnsOf(r, cases);
-  const header = ['case', ...cols, ...(opts.torch && r.torch?.available ? ['PyTorch CPU'] : []), ...(opts.extra ? [opts.extra.title] : [])];
+  const header = [
+    'case',
+    ...cols,
+    ...(opts.torch && r.torch?.available ? ['PyTorch CPU'] : []),
+    ...(opts.extra ? [opts.extra.title] : []),
+  ];
   const rows = cases.map((c) => [
     opts.label ? opts.label(c) : c.label,
     ...cols.map((id) => cell(c.outcomes[id], notes)),
-    ...(opts.torch && r.torch?.available ? [(() => { const b = torchBest(r, c.id); return b ? `${msText(b.ms)} (${b.threads} thr)` : '–'; })()] : []),
+    ...(opts.torch && r.torch?.available
+      ? [
+          (() => {
+            const b = torchBest(r, c.id);
+            return b ? `${msText(b.ms)} (${b.threads} thr)` : '–';
+          })(),
+        ]
+      : []),
     ...(opts.extra ? [opts.extra.value(c)] : []),
   ]);
   return table(header, rows);
@@ -74,7 +101,9 @@ function gradientRatios(r: BenchResults, c: CaseResult): string {
   const forward = r.cases.find((f) => f.id === c.id.replace(/value-and-grads$/, 'forward'));
   const parts = Object.entries(c.outcomes).flatMap(([id, o]) => {
     const f = forward?.outcomes[id];
-    return o.status === 'ok' && f?.status === 'ok' ? [`${id} ${(o.summary.median / f.summary.median).toFixed(2)}x`] : [];
+    return o.status === 'ok' && f?.status === 'ok'
+      ? [`${id} ${(o.summary.median / f.summary.median).toFixed(2)}x`]
+      : [];
   });
   return parts.join(', ') || '–';
 }
@@ -86,7 +115,8 @@ function memText(o: Extract<Outcome, { status: 'ok' }>): string {
   return `+${o.peakGrowthMiB.toFixed(0)} (peak ${(o.peakRssMiB ?? 0).toFixed(0)}${tf})`;
 }
 
-const ratioText = (v: number): string => (Number.isFinite(v) ? (v >= 10 ? `${v.toFixed(1)}x` : `${v.toFixed(2)}x`) : '–');
+const ratioText = (v: number): string =>
+  Number.isFinite(v) ? (v >= 10 ? `${v.toFixed(1)}x` : `${v.toFixed(2)}x`) : '–';
 
 /** "PyTorch side-by-side: torch 1.13 (/usr/bin/python3) on OpenBLAS 0.3.21 (pthread, core Zen) …". */
 function torchLine(r: BenchResults): string {
@@ -105,7 +135,8 @@ function sideBySide(r: BenchResults): string {
   const ids = Object.keys(t.cases);
   const cases = r.cases.filter((c) => ids.includes(c.id));
   const cols = r.backends.filter((b) => b.available && CPU_BACKENDS.includes(b.id)).map((b) => b.id);
-  const gflops = (c: CaseResult, ms: number): string => (c.workload === 'matmul' && c.flops ? `${(c.flops / ms / 1e6).toFixed(1)} GFLOP/s` : msText(ms));
+  const gflops = (c: CaseResult, ms: number): string =>
+    c.workload === 'matmul' && c.flops ? `${(c.flops / ms / 1e6).toFixed(1)} GFLOP/s` : msText(ms);
   const rows = cases.map((c) => {
     const best = torchBest(r, c.id)!;
     return [
@@ -127,7 +158,7 @@ function sideBySide(r: BenchResults): string {
   return [
     title,
     '',
-    'The torch equivalent of each workload, written as a Python user would (torch ops, float32; W3 with `torch.cdist`, W4 FAVOR+ features with the Performer stabilisers, causal attention by chunks of 64 with running sums), same shapes. Each backend cell: its median and, in parentheses, its time ÷ torch\'s best (matmul: GFLOP/s and the share of torch\'s).',
+    "The torch equivalent of each workload, written as a Python user would (torch ops, float32; W3 with `torch.cdist`, W4 FAVOR+ features with the Performer stabilisers, causal attention by chunks of 64 with running sums), same shapes. Each backend cell: its median and, in parentheses, its time ÷ torch's best (matmul: GFLOP/s and the share of torch's).",
     '',
     table(['case', 'torch (best)', ...t.threadCounts.map((n) => `torch ${n} thr`), ...cols], rows),
     ...(t.blas.reference ? ['', `To measure against what users run: \`${OPENBLAS_FIX}\`.`] : []),
@@ -153,17 +184,41 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
   out.push(
     table(
       ['backend', 'status', 'what ran (or why not)', 'threads', 'start-up'],
-      r.backends.map((b) => [b.id, b.available ? 'ran' : 'unavailable', b.available ? (b.ran ?? '') : (b.reason ?? ''), b.threads !== undefined ? String(b.threads) : '', b.startMs !== undefined ? msText(b.startMs) : '']),
+      r.backends.map((b) => [
+        b.id,
+        b.available ? 'ran' : 'unavailable',
+        b.available ? (b.ran ?? '') : (b.reason ?? ''),
+        b.threads !== undefined ? String(b.threads) : '',
+        b.startMs !== undefined ? msText(b.startMs) : '',
+      ]),
       3,
     ),
   );
   if (r.torch) out.push(`\n${torchLine(r)}`);
   const problem = torchAnchorProblem(r.torch);
-  if (problem) out.push(`\n> **WARNING: the PyTorch anchor is not valid.** ${problem}. Every target against torch is reported but not judged.`);
+  if (problem)
+    out.push(
+      `\n> **WARNING: the PyTorch anchor is not valid.** ${problem}. Every target against torch is reported but not judged.`,
+    );
 
   out.push('\n## Targets\n');
-  out.push('Each target per backend judged (the backends table marks which), ratios measured side by side in this run; where a target is missed, the last column says by how much.\n');
-  out.push(table(['target', 'backend', 'goal', 'achieved', 'met', 'missed by'], r.targets.map((t) => [t.title, t.subject ?? 'all', t.goal, t.achieved, t.pass === undefined ? 'n/a' : t.pass ? 'yes' : '**no**', t.missedBy ?? '']), 6));
+  out.push(
+    'Each target per backend judged (the backends table marks which), ratios measured side by side in this run; where a target is missed, the last column says by how much.\n',
+  );
+  out.push(
+    table(
+      ['target', 'backend', 'goal', 'achieved', 'met', 'missed by'],
+      r.targets.map((t) => [
+        t.title,
+        t.subject ?? 'all',
+        t.goal,
+        t.achieved,
+        t.pass === undefined ? 'n/a' : t.pass ? 'yes' : '**no**',
+        t.missedBy ?? '',
+      ]),
+      6,
+    ),
+  );
   out.push('');
   for (const t of r.targets) out.push(`- **${t.title}${t.subject ? ` (${t.subject})` : ''}:** ${t.detail}`);
   if (r.torch?.available) out.push(`\n${sideBySide(r)}`);
@@ -174,8 +229,19 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
     const cols = columnsOf(r, mm);
     const rows = mm.map((c) => [
       `${c.params['n']}×${c.params['n']}`,
-      ...cols.map((id) => cell(c.outcomes[id], notes, (o) => (c.flops ? `${(c.flops / o.summary.median / 1e6).toFixed(2)} (${msText(o.summary.median)})` : ''))),
-      ...(r.torch?.available ? [(() => { const b = torchBest(r, c.id); return b && c.flops ? `${(c.flops / b.ms / 1e6).toFixed(2)} (${b.threads} thr)` : '–'; })()] : []),
+      ...cols.map((id) =>
+        cell(c.outcomes[id], notes, (o) =>
+          c.flops ? `${(c.flops / o.summary.median / 1e6).toFixed(2)} (${msText(o.summary.median)})` : '',
+        ),
+      ),
+      ...(r.torch?.available
+        ? [
+            (() => {
+              const b = torchBest(r, c.id);
+              return b && c.flops ? `${(c.flops / b.ms / 1e6).toFixed(2)} (${b.threads} thr)` : '–';
+            })(),
+          ]
+        : []),
       (() => {
         const js = okOutcome(c, 'js');
         const ref = okOutcome(c, 'tfjs-cpu') ?? okOutcome(c, TFJS_DIRECT);
@@ -197,7 +263,9 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
           title: 'fastest CPU ÷ torch',
           value: (c) => {
             const t = torchBest(r, c.id);
-            const best = CPU_BACKENDS.map((id) => okOutcome(c, id)?.summary.median).filter((v): v is number => v !== undefined);
+            const best = CPU_BACKENDS.map((id) => okOutcome(c, id)?.summary.median).filter(
+              (v): v is number => v !== undefined,
+            );
             return t && best.length ? ratioText(Math.min(...best) / t.ms) : '–';
           },
         },
@@ -214,7 +282,9 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
   const w3 = r.cases.filter((c) => c.workload === 'W3');
   if (w3.length) {
     out.push('\n## W3 exact kernels: pairwise distances (`compute`) vs the naive (n, m, d) difference tensor\n');
-    out.push('The naive baseline is the Python reference\'s approach written with core ops on the same backend: `evaluateDifference(x[..., :, None, :] − y[..., None, :, :])`.\n');
+    out.push(
+      "The naive baseline is the Python reference's approach written with core ops on the same backend: `evaluateDifference(x[..., :, None, :] − y[..., None, :, :])`.\n",
+    );
     out.push(caseTable(r, w3, notes, { torch: true }));
     const cdist = w3.filter((c) => c.params['approach'] === 'cdist');
     const cols = columnsOf(r, w3);
@@ -237,19 +307,20 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
     );
     const large = w3.filter((c) => !c.id.endsWith('batched'));
     if (large.length) {
-      out.push('\nPeak memory (MiB): rise of the child process\'s RSS during a run above its RSS just before the run, with the absolute peak in parentheses:\n');
+      out.push(
+        "\nPeak memory (MiB): rise of the child process's RSS during a run above its RSS just before the run, with the absolute peak in parentheses:\n",
+      );
       out.push(
         table(
           ['case', ...cols],
-          large.map((c) => [
-            c.label,
-            ...cols.map((id) => cell(c.outcomes[id], notes, memText)),
-          ]),
+          large.map((c) => [c.label, ...cols.map((id) => cell(c.outcomes[id], notes, memText))]),
         ),
       );
       const n = Number(large[0]!.params['n']);
       const d = Number(large[0]!.params['d']);
-      out.push(`\nFor scale: one (n, m) float32 matrix is ${((n * n * 4) / 2 ** 20).toFixed(0)} MiB; one (n, m, d) tensor is ${((n * n * d * 4) / 2 ** 20).toFixed(0)} MiB.`);
+      out.push(
+        `\nFor scale: one (n, m) float32 matrix is ${((n * n * 4) / 2 ** 20).toFixed(0)} MiB; one (n, m, d) tensor is ${((n * n * d * 4) / 2 ** 20).toFixed(0)} MiB.`,
+      );
     }
     chart('w3.svg', 'W3 time');
     chart('w3-memory.svg', 'W3 peak memory');
@@ -260,7 +331,9 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
     out.push('\n## W4 attention vs sequence length (d = 64, D = 256; one child process per backend, variant and n)\n');
     out.push(caseTable(r, w4, notes, { torch: true, label: (c) => `${c.params['variant']} n=${c.params['n']}` }));
     const cols = columnsOf(r, w4);
-    out.push('\nPeak memory (MiB): rise of the child\'s RSS during a run, absolute peak RSS, and for tfjs `tf.profile()` peak bytes (its own accounting):\n');
+    out.push(
+      "\nPeak memory (MiB): rise of the child's RSS during a run, absolute peak RSS, and for tfjs `tf.profile()` peak bytes (its own accounting):\n",
+    );
     out.push(
       table(
         ['case', ...cols],
@@ -268,9 +341,7 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
           .filter((c) => c.params['variant'] !== 'features')
           .map((c) => [
             `${c.params['variant']} n=${c.params['n']}`,
-            ...cols.map((id) =>
-              cell(c.outcomes[id], notes, memText),
-            ),
+            ...cols.map((id) => cell(c.outcomes[id], notes, memText)),
           ]),
       ),
     );
@@ -292,18 +363,35 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
   const w7 = r.cases.filter((c) => c.workload === 'W7');
   if (w7.length) {
     out.push('\n## W7 gradients: one valueAndGrads step against its forward pass (goal: at most 3x)\n');
-    out.push(caseTable(r, w7, notes, { extra: { title: 'step / forward (median, per backend)', value: (c) => gradientRatios(r, c) } }));
+    out.push(
+      caseTable(r, w7, notes, {
+        extra: { title: 'step / forward (median, per backend)', value: (c) => gradientRatios(r, c) },
+      }),
+    );
   }
 
-  const inProcess = r.cases.filter((c) => ['W1', 'W2', 'W6'].includes(c.workload) || (c.workload === 'W3' && c.id.endsWith('batched')));
+  const inProcess = r.cases.filter(
+    (c) => ['W1', 'W2', 'W6'].includes(c.workload) || (c.workload === 'W3' && c.id.endsWith('batched')),
+  );
   if (inProcess.length) {
     const cols = columnsOf(r, inProcess);
     out.push('\n## Peak memory of the in-process cases\n');
-    out.push('Largest rise of the bench process\'s RSS during one run above the RSS just before it (MiB), and for tfjs the peak bytes of its own accounting (`tf.profile()`). Allocator reuse between cases makes these lower bounds; W3 at n = m = large and W4 above ran in fresh child processes.\n');
+    out.push(
+      "Largest rise of the bench process's RSS during one run above the RSS just before it (MiB), and for tfjs the peak bytes of its own accounting (`tf.profile()`). Allocator reuse between cases makes these lower bounds; W3 at n = m = large and W4 above ran in fresh child processes.\n",
+    );
     out.push(
       table(
         ['case', ...cols],
-        inProcess.map((c) => [c.id, ...cols.map((id) => cell(c.outcomes[id], notes, (o) => (o.peakGrowthMiB === undefined ? '–' : `+${o.peakGrowthMiB.toFixed(0)}${o.tfjsPeakBytes !== undefined ? ` (tf ${(o.tfjsPeakBytes / 2 ** 20).toFixed(0)})` : ''}`)))]),
+        inProcess.map((c) => [
+          c.id,
+          ...cols.map((id) =>
+            cell(c.outcomes[id], notes, (o) =>
+              o.peakGrowthMiB === undefined
+                ? '–'
+                : `+${o.peakGrowthMiB.toFixed(0)}${o.tfjsPeakBytes !== undefined ? ` (tf ${(o.tfjsPeakBytes / 2 ** 20).toFixed(0)})` : ''}`,
+            ),
+          ),
+        ]),
       ),
     );
   }
@@ -311,15 +399,25 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
   if (r.accuracy) {
     const a = r.accuracy;
     out.push(`\n## Accuracy of the Gram approximation vs D\n`);
-    out.push(`Relative Frobenius error ‖Φ(x)Φ(x)ᵀ − K‖_F / ‖K‖_F on x ~ N(0, I), n = ${a.n}, d = ${a.d}, σ = ${a.sigma['gaussian']!.toFixed(2)} (Gaussian) and ${a.sigma['laplacian']} (Laplacian), mean ± standard deviation over ${a.seeds} seeds, float64 on ${a.backend} (the estimator's error, not a backend's rounding).\n`);
+    out.push(
+      `Relative Frobenius error ‖Φ(x)Φ(x)ᵀ − K‖_F / ‖K‖_F on x ~ N(0, I), n = ${a.n}, d = ${a.d}, σ = ${a.sigma['gaussian']!.toFixed(2)} (Gaussian) and ${a.sigma['laplacian']} (Laplacian), mean ± standard deviation over ${a.seeds} seeds, float64 on ${a.backend} (the estimator's error, not a backend's rounding).\n`,
+    );
     const Ds = a.series[0]?.points.map((p) => p.D) ?? [];
     out.push(
       table(
         ['D', ...a.series.map((s) => s.label)],
-        Ds.map((D, i) => [String(D), ...a.series.map((s) => { const p = s.points[i]!; return `${p.mean.toFixed(4)} ± ${p.std.toFixed(4)}`; })]),
+        Ds.map((D, i) => [
+          String(D),
+          ...a.series.map((s) => {
+            const p = s.points[i]!;
+            return `${p.mean.toFixed(4)} ± ${p.std.toFixed(4)}`;
+          }),
+        ]),
       ),
     );
-    out.push(`\nLog-log slopes (1/√D is −0.5): ${a.series.map((s) => `${s.label} ${a.slopes[s.id]!.toFixed(3)}`).join(', ')}.`);
+    out.push(
+      `\nLog-log slopes (1/√D is −0.5): ${a.series.map((s) => `${s.label} ${a.slopes[s.id]!.toFixed(3)}`).join(', ')}.`,
+    );
     chart('accuracy.svg', 'accuracy vs D');
   }
 
@@ -329,7 +427,7 @@ export function renderMarkdown(r: BenchResults, charts: readonly string[]): stri
       '- Every backend gets the same inputs (Philox-seeded N(0, 1), uploaded once per case, outside the clock) and the same kernel seeds.',
       '- Time is wall-clock from the call to the result read back on the host (`await tensor.data()`), so asynchronous backends are fully counted.',
       '- Each case: one untimed warm-up run per backend (compilation, first use), then timed rounds in which every backend runs once in turn, so drift on the shared machine hits all backends alike; a backend stops after its time budget once it has its minimum number of runs. Cells show the median and ± half the interquartile range relative to the median; ratios between backends are medians of per-round ratios.',
-      '- A full garbage collection runs before every timed run. Memory: the kernel\'s RSS high-water mark is reset just before each run (`/proc/self/clear_refs`) and read after it (`VmHWM`); tables show the largest rise over the RSS just before the run, and the absolute peak. W3 at n = m = large and every W4 point run in a child process of their own (same Node and tsx loader, after a small untimed run that compiles the same code paths), so allocator state from other workloads does not hide or inflate the peak. For tfjs, `tf.profile()` adds tfjs\'s own peak bytes (wasm memory never shrinks, so RSS rises only the first time).',
+      "- A full garbage collection runs before every timed run. Memory: the kernel's RSS high-water mark is reset just before each run (`/proc/self/clear_refs`) and read after it (`VmHWM`); tables show the largest rise over the RSS just before the run, and the absolute peak. W3 at n = m = large and every W4 point run in a child process of their own (same Node and tsx loader, after a small untimed run that compiles the same code paths), so allocator state from other workloads does not hide or inflate the peak. For tfjs, `tf.profile()` adds tfjs's own peak bytes (wasm memory never shrinks, so RSS rises only the first time).",
       '- Exact softmax attention keeps about five n×n float32 matrices alive; it is skipped where they would not fit in half the RAM. A size whose projected single run exceeds the cap (5 s; 40 s for the js reference backend, which gets the full sweeps) is skipped with a note: projections are linear in n for the feature-map paths, quadratic for exact attention, and by work ratio from the batched case for W3 at n = m = large. A run of 2 s or more counts as a timed run even when it is the warm-up (the code is warm from smaller inputs by then).',
       '- Each workload has a planned start; one that starts late (a busy machine) gets proportionally smaller budgets and caps (noted below), so the full run stays under 10 minutes.',
       '- Benchmarks are not tests: nothing here asserts on time. `pnpm --filter @spectrans/bench test` runs `--quick` (small sizes) only to keep the harness working.',

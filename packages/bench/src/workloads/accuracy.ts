@@ -3,7 +3,14 @@
  * for i.i.d. RFF, orthogonal RFF and SORF (Gaussian) and i.i.d. RFF (Laplacian), over seeds.
  * Runs in float64 on the js backend: it measures the estimator, not a backend's rounding.
  */
-import { GaussianRFFKernel, LaplacianRFFKernel, OrthogonalRandomFeatures, type Backend, type RandomFeatureMap, type ShiftInvariantKernel } from '@spectrans/core';
+import {
+  GaussianRFFKernel,
+  LaplacianRFFKernel,
+  OrthogonalRandomFeatures,
+  type Backend,
+  type RandomFeatureMap,
+  type ShiftInvariantKernel,
+} from '@spectrans/core';
 import { normalTensor, SEEDS } from '../inputs.js';
 import { stddev } from '../stats.js';
 import type { AccuracyResult, AccuracySeries } from '../types.js';
@@ -17,10 +24,42 @@ interface MapSpec {
 }
 
 export const ACCURACY_MAPS: readonly MapSpec[] = [
-  { id: 'gaussian-iid', label: 'Gaussian, i.i.d. RFF', kernel: 'gaussian', make: (backend, d, D, sigma, seed) => new GaussianRFFKernel({ inputDim: d, numFeatures: D, sigma, seed, dtype: 'float64', backend }) },
-  { id: 'gaussian-orf', label: 'Gaussian, orthogonal RFF', kernel: 'gaussian', make: (backend, d, D, sigma, seed) => new GaussianRFFKernel({ inputDim: d, numFeatures: D, sigma, orthogonal: true, seed, dtype: 'float64', backend }) },
-  { id: 'gaussian-sorf', label: 'Gaussian, SORF', kernel: 'gaussian', make: (backend, d, D, sigma, seed) => new OrthogonalRandomFeatures({ inputDim: d, numFeatures: D, sigma, useHadamard: true, seed, dtype: 'float64', backend }) },
-  { id: 'laplacian-iid', label: 'Laplacian, i.i.d. RFF', kernel: 'laplacian', make: (backend, d, D, sigma, seed) => new LaplacianRFFKernel({ inputDim: d, numFeatures: D, sigma, seed, dtype: 'float64', backend }) },
+  {
+    id: 'gaussian-iid',
+    label: 'Gaussian, i.i.d. RFF',
+    kernel: 'gaussian',
+    make: (backend, d, D, sigma, seed) =>
+      new GaussianRFFKernel({ inputDim: d, numFeatures: D, sigma, seed, dtype: 'float64', backend }),
+  },
+  {
+    id: 'gaussian-orf',
+    label: 'Gaussian, orthogonal RFF',
+    kernel: 'gaussian',
+    make: (backend, d, D, sigma, seed) =>
+      new GaussianRFFKernel({ inputDim: d, numFeatures: D, sigma, orthogonal: true, seed, dtype: 'float64', backend }),
+  },
+  {
+    id: 'gaussian-sorf',
+    label: 'Gaussian, SORF',
+    kernel: 'gaussian',
+    make: (backend, d, D, sigma, seed) =>
+      new OrthogonalRandomFeatures({
+        inputDim: d,
+        numFeatures: D,
+        sigma,
+        useHadamard: true,
+        seed,
+        dtype: 'float64',
+        backend,
+      }),
+  },
+  {
+    id: 'laplacian-iid',
+    label: 'Laplacian, i.i.d. RFF',
+    kernel: 'laplacian',
+    make: (backend, d, D, sigma, seed) =>
+      new LaplacianRFFKernel({ inputDim: d, numFeatures: D, sigma, seed, dtype: 'float64', backend }),
+  },
 ];
 
 function relFrobenius(approx: ArrayLike<number>, exact: ArrayLike<number>): number {
@@ -59,9 +98,25 @@ export async function runAccuracy(ctx: Ctx): Promise<AccuracyResult | undefined>
   const x = normalTensor(backend, SEEDS.x, [n, d], 1, 'float64');
   const exact: Record<string, Float64Array> = {};
   for (const kind of ['gaussian', 'laplacian'] as const) {
-    const k = (kind === 'gaussian'
-      ? new GaussianRFFKernel({ inputDim: d, numFeatures: 1, sigma: sigma.gaussian, seed: 0, dtype: 'float64', backend })
-      : new LaplacianRFFKernel({ inputDim: d, numFeatures: 1, sigma: sigma.laplacian, seed: 0, dtype: 'float64', backend })) as ShiftInvariantKernel & RandomFeatureMap;
+    const k = (
+      kind === 'gaussian'
+        ? new GaussianRFFKernel({
+            inputDim: d,
+            numFeatures: 1,
+            sigma: sigma.gaussian,
+            seed: 0,
+            dtype: 'float64',
+            backend,
+          })
+        : new LaplacianRFFKernel({
+            inputDim: d,
+            numFeatures: 1,
+            sigma: sigma.laplacian,
+            seed: 0,
+            dtype: 'float64',
+            backend,
+          })
+    ) as ShiftInvariantKernel & RandomFeatureMap;
     const K = k.compute(x, x);
     exact[kind] = Float64Array.from(await K.data());
     K.dispose();
@@ -83,9 +138,14 @@ export async function runAccuracy(ctx: Ctx): Promise<AccuracyResult | undefined>
       const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
       points.push({ D, errors, mean, std: stddev(errors), min: Math.min(...errors), max: Math.max(...errors) });
     }
-    slopes[spec.id] = logSlope(points.map((p) => p.D), points.map((p) => p.mean));
+    slopes[spec.id] = logSlope(
+      points.map((p) => p.D),
+      points.map((p) => p.mean),
+    );
     series.push({ id: spec.id, label: spec.label, kernel: spec.kernel, points });
-    ctx.log(`  accuracy ${spec.id.padEnd(14)} ${points.map((p) => `D=${p.D}: ${p.mean.toFixed(4)}`).join('  ')}  slope ${slopes[spec.id]!.toFixed(3)}`);
+    ctx.log(
+      `  accuracy ${spec.id.padEnd(14)} ${points.map((p) => `D=${p.D}: ${p.mean.toFixed(4)}`).join('  ')}  slope ${slopes[spec.id]!.toFixed(3)}`,
+    );
   }
   x.dispose();
   return { backend: js.ran, dtype: 'float64', n, d, seeds, sigma, series, slopes };

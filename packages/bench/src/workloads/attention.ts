@@ -52,7 +52,12 @@ export async function runW4(ctx: Ctx): Promise<CaseResult[]> {
     table.set(id, row);
   };
   const timeoutFor = (backend: string): number => 2 * (singleRunCap(ctx.config, backend) + policy.capMs) + 60000;
-  const record = (b: string, variants: readonly W4Variant[], n: number, reply: Awaited<ReturnType<typeof runChild>>): void => {
+  const record = (
+    b: string,
+    variants: readonly W4Variant[],
+    n: number,
+    reply: Awaited<ReturnType<typeof runChild>>,
+  ): void => {
     const keys = variants.flatMap((v) => KEYS[v]);
     for (const k of keys) {
       if (!reply.ok) {
@@ -60,7 +65,14 @@ export async function runW4(ctx: Ctx): Promise<CaseResult[]> {
         continue;
       }
       const r = reply.results.find((x) => x.key === k && x.n === n);
-      put(k, n, b, r?.measurement ? { status: 'ok', ...r.measurement, summary: summarize(r.measurement.samples) } : { status: 'error', error: r?.error ?? 'no result' });
+      put(
+        k,
+        n,
+        b,
+        r?.measurement
+          ? { status: 'ok', ...r.measurement, summary: summarize(r.measurement.samples) }
+          : { status: 'error', error: r?.error ?? 'no result' },
+      );
     }
     ctx.log(`  w4 ${b} n=${n}: ${keys.map((k) => `${k} ${outcomeText(table.get(`${k}/${n}`)?.[b])}`).join(', ')}`);
   };
@@ -68,8 +80,21 @@ export async function runW4(ctx: Ctx): Promise<CaseResult[]> {
     if (!oneChildPerN) {
       // Quick run: one child per backend for every variant and n (peaks are per key all the same).
       const fits = ns.filter((n) => exactBytes(n) <= memLimit);
-      const reply = await runChild({ kind: 'w4', backend: b.id, variants: ['linear', 'exact', 'causal'], ns, causalNs, d, D, policy }, timeoutFor(b.id) * ns.length);
-      for (const n of ns) record(b.id, [...(['linear'] as const), ...(fits.includes(n) ? (['exact'] as const) : []), ...(causalNs.includes(n) ? (['causal'] as const) : [])], n, reply);
+      const reply = await runChild(
+        { kind: 'w4', backend: b.id, variants: ['linear', 'exact', 'causal'], ns, causalNs, d, D, policy },
+        timeoutFor(b.id) * ns.length,
+      );
+      for (const n of ns)
+        record(
+          b.id,
+          [
+            ...(['linear'] as const),
+            ...(fits.includes(n) ? (['exact'] as const) : []),
+            ...(causalNs.includes(n) ? (['causal'] as const) : []),
+          ],
+          n,
+          reply,
+        );
       continue;
     }
     const cap = singleRunCap(ctx.config, b.id);
@@ -83,13 +108,21 @@ export async function runW4(ctx: Ctx): Promise<CaseResult[]> {
       let stop: string | undefined;
       for (const n of variant === 'causal' ? causalNs : ns) {
         if (variant === 'exact' && exactBytes(n) > memLimit) {
-          for (const k of keys) put(k, n, b.id, { status: 'skipped', note: `exact attention keeps ~${EXACT_LIVE_MATRICES} n×n float32 matrices: ~${(exactBytes(n) / 2 ** 30).toFixed(0)} GiB at n = ${n}, more than half the RAM` });
+          for (const k of keys)
+            put(k, n, b.id, {
+              status: 'skipped',
+              note: `exact attention keeps ~${EXACT_LIVE_MATRICES} n×n float32 matrices: ~${(exactBytes(n) / 2 ** 30).toFixed(0)} GiB at n = ${n}, more than half the RAM`,
+            });
           continue;
         }
         if (!stop && last) {
           const projected = last.ms * (n / last.n) ** power;
-          const from = variant === 'causal' && last === linearLast ? `non-causal linear attention at n = ${last.n}, a lower bound` : `n = ${last.n}`;
-          if (projected > cap) stop = `projected ${(projected / 1000).toFixed(0)} s per run from ${from} (${power === 2 ? 'quadratic' : 'linear'} in n), over the ${(cap / 1000).toFixed(0)} s cap`;
+          const from =
+            variant === 'causal' && last === linearLast
+              ? `non-causal linear attention at n = ${last.n}, a lower bound`
+              : `n = ${last.n}`;
+          if (projected > cap)
+            stop = `projected ${(projected / 1000).toFixed(0)} s per run from ${from} (${power === 2 ? 'quadratic' : 'linear'} in n), over the ${(cap / 1000).toFixed(0)} s cap`;
         }
         if (stop) {
           for (const k of keys) put(k, n, b.id, { status: 'skipped', note: stop });

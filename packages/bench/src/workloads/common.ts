@@ -43,7 +43,12 @@ export async function measureCase(
   prepare: (b: LoadedBackend) => Prepared | Promise<Prepared>,
   extra: readonly Entry[] = [],
 ): Promise<CaseResult> {
-  const entries: Entry[] = ctx.backends.map((b) => ({ id: b.id, backend: b.backend, ...(b.tf ? { tf: b.tf } : {}), prepare: () => prepare(b) }));
+  const entries: Entry[] = ctx.backends.map((b) => ({
+    id: b.id,
+    backend: b.backend,
+    ...(b.tf ? { tf: b.tf } : {}),
+    prepare: () => prepare(b),
+  }));
   const outcomes = await measureInterleaved([...entries, ...extra], spec.policy ?? ctx.config.policy);
   const result: CaseResult = {
     workload: spec.workload,
@@ -58,7 +63,10 @@ export async function measureCase(
 }
 
 /** A Prepared whose run produces a tensor that is read back (the clock stops on the host). */
-export function readBack<T extends { data(): Promise<unknown>; dispose(): void }>(make: () => T, dispose: () => void): Prepared {
+export function readBack<T extends { data(): Promise<unknown>; dispose(): void }>(
+  make: () => T,
+  dispose: () => void,
+): Prepared {
   return {
     async run() {
       const out = make();

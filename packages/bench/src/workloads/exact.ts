@@ -13,9 +13,23 @@ import type { CaseResult } from '../types.js';
 import { measureCase, outcomeText, readBack, type Ctx } from './common.js';
 import { singleRunCap } from '../config.js';
 
-const KERNELS: readonly { id: 'gaussian' | 'laplacian'; label: string; make: (backend: Backend, d: number) => ShiftInvariantKernel }[] = [
-  { id: 'gaussian', label: 'Gaussian', make: (backend, d) => new GaussianRFFKernel({ inputDim: d, numFeatures: 16, sigma: Math.sqrt(d), seed: SEEDS.kernel, backend }) },
-  { id: 'laplacian', label: 'Laplacian', make: (backend, d) => new LaplacianRFFKernel({ inputDim: d, numFeatures: 16, sigma: d, seed: SEEDS.kernel, backend }) },
+const KERNELS: readonly {
+  id: 'gaussian' | 'laplacian';
+  label: string;
+  make: (backend: Backend, d: number) => ShiftInvariantKernel;
+}[] = [
+  {
+    id: 'gaussian',
+    label: 'Gaussian',
+    make: (backend, d) =>
+      new GaussianRFFKernel({ inputDim: d, numFeatures: 16, sigma: Math.sqrt(d), seed: SEEDS.kernel, backend }),
+  },
+  {
+    id: 'laplacian',
+    label: 'Laplacian',
+    make: (backend, d) =>
+      new LaplacianRFFKernel({ inputDim: d, numFeatures: 16, sigma: d, seed: SEEDS.kernel, backend }),
+  },
 ];
 
 export async function runW3(ctx: Ctx): Promise<CaseResult[]> {
@@ -73,16 +87,31 @@ async function runW3Large(ctx: Ctx, n: number, d: number, batched: readonly Case
       for (const approach of approaches) {
         for (const k of KERNELS) {
           const small = batched.find((c) => c.id === `w3/${k.id}/${approach}/batched`)?.outcomes[b.id];
-          if (small?.status === 'error') put(`${k.id}/${approach}`, b.id, { status: 'skipped', note: `not run: the batched case failed (${small.error.slice(0, 120)})` });
+          if (small?.status === 'error')
+            put(`${k.id}/${approach}`, b.id, {
+              status: 'skipped',
+              note: `not run: the batched case failed (${small.error.slice(0, 120)})`,
+            });
           else if (small?.status === 'ok' && small.summary.median * work > cap) {
-            put(`${k.id}/${approach}`, b.id, { status: 'skipped', note: `projected ${((small.summary.median * work) / 1000).toFixed(0)} s per run from the batched case (${work.toFixed(1)}x the work), over the ${(cap / 1000).toFixed(0)} s cap` });
+            put(`${k.id}/${approach}`, b.id, {
+              status: 'skipped',
+              note: `projected ${((small.summary.median * work) / 1000).toFixed(0)} s per run from the batched case (${work.toFixed(1)}x the work), over the ${(cap / 1000).toFixed(0)} s cap`,
+            });
           } else todo.push({ approach, kernel: k.id });
         }
       }
       const runApproaches = [...new Set(todo.map((t) => t.approach))];
       const runKernels = [...new Set(todo.map((t) => t.kernel))];
       if (todo.length > 0) {
-        const spec: W3ChildSpec = { kind: 'w3', backend: b.id, approaches: runApproaches, kernels: runKernels, n, d, policy };
+        const spec: W3ChildSpec = {
+          kind: 'w3',
+          backend: b.id,
+          approaches: runApproaches,
+          kernels: runKernels,
+          n,
+          d,
+          policy,
+        };
         const reply = await runChild(spec, todo.length * 2 * (cap + policy.capMs) + 60000);
         for (const { approach, kernel } of todo) {
           const key = `${kernel}/${approach}`;
@@ -91,10 +120,19 @@ async function runW3Large(ctx: Ctx, n: number, d: number, batched: readonly Case
             continue;
           }
           const r = reply.results.find((x) => x.key === key);
-          put(key, b.id, r?.measurement ? { status: 'ok', ...r.measurement, summary: summarize(r.measurement.samples) } : { status: 'error', error: r?.error ?? 'no result' });
+          put(
+            key,
+            b.id,
+            r?.measurement
+              ? { status: 'ok', ...r.measurement, summary: summarize(r.measurement.samples) }
+              : { status: 'error', error: r?.error ?? 'no result' },
+          );
         }
       }
-      for (const approach of approaches) ctx.log(`  w3 n=${n} ${approach.padEnd(5)} ${b.id}: ${KERNELS.map((k) => `${k.id} ${outcomeText(outcomes.get(`${k.id}/${approach}`)?.[b.id])}`).join(', ')}`);
+      for (const approach of approaches)
+        ctx.log(
+          `  w3 n=${n} ${approach.padEnd(5)} ${b.id}: ${KERNELS.map((k) => `${k.id} ${outcomeText(outcomes.get(`${k.id}/${approach}`)?.[b.id])}`).join(', ')}`,
+        );
     }
   }
   const cases: CaseResult[] = [];

@@ -4,7 +4,16 @@
  * linear attention (FAVOR+) with respect to q, k and v. The issue's goal: a step costs at most 3x
  * its forward pass.
  */
-import { GaussianRFFKernel, RFFAttentionKernel, linearAttention, mean, tidy, valueAndGrads, type Backend, type Tensor } from '@spectrans/core';
+import {
+  GaussianRFFKernel,
+  RFFAttentionKernel,
+  linearAttention,
+  mean,
+  tidy,
+  valueAndGrads,
+  type Backend,
+  type Tensor,
+} from '@spectrans/core';
 import type { Prepared } from '../harness.js';
 import { normalTensor, SEEDS } from '../inputs.js';
 import type { CaseResult } from '../types.js';
@@ -27,7 +36,12 @@ interface Workload {
   id: string;
   label: string;
   params: Record<string, number>;
-  build: (backend: Backend) => { forward: () => Tensor; loss: () => Tensor; params: () => Record<string, Tensor>; dispose: () => void };
+  build: (backend: Backend) => {
+    forward: () => Tensor;
+    loss: () => Tensor;
+    params: () => Record<string, Tensor>;
+    dispose: () => void;
+  };
 }
 
 function workloads(ctx: Ctx): Workload[] {
@@ -36,7 +50,14 @@ function workloads(ctx: Ctx): Workload[] {
   const n = ctx.config.w4.ns[0]!;
   const { d, D } = ctx.config.w4;
   const rff = (backend: Backend, dim: number, features: number): GaussianRFFKernel =>
-    new GaussianRFFKernel({ inputDim: dim, numFeatures: features, sigma: Math.sqrt(dim), trainable: true, seed: SEEDS.kernel, backend });
+    new GaussianRFFKernel({
+      inputDim: dim,
+      numFeatures: features,
+      sigma: Math.sqrt(dim),
+      trainable: true,
+      seed: SEEDS.kernel,
+      backend,
+    });
   return [
     {
       id: 'w1',
@@ -45,7 +66,12 @@ function workloads(ctx: Ctx): Workload[] {
       build: (backend) => {
         const x = normalTensor(backend, SEEDS.x, [w1.batch, w1.n, w1.d]);
         const k = rff(backend, w1.d, w1.D);
-        return { forward: () => k.forward(x), loss: () => mean(k.forward(x)), params: () => k.trainableParameters(), dispose: () => [x, k].forEach((t) => t.dispose()) };
+        return {
+          forward: () => k.forward(x),
+          loss: () => mean(k.forward(x)),
+          params: () => k.trainableParameters(),
+          dispose: () => [x, k].forEach((t) => t.dispose()),
+        };
       },
     },
     {
@@ -56,7 +82,12 @@ function workloads(ctx: Ctx): Workload[] {
         const x = normalTensor(backend, SEEDS.x, [w2.batch, w2.n, w2.d]);
         const y = normalTensor(backend, SEEDS.y, [w2.batch, w2.m, w2.d]);
         const k = rff(backend, w2.d, w2.D);
-        return { forward: () => k.kernelApproximation(x, y), loss: () => mean(k.kernelApproximation(x, y)), params: () => k.trainableParameters(), dispose: () => [x, y, k].forEach((t) => t.dispose()) };
+        return {
+          forward: () => k.kernelApproximation(x, y),
+          loss: () => mean(k.kernelApproximation(x, y)),
+          params: () => k.trainableParameters(),
+          dispose: () => [x, y, k].forEach((t) => t.dispose()),
+        };
       },
     },
     {
@@ -67,7 +98,12 @@ function workloads(ctx: Ctx): Workload[] {
         const [q, k, v] = [SEEDS.x, SEEDS.y, SEEDS.kernel + 1].map((s) => normalTensor(backend, s, [1, n, d]));
         const map = new RFFAttentionKernel({ inputDim: d, numFeatures: D, seed: SEEDS.kernel, backend });
         const attend = (): Tensor => linearAttention(q!, k!, v!, { featureMap: map });
-        return { forward: attend, loss: () => mean(attend()), params: () => ({ q: q!, k: k!, v: v! }), dispose: () => [q!, k!, v!, map].forEach((t) => t.dispose()) };
+        return {
+          forward: attend,
+          loss: () => mean(attend()),
+          params: () => ({ q: q!, k: k!, v: v! }),
+          dispose: () => [q!, k!, v!, map].forEach((t) => t.dispose()),
+        };
       },
     },
   ];
@@ -78,10 +114,21 @@ export async function runW7(ctx: Ctx): Promise<CaseResult[]> {
   for (const w of workloads(ctx)) {
     for (const kind of ['forward', 'value-and-grads'] as const) {
       out.push(
-        await measureCase(ctx, { workload: 'W7', id: `w7/${w.id}/${kind}`, label: `${w.label}: ${kind === 'forward' ? 'forward pass' : 'valueAndGrads step'}`, params: { ...w.params, kind } }, ({ backend }) => {
-          const built = w.build(backend);
-          return kind === 'forward' ? readBack(built.forward, built.dispose) : readGradients(() => valueAndGrads(built.loss, built.params()), built.dispose);
-        }),
+        await measureCase(
+          ctx,
+          {
+            workload: 'W7',
+            id: `w7/${w.id}/${kind}`,
+            label: `${w.label}: ${kind === 'forward' ? 'forward pass' : 'valueAndGrads step'}`,
+            params: { ...w.params, kind },
+          },
+          ({ backend }) => {
+            const built = w.build(backend);
+            return kind === 'forward'
+              ? readBack(built.forward, built.dispose)
+              : readGradients(() => valueAndGrads(built.loss, built.params()), built.dispose);
+          },
+        ),
       );
     }
   }

@@ -1,6 +1,14 @@
 /** Matmul GFLOP/s at square sizes: the roofline of everything else. */
 import { matmul } from '@spectrans/core';
-import { backendSpec, destroyBackend, importFrom, loadBackend, oneThreadId, tfjsCore, type LoadedBackend } from '../backends.js';
+import {
+  backendSpec,
+  destroyBackend,
+  importFrom,
+  loadBackend,
+  oneThreadId,
+  tfjsCore,
+  type LoadedBackend,
+} from '../backends.js';
 import type { Entry, Prepared } from '../harness.js';
 import { normalTensor, normals, SEEDS } from '../inputs.js';
 import type { CaseResult } from '../types.js';
@@ -77,7 +85,14 @@ export async function runMatmul(ctx: Ctx): Promise<CaseResult[]> {
     out.push(
       await measureCase(
         ctx,
-        { workload: 'matmul', id: `matmul/${n}`, label: `matmul ${n}×${n} · ${n}×${n} (float32)`, params: { n }, flops: 2 * n ** 3, ...(heavy ? { policy: ctx.config.heavyPolicy } : {}) },
+        {
+          workload: 'matmul',
+          id: `matmul/${n}`,
+          label: `matmul ${n}×${n} · ${n}×${n} (float32)`,
+          params: { n },
+          flops: 2 * n ** 3,
+          ...(heavy ? { policy: ctx.config.heavyPolicy } : {}),
+        },
         ({ backend }) => product(backend, n),
         extra,
       ),

@@ -9,4 +9,3 @@ export function naiveCompute(kernel: ShiftInvariantKernel, x: Tensor, y: Tensor)
     return kernel.evaluateDifference(sub(xs, ys));
   });
 }
-

@@ -4,9 +4,26 @@ import { SEEDS } from '../inputs.js';
 import type { CaseResult } from '../types.js';
 import { measureCase, type Ctx } from './common.js';
 
-const MAPS: readonly { id: string; label: string; make: (o: { inputDim: number; numFeatures: number; seed: number; backend: import('@spectrans/core').Backend }) => KernelModule }[] = [
-  { id: 'orthogonal', label: 'GaussianRFFKernel orthogonal (⌈D/d⌉ QR blocks)', make: (o) => new GaussianRFFKernel({ ...o, orthogonal: true }) },
-  { id: 'sorf', label: 'OrthogonalRandomFeatures useHadamard (SORF diagonals)', make: (o) => new OrthogonalRandomFeatures({ ...o, useHadamard: true }) },
+const MAPS: readonly {
+  id: string;
+  label: string;
+  make: (o: {
+    inputDim: number;
+    numFeatures: number;
+    seed: number;
+    backend: import('@spectrans/core').Backend;
+  }) => KernelModule;
+}[] = [
+  {
+    id: 'orthogonal',
+    label: 'GaussianRFFKernel orthogonal (⌈D/d⌉ QR blocks)',
+    make: (o) => new GaussianRFFKernel({ ...o, orthogonal: true }),
+  },
+  {
+    id: 'sorf',
+    label: 'OrthogonalRandomFeatures useHadamard (SORF diagonals)',
+    make: (o) => new OrthogonalRandomFeatures({ ...o, useHadamard: true }),
+  },
 ];
 
 export async function runW5(ctx: Ctx): Promise<CaseResult[]> {

@@ -7,14 +7,24 @@ import type { Tensor } from '../tensor.js';
 import { lowerTriangle } from './inputs.js';
 
 /** Numerator (..., n, dv) (absent without v) and denominator (..., n, 1), every key visible to every query. */
-export function fullProducts(phiQ: Tensor, phiK: Tensor, v: Tensor | undefined, _chunk?: number): [Tensor | undefined, Tensor] {
+export function fullProducts(
+  phiQ: Tensor,
+  phiK: Tensor,
+  v: Tensor | undefined,
+  _chunk?: number,
+): [Tensor | undefined, Tensor] {
   const kSum = sum(phiK, -2, true);
   const den = matmul(phiQ, kSum, { transposeB: true });
   return [v ? matmul(phiQ, matmul(phiK, v, { transposeA: true })) : undefined, den];
 }
 
 /** Causal products by chunks: inside a chunk the lower-triangular block, across chunks running sums S = Σ φ(k)vᵀ and z = Σ φ(k). */
-export function causalProducts(phiQ: Tensor, phiK: Tensor, v: Tensor | undefined, chunk: number): [Tensor | undefined, Tensor] {
+export function causalProducts(
+  phiQ: Tensor,
+  phiK: Tensor,
+  v: Tensor | undefined,
+  chunk: number,
+): [Tensor | undefined, Tensor] {
   const n = phiQ.shape[phiQ.rank - 2]!;
   const nums: Tensor[] = [];
   const dens: Tensor[] = [];

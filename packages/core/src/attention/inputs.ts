@@ -13,20 +13,44 @@ import type { Tensor } from '../tensor.js';
  * Checks q (..., n, d), k (..., m, d), v (..., m, dv) with broadcastable leading axes.
  * @throws SpectransError `ERR_INVALID_SHAPE` (rank, empty), `ERR_SHAPE_MISMATCH` (d, m, batch axes).
  */
-export function checkAttentionInputs(owner: string, q: Tensor, k: Tensor, v: Tensor): { n: number; m: number; d: number; dv: number } {
-  for (const [t, name] of [[q, 'q'], [k, 'k'], [v, 'v']] as const) {
+export function checkAttentionInputs(
+  owner: string,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+): { n: number; m: number; d: number; dv: number } {
+  for (const [t, name] of [
+    [q, 'q'],
+    [k, 'k'],
+    [v, 'v'],
+  ] as const) {
     asTensor(t, `${owner}: ${name}`).ref(`${owner}: ${name}`);
-    if (t.rank < 2) throw new SpectransError('ERR_INVALID_SHAPE', `${owner}: ${name} must have shape (..., rows, dim), got [${t.shape.join(', ')}]`);
-    if (t.shape.some((s) => s === 0)) throw new SpectransError('ERR_INVALID_SHAPE', `${owner}: ${name} is empty (shape [${t.shape.join(', ')}])`);
+    if (t.rank < 2)
+      throw new SpectransError(
+        'ERR_INVALID_SHAPE',
+        `${owner}: ${name} must have shape (..., rows, dim), got [${t.shape.join(', ')}]`,
+      );
+    if (t.shape.some((s) => s === 0))
+      throw new SpectransError('ERR_INVALID_SHAPE', `${owner}: ${name} is empty (shape [${t.shape.join(', ')}])`);
   }
   const last = (t: Tensor, i: number): number => t.shape[t.rank - i]!;
   if (last(q, 1) !== last(k, 1)) {
-    throw new SpectransError('ERR_SHAPE_MISMATCH', `${owner}: q [${q.shape.join(', ')}] and k [${k.shape.join(', ')}] differ in d`);
+    throw new SpectransError(
+      'ERR_SHAPE_MISMATCH',
+      `${owner}: q [${q.shape.join(', ')}] and k [${k.shape.join(', ')}] differ in d`,
+    );
   }
   if (last(k, 2) !== last(v, 2)) {
-    throw new SpectransError('ERR_SHAPE_MISMATCH', `${owner}: k [${k.shape.join(', ')}] and v [${v.shape.join(', ')}] differ in the number of keys m`);
+    throw new SpectransError(
+      'ERR_SHAPE_MISMATCH',
+      `${owner}: k [${k.shape.join(', ')}] and v [${v.shape.join(', ')}] differ in the number of keys m`,
+    );
   }
-  broadcastShapes(broadcastShapes(q.shape.slice(0, -2), k.shape.slice(0, -2), `${owner}: batch axes of q and k`), v.shape.slice(0, -2), `${owner}: batch axes of q, k and v`);
+  broadcastShapes(
+    broadcastShapes(q.shape.slice(0, -2), k.shape.slice(0, -2), `${owner}: batch axes of q and k`),
+    v.shape.slice(0, -2),
+    `${owner}: batch axes of q, k and v`,
+  );
   return { n: last(q, 2), m: last(k, 2), d: last(q, 1), dv: last(v, 1) };
 }
 
@@ -38,7 +62,10 @@ export function checkMask(owner: string, mask: Tensor, k: Tensor): void {
   asTensor(mask, `${owner}: mask`).ref(`${owner}: mask`);
   const m = k.shape[k.rank - 2]!;
   if (mask.rank < 1 || mask.shape[mask.rank - 1] !== m) {
-    throw new SpectransError('ERR_SHAPE_MISMATCH', `${owner}: mask must have shape (..., m) with m = ${m}, got [${mask.shape.join(', ')}]`);
+    throw new SpectransError(
+      'ERR_SHAPE_MISMATCH',
+      `${owner}: mask must have shape (..., m) with m = ${m}, got [${mask.shape.join(', ')}]`,
+    );
   }
   broadcastShapes(mask.shape.slice(0, -1), k.shape.slice(0, -2), `${owner}: batch axes of mask and k`);
 }

@@ -5,7 +5,11 @@ import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { checkOptions } from '../options.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
-import { isRandomFeatureMap, type AttentionFeatureHooks, type RandomFeatureMap } from '../kernels/random-feature-map.js';
+import {
+  isRandomFeatureMap,
+  type AttentionFeatureHooks,
+  type RandomFeatureMap,
+} from '../kernels/random-feature-map.js';
 import { checkAttentionInputs, checkMask, maskMultiplier } from './inputs.js';
 import { causalProducts, fullProducts } from './feature-products.js';
 import { causalLogProducts, fullLogProducts } from './log-space-products.js';
@@ -70,18 +74,31 @@ export function linearAttention(q: Tensor, k: Tensor, v: Tensor, options: Linear
   const owner = 'linearAttention';
   checkOptions(owner, options, LINEAR_ATTENTION_OPTION_KEYS, ['featureMap']);
   if (!isRandomFeatureMap(options.featureMap)) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: options.featureMap must be a RandomFeatureMap (e.g. an RFFAttentionKernel)`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${owner}: options.featureMap must be a RandomFeatureMap (e.g. an RFFAttentionKernel)`,
+    );
   }
   const map = options.featureMap;
   const { n, m, d } = checkAttentionInputs(owner, q, k, v);
   if (d !== map.inputDim) {
-    throw new SpectransError('ERR_SHAPE_MISMATCH', `${owner}: q and k have d = ${d} but the feature map's inputDim is ${map.inputDim}`);
+    throw new SpectransError(
+      'ERR_SHAPE_MISMATCH',
+      `${owner}: q and k have d = ${d} but the feature map's inputDim is ${map.inputDim}`,
+    );
   }
   const causal = booleanCheck(options.causal ?? false, 'causal');
   const eps = scalarCheck(options.eps ?? 1e-6, 'eps', { finite: true, nonNegative: true });
-  const chunkOption = options.chunkSize === undefined ? undefined : scalarCheck(options.chunkSize, 'chunkSize', { integer: true, positive: true });
-  const scale = scalarCheck(options.inputScale ?? map.attentionInputScale ?? 1, 'inputScale', { finite: true, positive: true });
-  if (causal && n !== m) throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: causal attention needs n = m, got n = ${n}, m = ${m}`);
+  const chunkOption =
+    options.chunkSize === undefined
+      ? undefined
+      : scalarCheck(options.chunkSize, 'chunkSize', { integer: true, positive: true });
+  const scale = scalarCheck(options.inputScale ?? map.attentionInputScale ?? 1, 'inputScale', {
+    finite: true,
+    positive: true,
+  });
+  if (causal && n !== m)
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: causal attention needs n = m, got n = ${n}, m = ${m}`);
   if (options.mask !== undefined) checkMask(owner, options.mask, k);
   map.beginAttentionCall?.();
 
@@ -92,7 +109,9 @@ export function linearAttention(q: Tensor, k: Tensor, v: Tensor, options: Linear
     const logQ = map.logFeatures?.(qs);
     if (logQ) {
       const logK = map.logFeatures!(ks)!;
-      const [num, den] = causal ? causalLogProducts(logQ, logK, v, keep, chunkOption ?? 64) : fullLogProducts(logQ, logK, v, keep);
+      const [num, den] = causal
+        ? causalLogProducts(logQ, logK, v, keep, chunkOption ?? 64)
+        : fullLogProducts(logQ, logK, v, keep);
       // den is 0 (no visible key; num is 0 too) or at least 1.
       return mul(num, reciprocal(maximum(den, 1e-30)));
     }
@@ -115,6 +134,8 @@ function guardedReciprocal(den: Tensor, size: Tensor | undefined, eps: number): 
   return tidy(() => {
     const floor = size ? maximum(mul(size, eps), 1.2e-38) : 1.2e-38;
     const positive = greaterEqual(den, 0);
-    return reciprocal(where(positive, maximum(den, floor), minimum(den, typeof floor === 'number' ? -floor : mul(floor, -1))));
+    return reciprocal(
+      where(positive, maximum(den, floor), minimum(den, typeof floor === 'number' ? -floor : mul(floor, -1))),
+    );
   });
 }

@@ -53,7 +53,13 @@ export function fullLogProducts(logQ: Tensor, logK: Tensor, v: Tensor, keep: Ten
  *   query's prefix maximum and exp(ℓ(q) + s_F − t), exp(ℓ(k) − s_F) are both at most 1.
  * O(n·D·(dv + L)) work; the sequence is padded to a multiple of L with rows no real query sees.
  */
-export function causalLogProducts(logQ: Tensor, logK: Tensor, v: Tensor, keep: Tensor | undefined, chunk: number): [Tensor, Tensor] {
+export function causalLogProducts(
+  logQ: Tensor,
+  logK: Tensor,
+  v: Tensor,
+  keep: Tensor | undefined,
+  chunk: number,
+): [Tensor, Tensor] {
   const n = logQ.shape[logQ.rank - 2]!;
   const dv = v.shape[v.rank - 1]!;
   let L = 1;
@@ -110,7 +116,8 @@ export function causalLogProducts(logQ: Tensor, logK: Tensor, v: Tensor, keep: T
     c = grown;
   }
   const t = joinRows(tops);
-  const zerosFirst = (rows: number, cols: number): Tensor => fill([...vp.shape.slice(0, -2), rows, cols], 0, vp.dtype, { backend: vp.backend });
+  const zerosFirst = (rows: number, cols: number): Tensor =>
+    fill([...vp.shape.slice(0, -2), rows, cols], 0, vp.dtype, { backend: vp.backend });
   let num = nums.length === 0 ? undefined : concat([zerosFirst(L, dv), ...nums], -2);
   let den = dens.length === 0 ? undefined : concat([zerosFirst(L, 1), ...dens], -2);
 

@@ -40,7 +40,8 @@ export function softmaxAttention(q: Tensor, k: Tensor, v: Tensor, options: Softm
   const { n, m, d } = checkAttentionInputs(owner, q, k, v);
   const causal = booleanCheck(options.causal ?? false, 'causal');
   const scale = scalarCheck(options.scale ?? 1 / Math.sqrt(d), 'scale', { finite: true });
-  if (causal && n !== m) throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: causal attention needs n = m, got n = ${n}, m = ${m}`);
+  if (causal && n !== m)
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: causal attention needs n = m, got n = ${n}, m = ${m}`);
   if (options.mask !== undefined) checkMask(owner, options.mask, k);
   return tidy(() => {
     let scores = mul(matmul(q, k, { transposeB: true }), scale);

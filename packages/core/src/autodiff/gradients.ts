@@ -96,20 +96,31 @@ export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor) => { value: 
 }
 
 function checkFunction(f: unknown, owner: string): void {
-  if (typeof f !== 'function') throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: f must be a function, got ${f === null ? 'null' : typeof f}`);
+  if (typeof f !== 'function')
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${owner}: f must be a function, got ${f === null ? 'null' : typeof f}`,
+    );
 }
 
 /** The named tensors of `params`, checked. */
 function targets(params: GradientTargets, owner: string): [string, Tensor][] {
   if (params === null || typeof params !== 'object') {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: params must be a record of named tensors or a kernel, got ${params === null ? 'null' : typeof params}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${owner}: params must be a record of named tensors or a kernel, got ${params === null ? 'null' : typeof params}`,
+    );
   }
-  const named = typeof (params as HasTrainableParameters).trainableParameters === 'function'
-    ? (params as HasTrainableParameters).trainableParameters()
-    : (params as Readonly<Record<string, Tensor>>);
+  const named =
+    typeof (params as HasTrainableParameters).trainableParameters === 'function'
+      ? (params as HasTrainableParameters).trainableParameters()
+      : (params as Readonly<Record<string, Tensor>>);
   return Object.entries(named).map(([name, t]) => {
     if (!(t instanceof Tensor)) {
-      throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: params.${name} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+      throw new SpectransError(
+        'ERR_INVALID_ARGUMENT',
+        `${owner}: params.${name} must be a Tensor, got ${t === null ? 'null' : typeof t}`,
+      );
     }
     t.ref(`${owner}: params.${name}`);
     return [name, t];
@@ -138,10 +149,16 @@ function differentiate(f: () => Tensor, params: GradientTargets, owner: string):
 
 function scalarResult(value: unknown, owner: string): Tensor {
   if (!(value instanceof Tensor)) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: f must return a Tensor, got ${value === null ? 'null' : typeof value}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${owner}: f must return a Tensor, got ${value === null ? 'null' : typeof value}`,
+    );
   }
   if (value.size !== 1) {
-    throw new SpectransError('ERR_INVALID_SHAPE', `${owner}: f must return a tensor with one element (a scalar loss), got shape [${value.shape.join(', ')}]; reduce it first, e.g. with sum or mean`);
+    throw new SpectransError(
+      'ERR_INVALID_SHAPE',
+      `${owner}: f must return a tensor with one element (a scalar loss), got shape [${value.shape.join(', ')}]; reduce it first, e.g. with sum or mean`,
+    );
   }
   return value;
 }

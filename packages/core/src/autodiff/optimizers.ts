@@ -18,7 +18,10 @@ interface AssignsParameters extends HasTrainableParameters {
 }
 
 function isModule(target: OptimizerTarget): target is AssignsParameters {
-  return typeof (target as Partial<AssignsParameters>).trainableParameters === 'function' && typeof (target as Partial<AssignsParameters>).assignTrainableParameters === 'function';
+  return (
+    typeof (target as Partial<AssignsParameters>).trainableParameters === 'function' &&
+    typeof (target as Partial<AssignsParameters>).assignTrainableParameters === 'function'
+  );
 }
 
 /**
@@ -29,7 +32,12 @@ export abstract class Optimizer {
   readonly #state = new Map<string, { step: number; slots: Tensor[] }>();
 
   /** New values of `params` after one step along `grads`, computing the update of one parameter. */
-  protected abstract next(param: Tensor, grad: Tensor, slots: Tensor[], step: number): { value: Tensor; slots: Tensor[] };
+  protected abstract next(
+    param: Tensor,
+    grad: Tensor,
+    slots: Tensor[],
+    step: number,
+  ): { value: Tensor; slots: Tensor[] };
 
   /**
    * Functional form: returns new tensors for the parameters that have a gradient (the caller owns
@@ -37,15 +45,22 @@ export abstract class Optimizer {
    * @throws SpectransError `ERR_INVALID_ARGUMENT` for a gradient with no parameter of that name or a
    *   different shape; `ERR_DISPOSED`.
    */
-  update<K extends string>(params: Readonly<Record<K, Tensor>>, grads: Readonly<Partial<Record<K, Tensor>>>): Record<K, Tensor> {
+  update<K extends string>(
+    params: Readonly<Record<K, Tensor>>,
+    grads: Readonly<Partial<Record<K, Tensor>>>,
+  ): Record<K, Tensor> {
     const owner = `${this.constructor.name}.update`;
     const names = Object.keys(grads) as K[];
     for (const name of names) {
       const p = params[name];
       const g = grads[name];
-      if (!(p instanceof Tensor)) throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: grads.${name} has no parameter of that name`);
+      if (!(p instanceof Tensor))
+        throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: grads.${name} has no parameter of that name`);
       if (!(g instanceof Tensor) || g.shape.join() !== p.shape.join()) {
-        throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: grads.${name} must be a Tensor of shape [${p.shape.join(', ')}]`);
+        throw new SpectransError(
+          'ERR_INVALID_ARGUMENT',
+          `${owner}: grads.${name} must be a Tensor of shape [${p.shape.join(', ')}]`,
+        );
       }
       p.ref(`${owner}: params.${name}`);
       g.ref(`${owner}: grads.${name}`);
@@ -72,7 +87,10 @@ export abstract class Optimizer {
       return;
     }
     if (target === null || typeof target !== 'object') {
-      throw new SpectransError('ERR_INVALID_ARGUMENT', `${this.constructor.name}.step: target must be a kernel or a record of named tensors`);
+      throw new SpectransError(
+        'ERR_INVALID_ARGUMENT',
+        `${this.constructor.name}.step: target must be a kernel or a record of named tensors`,
+      );
     }
     const record = target as Record<string, Tensor>;
     const fresh = this.update(record, grads);
@@ -92,7 +110,9 @@ export abstract class Optimizer {
    * ```
    */
   minimize(f: () => Tensor, target: OptimizerTarget): Tensor {
-    const { value, grads } = isModule(target) ? valueAndGrads(f, target) : valueAndGrads(f, target as Record<string, Tensor>);
+    const { value, grads } = isModule(target)
+      ? valueAndGrads(f, target)
+      : valueAndGrads(f, target as Record<string, Tensor>);
     try {
       this.step(target, grads);
     } finally {
@@ -140,10 +160,12 @@ export class SGD extends Optimizer {
 
   constructor(options: SGDOptions) {
     super();
-    if (options === null || typeof options !== 'object') throw new SpectransError('ERR_INVALID_ARGUMENT', 'SGD: options must be an object with lr');
+    if (options === null || typeof options !== 'object')
+      throw new SpectransError('ERR_INVALID_ARGUMENT', 'SGD: options must be an object with lr');
     this.lr = scalarCheck(options.lr, 'lr', { finite: true, positive: true });
     this.momentum = scalarCheck(options.momentum ?? 0, 'momentum', { finite: true, min: 0 });
-    if (this.momentum >= 1) throw new SpectransError('ERR_INVALID_ARGUMENT', `momentum must be < 1, got ${this.momentum}`);
+    if (this.momentum >= 1)
+      throw new SpectransError('ERR_INVALID_ARGUMENT', `momentum must be < 1, got ${this.momentum}`);
     this.weightDecay = scalarCheck(options.weightDecay ?? 0, 'weightDecay', { finite: true, nonNegative: true });
   }
 
@@ -185,10 +207,12 @@ export class Adam extends Optimizer {
 
   constructor(options: AdamOptions = {}) {
     super();
-    if (options === null || typeof options !== 'object') throw new SpectransError('ERR_INVALID_ARGUMENT', 'Adam: options must be an object');
+    if (options === null || typeof options !== 'object')
+      throw new SpectransError('ERR_INVALID_ARGUMENT', 'Adam: options must be an object');
     this.lr = scalarCheck(options.lr ?? 1e-3, 'lr', { finite: true, positive: true });
     const betas = options.betas ?? [0.9, 0.999];
-    if (!Array.isArray(betas) || betas.length !== 2) throw new SpectransError('ERR_INVALID_ARGUMENT', 'betas must be a pair [beta1, beta2]');
+    if (!Array.isArray(betas) || betas.length !== 2)
+      throw new SpectransError('ERR_INVALID_ARGUMENT', 'betas must be a pair [beta1, beta2]');
     this.betas = [0, 1].map((i) => {
       const b = scalarCheck(betas[i], `betas[${i}]`, { finite: true, min: 0 });
       if (b >= 1) throw new SpectransError('ERR_INVALID_ARGUMENT', `betas[${i}] must be < 1, got ${b}`);

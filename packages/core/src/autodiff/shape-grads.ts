@@ -37,7 +37,11 @@ export function padInto(g: Tensor, begin: readonly number[], shape: Shape): Tens
     const after = shape[axis]! - before - out.shape[axis]!;
     if (before === 0 && after === 0) continue;
     const parts: Tensor[] = [];
-    const side = (extent: number): Tensor => zerosLike(out.shape.map((d, i) => (i === axis ? extent : d)), g);
+    const side = (extent: number): Tensor =>
+      zerosLike(
+        out.shape.map((d, i) => (i === axis ? extent : d)),
+        g,
+      );
     if (before > 0) parts.push(side(before));
     parts.push(out);
     if (after > 0) parts.push(side(after));

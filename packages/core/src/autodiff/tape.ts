@@ -10,12 +10,42 @@ import { Tensor } from '../tensor.js';
 
 /** Names of the ops the tape records (each has a backward rule, or raises `ERR_NOT_DIFFERENTIABLE`). */
 export type TapedOp =
-  | 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square' | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'relu' | 'elu'
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'where'
-  | 'sum' | 'max' | 'min' | 'cumsum'
-  | 'transpose' | 'reshape' | 'concat' | 'slice' | 'cast'
-  | 'matmul' | 'cdist' | 'fwht' | 'rffFeatures'
-  | 'qr' | 'eigh' | 'svd';
+  | 'neg'
+  | 'abs'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'square'
+  | 'reciprocal'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'relu'
+  | 'elu'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'where'
+  | 'sum'
+  | 'max'
+  | 'min'
+  | 'cumsum'
+  | 'transpose'
+  | 'reshape'
+  | 'concat'
+  | 'slice'
+  | 'cast'
+  | 'matmul'
+  | 'cdist'
+  | 'fwht'
+  | 'rffFeatures'
+  | 'qr'
+  | 'eigh'
+  | 'svd';
 
 /** Op attributes a backward rule reads (axes, flags, the scalar of a tensor-scalar op, ...). */
 export type OpAttrs = Readonly<Record<string, unknown>>;
@@ -42,15 +72,42 @@ export interface TapeEntry {
 
 /** What each rule reads besides shapes: input positions ('all' for every input) and the output. */
 const SAVES: Readonly<Partial<Record<string, { inputs?: readonly number[] | 'all'; output?: true }>>> = {
-  neg: {}, abs: { inputs: [0] }, exp: { output: true }, log: { inputs: [0] }, sqrt: { output: true },
-  square: { inputs: [0] }, reciprocal: { output: true }, sin: { inputs: [0] }, cos: { inputs: [0] },
-  tanh: { output: true }, relu: { inputs: [0] }, elu: { output: true },
-  add: {}, sub: {}, mul: { inputs: 'all' }, div: { inputs: [1], output: true }, pow: { inputs: 'all', output: true },
-  maximum: { inputs: 'all' }, minimum: { inputs: 'all' }, where: { inputs: [0] },
-  sum: {}, max: { inputs: [0], output: true }, min: { inputs: [0], output: true }, cumsum: {},
-  transpose: {}, reshape: {}, concat: {}, slice: {}, cast: {},
-  matmul: { inputs: 'all' }, cdist: { inputs: 'all' }, fwht: {}, rffFeatures: { inputs: 'all' },
-  qr: {}, eigh: { output: true }, svd: {},
+  neg: {},
+  abs: { inputs: [0] },
+  exp: { output: true },
+  log: { inputs: [0] },
+  sqrt: { output: true },
+  square: { inputs: [0] },
+  reciprocal: { output: true },
+  sin: { inputs: [0] },
+  cos: { inputs: [0] },
+  tanh: { output: true },
+  relu: { inputs: [0] },
+  elu: { output: true },
+  add: {},
+  sub: {},
+  mul: { inputs: 'all' },
+  div: { inputs: [1], output: true },
+  pow: { inputs: 'all', output: true },
+  maximum: { inputs: 'all' },
+  minimum: { inputs: 'all' },
+  where: { inputs: [0] },
+  sum: {},
+  max: { inputs: [0], output: true },
+  min: { inputs: [0], output: true },
+  cumsum: {},
+  transpose: {},
+  reshape: {},
+  concat: {},
+  slice: {},
+  cast: {},
+  matmul: { inputs: 'all' },
+  cdist: { inputs: 'all' },
+  fwht: {},
+  rffFeatures: { inputs: 'all' },
+  qr: {},
+  eigh: { output: true },
+  svd: {},
 };
 
 /** Records ops whose inputs lead back to a watched tensor, with private copies of what their rules read. */
@@ -70,7 +127,12 @@ export class Tape {
   }
 
   /** Records `output = op(inputs)` if any input is tracked. */
-  record(op: TapedOp | UnaryOp | BinaryOp, inputs: readonly Tensor[], output: Tensor | readonly Tensor[], attrs: OpAttrs): void {
+  record(
+    op: TapedOp | UnaryOp | BinaryOp,
+    inputs: readonly Tensor[],
+    output: Tensor | readonly Tensor[],
+    attrs: OpAttrs,
+  ): void {
     const spec = SAVES[op];
     // Comparisons and sign are piecewise constant: their outputs are constants to the tape (zero gradient).
     if (spec === undefined) return;
@@ -78,11 +140,23 @@ export class Tape {
     if (!needsGrad.includes(true)) return;
     // A tensor-scalar op has one tensor input, whichever side it stands on: save it if the rule reads either side.
     const scalarForm = attrs['scalar'] !== undefined && spec.inputs !== undefined;
-    const saved = inputs.map((t, i) => (scalarForm || spec.inputs === 'all' || spec.inputs?.includes(i) ? this.#copy(t) : undefined));
+    const saved = inputs.map((t, i) =>
+      scalarForm || spec.inputs === 'all' || spec.inputs?.includes(i) ? this.#copy(t) : undefined,
+    );
     const outputs = output instanceof Tensor ? [output] : output;
     const savedOutputs = outputs.map((t) => (spec.output ? this.#copy(t) : undefined));
     for (const t of outputs) this.#tracked.add(t);
-    this.entries.push({ op: op as TapedOp, inputs, needsGrad, output: outputs[0]!, outputs, attrs, saved, savedOutput: savedOutputs[0], savedOutputs });
+    this.entries.push({
+      op: op as TapedOp,
+      inputs,
+      needsGrad,
+      output: outputs[0]!,
+      outputs,
+      attrs,
+      saved,
+      savedOutput: savedOutputs[0],
+      savedOutputs,
+    });
   }
 
   /** Frees every private copy. The tape is empty afterwards. */
@@ -107,13 +181,22 @@ let activeTape: Tape | undefined;
  * @internal Called by core's op functions with their tensor inputs, output and attributes:
  * records them on the active tape, if any. Returns `output`.
  */
-export function taped<T extends Tensor>(op: TapedOp | UnaryOp | BinaryOp, inputs: readonly Tensor[], output: T, attrs: OpAttrs = {}): T {
+export function taped<T extends Tensor>(
+  op: TapedOp | UnaryOp | BinaryOp,
+  inputs: readonly Tensor[],
+  output: T,
+  attrs: OpAttrs = {},
+): T {
   if (activeTape !== undefined) activeTape.record(op, inputs, output, attrs);
   return output;
 }
 
 /** @internal Records an op with several outputs (a decomposition's factors) as one entry. Returns `outputs`. */
-export function tapedFactors<T extends Record<string, Tensor>>(op: 'qr' | 'eigh' | 'svd', inputs: readonly Tensor[], outputs: T): T {
+export function tapedFactors<T extends Record<string, Tensor>>(
+  op: 'qr' | 'eigh' | 'svd',
+  inputs: readonly Tensor[],
+  outputs: T,
+): T {
   if (activeTape !== undefined) activeTape.record(op, inputs, Object.values(outputs), {});
   return outputs;
 }
@@ -141,7 +224,10 @@ export function isRecording(): boolean {
  */
 export function recordOn<T>(tape: Tape, fn: () => T, owner: string): T {
   if (activeTape !== undefined) {
-    throw new SpectransError('ERR_NOT_DIFFERENTIABLE', `${owner}: nested gradient computations (gradients of gradients) are not supported`);
+    throw new SpectransError(
+      'ERR_NOT_DIFFERENTIABLE',
+      `${owner}: nested gradient computations (gradients of gradients) are not supported`,
+    );
   }
   activeTape = tape;
   try {

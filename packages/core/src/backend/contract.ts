@@ -39,19 +39,7 @@ export interface BackendMemory {
  * hardware does not).
  */
 export type UnaryOp =
-  | 'neg'
-  | 'abs'
-  | 'exp'
-  | 'log'
-  | 'sqrt'
-  | 'square'
-  | 'reciprocal'
-  | 'sin'
-  | 'cos'
-  | 'tanh'
-  | 'relu'
-  | 'elu'
-  | 'sign';
+  'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square' | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'relu' | 'elu' | 'sign';
 
 /**
  * Elementwise functions of two arguments. Comparisons return 1 or 0 in the operands' dtype
@@ -170,7 +158,14 @@ export interface Backend<H = unknown> {
    * `scale * [cos(p), sin(p)]` along the last axis (all cosines, then all sines).
    * x (..., d), omega (d, D), bias (D) -> (..., D) or (..., 2D).
    */
-  rffFeatures?(x: TensorRef<H>, omega: TensorRef<H>, bias: TensorRef<H>, scale: number, cosSin: boolean, outShape: Shape): H;
+  rffFeatures?(
+    x: TensorRef<H>,
+    omega: TensorRef<H>,
+    bias: TensorRef<H>,
+    scale: number,
+    cosSin: boolean,
+    outShape: Shape,
+  ): H;
 }
 
 /** Names of the optional ops, as conformance reports them (native or host fallback). */

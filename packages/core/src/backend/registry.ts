@@ -42,7 +42,11 @@ let readying: Promise<Backend> | undefined;
  * await ready();
  * ```
  */
-export function registerBackend(name: string, factory: BackendFactory, options: { priority?: number; replace?: boolean; timeoutMs?: number } = {}): void {
+export function registerBackend(
+  name: string,
+  factory: BackendFactory,
+  options: { priority?: number; replace?: boolean; timeoutMs?: number } = {},
+): void {
   if (typeof name !== 'string' || name === '') {
     throw new SpectransError('ERR_INVALID_ARGUMENT', `name must be a non-empty string, got ${JSON.stringify(name)}`);
   }
@@ -91,9 +95,15 @@ export async function setBackend(backend: Backend | string, options: { timeoutMs
   }
   const entry = entries.get(backend);
   if (!entry) {
-    throw new SpectransError('ERR_NO_BACKEND', `no backend named '${backend}' is registered (registered: ${[...entries.keys()].join(', ') || 'none'})`);
+    throw new SpectransError(
+      'ERR_NO_BACKEND',
+      `no backend named '${backend}' is registered (registered: ${[...entries.keys()].join(', ') || 'none'})`,
+    );
   }
-  const started = await initialise(entry, options.timeoutMs === undefined ? entry.timeoutMs : checkTimeout(options.timeoutMs));
+  const started = await initialise(
+    entry,
+    options.timeoutMs === undefined ? entry.timeoutMs : checkTimeout(options.timeoutMs),
+  );
   if (ticket === selection && entries.get(entry.name) === entry) current = started;
   return started;
 }
@@ -154,7 +164,9 @@ async function startFirst(timeoutMs: number | undefined): Promise<Backend> {
   }
   throw new SpectransError(
     'ERR_BACKEND_INIT',
-    candidates.length === 0 ? 'no backend is registered with priority >= 0' : `no backend could start:\n  ${failures.join('\n  ')}`,
+    candidates.length === 0
+      ? 'no backend is registered with priority >= 0'
+      : `no backend could start:\n  ${failures.join('\n  ')}`,
   );
 }
 
@@ -162,7 +174,12 @@ async function startFirst(timeoutMs: number | undefined): Promise<Backend> {
 export function listBackends(): { name: string; priority: number; initialized: boolean; current: boolean }[] {
   return [...entries.values()]
     .sort((a, b) => b.priority - a.priority)
-    .map((e) => ({ name: e.name, priority: e.priority, initialized: e.instance !== undefined, current: e.instance !== undefined && e.instance === current }));
+    .map((e) => ({
+      name: e.name,
+      priority: e.priority,
+      initialized: e.instance !== undefined,
+      current: e.instance !== undefined && e.instance === current,
+    }));
 }
 
 /** Starts `entry` once (concurrent callers share the start) and waits at most `timeoutMs` for it. */
@@ -172,7 +189,13 @@ async function initialise(entry: Entry, timeoutMs: number): Promise<Backend> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new SpectransError('ERR_BACKEND_INIT', `backend '${entry.name}' did not start within ${timeoutMs} ms (its factory has not settled; raise timeoutMs if it is just slow)`)),
+      () =>
+        reject(
+          new SpectransError(
+            'ERR_BACKEND_INIT',
+            `backend '${entry.name}' did not start within ${timeoutMs} ms (its factory has not settled; raise timeoutMs if it is just slow)`,
+          ),
+        ),
       timeoutMs,
     );
   });
@@ -191,7 +214,11 @@ async function start(entry: Entry): Promise<Backend> {
       assertBackend(backend);
     } catch (e) {
       if (e instanceof SpectransError && e.code === 'ERR_BACKEND_INIT') throw e;
-      throw new SpectransError('ERR_BACKEND_INIT', `backend '${entry.name}' failed to start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new SpectransError(
+        'ERR_BACKEND_INIT',
+        `backend '${entry.name}' failed to start: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
     entry.instance = backend;
     return backend;
@@ -207,15 +234,32 @@ function checkTimeout(value: unknown): number {
 }
 
 const REQUIRED_METHODS = [
-  'fromArray', 'read', 'dispose', 'unary', 'binary', 'binaryScalar', 'where', 'cast', 'reduce', 'cumsum',
-  'transpose', 'reshape', 'concat', 'slice', 'matmul', 'cdist',
+  'fromArray',
+  'read',
+  'dispose',
+  'unary',
+  'binary',
+  'binaryScalar',
+  'where',
+  'cast',
+  'reduce',
+  'cumsum',
+  'transpose',
+  'reshape',
+  'concat',
+  'slice',
+  'matmul',
+  'cdist',
 ] as const;
 
 /** Checks at run time that an object implements the required part of the contract. */
 function assertBackend(backend: unknown): asserts backend is Backend {
   const b = backend as Partial<Record<string, unknown>> | null;
   if (!b || typeof b !== 'object') {
-    throw new SpectransError('ERR_BACKEND_INIT', `expected a Backend object, got ${backend === null ? 'null' : typeof backend}`);
+    throw new SpectransError(
+      'ERR_BACKEND_INIT',
+      `expected a Backend object, got ${backend === null ? 'null' : typeof backend}`,
+    );
   }
   const missing = REQUIRED_METHODS.filter((m) => typeof b[m] !== 'function');
   if (typeof b['name'] !== 'string') missing.unshift('name' as never);

@@ -42,7 +42,11 @@ export class CosineKernel extends KernelFunction {
 
   constructor(options: CosineKernelOptions = {}) {
     super(checkOptions('CosineKernel', options, [...MODULE_OPTION_KEYS, 'eps', 'epsMode']));
-    this.eps = checkFiniteIn(scalarCheck(options.eps ?? 1e-8, 'eps', { finite: true, nonNegative: true }), 'eps', this.dtype);
+    this.eps = checkFiniteIn(
+      scalarCheck(options.eps ?? 1e-8, 'eps', { finite: true, nonNegative: true }),
+      'eps',
+      this.dtype,
+    );
     this.epsMode = choiceCheck(options.epsMode ?? 'add', 'epsMode', ['add', 'clamp'] as const);
   }
 

@@ -15,7 +15,14 @@ import { checkDimension } from './random-feature-map.js';
 import { SpectralKernel } from './spectral-kernel.js';
 
 /** Every option of {@link FourierKernel}: no `normalize` (see the class remarks). */
-const FOURIER_KEYS = [...MODULE_OPTION_KEYS, 'rank', 'inputDim', 'learnableFilter', 'filterType', 'cutoffFreq'] as const;
+const FOURIER_KEYS = [
+  ...MODULE_OPTION_KEYS,
+  'rank',
+  'inputDim',
+  'learnableFilter',
+  'filterType',
+  'cutoffFreq',
+] as const;
 
 /** Options of {@link FourierKernel}. */
 export interface FourierKernelOptions extends ModuleOptions {
@@ -61,12 +68,24 @@ export class FourierKernel extends SpectralKernel {
     this.inputDim = checkDimension(options.inputDim, 'inputDim');
     const maxRank = Math.floor(this.inputDim / 2) + 1;
     if (this.rank > maxRank) {
-      throw new SpectransError('ERR_INVALID_ARGUMENT', `rank must be <= floor(inputDim/2) + 1 = ${maxRank} (rfft bins of a length-${this.inputDim} signal), got ${this.rank}`);
+      throw new SpectransError(
+        'ERR_INVALID_ARGUMENT',
+        `rank must be <= floor(inputDim/2) + 1 = ${maxRank} (rfft bins of a length-${this.inputDim} signal), got ${this.rank}`,
+      );
     }
     this.learnableFilter = booleanCheck(options.learnableFilter ?? true, 'learnableFilter');
-    this.filterType = choiceCheck(options.filterType ?? 'gaussian', 'filterType', ['gaussian', 'butterworth', 'ideal'] as const);
+    this.filterType = choiceCheck(options.filterType ?? 'gaussian', 'filterType', [
+      'gaussian',
+      'butterworth',
+      'ideal',
+    ] as const);
     this.cutoffFreq = scalarCheck(options.cutoffFreq ?? 0.5, 'cutoffFreq', { finite: true, positive: true });
-    checkLimit('inputDim·2·rank (the DFT basis)', this.inputDim * 2 * this.rank, LIMITS.maxParameterElements, 'maxParameterElements');
+    checkLimit(
+      'inputDim·2·rank (the DFT basis)',
+      this.inputDim * 2 * this.rank,
+      LIMITS.maxParameterElements,
+      'maxParameterElements',
+    );
     const r = this.rank;
     const c = this.cutoffFreq;
     const filter = Float64Array.from({ length: r }, (_, i) => {
@@ -86,7 +105,9 @@ export class FourierKernel extends SpectralKernel {
           basis[t * 2 * r + r + k] = -Math.sin(angle);
         }
       }
-      this.#basis = keep(upload(this.backend, this.dtype === 'float64' ? basis : Float32Array.from(basis), [d, 2 * r], this.dtype));
+      this.#basis = keep(
+        upload(this.backend, this.dtype === 'float64' ? basis : Float32Array.from(basis), [d, 2 * r], this.dtype),
+      );
     });
   }
 

@@ -1,4 +1,10 @@
-export { KernelModule, parseSerialized, type ModuleOptions, type ParameterInfo, type SerializedTensor } from './module.js';
+export {
+  KernelModule,
+  parseSerialized,
+  type ModuleOptions,
+  type ParameterInfo,
+  type SerializedTensor,
+} from './module.js';
 export { KernelFunction } from './kernel-function.js';
 export { CosineKernel, PolynomialKernel, type CosineKernelOptions, type PolynomialKernelOptions } from './basic.js';
 export { isRandomFeatureMap, type AttentionFeatureHooks, type RandomFeatureMap } from './random-feature-map.js';
@@ -7,7 +13,11 @@ export { GaussianRFFKernel, LaplacianRFFKernel, type GaussianRFFKernelOptions, t
 export { OrthogonalRandomFeatures, type OrthogonalRandomFeaturesOptions } from './orthogonal.js';
 export { RFFAttentionKernel, type AttentionKernelType, type RFFAttentionKernelOptions } from './rff-attention.js';
 export { SpectralKernel, type SpectralKernelOptions } from './spectral-kernel.js';
-export { PolynomialSpectralKernel, softmaxLastAxis, type PolynomialSpectralKernelOptions } from './polynomial-spectral.js';
+export {
+  PolynomialSpectralKernel,
+  softmaxLastAxis,
+  type PolynomialSpectralKernelOptions,
+} from './polynomial-spectral.js';
 export { TruncatedSVDKernel, type TruncatedSVDKernelOptions } from './truncated-svd.js';
 export { LearnableSpectralKernel, type LearnableSpectralKernelOptions } from './learnable-spectral.js';
 export { FourierKernel, type FourierKernelOptions } from './fourier-kernel.js';

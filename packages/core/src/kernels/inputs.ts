@@ -9,7 +9,11 @@ import type { Tensor } from '../tensor.js';
  * @throws SpectransError `ERR_INVALID_ARGUMENT` (not a tensor), `ERR_INVALID_SHAPE` (rank, empty), `ERR_SHAPE_MISMATCH` (d),
  *   `ERR_DTYPE_MISMATCH` (dtype differs from the kernel's).
  */
-export function checkPoints(value: unknown, argument: string, options: { inputDim?: number; minRank?: number; owner: string; dtype?: DType }): Tensor {
+export function checkPoints(
+  value: unknown,
+  argument: string,
+  options: { inputDim?: number; minRank?: number; owner: string; dtype?: DType },
+): Tensor {
   const x = asTensor(value, `${options.owner}: ${argument}`);
   x.ref(`${options.owner}: ${argument}`);
   const minRank = options.minRank ?? 2;
@@ -20,14 +24,23 @@ export function checkPoints(value: unknown, argument: string, options: { inputDi
     );
   }
   if (x.shape.some((s) => s === 0)) {
-    throw new SpectransError('ERR_INVALID_SHAPE', `${options.owner}: ${argument} is empty (shape [${x.shape.join(', ')}])`);
+    throw new SpectransError(
+      'ERR_INVALID_SHAPE',
+      `${options.owner}: ${argument} is empty (shape [${x.shape.join(', ')}])`,
+    );
   }
   if (options.dtype !== undefined && x.dtype !== options.dtype) {
-    throw new SpectransError('ERR_DTYPE_MISMATCH', `${options.owner}: ${argument} is ${x.dtype} but the kernel's parameters are ${options.dtype}; build the kernel with dtype '${x.dtype}' or cast ${argument}`);
+    throw new SpectransError(
+      'ERR_DTYPE_MISMATCH',
+      `${options.owner}: ${argument} is ${x.dtype} but the kernel's parameters are ${options.dtype}; build the kernel with dtype '${x.dtype}' or cast ${argument}`,
+    );
   }
   const d = x.shape[x.rank - 1];
   if (options.inputDim !== undefined && d !== options.inputDim) {
-    throw new SpectransError('ERR_SHAPE_MISMATCH', `${options.owner}: ${argument} has last dimension ${d} but inputDim is ${options.inputDim} (shape [${x.shape.join(', ')}])`);
+    throw new SpectransError(
+      'ERR_SHAPE_MISMATCH',
+      `${options.owner}: ${argument} has last dimension ${d} but inputDim is ${options.inputDim} (shape [${x.shape.join(', ')}])`,
+    );
   }
   return x;
 }
@@ -35,6 +48,9 @@ export function checkPoints(value: unknown, argument: string, options: { inputDi
 /** Checks that x and y agree on their last dimension. */
 export function checkSameDim(x: Tensor, y: Tensor, owner: string): void {
   if (x.shape[x.rank - 1] !== y.shape[y.rank - 1]) {
-    throw new SpectransError('ERR_SHAPE_MISMATCH', `${owner}: x [${x.shape.join(', ')}] and y [${y.shape.join(', ')}] differ in their last dimension`);
+    throw new SpectransError(
+      'ERR_SHAPE_MISMATCH',
+      `${owner}: x [${x.shape.join(', ')}] and y [${y.shape.join(', ')}] differ in their last dimension`,
+    );
   }
 }

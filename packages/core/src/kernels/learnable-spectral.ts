@@ -51,14 +51,30 @@ export class LearnableSpectralKernel extends SpectralKernel {
   readonly seed: number;
 
   constructor(options: LearnableSpectralKernelOptions) {
-    super(checkOptions('LearnableSpectralKernel', options, [...SPECTRAL_KEYS, 'inputDim', 'initScale', 'trainableEigenvectors', 'seed'], ['rank', 'inputDim']));
+    super(
+      checkOptions(
+        'LearnableSpectralKernel',
+        options,
+        [...SPECTRAL_KEYS, 'inputDim', 'initScale', 'trainableEigenvectors', 'seed'],
+        ['rank', 'inputDim'],
+      ),
+    );
     this.inputDim = checkDimension(options.inputDim, 'inputDim');
     if (this.rank > this.inputDim) {
       throw new SpectransError('ERR_INVALID_ARGUMENT', `rank must be <= inputDim (${this.inputDim}), got ${this.rank}`);
     }
-    checkLimit('inputDim·rank (the eigenvectors)', this.inputDim * this.rank, LIMITS.maxParameterElements, 'maxParameterElements');
+    checkLimit(
+      'inputDim·rank (the eigenvectors)',
+      this.inputDim * this.rank,
+      LIMITS.maxParameterElements,
+      'maxParameterElements',
+    );
     checkOrthogonalWork(this.inputDim, this.rank);
-    this.initScale = checkFiniteIn(scalarCheck(options.initScale ?? 1, 'initScale', { finite: true }), 'initScale', this.dtype);
+    this.initScale = checkFiniteIn(
+      scalarCheck(options.initScale ?? 1, 'initScale', { finite: true }),
+      'initScale',
+      this.dtype,
+    );
     this.trainableEigenvectors = booleanCheck(options.trainableEigenvectors ?? true, 'trainableEigenvectors');
     const rng = new RandomGenerator(checkSeed(options.seed));
     this.seed = rng.seed;
@@ -81,13 +97,21 @@ export class LearnableSpectralKernel extends SpectralKernel {
   /** φ(x) = (x E) ⊙ √(|λ| + 1e-8) for x (..., n, d): (..., n, rank). */
   extractFeatures(x: Tensor): Tensor {
     this.assertLive();
-    checkPoints(x, 'x', { dtype: this.dtype, owner: 'LearnableSpectralKernel.extractFeatures', inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', {
+      dtype: this.dtype,
+      owner: 'LearnableSpectralKernel.extractFeatures',
+      inputDim: this.inputDim,
+      minRank: 1,
+    });
     return this.features(x);
   }
 
   private features(x: Tensor): Tensor {
     return tidy(() => {
-      const flat = mul(matmul(reshape(x, [-1, this.inputDim]), this.param('eigenvectors')), sqrt(add(abs(this.param('eigenvalues')), 1e-8)));
+      const flat = mul(
+        matmul(reshape(x, [-1, this.inputDim]), this.param('eigenvectors')),
+        sqrt(add(abs(this.param('eigenvalues')), 1e-8)),
+      );
       return reshape(flat, [...x.shape.slice(0, -1), this.rank]);
     });
   }

@@ -113,7 +113,13 @@ export abstract class KernelModule {
   /** Every named parameter with its trainable flag, in the reference's order. */
   parameters(): ParameterInfo[] {
     this.assertLive();
-    return [...this.#params.entries()].map(([name, p]) => ({ name, shape: p.tensor.shape, dtype: p.tensor.dtype, trainable: p.trainable, tensor: p.tensor }));
+    return [...this.#params.entries()].map(([name, p]) => ({
+      name,
+      shape: p.tensor.shape,
+      dtype: p.tensor.dtype,
+      trainable: p.trainable,
+      tensor: p.tensor,
+    }));
   }
 
   /**
@@ -142,13 +148,26 @@ export abstract class KernelModule {
   assignTrainableParameters(values: Readonly<Record<string, Tensor>>): void {
     this.assertLive();
     const owner = `${this.constructor.name}.assignTrainableParameters`;
-    if (values === null || typeof values !== 'object') throw new SpectransError('ERR_STATE_DICT', `${owner}: expected an object of named tensors`);
+    if (values === null || typeof values !== 'object')
+      throw new SpectransError('ERR_STATE_DICT', `${owner}: expected an object of named tensors`);
     for (const [name, t] of Object.entries(values)) {
       const p = this.#params.get(name);
-      if (!p || !p.trainable) throw new SpectransError('ERR_STATE_DICT', `${owner}: '${name}' is not a trainable parameter (trainable: ${Object.keys(this.trainableParameters()).join(', ') || 'none'})`);
-      const ok = t instanceof Tensor && !t.isDisposed && shapesEqual(t.shape, p.tensor.shape) && t.dtype === p.tensor.dtype && t.backend === p.tensor.backend;
+      if (!p || !p.trainable)
+        throw new SpectransError(
+          'ERR_STATE_DICT',
+          `${owner}: '${name}' is not a trainable parameter (trainable: ${Object.keys(this.trainableParameters()).join(', ') || 'none'})`,
+        );
+      const ok =
+        t instanceof Tensor &&
+        !t.isDisposed &&
+        shapesEqual(t.shape, p.tensor.shape) &&
+        t.dtype === p.tensor.dtype &&
+        t.backend === p.tensor.backend;
       if (!ok) {
-        throw new SpectransError('ERR_STATE_DICT', `${owner}: '${name}' must be a live ${p.tensor.dtype} tensor of shape [${p.tensor.shape.join(', ')}] on backend '${p.tensor.backend.name}'`);
+        throw new SpectransError(
+          'ERR_STATE_DICT',
+          `${owner}: '${name}' must be a live ${p.tensor.dtype} tensor of shape [${p.tensor.shape.join(', ')}] on backend '${p.tensor.backend.name}'`,
+        );
       }
     }
     for (const [name, t] of Object.entries(values)) this.adoptParameter(name, t, true);
@@ -225,7 +244,8 @@ export abstract class KernelModule {
       const want = this.param(name).shape;
       try {
         const host = hostValues(value, name, want, this.dtype);
-        if (!shapesEqual(host.shape, want)) problems.push(`'${name}' has shape [${host.shape.join(', ')}], expected [${want.join(', ')}]`);
+        if (!shapesEqual(host.shape, want))
+          problems.push(`'${name}' has shape [${host.shape.join(', ')}], expected [${want.join(', ')}]`);
         else staged.set(name, host);
       } catch (e) {
         problems.push(e instanceof Error ? e.message : String(e));
@@ -238,7 +258,8 @@ export abstract class KernelModule {
     // Upload everything first, then swap: a backend failure midway leaves the old state intact.
     const uploaded = new Map<string, Tensor>();
     try {
-      for (const [name, host] of staged) uploaded.set(name, keep(upload(this.backend, toTypedArray(host.data, this.dtype), host.shape, this.dtype)));
+      for (const [name, host] of staged)
+        uploaded.set(name, keep(upload(this.backend, toTypedArray(host.data, this.dtype), host.shape, this.dtype)));
     } catch (e) {
       for (const t of uploaded.values()) t.dispose();
       throw e;
@@ -273,7 +294,12 @@ export abstract class KernelModule {
  * parameter's before any data is parsed, then the dtype, the length and every value (finite
  * values must stay finite in the kernel's dtype; 'NaN' and '±Infinity' are kept as written).
  */
-function hostValues(value: Tensor | SerializedTensor, name: string, want: Shape, dtype: DType): { data: Float64Array; shape: number[] } {
+function hostValues(
+  value: Tensor | SerializedTensor,
+  name: string,
+  want: Shape,
+  dtype: DType,
+): { data: Float64Array; shape: number[] } {
   if (value instanceof Tensor) {
     if (!shapesEqual(value.shape, want)) return { data: new Float64Array(0), shape: [...value.shape] };
     return { data: checkValues(Float64Array.from(value.dataSync()), name, dtype), shape: [...value.shape] };
@@ -283,14 +309,23 @@ function hostValues(value: Tensor | SerializedTensor, name: string, want: Shape,
   }
   const shape: unknown[] = value.shape;
   if (!shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-    throw new SpectransError('ERR_STATE_DICT', `'${name}' has an invalid shape ${describe(shape)} (sizes must be non-negative integers)`);
+    throw new SpectransError(
+      'ERR_STATE_DICT',
+      `'${name}' has an invalid shape ${describe(shape)} (sizes must be non-negative integers)`,
+    );
   }
   if (!shapesEqual(value.shape, want)) return { data: new Float64Array(0), shape: [...value.shape] };
   if (value.dtype !== 'float32' && value.dtype !== 'float64') {
-    throw new SpectransError('ERR_STATE_DICT', `'${name}' has dtype ${describe(value.dtype)}; expected 'float32' or 'float64'`);
+    throw new SpectransError(
+      'ERR_STATE_DICT',
+      `'${name}' has dtype ${describe(value.dtype)}; expected 'float32' or 'float64'`,
+    );
   }
   if (sizeOf(value.shape) !== value.data.length) {
-    throw new SpectransError('ERR_STATE_DICT', `'${name}' has ${value.data.length} values for shape [${value.shape.join(', ')}]`);
+    throw new SpectransError(
+      'ERR_STATE_DICT',
+      `'${name}' has ${value.data.length} values for shape [${value.shape.join(', ')}]`,
+    );
   }
   const data = Float64Array.from(value.data, (v) => parseSerialized(v, name));
   // Values written as float32 are the shortest decimals that round-trip: round back to float32 exactly.
@@ -303,7 +338,10 @@ function checkValues(data: Float64Array, name: string, dtype: DType): Float64Arr
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (Number.isFinite(v) && !finiteIn(v, dtype)) {
-      throw new SpectransError('ERR_STATE_DICT', `'${name}'[${i}] = ${v} overflows ${dtype} (|value| <= ${DTYPE_MAX[dtype]})`);
+      throw new SpectransError(
+        'ERR_STATE_DICT',
+        `'${name}'[${i}] = ${v} overflows ${dtype} (|value| <= ${DTYPE_MAX[dtype]})`,
+      );
     }
   }
   return data;
@@ -312,7 +350,8 @@ function checkValues(data: Float64Array, name: string, dtype: DType): Float64Arr
 /** Parses one serialised value (a number or 'NaN' / 'Infinity' / '-Infinity'). */
 export function parseSerialized(v: number | string, name = 'value'): number {
   if (typeof v === 'number') return v;
-  if (typeof v !== 'string') throw new SpectransError('ERR_STATE_DICT', `'${name}' contains a non-numeric value ${describe(v)}`);
+  if (typeof v !== 'string')
+    throw new SpectransError('ERR_STATE_DICT', `'${name}' contains a non-numeric value ${describe(v)}`);
   if (v === 'NaN') return NaN;
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;

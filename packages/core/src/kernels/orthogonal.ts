@@ -16,8 +16,21 @@ import { checkPoints } from './inputs.js';
 import { KernelModule, MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
 import { checkOptions } from '../options.js';
 import { checkLimit, LIMITS } from '../limits.js';
-import { approximateKernel, checkMapSizes, checkOrthogonalWork, checkSeed, checkSigma, type RandomFeatureMap } from './random-feature-map.js';
-import { cauchyFrequencies, nextPowerOfTwo, orthogonalGaussianFrequencies, uniformPhases, type OrthogonalNorms } from './sampling.js';
+import {
+  approximateKernel,
+  checkMapSizes,
+  checkOrthogonalWork,
+  checkSeed,
+  checkSigma,
+  type RandomFeatureMap,
+} from './random-feature-map.js';
+import {
+  cauchyFrequencies,
+  nextPowerOfTwo,
+  orthogonalGaussianFrequencies,
+  uniformPhases,
+  type OrthogonalNorms,
+} from './sampling.js';
 
 /** Options of {@link OrthogonalRandomFeatures}. */
 export interface OrthogonalRandomFeaturesOptions extends ModuleOptions {
@@ -47,7 +60,16 @@ const STREAM = { projection: 0, phases: 1, diagonals: 2 } as const;
 
 /** Every option of {@link OrthogonalRandomFeatures}. */
 const ORF_KEYS = [
-  ...MODULE_OPTION_KEYS, 'inputDim', 'numFeatures', 'kernelType', 'sigma', 'useHadamard', 'trainable', 'orthogonalNorms', 'sorfApply', 'seed',
+  ...MODULE_OPTION_KEYS,
+  'inputDim',
+  'numFeatures',
+  'kernelType',
+  'sigma',
+  'useHadamard',
+  'trainable',
+  'orthogonalNorms',
+  'sorfApply',
+  'seed',
 ] as const satisfies readonly (keyof OrthogonalRandomFeaturesOptions)[];
 
 /**
@@ -103,14 +125,23 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
     this.trainable = booleanCheck(options.trainable ?? false, 'trainable');
     this.orthogonalNorms = choiceCheck(options.orthogonalNorms ?? 'chi', 'orthogonalNorms', ['chi', 'fixed'] as const);
     if (this.useHadamard && this.kernelType === 'laplacian') {
-      throw new SpectransError('ERR_INVALID_ARGUMENT', "useHadamard (SORF) approximates only the Gaussian kernel; use kernelType 'gaussian' or LaplacianRFFKernel");
+      throw new SpectransError(
+        'ERR_INVALID_ARGUMENT',
+        "useHadamard (SORF) approximates only the Gaussian kernel; use kernelType 'gaussian' or LaplacianRFFKernel",
+      );
     }
     const rng = new RandomGenerator(checkSeed(options.seed));
     this.seed = rng.seed;
     const d = this.inputDim;
     const D = this.numFeatures;
     this.dPadded = nextPowerOfTwo(Math.max(d, D));
-    if (this.useHadamard) checkLimit('dPadded (next power of two >= max(inputDim, numFeatures))', this.dPadded, LIMITS.maxDimension, 'maxDimension');
+    if (this.useHadamard)
+      checkLimit(
+        'dPadded (next power of two >= max(inputDim, numFeatures))',
+        this.dPadded,
+        LIMITS.maxDimension,
+        'maxDimension',
+      );
     else if (this.kernelType === 'gaussian') checkOrthogonalWork(d, D);
     const apply = choiceCheck(options.sorfApply ?? 'auto', 'sorfApply', ['auto', 'transform', 'matrix'] as const);
     const n = this.dPadded;
@@ -118,11 +149,13 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
     this.allocating(() => {
       if (this.useHadamard) {
         const signs = rng.fork(STREAM.diagonals);
-        for (let i = 0; i < 3; i++) this.setParameter(this.diagonalName(i), signs.rademacher(this.dPadded), [this.dPadded], this.trainable);
+        for (let i = 0; i < 3; i++)
+          this.setParameter(this.diagonalName(i), signs.rademacher(this.dPadded), [this.dPadded], this.trainable);
       } else {
-        const w = this.kernelType === 'gaussian'
-          ? orthogonalGaussianFrequencies(rng.fork(STREAM.projection), d, D, this.sigma, this.orthogonalNorms)
-          : cauchyFrequencies(rng.fork(STREAM.projection), d, D, this.sigma);
+        const w =
+          this.kernelType === 'gaussian'
+            ? orthogonalGaussianFrequencies(rng.fork(STREAM.projection), d, D, this.sigma, this.orthogonalNorms)
+            : cauchyFrequencies(rng.fork(STREAM.projection), d, D, this.sigma);
         this.setParameter('projection', w, [d, D], this.trainable);
       }
       this.setParameter('bias', uniformPhases(rng.fork(STREAM.phases), D), [D], this.trainable);
@@ -152,7 +185,9 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
       }
       for (let k = 0; k < D; k++) w[j * D + k] = z[k]! / (this.sigma * n);
     }
-    this.#sorfMatrix = keep(upload(this.backend, this.dtype === 'float64' ? w : Float32Array.from(w), [d, D], this.dtype));
+    this.#sorfMatrix = keep(
+      upload(this.backend, this.dtype === 'float64' ? w : Float32Array.from(w), [d, D], this.dtype),
+    );
   }
 
   protected override afterLoad(): void {
@@ -184,11 +219,17 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
    */
   forward(x: Tensor): Tensor {
     this.assertLive();
-    checkPoints(x, 'x', { dtype: this.dtype, owner: 'OrthogonalRandomFeatures.forward', inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', {
+      dtype: this.dtype,
+      owner: 'OrthogonalRandomFeatures.forward',
+      inputDim: this.inputDim,
+      minRank: 1,
+    });
     const scale = Math.sqrt(2 / this.numFeatures);
     if (!this.useHadamard) return rffFeatures(x, this.param('projection'), this.param('bias'), scale);
     // The materialised matrix is a constant to the tape: differentiate through the transforms instead.
-    if (this.#sorfMatrix && !(this.trainable && isRecording())) return rffFeatures(x, this.#sorfMatrix, this.param('bias'), scale);
+    if (this.#sorfMatrix && !(this.trainable && isRecording()))
+      return rffFeatures(x, this.#sorfMatrix, this.param('bias'), scale);
     return tidy(() => mul(cos(add(this.sorfProject(x), this.param('bias'))), scale));
   }
 

@@ -52,7 +52,14 @@ export class PolynomialSpectralKernel extends SpectralKernel {
   readonly normalization: 'norms' | 'cosine';
 
   constructor(options: PolynomialSpectralKernelOptions) {
-    super(checkOptions('PolynomialSpectralKernel', options, [...SPECTRAL_KEYS, 'degree', 'coef0', 'alpha', 'normalization'], ['rank']));
+    super(
+      checkOptions(
+        'PolynomialSpectralKernel',
+        options,
+        [...SPECTRAL_KEYS, 'degree', 'coef0', 'alpha', 'normalization'],
+        ['rank'],
+      ),
+    );
     this.degree = checkDegree(options.degree ?? 2);
     this.coef0 = checkFiniteIn(scalarCheck(options.coef0 ?? 1, 'coef0', { finite: true }), 'coef0', this.dtype);
     this.alpha = checkFiniteIn(scalarCheck(options.alpha ?? 1, 'alpha', { finite: true }), 'alpha', this.dtype);
@@ -100,8 +107,17 @@ export class PolynomialSpectralKernel extends SpectralKernel {
       const kc = sub(k, center);
       const cov = div(add(matmul(qc, qc, { transposeA: true }), matmul(kc, kc, { transposeA: true })), nq + nk);
       const { vectors } = eigh(cov);
-      const basis = slice(vectors, [...vectors.shape.slice(0, -2).map(() => 0), 0, d - r], [...vectors.shape.slice(0, -2), d, r]);
-      const scores = polynomial(matmul(matmul(qc, basis), matmul(kc, basis), { transposeB: true }), this.alpha, this.coef0, this.degree);
+      const basis = slice(
+        vectors,
+        [...vectors.shape.slice(0, -2).map(() => 0), 0, d - r],
+        [...vectors.shape.slice(0, -2), d, r],
+      );
+      const scores = polynomial(
+        matmul(matmul(qc, basis), matmul(kc, basis), { transposeB: true }),
+        this.alpha,
+        this.coef0,
+        this.degree,
+      );
       return this.normalize ? softmaxLastAxis(scores) : scores;
     });
   }

@@ -62,7 +62,12 @@ export interface AttentionFeatureHooks {
 /** True when `value` implements {@link RandomFeatureMap}. */
 export function isRandomFeatureMap(value: unknown): value is RandomFeatureMap {
   const v = value as Partial<RandomFeatureMap> | null;
-  return !!v && typeof v.forward === 'function' && typeof v.kernelApproximation === 'function' && typeof v.numFeatures === 'number';
+  return (
+    !!v &&
+    typeof v.forward === 'function' &&
+    typeof v.kernelApproximation === 'function' &&
+    typeof v.numFeatures === 'number'
+  );
 }
 
 /** φ(x) φ(y)ᵀ for any map, checking x and y first. */
@@ -96,7 +101,12 @@ export function checkDimension(value: unknown, argument: string): number {
  * about D·d² operations, within `LIMITS.maxOrthogonalWork`.
  */
 export function checkOrthogonalWork(d: number, D: number): void {
-  checkLimit('numFeatures·inputDim² (orthogonal blocks drawn by QR)', D * d * d, LIMITS.maxOrthogonalWork, 'maxOrthogonalWork');
+  checkLimit(
+    'numFeatures·inputDim² (orthogonal blocks drawn by QR)',
+    D * d * d,
+    LIMITS.maxOrthogonalWork,
+    'maxOrthogonalWork',
+  );
 }
 
 /** Validates a bandwidth σ: finite, > 0 and with σ², 1/σ and 1/(2σ²) normal numbers of `dtype`. */
@@ -108,6 +118,7 @@ export function checkSigma(sigma: unknown, dtype: DType = 'float64'): number {
 export function checkSeed(seed: unknown): number | undefined {
   if (seed === undefined) return undefined;
   const s = scalarCheck(seed, 'seed', { integer: true, nonNegative: true });
-  if (!Number.isSafeInteger(s)) throw new SpectransError('ERR_INVALID_ARGUMENT', `seed must be a safe integer, got ${s}`);
+  if (!Number.isSafeInteger(s))
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `seed must be a safe integer, got ${s}`);
   return s;
 }

@@ -54,7 +54,10 @@ export const KERNEL_NAMES = Object.keys(constructors) as KernelName[];
 export function createKernel<K extends KernelName>(type: K, options: KernelRegistry[K][1]): KernelRegistry[K][0] {
   const ctor = Object.prototype.hasOwnProperty.call(constructors, type) ? constructors[type] : undefined;
   if (!ctor) {
-    throw new SpectransError('ERR_UNKNOWN_KERNEL', `unknown kernel ${JSON.stringify(type)}; available kernels: ${KERNEL_NAMES.join(', ')}`);
+    throw new SpectransError(
+      'ERR_UNKNOWN_KERNEL',
+      `unknown kernel ${JSON.stringify(type)}; available kernels: ${KERNEL_NAMES.join(', ')}`,
+    );
   }
   return new ctor(options);
 }

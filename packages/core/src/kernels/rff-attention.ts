@@ -12,7 +12,13 @@ import { checkPoints, checkSameDim } from './inputs.js';
 import { KernelModule, MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
 import { checkOptions } from '../options.js';
 import { checkLimit, LIMITS } from '../limits.js';
-import { checkMapSizes, checkOrthogonalWork, checkSeed, type AttentionFeatureHooks, type RandomFeatureMap } from './random-feature-map.js';
+import {
+  checkMapSizes,
+  checkOrthogonalWork,
+  checkSeed,
+  type AttentionFeatureHooks,
+  type RandomFeatureMap,
+} from './random-feature-map.js';
 import { gaussianFrequencies, orthogonalGaussianFrequencies } from './sampling.js';
 
 /** The feature functions of {@link RFFAttentionKernel}. */
@@ -45,7 +51,15 @@ const STREAM = { projection: 0, redraws: 1 } as const;
 
 /** Every option of {@link RFFAttentionKernel}. */
 const ATTENTION_KEYS = [
-  ...MODULE_OPTION_KEYS, 'inputDim', 'numFeatures', 'kernelType', 'useOrthogonal', 'redraw', 'redrawInterval', 'stabilize', 'seed',
+  ...MODULE_OPTION_KEYS,
+  'inputDim',
+  'numFeatures',
+  'kernelType',
+  'useOrthogonal',
+  'redraw',
+  'redrawInterval',
+  'stabilize',
+  'seed',
 ] as const satisfies readonly (keyof RFFAttentionKernelOptions)[];
 
 /**
@@ -98,7 +112,10 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
     checkLimit('redrawInterval', this.redrawInterval, LIMITS.maxRedrawInterval, 'maxRedrawInterval');
     this.stabilize = booleanCheck(options.stabilize ?? false, 'stabilize');
     if (this.stabilize && this.kernelType !== 'softmax') {
-      throw new SpectransError('ERR_INVALID_ARGUMENT', `stabilize applies to kernelType 'softmax' only, got '${this.kernelType}'`);
+      throw new SpectransError(
+        'ERR_INVALID_ARGUMENT',
+        `stabilize applies to kernelType 'softmax' only, got '${this.kernelType}'`,
+      );
     }
     const rng = new RandomGenerator(checkSeed(options.seed));
     this.seed = rng.seed;
@@ -137,7 +154,12 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
    */
   logFeatures(x: Tensor): Tensor | undefined {
     if (this.kernelType !== 'softmax') return undefined;
-    checkPoints(x, 'x', { dtype: this.dtype, owner: 'RFFAttentionKernel.logFeatures', inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', {
+      dtype: this.dtype,
+      owner: 'RFFAttentionKernel.logFeatures',
+      inputDim: this.inputDim,
+      minRank: 1,
+    });
     this.assertLive();
     const D = this.numFeatures;
     return tidy(() => {
@@ -166,7 +188,12 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
    */
   forward(x: Tensor): Tensor {
     this.assertLive();
-    checkPoints(x, 'x', { dtype: this.dtype, owner: 'RFFAttentionKernel.forward', inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', {
+      dtype: this.dtype,
+      owner: 'RFFAttentionKernel.forward',
+      inputDim: this.inputDim,
+      minRank: 1,
+    });
     this.maybeRedraw();
     return this.features(x);
   }
@@ -194,7 +221,12 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
    */
   features(x: Tensor, stabilizer: 'none' | 'row' | 'global' = this.stabilize ? 'row' : 'none'): Tensor {
     this.assertLive();
-    checkPoints(x, 'x', { dtype: this.dtype, owner: 'RFFAttentionKernel.features', inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', {
+      dtype: this.dtype,
+      owner: 'RFFAttentionKernel.features',
+      inputDim: this.inputDim,
+      minRank: 1,
+    });
     choiceCheck(stabilizer, 'RFFAttentionKernel.features: stabilizer', ['none', 'row', 'global'] as const);
     const D = this.numFeatures;
     return tidy(() => {
@@ -203,9 +235,13 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
       const z = matmul(rows, this.param('projection'));
       if (this.kernelType === 'softmax') {
         // exp(ωᵀx − ‖x‖²/2) / √D. Stabilisers subtract a maximum that cancels in attention.
-        const exponent = reshape(stabilizer === 'row' ? sub(z, max(z, -1, true)) : sub(z, mul(sum(mul(rows, rows), -1, true), 0.5)), [...lead, D]);
+        const exponent = reshape(
+          stabilizer === 'row' ? sub(z, max(z, -1, true)) : sub(z, mul(sum(mul(rows, rows), -1, true), 0.5)),
+          [...lead, D],
+        );
         // 'global': one maximum per batch element, over all its positions and features.
-        const shifted = stabilizer === 'global' ? sub(exponent, max(exponent, lead.length > 0 ? [-2, -1] : [-1], true)) : exponent;
+        const shifted =
+          stabilizer === 'global' ? sub(exponent, max(exponent, lead.length > 0 ? [-2, -1] : [-1], true)) : exponent;
         return mul(exp(shifted), 1 / Math.sqrt(D));
       }
       const out = this.kernelType === 'relu' ? mul(relu(z), Math.sqrt(2 / D)) : mul(add(elu(z), 1), 1 / Math.sqrt(D));
@@ -223,7 +259,9 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
   private drawProjection(rng: RandomGenerator): void {
     const d = this.inputDim;
     const D = this.numFeatures;
-    const w = this.useOrthogonal ? orthogonalGaussianFrequencies(rng, d, D, 1, 'chi') : gaussianFrequencies(rng, d, D, 1);
+    const w = this.useOrthogonal
+      ? orthogonalGaussianFrequencies(rng, d, D, 1, 'chi')
+      : gaussianFrequencies(rng, d, D, 1);
     this.setParameter('projection', w, [d, D], false);
   }
 

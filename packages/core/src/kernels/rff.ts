@@ -9,8 +9,21 @@ import { booleanCheck, choiceCheck } from '../validate.js';
 import { checkPoints } from './inputs.js';
 import { MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
 import { checkOptions } from '../options.js';
-import { approximateKernel, checkMapSizes, checkOrthogonalWork, checkSeed, checkSigma, type RandomFeatureMap } from './random-feature-map.js';
-import { cauchyFrequencies, gaussianFrequencies, orthogonalGaussianFrequencies, uniformPhases, type OrthogonalNorms } from './sampling.js';
+import {
+  approximateKernel,
+  checkMapSizes,
+  checkOrthogonalWork,
+  checkSeed,
+  checkSigma,
+  type RandomFeatureMap,
+} from './random-feature-map.js';
+import {
+  cauchyFrequencies,
+  gaussianFrequencies,
+  orthogonalGaussianFrequencies,
+  uniformPhases,
+  type OrthogonalNorms,
+} from './sampling.js';
 import { ShiftInvariantKernel } from './shift-invariant.js';
 
 /** Options shared by the RFF kernels. */
@@ -30,9 +43,21 @@ export interface RFFKernelOptions extends ModuleOptions {
 }
 
 /** Every option of {@link LaplacianRFFKernel}. */
-const RFF_KEYS = [...MODULE_OPTION_KEYS, 'inputDim', 'numFeatures', 'sigma', 'useCosSin', 'trainable', 'seed'] as const satisfies readonly (keyof RFFKernelOptions)[];
+const RFF_KEYS = [
+  ...MODULE_OPTION_KEYS,
+  'inputDim',
+  'numFeatures',
+  'sigma',
+  'useCosSin',
+  'trainable',
+  'seed',
+] as const satisfies readonly (keyof RFFKernelOptions)[];
 /** Every option of {@link GaussianRFFKernel}. */
-const GAUSSIAN_RFF_KEYS = [...RFF_KEYS, 'orthogonal', 'orthogonalNorms'] as const satisfies readonly (keyof GaussianRFFKernelOptions)[];
+const GAUSSIAN_RFF_KEYS = [
+  ...RFF_KEYS,
+  'orthogonal',
+  'orthogonalNorms',
+] as const satisfies readonly (keyof GaussianRFFKernelOptions)[];
 
 /** Streams of the instance's generator: one per parameter, so each draw is reproducible on its own. */
 const STREAM = { frequencies: 0, phases: 1 } as const;
@@ -45,7 +70,10 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
   readonly trainable: boolean;
   readonly seed: number;
 
-  protected constructor(options: RFFKernelOptions, drawFrequencies: (rng: RandomGenerator, d: number, D: number, sigma: number) => Float64Array) {
+  protected constructor(
+    options: RFFKernelOptions,
+    drawFrequencies: (rng: RandomGenerator, d: number, D: number, sigma: number) => Float64Array,
+  ) {
     const sigma = checkSigma(options.sigma ?? 1);
     super(options, 1 / sigma);
     checkSigma(sigma, this.dtype);
@@ -83,7 +111,12 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
    */
   forward(x: Tensor): Tensor {
     this.assertLive();
-    checkPoints(x, 'x', { dtype: this.dtype, owner: `${this.constructor.name}.forward`, inputDim: this.inputDim, minRank: 1 });
+    checkPoints(x, 'x', {
+      dtype: this.dtype,
+      owner: `${this.constructor.name}.forward`,
+      inputDim: this.inputDim,
+      minRank: 1,
+    });
     const scale = Math.sqrt((this.useCosSin ? 1 : 2) / this.numFeatures);
     return rffFeatures(x, this.param('omega'), this.param('bias'), scale, this.useCosSin);
   }
@@ -97,7 +130,12 @@ abstract class RFFKernel extends ShiftInvariantKernel implements RandomFeatureMa
   /** Validates a difference (or frequency) tensor as a kernel input (rank, size, dtype) for evaluateDifference / spectralDensity. */
   protected checkDiff(diff: Tensor, what: string): void {
     this.assertLive();
-    checkPoints(diff, what, { dtype: this.dtype, owner: `${this.constructor.name}.${what === 'diff' ? 'evaluateDifference' : 'spectralDensity'}`, inputDim: this.inputDim, minRank: 1 });
+    checkPoints(diff, what, {
+      dtype: this.dtype,
+      owner: `${this.constructor.name}.${what === 'diff' ? 'evaluateDifference' : 'spectralDensity'}`,
+      inputDim: this.inputDim,
+      minRank: 1,
+    });
   }
 }
 
@@ -141,7 +179,9 @@ export class GaussianRFFKernel extends RFFKernel {
       const sizes = checkMapSizes(options.inputDim, options.numFeatures);
       checkOrthogonalWork(sizes.inputDim, sizes.numFeatures);
     }
-    super(options, (rng, d, D, sigma) => (orthogonal ? orthogonalGaussianFrequencies(rng, d, D, sigma, norms) : gaussianFrequencies(rng, d, D, sigma)));
+    super(options, (rng, d, D, sigma) =>
+      orthogonal ? orthogonalGaussianFrequencies(rng, d, D, sigma, norms) : gaussianFrequencies(rng, d, D, sigma),
+    );
     this.orthogonal = orthogonal;
     this.orthogonalNorms = norms;
   }
@@ -204,7 +244,9 @@ export class LaplacianRFFKernel extends RFFKernel {
     this.checkDiff(omega, 'omega');
     const d = omega.shape[omega.rank - 1]!;
     const s2 = this.sigma ** 2;
-    return tidy(() => exp(add(mul(sum(log(add(mul(square(omega), s2), 1)), -1), -1), d * Math.log(this.sigma / Math.PI))));
+    return tidy(() =>
+      exp(add(mul(sum(log(add(mul(square(omega), s2), 1)), -1), -1), d * Math.log(this.sigma / Math.PI))),
+    );
   }
 
   protected profile(l1: Tensor): Tensor {

@@ -29,7 +29,13 @@ export function cauchyFrequencies(rng: RandomGenerator, d: number, D: number, si
  * √d (`'fixed'`: the reference's and Performer's "regularised" variant, which is biased). Finally
  * everything is divided by σ.
  */
-export function orthogonalGaussianFrequencies(rng: RandomGenerator, d: number, D: number, sigma: number, norms: OrthogonalNorms): Float64Array {
+export function orthogonalGaussianFrequencies(
+  rng: RandomGenerator,
+  d: number,
+  D: number,
+  sigma: number,
+  norms: OrthogonalNorms,
+): Float64Array {
   const w = new Float64Array(d * D);
   const blocks = Math.ceil(D / d);
   for (let b = 0; b < blocks; b++) {

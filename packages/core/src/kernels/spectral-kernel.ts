@@ -22,7 +22,11 @@ export interface SpectralKernelOptions extends ModuleOptions {
 }
 
 /** Options every spectral kernel with a `normalize` flag accepts. */
-export const SPECTRAL_KEYS = [...MODULE_OPTION_KEYS, 'rank', 'normalize'] as const satisfies readonly (keyof SpectralKernelOptions)[];
+export const SPECTRAL_KEYS = [
+  ...MODULE_OPTION_KEYS,
+  'rank',
+  'normalize',
+] as const satisfies readonly (keyof SpectralKernelOptions)[];
 
 /**
  * Base of the spectral kernels: a rank and a normalisation flag, and the top-`rank` spectral
@@ -58,9 +62,17 @@ export abstract class SpectralKernel extends KernelFunction {
       const lead = values.shape.slice(0, -1);
       const zeros = lead.map(() => 0);
       // eigh is ascending: take the last r columns and reverse them with the exchange matrix J.
-      const exchange = tensor(Float64Array.from({ length: r * r }, (_, k) => (Math.floor(k / r) + (k % r) === r - 1 ? 1 : 0)), [r, r], values.dtype, { backend: values.backend });
+      const exchange = tensor(
+        Float64Array.from({ length: r * r }, (_, k) => (Math.floor(k / r) + (k % r) === r - 1 ? 1 : 0)),
+        [r, r],
+        values.dtype,
+        { backend: values.backend },
+      );
       const eigenvectors = matmul(slice(vectors, [...zeros, 0, n - r], [...lead, n, r]), exchange);
-      let eigenvalues = reshape(matmul(reshape(slice(values, [...zeros, n - r], [...lead, r]), [...lead, 1, r]), exchange), [...lead, r]);
+      let eigenvalues = reshape(
+        matmul(reshape(slice(values, [...zeros, n - r], [...lead, r]), [...lead, 1, r]), exchange),
+        [...lead, r],
+      );
       if (this.normalize) eigenvalues = div(eigenvalues, add(sum(values, -1, true), 1e-8));
       return { eigenvectors, eigenvalues };
     });

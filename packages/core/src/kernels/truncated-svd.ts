@@ -55,11 +55,21 @@ export class TruncatedSVDKernel extends SpectralKernel {
   readonly #rng: RandomGenerator;
 
   constructor(options: TruncatedSVDKernelOptions) {
-    super(checkOptions('TruncatedSVDKernel', options, [...SPECTRAL_KEYS, 'useRandomized', 'oversample', 'powerIterations', 'seed'], ['rank']));
+    super(
+      checkOptions(
+        'TruncatedSVDKernel',
+        options,
+        [...SPECTRAL_KEYS, 'useRandomized', 'oversample', 'powerIterations', 'seed'],
+        ['rank'],
+      ),
+    );
     this.useRandomized = booleanCheck(options.useRandomized ?? false, 'useRandomized');
     this.oversample = scalarCheck(options.oversample ?? 10, 'oversample', { integer: true, nonNegative: true });
     checkLimit('oversample', this.oversample, LIMITS.maxOversample, 'maxOversample');
-    this.powerIterations = scalarCheck(options.powerIterations ?? 2, 'powerIterations', { integer: true, nonNegative: true });
+    this.powerIterations = scalarCheck(options.powerIterations ?? 2, 'powerIterations', {
+      integer: true,
+      nonNegative: true,
+    });
     checkLimit('powerIterations', this.powerIterations, LIMITS.maxPowerIterations, 'maxPowerIterations');
     this.#rng = new RandomGenerator(checkSeed(options.seed));
     this.seed = this.#rng.seed;
@@ -102,7 +112,11 @@ export class TruncatedSVDKernel extends SpectralKernel {
     const out = new Float64Array(data.length);
     for (let b = 0; b < data.length / (n * m); b++) {
       const a = Float64Array.from(data.subarray(b * n * m, (b + 1) * n * m));
-      const res = randomizedSvd(a, n, m, Math.min(this.rank, n, m), { oversample: this.oversample, powerIterations: this.powerIterations, rng: this.#rng });
+      const res = randomizedSvd(a, n, m, Math.min(this.rank, n, m), {
+        oversample: this.oversample,
+        powerIterations: this.powerIterations,
+        rng: this.#rng,
+      });
       const k = res.s.length;
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < m; j++) {
@@ -113,7 +127,11 @@ export class TruncatedSVDKernel extends SpectralKernel {
       }
     }
     // Computed on the host: a gradient reaching it raises ERR_NOT_DIFFERENTIABLE naming svd.
-    return taped('svd', [x, y], upload(M.backend, M.dtype === 'float64' ? out : Float32Array.from(out), M.shape, M.dtype));
+    return taped(
+      'svd',
+      [x, y],
+      upload(M.backend, M.dtype === 'float64' ? out : Float32Array.from(out), M.shape, M.dtype),
+    );
   }
 }
 

@@ -9,10 +9,7 @@ import { SpectransError } from '../errors.js';
 /** Throws `ERR_INVALID_ARGUMENT` unless `v` is a positive safe integer. */
 export function checkDim(op: string, name: string, v: unknown): asserts v is number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
-    throw new SpectransError(
-      'ERR_INVALID_ARGUMENT',
-      `${op}: \`${name}\` must be a positive integer, got ${String(v)}`,
-    );
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `${op}: \`${name}\` must be a positive integer, got ${String(v)}`);
   }
 }
 
@@ -40,10 +37,7 @@ export function checkMatrix(
   if (finite) {
     for (let i = 0; i < a.length; i++) {
       if (!Number.isFinite(a[i] as number)) {
-        throw new SpectransError(
-          'ERR_INVALID_ARGUMENT',
-          `${op}: \`${name}\` has a non-finite entry at index ${i}`,
-        );
+        throw new SpectransError('ERR_INVALID_ARGUMENT', `${op}: \`${name}\` has a non-finite entry at index ${i}`);
       }
     }
   }

@@ -89,7 +89,9 @@ function svdTall(b: Float64Array, p: number, q: number): SvdResult {
     const s = norm2(w, c * q, 1, q);
     norms[c] = s < TINY ? 0 : s;
   }
-  const order = Array.from({ length: q }, (_, i) => i).sort((x, y) => (norms[y] as number) - (norms[x] as number) || x - y);
+  const order = Array.from({ length: q }, (_, i) => i).sort(
+    (x, y) => (norms[y] as number) - (norms[x] as number) || x - y,
+  );
 
   const s = new Float64Array(q);
   const ux = new Float64Array(q * q); // sorted, normalised columns of X's left factor
@@ -203,10 +205,7 @@ function hestenesJacobi(w: Float64Array, rows: number, q: number, vt: Float64Arr
     }
     if (!rotated) return;
   }
-  throw new SpectransError(
-    'ERR_NOT_CONVERGED',
-    `svd: one-sided Jacobi did not converge in ${MAX_SWEEPS} sweeps`,
-  );
+  throw new SpectransError('ERR_NOT_CONVERGED', `svd: one-sided Jacobi did not converge in ${MAX_SWEEPS} sweeps`);
 }
 
 /**

@@ -24,7 +24,12 @@ export type NestedNumbers = number | readonly NestedNumbers[];
  * const y = tensor([1, 2, 3, 4], [2, 2], 'float64');
  * ```
  */
-export function tensor(data: ArrayLike<number> | NestedNumbers, shape?: Shape, dtype: DType = 'float32', options: { backend?: Backend } = {}): Tensor {
+export function tensor(
+  data: ArrayLike<number> | NestedNumbers,
+  shape?: Shape,
+  dtype: DType = 'float32',
+  options: { backend?: Backend } = {},
+): Tensor {
   checkOptions('tensor', options, ['backend']);
   assertDType(dtype, 'dtype');
   if (shape !== undefined) assertShape(shape, 'shape');
@@ -43,7 +48,10 @@ export function tensor(data: ArrayLike<number> | NestedNumbers, shape?: Shape, d
   }
   assertShape(finalShape, 'shape');
   if (sizeOf(finalShape) !== flat.length) {
-    throw new SpectransError('ERR_INVALID_SHAPE', `data has ${flat.length} elements but shape [${finalShape.join(', ')}] needs ${sizeOf(finalShape)}`);
+    throw new SpectransError(
+      'ERR_INVALID_SHAPE',
+      `data has ${flat.length} elements but shape [${finalShape.join(', ')}] needs ${sizeOf(finalShape)}`,
+    );
   }
   for (let i = 0; i < flat.length; i++) {
     if (typeof flat[i] !== 'number') {
@@ -54,11 +62,17 @@ export function tensor(data: ArrayLike<number> | NestedNumbers, shape?: Shape, d
 }
 
 /** A tensor of `shape` filled with `value`. */
-export function fill(shape: Shape, value: number, dtype: DType = 'float32', options: { backend?: Backend } = {}): Tensor {
+export function fill(
+  shape: Shape,
+  value: number,
+  dtype: DType = 'float32',
+  options: { backend?: Backend } = {},
+): Tensor {
   checkOptions('fill', options, ['backend']);
   assertShape(shape, 'shape');
   assertDType(dtype, 'dtype');
-  if (typeof value !== 'number') throw new SpectransError('ERR_INVALID_ARGUMENT', `value must be a number, got ${describe(value)}`);
+  if (typeof value !== 'number')
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `value must be a number, got ${describe(value)}`);
   const data = allocate(dtype, sizeOf(shape));
   data.fill(value);
   return upload(targetBackend(options.backend), data, shape, dtype);
@@ -93,12 +107,16 @@ function flatten(data: NestedNumbers, shape: Shape): number[] {
   const out: number[] = [];
   const walk = (v: NestedNumbers, axis: number, path: string): void => {
     if (axis === shape.length) {
-      if (Array.isArray(v)) throw new SpectransError('ERR_INVALID_SHAPE', `data${path} is nested deeper than data[0]...`);
+      if (Array.isArray(v))
+        throw new SpectransError('ERR_INVALID_SHAPE', `data${path} is nested deeper than data[0]...`);
       out.push(v as number);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[axis]) {
-      throw new SpectransError('ERR_INVALID_SHAPE', `data${path} must be an array of length ${shape[axis]} (ragged nested arrays)`);
+      throw new SpectransError(
+        'ERR_INVALID_SHAPE',
+        `data${path} must be an array of length ${shape[axis]} (ragged nested arrays)`,
+      );
     }
     (v as readonly NestedNumbers[]).forEach((item, i) => walk(item, axis + 1, `${path}[${i}]`));
   };

@@ -12,10 +12,18 @@ import { prepare, readForFallback, upload, wrap } from './dispatch.js';
 import { taped, tapedFactors } from '../autodiff/tape.js';
 
 function requireMatrix(op: string, x: Tensor): [batch: number[], m: number, n: number] {
-  if (x.rank < 2) throw new SpectransError('ERR_INVALID_SHAPE', `${op}: x must have rank >= 2 (..., m, n), got shape [${x.shape.join(', ')}]`);
+  if (x.rank < 2)
+    throw new SpectransError(
+      'ERR_INVALID_SHAPE',
+      `${op}: x must have rank >= 2 (..., m, n), got shape [${x.shape.join(', ')}]`,
+    );
   const m = x.shape[x.rank - 2]!;
   const n = x.shape[x.rank - 1]!;
-  if (m === 0 || n === 0) throw new SpectransError('ERR_INVALID_SHAPE', `${op}: matrices must be non-empty, got shape [${x.shape.join(', ')}]`);
+  if (m === 0 || n === 0)
+    throw new SpectransError(
+      'ERR_INVALID_SHAPE',
+      `${op}: matrices must be non-empty, got shape [${x.shape.join(', ')}]`,
+    );
   return [x.shape.slice(0, -2), m, n];
 }
 
@@ -51,12 +59,24 @@ export function qr(x: Tensor): { q: Tensor; r: Tensor } {
   const native = backend.linalg?.qr;
   if (native) {
     const out = native.call(backend.linalg, refs[0]!);
-    return recordFactors('qr', x, { q: wrap(backend, out.q, [...batch, m, k], dtype), r: wrap(backend, out.r, [...batch, k, n], dtype) });
+    return recordFactors('qr', x, {
+      q: wrap(backend, out.q, [...batch, m, k], dtype),
+      r: wrap(backend, out.r, [...batch, k, n], dtype),
+    });
   }
-  const [q, r] = hostBatched(backend, refs[0]!, 'linalg.qr', batch, m, n, [{ shape: [m, k] }, { shape: [k, n] }], (a) => {
-    const res = host.qr(a, m, n);
-    return [res.q, res.r];
-  });
+  const [q, r] = hostBatched(
+    backend,
+    refs[0]!,
+    'linalg.qr',
+    batch,
+    m,
+    n,
+    [{ shape: [m, k] }, { shape: [k, n] }],
+    (a) => {
+      const res = host.qr(a, m, n);
+      return [res.q, res.r];
+    },
+  );
   return recordFactors('qr', x, { q: q!, r: r! });
 }
 
@@ -67,16 +87,29 @@ export function qr(x: Tensor): { q: Tensor; r: Tensor } {
 export function eigh(x: Tensor): { values: Tensor; vectors: Tensor } {
   const { backend, refs, dtype } = prepare('eigh', [[x, 'x']]);
   const [batch, m, n] = requireMatrix('eigh', x);
-  if (m !== n) throw new SpectransError('ERR_INVALID_SHAPE', `eigh: x must be square, got shape [${x.shape.join(', ')}]`);
+  if (m !== n)
+    throw new SpectransError('ERR_INVALID_SHAPE', `eigh: x must be square, got shape [${x.shape.join(', ')}]`);
   const native = backend.linalg?.eigh;
   if (native) {
     const out = native.call(backend.linalg, refs[0]!);
-    return recordFactors('eigh', x, { values: wrap(backend, out.values, [...batch, n], dtype), vectors: wrap(backend, out.vectors, [...batch, n, n], dtype) });
+    return recordFactors('eigh', x, {
+      values: wrap(backend, out.values, [...batch, n], dtype),
+      vectors: wrap(backend, out.vectors, [...batch, n, n], dtype),
+    });
   }
-  const [values, vectors] = hostBatched(backend, refs[0]!, 'linalg.eigh', batch, n, n, [{ shape: [n] }, { shape: [n, n] }], (a) => {
-    const res = host.eigh(a, n);
-    return [res.values, res.vectors];
-  });
+  const [values, vectors] = hostBatched(
+    backend,
+    refs[0]!,
+    'linalg.eigh',
+    batch,
+    n,
+    n,
+    [{ shape: [n] }, { shape: [n, n] }],
+    (a) => {
+      const res = host.eigh(a, n);
+      return [res.values, res.vectors];
+    },
+  );
   return recordFactors('eigh', x, { values: values!, vectors: vectors! });
 }
 
@@ -91,12 +124,25 @@ export function svd(x: Tensor): { u: Tensor; s: Tensor; v: Tensor } {
   const native = backend.linalg?.svd;
   if (native) {
     const out = native.call(backend.linalg, refs[0]!);
-    return recordFactors('svd', x, { u: wrap(backend, out.u, [...batch, m, k], dtype), s: wrap(backend, out.s, [...batch, k], dtype), v: wrap(backend, out.v, [...batch, n, k], dtype) });
+    return recordFactors('svd', x, {
+      u: wrap(backend, out.u, [...batch, m, k], dtype),
+      s: wrap(backend, out.s, [...batch, k], dtype),
+      v: wrap(backend, out.v, [...batch, n, k], dtype),
+    });
   }
-  const [u, s, v] = hostBatched(backend, refs[0]!, 'linalg.svd', batch, m, n, [{ shape: [m, k] }, { shape: [k] }, { shape: [n, k] }], (a) => {
-    const res = host.svd(a, m, n);
-    return [res.u, res.s, res.v];
-  });
+  const [u, s, v] = hostBatched(
+    backend,
+    refs[0]!,
+    'linalg.svd',
+    batch,
+    m,
+    n,
+    [{ shape: [m, k] }, { shape: [k] }, { shape: [n, k] }],
+    (a) => {
+      const res = host.svd(a, m, n);
+      return [res.u, res.s, res.v];
+    },
+  );
   return recordFactors('svd', x, { u: u!, s: s!, v: v! });
 }
 
@@ -108,7 +154,10 @@ export function fwht(x: Tensor): Tensor {
   const { backend, refs, dtype } = prepare('fwht', [[x, 'x']]);
   const n = x.shape[x.rank - 1] ?? 0;
   if (x.rank < 1 || n < 1 || (n & (n - 1)) !== 0) {
-    throw new SpectransError('ERR_INVALID_SHAPE', `fwht: the last axis must be a power of two, got shape [${x.shape.join(', ')}]`);
+    throw new SpectransError(
+      'ERR_INVALID_SHAPE',
+      `fwht: the last axis must be a power of two, got shape [${x.shape.join(', ')}]`,
+    );
   }
   if (backend.fwht) return taped('fwht', [x], wrap(backend, backend.fwht(refs[0]!), x.shape, dtype));
   const data = Float64Array.from(readForFallback(backend, refs[0]!, 'fwht'));

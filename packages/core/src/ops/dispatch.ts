@@ -13,7 +13,10 @@ import { backendFailure, Tensor } from '../tensor.js';
  *
  * @throws SpectransError `ERR_INVALID_ARGUMENT` (not a tensor), `ERR_DISPOSED`, `ERR_BACKEND_MISMATCH`, `ERR_DTYPE_MISMATCH`.
  */
-export function prepare(op: string, args: readonly (readonly [unknown, string])[]): { backend: Backend; refs: TensorRef<unknown>[]; dtype: DType } {
+export function prepare(
+  op: string,
+  args: readonly (readonly [unknown, string])[],
+): { backend: Backend; refs: TensorRef<unknown>[]; dtype: DType } {
   let backend: Backend | undefined;
   let dtype: DType | undefined;
   let first = '';
@@ -26,13 +29,20 @@ export function prepare(op: string, args: readonly (readonly [unknown, string])[
       dtype = t.dtype;
       first = name;
     } else if (t.backend !== backend) {
-      throw new SpectransError('ERR_BACKEND_MISMATCH', `${op}: ${name} is on backend '${t.backend.name}' but ${first} is on '${backend.name}'`);
+      throw new SpectransError(
+        'ERR_BACKEND_MISMATCH',
+        `${op}: ${name} is on backend '${t.backend.name}' but ${first} is on '${backend.name}'`,
+      );
     } else if (t.dtype !== dtype) {
-      throw new SpectransError('ERR_DTYPE_MISMATCH', `${op}: ${name} is ${t.dtype} but ${first} is ${dtype}; cast one of them first`);
+      throw new SpectransError(
+        'ERR_DTYPE_MISMATCH',
+        `${op}: ${name} is ${t.dtype} but ${first} is ${dtype}; cast one of them first`,
+      );
     }
     refs.push(ref);
   }
-  if (backend === undefined || dtype === undefined) throw new SpectransError('ERR_INVALID_ARGUMENT', `${op}: no tensor arguments`);
+  if (backend === undefined || dtype === undefined)
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `${op}: no tensor arguments`);
   return { backend: guardBackendErrors(backend), refs, dtype };
 }
 
@@ -68,7 +78,8 @@ function guardMethods(target: object, backend: Backend, prefix: string): object 
           } catch (e) {
             throw backendFailure(backend, method, e);
           }
-          if (result instanceof Promise) return result.catch((e: unknown) => Promise.reject(backendFailure(backend, method, e)));
+          if (result instanceof Promise)
+            return result.catch((e: unknown) => Promise.reject(backendFailure(backend, method, e)));
           return result;
         };
       }
@@ -84,7 +95,10 @@ function guardMethods(target: object, backend: Backend, prefix: string): object 
 /** Narrows `value` to a Tensor or throws `ERR_INVALID_ARGUMENT` naming the argument. */
 export function asTensor(value: unknown, argument: string): Tensor {
   if (!(value instanceof Tensor)) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${argument} must be a Tensor, got ${value === null ? 'null' : typeof value}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${argument} must be a Tensor, got ${value === null ? 'null' : typeof value}`,
+    );
   }
   return value;
 }
@@ -122,7 +136,10 @@ export function targetBackend(backend?: Backend): Backend {
  */
 export function readForFallback(backend: Backend, ref: TensorRef<unknown>, op: string): FloatArray {
   if (!backend.readSync) {
-    throw new SpectransError('ERR_UNSUPPORTED_OP', `backend '${backend.name}' implements neither ${op} nor readSync, which the host fallback for ${op} needs`);
+    throw new SpectransError(
+      'ERR_UNSUPPORTED_OP',
+      `backend '${backend.name}' implements neither ${op} nor readSync, which the host fallback for ${op} needs`,
+    );
   }
   return backend.readSync(ref);
 }

@@ -22,11 +22,18 @@ function binaryOp(op: BinaryOp, a: TensorOrNumber, b: TensorOrNumber): Tensor {
     const scalarFirst = typeof a === 'number';
     const scalar = (scalarFirst ? a : b) as number;
     const t = (scalarFirst ? b : a) as Tensor;
-    if (typeof scalar !== 'number') throw new SpectransError('ERR_INVALID_ARGUMENT', `${op}: scalar must be a number, got ${describe(scalar)}`);
+    if (typeof scalar !== 'number')
+      throw new SpectransError('ERR_INVALID_ARGUMENT', `${op}: scalar must be a number, got ${describe(scalar)}`);
     const { backend, refs, dtype } = prepare(op, [[t, scalarFirst ? 'b' : 'a']]);
-    return taped(op, [t], wrap(backend, backend.binaryScalar(op, refs[0]!, scalar, scalarFirst), t.shape, dtype), { scalar, scalarFirst });
+    return taped(op, [t], wrap(backend, backend.binaryScalar(op, refs[0]!, scalar, scalarFirst), t.shape, dtype), {
+      scalar,
+      scalarFirst,
+    });
   }
-  const { backend, refs, dtype } = prepare(op, [[a, 'a'], [b, 'b']]);
+  const { backend, refs, dtype } = prepare(op, [
+    [a, 'a'],
+    [b, 'b'],
+  ]);
   const outShape = broadcastShapes(a.shape, b.shape, `${op}: a and b`);
   return taped(op, [a, b], wrap(backend, backend.binary(op, refs[0]!, refs[1]!, outShape), outShape, dtype));
 }
@@ -85,7 +92,8 @@ export const equal = (a: TensorOrNumber, b: TensorOrNumber): Tensor => binaryOp(
 
 /** Clamps into [lo, hi]. */
 export function clip(x: Tensor, lo: number, hi: number): Tensor {
-  if (!(lo <= hi)) throw new SpectransError('ERR_INVALID_ARGUMENT', `clip: lo must be <= hi, got ${describe(lo)} and ${describe(hi)}`);
+  if (!(lo <= hi))
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `clip: lo must be <= hi, got ${describe(lo)} and ${describe(hi)}`);
   const low = maximum(x, lo);
   try {
     return minimum(low, hi);
@@ -99,7 +107,19 @@ export function clip(x: Tensor, lo: number, hi: number): Tensor {
  * @throws SpectransError `ERR_SHAPE_MISMATCH` when the three shapes do not broadcast.
  */
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
-  const { backend, refs, dtype } = prepare('where', [[cond, 'cond'], [a, 'a'], [b, 'b']]);
-  const outShape = broadcastShapes(broadcastShapes(cond.shape, a.shape, 'where: cond and a'), b.shape, 'where: cond, a and b');
-  return taped('where', [cond, a, b], wrap(backend, backend.where(refs[0]!, refs[1]!, refs[2]!, outShape), outShape, dtype));
+  const { backend, refs, dtype } = prepare('where', [
+    [cond, 'cond'],
+    [a, 'a'],
+    [b, 'b'],
+  ]);
+  const outShape = broadcastShapes(
+    broadcastShapes(cond.shape, a.shape, 'where: cond and a'),
+    b.shape,
+    'where: cond, a and b',
+  );
+  return taped(
+    'where',
+    [cond, a, b],
+    wrap(backend, backend.where(refs[0]!, refs[1]!, refs[2]!, outShape), outShape, dtype),
+  );
 }

@@ -22,26 +22,43 @@ import { matmul } from './linear.js';
  * @remarks Rahimi & Recht (2007): E[cos(ωᵀx + b)·cos(ωᵀy + b)]·2 = k(x − y) for b ~ U[0, 2π).
  */
 export function rffFeatures(x: Tensor, omega: Tensor, bias: Tensor, scale: number, cosSin = false): Tensor {
-  const { backend, refs, dtype } = prepare('rffFeatures', [[x, 'x'], [omega, 'omega'], [bias, 'bias']]);
+  const { backend, refs, dtype } = prepare('rffFeatures', [
+    [x, 'x'],
+    [omega, 'omega'],
+    [bias, 'bias'],
+  ]);
   scalarCheck(scale, 'scale', { finite: true });
   if (x.rank < 1 || omega.rank !== 2 || bias.rank !== 1) {
-    throw new SpectransError('ERR_INVALID_SHAPE', `rffFeatures: expected x (..., d), omega (d, D), bias (D); got [${x.shape.join(', ')}], [${omega.shape.join(', ')}], [${bias.shape.join(', ')}]`);
+    throw new SpectransError(
+      'ERR_INVALID_SHAPE',
+      `rffFeatures: expected x (..., d), omega (d, D), bias (D); got [${x.shape.join(', ')}], [${omega.shape.join(', ')}], [${bias.shape.join(', ')}]`,
+    );
   }
   const d = x.shape[x.rank - 1]!;
   const D = omega.shape[1]!;
   if (omega.shape[0] !== d || bias.shape[0] !== D) {
-    throw new SpectransError('ERR_SHAPE_MISMATCH', `rffFeatures: x [${x.shape.join(', ')}], omega [${omega.shape.join(', ')}] and bias [${bias.shape.join(', ')}] disagree (need omega (d, D), bias (D))`);
+    throw new SpectransError(
+      'ERR_SHAPE_MISMATCH',
+      `rffFeatures: x [${x.shape.join(', ')}], omega [${omega.shape.join(', ')}] and bias [${bias.shape.join(', ')}] disagree (need omega (d, D), bias (D))`,
+    );
   }
   const outShape = [...x.shape.slice(0, -1), cosSin ? 2 * D : D];
   const attrs = { scale, cosSin };
   if (backend.rffFeatures) {
-    return taped('rffFeatures', [x, omega, bias], wrap(backend, backend.rffFeatures(refs[0]!, refs[1]!, refs[2]!, scale, cosSin, outShape), outShape, dtype), attrs);
+    return taped(
+      'rffFeatures',
+      [x, omega, bias],
+      wrap(backend, backend.rffFeatures(refs[0]!, refs[1]!, refs[2]!, scale, cosSin, outShape), outShape, dtype),
+      attrs,
+    );
   }
-  const out = untaped(() => tidy(() => {
-    const rows = reshape(x, [-1, d]);
-    const phase = add(matmul(rows, omega), bias);
-    const feats = cosSin ? concat([cos(phase), sin(phase)], -1) : cos(phase);
-    return reshape(mul(feats, scale), outShape);
-  }));
+  const out = untaped(() =>
+    tidy(() => {
+      const rows = reshape(x, [-1, d]);
+      const phase = add(matmul(rows, omega), bias);
+      const feats = cosSin ? concat([cos(phase), sin(phase)], -1) : cos(phase);
+      return reshape(mul(feats, scale), outShape);
+    }),
+  );
   return taped('rffFeatures', [x, omega, bias], out, attrs);
 }

@@ -16,7 +16,10 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const p = perm ?? x.shape.map((_, i) => x.rank - 1 - i);
   const valid = Array.isArray(p) && p.length === x.rank && [...p].sort((a, b) => a - b).every((v, i) => v === i);
   if (!valid) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `transpose: perm must be a permutation of 0..${x.rank - 1}, got ${describe(p)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `transpose: perm must be a permutation of 0..${x.rank - 1}, got ${describe(p)}`,
+    );
   }
   const outShape = p.map((i) => x.shape[i]!);
   return taped('transpose', [x], wrap(backend, backend.transpose(refs[0]!, p), outShape, dtype), { perm: p });
@@ -25,7 +28,11 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 /** Swaps the last two axes. */
 export function matrixTranspose(x: Tensor): Tensor {
   asTensor(x, 'matrixTranspose: x');
-  if (x.rank < 2) throw new SpectransError('ERR_INVALID_SHAPE', `matrixTranspose: x must have rank >= 2, got shape [${x.shape.join(', ')}]`);
+  if (x.rank < 2)
+    throw new SpectransError(
+      'ERR_INVALID_SHAPE',
+      `matrixTranspose: x must have rank >= 2, got shape [${x.shape.join(', ')}]`,
+    );
   const perm = x.shape.map((_, i) => i);
   perm[x.rank - 2] = x.rank - 1;
   perm[x.rank - 1] = x.rank - 2;
@@ -38,19 +45,26 @@ export function matrixTranspose(x: Tensor): Tensor {
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const { backend, refs, dtype } = prepare('reshape', [[x, 'x']]);
-  if (!Array.isArray(shape)) throw new SpectransError('ERR_INVALID_SHAPE', `reshape: shape must be an array of sizes, got ${describe(shape)}`);
+  if (!Array.isArray(shape))
+    throw new SpectransError('ERR_INVALID_SHAPE', `reshape: shape must be an array of sizes, got ${describe(shape)}`);
   const inferred = shape.filter((d) => d === -1).length;
   let out: number[] = [...shape];
   if (inferred === 1) {
     const known = sizeOf(shape.filter((d) => d !== -1));
     if (known === 0 || x.size % known !== 0) {
-      throw new SpectransError('ERR_INVALID_SHAPE', `reshape: cannot infer -1 in [${shape.join(', ')}] for ${x.size} elements`);
+      throw new SpectransError(
+        'ERR_INVALID_SHAPE',
+        `reshape: cannot infer -1 in [${shape.join(', ')}] for ${x.size} elements`,
+      );
     }
     out = shape.map((d) => (d === -1 ? x.size / known : d));
   }
   assertShape(out, 'reshape: shape');
   if (sizeOf(out) !== x.size) {
-    throw new SpectransError('ERR_INVALID_SHAPE', `reshape: [${x.shape.join(', ')}] (${x.size} elements) cannot become [${shape.join(', ')}]`);
+    throw new SpectransError(
+      'ERR_INVALID_SHAPE',
+      `reshape: [${x.shape.join(', ')}] (${x.size} elements) cannot become [${shape.join(', ')}]`,
+    );
   }
   return taped('reshape', [x], wrap(backend, backend.reshape(refs[0]!, out), out, dtype));
 }
@@ -69,8 +83,12 @@ export function expandDims(x: Tensor, axis: number): Tensor {
  * @throws SpectransError `ERR_SHAPE_MISMATCH` when the other axes differ; `ERR_INVALID_ARGUMENT` for an empty list.
  */
 export function concat(xs: readonly Tensor[], axis: number): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0) throw new SpectransError('ERR_INVALID_ARGUMENT', 'concat: xs must be a non-empty array of tensors');
-  const { backend, refs, dtype } = prepare('concat', xs.map((t, i) => [t, `xs[${i}]`] as const));
+  if (!Array.isArray(xs) || xs.length === 0)
+    throw new SpectransError('ERR_INVALID_ARGUMENT', 'concat: xs must be a non-empty array of tensors');
+  const { backend, refs, dtype } = prepare(
+    'concat',
+    xs.map((t, i) => [t, `xs[${i}]`] as const),
+  );
   const first = asTensor(xs[0], 'concat: xs[0]');
   const a = normalizeAxis(axis, first.rank, 'axis');
   const outShape = [...first.shape];
@@ -78,7 +96,10 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   xs.forEach((t: Tensor, i: number) => {
     const ok = t.rank === first.rank && t.shape.every((d: number, j: number) => j === a || d === first.shape[j]);
     if (!ok) {
-      throw new SpectransError('ERR_SHAPE_MISMATCH', `concat: xs[${i}] has shape [${t.shape.join(', ')}], incompatible with [${first.shape.join(', ')}] along axis ${a}`);
+      throw new SpectransError(
+        'ERR_SHAPE_MISMATCH',
+        `concat: xs[${i}] has shape [${t.shape.join(', ')}], incompatible with [${first.shape.join(', ')}] along axis ${a}`,
+      );
     }
     outShape[a]! += t.shape[a]!;
   });
@@ -93,7 +114,10 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
   const { backend, refs, dtype } = prepare('slice', [[x, 'x']]);
   if (!Array.isArray(begin) || begin.length > x.rank) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `slice: begin must be an array of at most ${x.rank} indices, got ${describe(begin)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `slice: begin must be an array of at most ${x.rank} indices, got ${describe(begin)}`,
+    );
   }
   const b = x.shape.map((_, i) => begin[i] ?? 0);
   const s = x.shape.map((d, i) => {
@@ -101,9 +125,13 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
     return v === -1 ? d - b[i]! : v;
   });
   for (let i = 0; i < x.rank; i++) {
-    const ok = Number.isInteger(b[i]) && Number.isInteger(s[i]) && b[i]! >= 0 && s[i]! >= 0 && b[i]! + s[i]! <= x.shape[i]!;
+    const ok =
+      Number.isInteger(b[i]) && Number.isInteger(s[i]) && b[i]! >= 0 && s[i]! >= 0 && b[i]! + s[i]! <= x.shape[i]!;
     if (!ok) {
-      throw new SpectransError('ERR_INVALID_ARGUMENT', `slice: axis ${i} block [${b[i]}, ${b[i]}+${s[i]}) is outside size ${x.shape[i]} (shape [${x.shape.join(', ')}])`);
+      throw new SpectransError(
+        'ERR_INVALID_ARGUMENT',
+        `slice: axis ${i} block [${b[i]}, ${b[i]}+${s[i]}) is outside size ${x.shape[i]} (shape [${x.shape.join(', ')}])`,
+      );
     }
   }
   return taped('slice', [x], wrap(backend, backend.slice(refs[0]!, b, s), s, dtype), { begin: b });

@@ -28,12 +28,22 @@ export interface MatmulOptions {
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  const { backend, refs, dtype } = prepare('matmul', [[a, 'a'], [b, 'b']]);
+  const { backend, refs, dtype } = prepare('matmul', [
+    [a, 'a'],
+    [b, 'b'],
+  ]);
   checkOptions('matmul', options, ['transposeA', 'transposeB']);
   const ta = booleanCheck(options.transposeA ?? false, 'matmul: transposeA');
   const tb = booleanCheck(options.transposeB ?? false, 'matmul: transposeB');
-  for (const [t, name] of [[a, 'a'], [b, 'b']] as const) {
-    if (t.rank < 2) throw new SpectransError('ERR_INVALID_SHAPE', `matmul: ${name} must have rank >= 2, got shape [${t.shape.join(', ')}]`);
+  for (const [t, name] of [
+    [a, 'a'],
+    [b, 'b'],
+  ] as const) {
+    if (t.rank < 2)
+      throw new SpectransError(
+        'ERR_INVALID_SHAPE',
+        `matmul: ${name} must have rank >= 2, got shape [${t.shape.join(', ')}]`,
+      );
   }
   const [n, ka] = ta ? [a.shape[a.rank - 1]!, a.shape[a.rank - 2]!] : [a.shape[a.rank - 2]!, a.shape[a.rank - 1]!];
   const [kb, m] = tb ? [b.shape[b.rank - 1]!, b.shape[b.rank - 2]!] : [b.shape[b.rank - 2]!, b.shape[b.rank - 1]!];
@@ -46,7 +56,10 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul: batch axes of a and b');
   const outShape = [...batch, n, m];
   checkTensorSize('matmul: output', outShape);
-  return taped('matmul', [a, b], wrap(backend, backend.matmul(refs[0]!, refs[1]!, ta, tb, outShape), outShape, dtype), { transposeA: ta, transposeB: tb });
+  return taped('matmul', [a, b], wrap(backend, backend.matmul(refs[0]!, refs[1]!, ta, tb, outShape), outShape, dtype), {
+    transposeA: ta,
+    transposeB: tb,
+  });
 }
 
 /**
@@ -58,19 +71,37 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
  *   `ERR_INVALID_ARGUMENT` for an unknown metric.
  */
 export function cdist(x: Tensor, y: Tensor, metric: DistanceMetric = 'sqeuclidean'): Tensor {
-  const { backend, refs, dtype } = prepare('cdist', [[x, 'x'], [y, 'y']]);
+  const { backend, refs, dtype } = prepare('cdist', [
+    [x, 'x'],
+    [y, 'y'],
+  ]);
   if (metric !== 'sqeuclidean' && metric !== 'l1') {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `cdist: metric must be 'sqeuclidean' or 'l1', got ${describe(metric)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `cdist: metric must be 'sqeuclidean' or 'l1', got ${describe(metric)}`,
+    );
   }
-  for (const [t, name] of [[x, 'x'], [y, 'y']] as const) {
-    if (t.rank < 2) throw new SpectransError('ERR_INVALID_SHAPE', `cdist: ${name} must have rank >= 2 (..., rows, d), got shape [${t.shape.join(', ')}]`);
+  for (const [t, name] of [
+    [x, 'x'],
+    [y, 'y'],
+  ] as const) {
+    if (t.rank < 2)
+      throw new SpectransError(
+        'ERR_INVALID_SHAPE',
+        `cdist: ${name} must have rank >= 2 (..., rows, d), got shape [${t.shape.join(', ')}]`,
+      );
   }
   const d = x.shape[x.rank - 1]!;
   if (y.shape[y.rank - 1] !== d) {
-    throw new SpectransError('ERR_SHAPE_MISMATCH', `cdist: last axes differ: x [${x.shape.join(', ')}], y [${y.shape.join(', ')}]`);
+    throw new SpectransError(
+      'ERR_SHAPE_MISMATCH',
+      `cdist: last axes differ: x [${x.shape.join(', ')}], y [${y.shape.join(', ')}]`,
+    );
   }
   const batch = broadcastShapes(x.shape.slice(0, -2), y.shape.slice(0, -2), 'cdist: batch axes of x and y');
   const outShape = [...batch, x.shape[x.rank - 2]!, y.shape[y.rank - 2]!];
   checkTensorSize('cdist: output', outShape);
-  return taped('cdist', [x, y], wrap(backend, backend.cdist(refs[0]!, refs[1]!, metric, outShape), outShape, dtype), { metric });
+  return taped('cdist', [x, y], wrap(backend, backend.cdist(refs[0]!, refs[1]!, metric, outShape), outShape, dtype), {
+    metric,
+  });
 }

@@ -18,12 +18,27 @@ function reduceOp(op: ReduceOp, x: Tensor, axes: Axes, keepDims: boolean): Tenso
   const { backend, dtype } = prepare(op, [[x, 'x']]);
   checkAxesArgument(op, axes);
   booleanCheck(keepDims, `${op}: keepDims`);
-  const list = axes === undefined ? x.shape.map((_, i) => i) : (typeof axes === 'number' ? [axes] : axes).map((a) => normalizeAxis(a, x.rank, 'axis'));
+  const list =
+    axes === undefined
+      ? x.shape.map((_, i) => i)
+      : (typeof axes === 'number' ? [axes] : axes).map((a) => normalizeAxis(a, x.rank, 'axis'));
   const sorted = [...new Set(list)].sort((a, b) => b - a); // reduce the last axis first so indices stay valid
-  return taped(op, [x], untaped(() => reduceAxes(op, x, sorted, keepDims, backend, dtype)), { axes: sorted, keepDims });
+  return taped(
+    op,
+    [x],
+    untaped(() => reduceAxes(op, x, sorted, keepDims, backend, dtype)),
+    { axes: sorted, keepDims },
+  );
 }
 
-function reduceAxes(op: ReduceOp, x: Tensor, sorted: readonly number[], keepDims: boolean, backend: Backend, dtype: DType): Tensor {
+function reduceAxes(
+  op: ReduceOp,
+  x: Tensor,
+  sorted: readonly number[],
+  keepDims: boolean,
+  backend: Backend,
+  dtype: DType,
+): Tensor {
   let current = x;
   for (const axis of sorted) {
     const ref = current.ref('x');
@@ -46,7 +61,10 @@ function reduceAxes(op: ReduceOp, x: Tensor, sorted: readonly number[], keepDims
 function checkAxesArgument(op: string, axes: unknown): void {
   if (axes === undefined || typeof axes === 'number') return;
   if (!Array.isArray(axes) || axes.some((a) => typeof a !== 'number')) {
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${op}: axes must be an axis, an array of axes or undefined, got ${describe(axes)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${op}: axes must be an axis, an array of axes or undefined, got ${describe(axes)}`,
+    );
   }
 }
 
@@ -78,5 +96,9 @@ export function cumsum(x: Tensor, axis: number, options: { exclusive?: boolean; 
   checkOptions('cumsum', options, ['exclusive', 'reverse']);
   const exclusive = booleanCheck(options.exclusive ?? false, 'cumsum: exclusive');
   const reverse = booleanCheck(options.reverse ?? false, 'cumsum: reverse');
-  return taped('cumsum', [x], wrap(backend, backend.cumsum(refs[0]!, a, exclusive, reverse), x.shape, dtype), { axis: a, exclusive, reverse });
+  return taped('cumsum', [x], wrap(backend, backend.cumsum(refs[0]!, a, exclusive, reverse), x.shape, dtype), {
+    axis: a,
+    exclusive,
+    reverse,
+  });
 }

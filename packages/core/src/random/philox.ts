@@ -71,10 +71,7 @@ function isUint32(v: unknown): v is number {
 
 function checkWords(name: string, words: ArrayLike<number>, count: number): void {
   if (words === null || typeof words !== 'object' || words.length !== count) {
-    throw new SpectransError(
-      'ERR_INVALID_ARGUMENT',
-      `philox4x32: \`${name}\` must hold exactly ${count} uint32 words`,
-    );
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `philox4x32: \`${name}\` must hold exactly ${count} uint32 words`);
   }
   for (let i = 0; i < count; i++) {
     if (!isUint32(words[i])) {

@@ -1,5 +1,24 @@
 /** Backward rules of the elementwise ops (tensor-tensor with broadcasting, and tensor-scalar forms). */
-import { add, cos, div, greater, greaterEqual, less, lessEqual, log, minimum, mul, neg, pow, sign, sin, square, sub, where, type TensorOrNumber } from '../../ops/elementwise.js';
+import {
+  add,
+  cos,
+  div,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  log,
+  minimum,
+  mul,
+  neg,
+  pow,
+  sign,
+  sin,
+  square,
+  sub,
+  where,
+  type TensorOrNumber,
+} from '../../ops/elementwise.js';
 import type { Tensor } from '../../tensor.js';
 import type { TapeEntry } from '../tape.js';
 import { unbroadcast, zerosLike } from '../shape-grads.js';
@@ -26,7 +45,13 @@ export const unaryRules: Record<string, BackwardRule> = {
 };
 
 /** Gradients of a binary op for both sides: `a` and `b` are tensors or the op's scalar. */
-type BinaryGrad = (a: TensorOrNumber, b: TensorOrNumber, dy: Tensor, e: TapeEntry, want: [boolean, boolean]) => [Tensor | undefined, Tensor | undefined];
+type BinaryGrad = (
+  a: TensorOrNumber,
+  b: TensorOrNumber,
+  dy: Tensor,
+  e: TapeEntry,
+  want: [boolean, boolean],
+) => [Tensor | undefined, Tensor | undefined];
 
 function binaryRule(grad: BinaryGrad): BackwardRule {
   return (e, dy) => {
@@ -37,7 +62,10 @@ function binaryRule(grad: BinaryGrad): BackwardRule {
       const [ga, gb] = first ? grad(scalar, t, dy, e, [false, true]) : grad(t, scalar, dy, e, [true, false]);
       return [first ? gb : ga];
     }
-    const [ga, gb] = grad(e.saved[0] ?? Number.NaN, e.saved[1] ?? Number.NaN, dy, e, [e.needsGrad[0]!, e.needsGrad[1]!]);
+    const [ga, gb] = grad(e.saved[0] ?? Number.NaN, e.saved[1] ?? Number.NaN, dy, e, [
+      e.needsGrad[0]!,
+      e.needsGrad[1]!,
+    ]);
     return [ga && unbroadcast(ga, e.inputs[0]!.shape), gb && unbroadcast(gb, e.inputs[1]!.shape)];
   };
 }
@@ -56,13 +84,22 @@ export const binaryRules: Record<string, BackwardRule> = {
   sub: binaryRule((_a, _b, dy, _e, [wa, wb]) => [when(wa, () => dy), when(wb, () => neg(dy))]),
   mul: binaryRule((a, b, dy, _e, [wa, wb]) => [when(wa, () => mul(dy, b)), when(wb, () => mul(dy, a))]),
   // d(a/b)/db = -a/b² = -y/b.
-  div: binaryRule((_a, b, dy, e, [wa, wb]) => [when(wa, () => div(dy, b)), when(wb, () => neg(div(mul(dy, savedOutput(e)), b)))]),
+  div: binaryRule((_a, b, dy, e, [wa, wb]) => [
+    when(wa, () => div(dy, b)),
+    when(wb, () => neg(div(mul(dy, savedOutput(e)), b))),
+  ]),
   pow: binaryRule((a, b, dy, e, [wa, wb]) => [
     when(wa, () => mul(mul(dy, b), typeof b === 'number' ? pow(a, b - 1) : pow(a, sub(b, 1)))),
     when(wb, () => mul(mul(dy, savedOutput(e)), safeLog(a, dy))),
   ]),
-  maximum: binaryRule((a, b, dy, _e, [wa, wb]) => [when(wa, () => mul(dy, greaterEqual(a, b))), when(wb, () => mul(dy, less(a, b)))]),
-  minimum: binaryRule((a, b, dy, _e, [wa, wb]) => [when(wa, () => mul(dy, lessEqual(a, b))), when(wb, () => mul(dy, greater(a, b)))]),
+  maximum: binaryRule((a, b, dy, _e, [wa, wb]) => [
+    when(wa, () => mul(dy, greaterEqual(a, b))),
+    when(wb, () => mul(dy, less(a, b))),
+  ]),
+  minimum: binaryRule((a, b, dy, _e, [wa, wb]) => [
+    when(wa, () => mul(dy, lessEqual(a, b))),
+    when(wb, () => mul(dy, greater(a, b))),
+  ]),
   where: (e, dy) => {
     const cond = x0(e);
     const zero = zerosLike([], dy);

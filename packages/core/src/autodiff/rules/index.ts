@@ -6,6 +6,9 @@ import type { BackwardRule } from './rule.js';
 import { layoutRules, reductionRules } from './structure.js';
 
 /** The backward rule of each recorded op. */
-export const RULES = { ...unaryRules, ...binaryRules, ...reductionRules, ...layoutRules, ...linearRules } as Record<TapedOp, BackwardRule>;
+export const RULES = { ...unaryRules, ...binaryRules, ...reductionRules, ...layoutRules, ...linearRules } as Record<
+  TapedOp,
+  BackwardRule
+>;
 
 export type { BackwardRule };

@@ -21,10 +21,16 @@ const matmulRule: BackwardRule = (e, dy) => {
   const ta = e.attrs['transposeA'] === true;
   const tb = e.attrs['transposeB'] === true;
   const ga = e.needsGrad[0]
-    ? unbroadcast(ta ? matmul(b, dy, { transposeA: tb, transposeB: true }) : matmul(dy, b, { transposeB: !tb }), a.shape)
+    ? unbroadcast(
+        ta ? matmul(b, dy, { transposeA: tb, transposeB: true }) : matmul(dy, b, { transposeB: !tb }),
+        a.shape,
+      )
     : undefined;
   const gb = e.needsGrad[1]
-    ? unbroadcast(tb ? matmul(dy, a, { transposeA: true, transposeB: ta }) : matmul(a, dy, { transposeA: !ta }), b.shape)
+    ? unbroadcast(
+        tb ? matmul(dy, a, { transposeA: true, transposeB: ta }) : matmul(a, dy, { transposeA: !ta }),
+        b.shape,
+      )
     : undefined;
   return [ga, gb];
 };
@@ -46,7 +52,9 @@ const cdistRule: BackwardRule = (e, g) => {
   }
   return [
     e.needsGrad[0] ? unbroadcast(mul(sub(mul(sum(g, -1, true), x), matmul(g, y)), 2), x.shape) : undefined,
-    e.needsGrad[1] ? unbroadcast(mul(sub(mul(matrixTranspose(sum(g, -2, true)), y), matmul(g, x, { transposeA: true })), 2), y.shape) : undefined,
+    e.needsGrad[1]
+      ? unbroadcast(mul(sub(mul(matrixTranspose(sum(g, -2, true)), y), matmul(g, x, { transposeA: true })), 2), y.shape)
+      : undefined,
   ];
 };
 
@@ -94,7 +102,12 @@ const eighRule: BackwardRule = (e, _dy, [dValues, dVectors]) => {
   const values = e.savedOutputs[0]!;
   const vectors = e.savedOutputs[1]!;
   const n = values.shape[values.rank - 1]!;
-  const eye = tensor(Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0)), [n, n], values.dtype, { backend: values.backend });
+  const eye = tensor(
+    Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0)),
+    [n, n],
+    values.dtype,
+    { backend: values.backend },
+  );
   const terms: Tensor[] = [];
   if (dValues !== undefined) terms.push(mul(eye, expandDims(dValues, -2)));
   if (dVectors !== undefined) {
@@ -115,7 +128,8 @@ function notDifferentiable(op: string, why: string): BackwardRule {
   };
 }
 
-const decompositionWhy = 'a gradient path crosses this decomposition, which has no backward rule in this version (eigh has one); keep it out of the differentiated computation (e.g. compute it from constants)';
+const decompositionWhy =
+  'a gradient path crosses this decomposition, which has no backward rule in this version (eigh has one); keep it out of the differentiated computation (e.g. compute it from constants)';
 
 /** Backward rules of the products, distances, transforms and decompositions. */
 export const linearRules: Record<string, BackwardRule> = {

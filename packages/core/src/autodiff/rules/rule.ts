@@ -8,7 +8,11 @@ import type { TapeEntry } from '../tape.js';
  * outputs the loss does not reach, and `dy` is the first defined one). Entries are undefined for inputs with `needsGrad` false. Every rule is
  * written with core ops, so it runs on any backend.
  */
-export type BackwardRule = (entry: TapeEntry, dy: Tensor, dys: readonly (Tensor | undefined)[]) => (Tensor | undefined)[];
+export type BackwardRule = (
+  entry: TapeEntry,
+  dy: Tensor,
+  dys: readonly (Tensor | undefined)[],
+) => (Tensor | undefined)[];
 
 /** The saved copy of input i (the tape saves what the rule's entry in SAVES names). */
 export function savedInput(entry: TapeEntry, i: number): Tensor {

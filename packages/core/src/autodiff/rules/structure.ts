@@ -31,7 +31,12 @@ export const reductionRules: Record<string, BackwardRule> = {
   max: extremeRule,
   min: extremeRule,
   // The adjoint of a prefix sum is the same prefix sum taken from the other end.
-  cumsum: (e, dy) => [cumsum(dy, e.attrs['axis'] as number, { exclusive: e.attrs['exclusive'] === true, reverse: e.attrs['reverse'] !== true })],
+  cumsum: (e, dy) => [
+    cumsum(dy, e.attrs['axis'] as number, {
+      exclusive: e.attrs['exclusive'] === true,
+      reverse: e.attrs['reverse'] !== true,
+    }),
+  ],
 };
 
 /** Backward rules of the layout ops. */
@@ -54,4 +59,3 @@ export const layoutRules: Record<string, BackwardRule> = {
   slice: (e, dy) => [padInto(dy, e.attrs['begin'] as readonly number[], e.inputs[0]!.shape)],
   cast: (e, dy) => [cast(dy, e.inputs[0]!.dtype as DType)],
 };
-
