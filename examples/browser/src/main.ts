@@ -14,6 +14,8 @@ export interface PageOutcome {
   backend?: string;
   /** The backend's own name (e.g. 'tfjs-webgl', 'gpujs-webgl2'). */
   backendName?: string;
+  /** Threads the backend runs (backend-wasm's worker pool), when it says. */
+  threads?: number;
   /** The WebGL renderer string ('SwiftShader' under headless Chromium), when the browser tells. */
   renderer?: string;
   counts?: Record<string, number>;
@@ -129,6 +131,8 @@ async function run(id: PageBackend, filter: string): Promise<void> {
     $('status').textContent =
       `conformance on ${out.backendName}: ${t.counts.pass} passed, ${t.counts.fail} failed, ${t.counts.xfail} expected failures, ${t.counts.skip} skipped; computing the Gram error curve ...`;
     const backend = await target.create();
+    const threads = (backend as { threads?: unknown }).threads;
+    if (typeof threads === 'number') out.threads = threads;
     try {
       out.curve = await gramErrorCurve(backend);
     } finally {

@@ -7,7 +7,7 @@
  * SPECTRANS_E2E_FILTER=<id prefix> runs part of the corpus (for quick local checks).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,12 +86,14 @@ describe.skipIf(!haveChromium)('the browser page under headless Chromium', () =>
         polling: 1000,
       });
       const out = (await page.evaluate(() => window.__spectrans)) as PageOutcome;
-      const summary = `${id}: ${JSON.stringify(out.counts)} in ${((out.ms ?? 0) / 1000).toFixed(1)} s; renderer ${out.renderer ?? 'none'}; curve ${JSON.stringify(out.curve?.map((p) => [p.numFeatures, +p.error.toExponential(2)]))}`;
+      const summary = `${id}: ${JSON.stringify(out.counts)} in ${((out.ms ?? 0) / 1000).toFixed(1)} s; renderer ${out.renderer ?? 'none'}${out.threads ? `; ${out.threads} threads` : ''}; curve ${JSON.stringify(out.curve?.map((p) => [p.numFeatures, +p.error.toExponential(2)]))}`;
       console.log(summary);
       expect(out.error, out.error).toBeUndefined();
       expect(out.status).toBe('done');
       expect(out.backendName).toBe(backendName);
       if (id !== 'js' && id !== 'wasm') expect(out.renderer ?? '').toMatch(/SwiftShader/i); // real WebGL, in software
+      // The page is cross-origin isolated, so backend-wasm runs its worker pool (2 cores here, or more).
+      if (id === 'wasm') expect(out.threads ?? 0).toBeGreaterThanOrEqual(Math.min(2, availableParallelism()));
       expect(out.failures ?? [], (out.failures ?? []).map((f) => `${f.id}\n${f.message}`).join('\n\n')).toEqual([]);
       expect(out.counts?.['pass'] ?? 0).toBeGreaterThan(0);
       const curve = out.curve ?? [];
