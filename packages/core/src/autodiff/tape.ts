@@ -68,6 +68,8 @@ export interface TapeEntry {
   readonly savedOutput: Tensor | undefined;
   /** Private copies of every output, where the rule reads them. */
   readonly savedOutputs: readonly (Tensor | undefined)[];
+  /** Private copies of by-products the op computed anyway and handed to its rule (e.g. rffFeatures' sines). */
+  readonly extras: readonly Tensor[];
 }
 
 /** What each rule reads besides shapes: input positions ('all' for every input) and the output. */
@@ -104,7 +106,7 @@ const SAVES: Readonly<Partial<Record<string, { inputs?: readonly number[] | 'all
   matmul: { inputs: 'all' },
   cdist: { inputs: 'all' },
   fwht: {},
-  rffFeatures: { inputs: 'all' },
+  rffFeatures: { inputs: [0, 1], output: true },
   qr: {},
   eigh: { output: true },
   svd: {},
@@ -132,6 +134,7 @@ export class Tape {
     inputs: readonly Tensor[],
     output: Tensor | readonly Tensor[],
     attrs: OpAttrs,
+    extras: readonly Tensor[] = [],
   ): void {
     const spec = SAVES[op];
     // Comparisons and sign are piecewise constant: their outputs are constants to the tape (zero gradient).
@@ -156,6 +159,7 @@ export class Tape {
       saved,
       savedOutput: savedOutputs[0],
       savedOutputs,
+      extras: extras.map((t) => this.#copy(t)),
     });
   }
 
@@ -186,9 +190,18 @@ export function taped<T extends Tensor>(
   inputs: readonly Tensor[],
   output: T,
   attrs: OpAttrs = {},
+  extras: readonly Tensor[] = [],
 ): T {
-  if (activeTape !== undefined) activeTape.record(op, inputs, output, attrs);
+  if (activeTape !== undefined) activeTape.record(op, inputs, output, attrs, extras);
   return output;
+}
+
+/**
+ * @internal True when a gradient computation is recording and one of `inputs` leads back to a
+ * watched tensor: the op will be recorded, so it may compute by-products its rule can reuse.
+ */
+export function recordsAny(inputs: readonly Tensor[]): boolean {
+  return activeTape !== undefined && inputs.some((t) => activeTape!.isTracked(t));
 }
 
 /** @internal Records an op with several outputs (a decomposition's factors) as one entry. Returns `outputs`. */

@@ -4,9 +4,9 @@ import { scalarCheck } from '../validate.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { prepare, wrap } from './dispatch.js';
-import { taped, untaped } from '../autodiff/tape.js';
+import { recordsAny, taped, untaped } from '../autodiff/tape.js';
 import { add, cos, mul, sin } from './elementwise.js';
-import { concat, reshape } from './layout.js';
+import { concat, reshape, slice } from './layout.js';
 import { matmul } from './linear.js';
 
 /**
@@ -22,7 +22,7 @@ import { matmul } from './linear.js';
  * @remarks Rahimi & Recht (2007): E[cos(ωᵀx + b)·cos(ωᵀy + b)]·2 = k(x − y) for b ~ U[0, 2π).
  */
 export function rffFeatures(x: Tensor, omega: Tensor, bias: Tensor, scale: number, cosSin = false): Tensor {
-  const { backend, refs, dtype } = prepare('rffFeatures', [
+  prepare('rffFeatures', [
     [x, 'x'],
     [omega, 'omega'],
     [bias, 'bias'],
@@ -42,17 +42,36 @@ export function rffFeatures(x: Tensor, omega: Tensor, bias: Tensor, scale: numbe
       `rffFeatures: x [${x.shape.join(', ')}], omega [${omega.shape.join(', ')}] and bias [${bias.shape.join(', ')}] disagree (need omega (d, D), bias (D))`,
     );
   }
-  const outShape = [...x.shape.slice(0, -1), cosSin ? 2 * D : D];
   const attrs = { scale, cosSin };
-  if (backend.rffFeatures) {
-    return taped(
-      'rffFeatures',
-      [x, omega, bias],
-      wrap(backend, backend.rffFeatures(refs[0]!, refs[1]!, refs[2]!, scale, cosSin, outShape), outShape, dtype),
-      attrs,
-    );
+  if (!cosSin && recordsAny([x, omega, bias])) {
+    // Being differentiated: compute the sines too (same product, one more pass) and hand them to
+    // the backward rule, which would otherwise recompute x ω + b.
+    const both = untaped(() => compute(x, omega, bias, scale, true));
+    const lead = new Array<number>(x.rank - 1).fill(0);
+    const size = [...x.shape.slice(0, -1), D];
+    const [out, sines] = untaped(() => [slice(both, [...lead, 0], size), slice(both, [...lead, D], size)]);
+    both.dispose();
+    taped('rffFeatures', [x, omega, bias], out, attrs, [sines]);
+    sines.dispose();
+    return out;
   }
-  const out = untaped(() =>
+  return taped('rffFeatures', [x, omega, bias], compute(x, omega, bias, scale, cosSin), attrs);
+}
+
+/** The op itself on validated inputs: the backend's fused kernel, or the composed chain. */
+function compute(x: Tensor, omega: Tensor, bias: Tensor, scale: number, cosSin: boolean): Tensor {
+  const { backend, refs, dtype } = prepare('rffFeatures', [
+    [x, 'x'],
+    [omega, 'omega'],
+    [bias, 'bias'],
+  ]);
+  const d = x.shape[x.rank - 1]!;
+  const D = omega.shape[1]!;
+  const outShape = [...x.shape.slice(0, -1), cosSin ? 2 * D : D];
+  if (backend.rffFeatures) {
+    return wrap(backend, backend.rffFeatures(refs[0]!, refs[1]!, refs[2]!, scale, cosSin, outShape), outShape, dtype);
+  }
+  return untaped(() =>
     tidy(() => {
       const rows = reshape(x, [-1, d]);
       const phase = add(matmul(rows, omega), bias);
@@ -60,5 +79,4 @@ export function rffFeatures(x: Tensor, omega: Tensor, bias: Tensor, scale: numbe
       return reshape(mul(feats, scale), outShape);
     }),
   );
-  return taped('rffFeatures', [x, omega, bias], out, attrs);
 }

@@ -1,7 +1,6 @@
 /** Backward rules of matmul, cdist, fwht, rffFeatures and eigh; qr and svd have none. */
 import { SpectransError } from '../../errors.js';
 import { add, equal, mul, neg, reciprocal, sign, sub, where } from '../../ops/elementwise.js';
-import { rffFeatures } from '../../ops/features.js';
 import { tensor } from '../../ops/creation.js';
 import type { Tensor } from '../../tensor.js';
 import { fwht } from '../../ops/decompositions.js';
@@ -9,7 +8,7 @@ import { expandDims, matrixTranspose, reshape, slice } from '../../ops/layout.js
 import { matmul } from '../../ops/linear.js';
 import { sum } from '../../ops/reduce.js';
 import { unbroadcast, zerosLike } from '../shape-grads.js';
-import { savedInput, type BackwardRule } from './rule.js';
+import { savedInput, savedOutput, type BackwardRule } from './rule.js';
 
 /**
  * C = op(A) op(B): dA = dC op(B)ᵀ (transposed back when A was), dB = op(A)ᵀ dC (likewise),
@@ -60,27 +59,26 @@ const cdistRule: BackwardRule = (e, g) => {
 
 /**
  * out = s·cos(p) (and s·sin(p)) with p = x ω + b: dp = s·(cos(p) ⊙ dsin − sin(p) ⊙ dcos), then
- * dx = dp ωᵀ, dω = xᵀ dp, db = Σ dp over rows. cos(p) and sin(p) are recomputed by the op itself
- * (its cos/sin form, fused where the backend fuses it) rather than saved.
+ * dx = dp ωᵀ, dω = xᵀ dp, db = Σ dp over rows. s·cos(p) and s·sin(p) come from the forward pass:
+ * the cos/sin form saves its output, the cos form hands over the sines it computed alongside.
  */
 const rffRule: BackwardRule = (e, dy) => {
   const x = savedInput(e, 0);
   const omega = savedInput(e, 1);
-  const bias = savedInput(e, 2);
-  const scale = e.attrs['scale'] as number;
   const d = omega.shape[0]!;
   const D = omega.shape[1]!;
   const rows = reshape(x, [-1, d]);
-  const both = rffFeatures(rows, omega, bias, 1, true);
-  const sinP = slice(both, [0, D], [-1, D]);
-  const g = reshape(dy, [rows.shape[0]!, -1]);
+  const n = rows.shape[0]!;
+  const g = reshape(dy, [n, -1]);
   let dp: Tensor;
   if (e.attrs['cosSin'] === true) {
-    const dCos = slice(g, [0, 0], [-1, D]);
-    const dSin = slice(g, [0, D], [-1, D]);
-    dp = mul(sub(mul(slice(both, [0, 0], [-1, D]), dSin), mul(sinP, dCos)), scale);
+    const out = reshape(savedOutput(e), [n, 2 * D]);
+    const half = (t: Tensor, i: number): Tensor => slice(t, [0, i * D], [-1, D]);
+    dp = sub(mul(half(out, 0), half(g, 1)), mul(half(out, 1), half(g, 0)));
   } else {
-    dp = mul(mul(sinP, g), -scale);
+    const sines = e.extras[0];
+    if (sines === undefined) throw new Error('backward rffFeatures: the sines were not handed over');
+    dp = neg(mul(reshape(sines, [n, D]), g));
   }
   return [
     e.needsGrad[0] ? reshape(matmul(dp, omega, { transposeB: true }), x.shape) : undefined,
