@@ -7,13 +7,15 @@ export interface CliArgs {
   readonly html?: string;
   readonly filters: readonly string[];
   readonly seed?: number;
+  /** Steps of the long training run (default 10,000). */
+  readonly longRunSteps?: number;
   /** Exit 1 also when a target is unavailable. */
   readonly strict: boolean;
   readonly help: boolean;
 }
 
 /** Usage text. */
-export const USAGE = `Usage: spectrans-conformance [target modules...] [--json FILE] [--html FILE] [--filter PREFIX]... [--seed N] [--strict]
+export const USAGE = `Usage: spectrans-conformance [target modules...] [--json FILE] [--html FILE] [--filter PREFIX]... [--seed N] [--long-run-steps N] [--strict]
 
 Runs the spectrans conformance corpus over backends and prints a matrix (rows: op/kernel groups,
 columns: backends). A target module is a path or package specifier exporting \`conformanceTargets\`:
@@ -25,6 +27,8 @@ working directory. Without modules: the js backend alone (@spectrans/conformance
   --html FILE      write a self-contained HTML table
   --filter PREFIX  only case ids starting with PREFIX (repeatable), e.g. ops/matmul
   --seed N         base seed (default 20240601); each case derives its own from its id
+  --long-run-steps N
+                   steps of gradients/training/long-run-leaks (default 10000; even, >= 200)
   --strict         also exit 1 when a target is unavailable
 Exit code: 1 if any case failed, 2 on a usage error, else 0.`;
 
@@ -38,6 +42,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let json: string | undefined;
   let html: string | undefined;
   let seed: number | undefined;
+  let longRunSteps: number | undefined;
   let strict = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -69,6 +74,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         seed = v;
         break;
       }
+      case '--long-run-steps': {
+        const v = Number(value());
+        if (!Number.isSafeInteger(v) || v < 200 || v % 2 !== 0)
+          throw new Error(`--long-run-steps must be an even integer of at least 200`);
+        longRunSteps = v;
+        break;
+      }
       case '--strict':
         strict = true;
         break;
@@ -89,5 +101,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     ...(json !== undefined ? { json } : {}),
     ...(html !== undefined ? { html } : {}),
     ...(seed !== undefined ? { seed } : {}),
+    ...(longRunSteps !== undefined ? { longRunSteps } : {}),
   };
 }

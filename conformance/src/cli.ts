@@ -47,7 +47,11 @@ export async function main(
       io.error(`${target.name}: unavailable: ${target.unavailable}`);
       continue;
     }
-    const report = await runTarget(target, { seed, ...(filter ? { filter } : {}) });
+    const report = await runTarget(target, {
+      seed,
+      ...(filter ? { filter } : {}),
+      ...(args.longRunSteps !== undefined ? { longRunSteps: args.longRunSteps } : {}),
+    });
     reports.push(report);
     io.error(
       report.status === 'ok'

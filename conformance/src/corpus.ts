@@ -13,19 +13,21 @@ import { unaryOpCases } from './cases/ops/unary.js';
 import { castCases, whereCases } from './cases/ops/where-cast.js';
 import { randomCases, randomUploadCases } from './cases/random/index.js';
 import { storageCases } from './cases/storage.js';
-import type { ConformanceCase } from './types.js';
+import type { ConformanceCase, CorpusOptions } from './types.js';
 
 /**
- * Builds every case for `dtypes` (default both): storage, ops, linalg, random, errors, kernels.
+ * Builds every case for `dtypes` (default both): storage, ops, linalg, random, errors, kernels,
+ * gradients.
  * Cases of one module stay together, each dtype's variant next to the other.
  *
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` for a bad `options.longRunSteps`.
  * @throws Error if two cases share an id (a bug in the corpus).
  * @example
  * ```ts
  * const ids = buildCorpus(['float32']).map((c) => c.id);
  * ```
  */
-export function buildCorpus(dtypes: readonly DType[] = DTYPES): ConformanceCase[] {
+export function buildCorpus(dtypes: readonly DType[] = DTYPES, options: CorpusOptions = {}): ConformanceCase[] {
   const perDType: ((dtype: DType) => ConformanceCase[])[] = [
     storageCases,
     unaryOpCases,
@@ -52,7 +54,7 @@ export function buildCorpus(dtypes: readonly DType[] = DTYPES): ConformanceCase[
     ...randomCases(),
     ...errorCases(),
     ...kernelCases(dtypes),
-    ...gradientCases(dtypes),
+    ...gradientCases(dtypes, options.longRunSteps),
   ];
   const seen = new Set<string>();
   for (const c of cases) {

@@ -29,6 +29,8 @@ export interface ConformanceOptions extends ConformanceTarget {
   readonly filter?: CaseFilter;
   /** The cases to register (default: the whole corpus, both dtypes; undeclared dtypes are skipped at run time). */
   readonly cases?: readonly ConformanceCase[];
+  /** Steps of the long training run (see `CorpusOptions`); ignored with `cases`. */
+  readonly longRunSteps?: number;
 }
 
 /** Why the started backend contradicts the target's `dtypes`, or undefined when it agrees. */
@@ -47,7 +49,9 @@ function dtypeMismatch(options: ConformanceOptions, declared: readonly DType[]):
  * every 100 ms, so vitest's worker keeps answering its RPC while a synchronous backend runs.
  */
 export function registerConformance(api: VitestApi, options: ConformanceOptions): void {
-  const all = (options.cases ?? buildCorpus(DTYPES)).filter((c) => passesFilter(c.id, options.filter));
+  const all = (options.cases ?? buildCorpus(DTYPES, { longRunSteps: options.longRunSteps })).filter((c) =>
+    passesFilter(c.id, options.filter),
+  );
   const listed = options.dtypes;
   const cases = listed === undefined ? all : all.filter((c) => c.dtype === undefined || listed.includes(c.dtype));
   const undeclared = DTYPES.map((d) => ({ dtype: d, count: all.filter((c) => c.dtype === d).length })).filter(
@@ -97,8 +101,8 @@ export function registerConformance(api: VitestApi, options: ConformanceOptions)
         if (result.status === 'fail') throw new ConformanceFailure(`${c.id}\n${result.message ?? ''}`);
       };
       const xfail = findEntry(options.expectedFailures, c.id);
-      if (xfail) api.test.fails(c.id, body);
-      else api.test(c.id, body);
+      if (xfail) api.test.fails(c.id, body, c.timeoutMs);
+      else api.test(c.id, body, c.timeoutMs);
     }
   });
 }

@@ -1,16 +1,19 @@
 /** Leak checks around each case: core's live tensor count and the backend's live handles. */
 import { liveTensorCount, type Backend } from '@spectrans/core';
 
-/** Live tensors and (when the backend reports memory) live handles at one moment. */
+/** Live tensors and (when the backend reports memory) live handles and their bytes at one moment. */
 export interface LeakSnapshot {
   readonly tensors: number;
   readonly handles?: number;
+  readonly bytes?: number;
 }
 
-/** Takes a snapshot of core's live tensors and `backend.memory()` handles. */
+/** Takes a snapshot of core's live tensors and `backend.memory()` handles and bytes. */
 export function leakSnapshot(backend: Backend): LeakSnapshot {
   const mem = backend.memory?.();
-  return mem === undefined ? { tensors: liveTensorCount() } : { tensors: liveTensorCount(), handles: mem.handles };
+  return mem === undefined
+    ? { tensors: liveTensorCount() }
+    : { tensors: liveTensorCount(), handles: mem.handles, bytes: mem.bytes };
 }
 
 /**
@@ -33,6 +36,10 @@ export function compareLeaks(before: LeakSnapshot, after: LeakSnapshot): string[
   if (before.handles !== undefined && after.handles !== undefined && after.handles !== before.handles) {
     problems.push(
       `leak: backend memory().handles went from ${before.handles} to ${after.handles} (handles the backend created and never freed, or freed twice)`,
+    );
+  } else if (before.bytes !== undefined && after.bytes !== undefined && after.bytes !== before.bytes) {
+    problems.push(
+      `leak: backend memory().bytes went from ${before.bytes} to ${after.bytes} with the same number of handles (a handle's storage kept or miscounted)`,
     );
   }
   return problems;

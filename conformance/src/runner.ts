@@ -45,8 +45,8 @@ export async function runCasesOn(
   target: Pick<ConformanceTarget, 'skip' | 'expectedFailures'>,
   options: RunOptions = {},
 ): Promise<CaseResult[]> {
-  const cases = (options.cases ?? buildCorpus(declaredDTypes(backend))).filter((c) =>
-    passesFilter(c.id, options.filter),
+  const cases = (options.cases ?? buildCorpus(declaredDTypes(backend), { longRunSteps: options.longRunSteps })).filter(
+    (c) => passesFilter(c.id, options.filter),
   );
   const session = { backend, oracle, seed: options.seed ?? DEFAULT_SEED };
   const results: CaseResult[] = [];

@@ -19,6 +19,8 @@ export interface ConformanceCase {
   readonly optionalOp?: OptionalOpName;
   /** Returns `true`, or the reason the case cannot apply to `backend` (it is then skipped). */
   readonly applies?: (backend: Backend) => true | string;
+  /** Time limit of the case's vitest test, for the few cases that run long (default: the runner's). */
+  readonly timeoutMs?: number;
   /** The body: throws (typically through the context's assertions) to fail. */
   run(ctx: CaseContext): void | Promise<void>;
 }
@@ -159,6 +161,16 @@ export interface CaseResult {
 /** Which cases to run: an id prefix, several, or a predicate. */
 export type CaseFilter = string | readonly string[] | ((id: string) => boolean);
 
+/** Settings of the corpus. */
+export interface CorpusOptions {
+  /**
+   * Steps of `gradients/training/long-run-leaks/*` (default 10,000), whose live tensors, handles
+   * and bytes must not change during training. Suites run on every commit on slow engines may
+   * lower it (an even number of at least 200).
+   */
+  readonly longRunSteps?: number;
+}
+
 /** Options of the programmatic runner. */
 export interface RunOptions {
   /** Only ids starting with this prefix (or any of these), or passing this predicate. */
@@ -167,6 +179,8 @@ export interface RunOptions {
   readonly seed?: number;
   /** The cases to run (default: the whole corpus for the backend's declared dtypes). */
   readonly cases?: readonly ConformanceCase[];
+  /** Steps of the long training run (see `CorpusOptions`); ignored with `cases`. */
+  readonly longRunSteps?: number;
   /** Called after each case. */
   readonly onResult?: (result: CaseResult) => void;
 }

@@ -6,6 +6,7 @@ import {
   inaccurateCosBackend,
   leakyBackend,
   nanIgnoringReduceBackend,
+  slowLeakBackend,
   wrongMatmulBackend,
 } from './fixtures/broken-backends.js';
 
@@ -15,7 +16,10 @@ function failed(results: readonly CaseResult[]): Map<string, string> {
 
 describe('broken backends are caught', () => {
   test('a matmul off by 1e-5 relative fails the matmul cases, no other op, and the float64 kernels built on it', async () => {
-    const results = await runCases({ name: 'broken-matmul', create: wrongMatmulBackend });
+    const results = await runCases(
+      { name: 'broken-matmul', create: wrongMatmulBackend },
+      { filter: (id) => !id.startsWith('gradients/training/long-run-leaks/') }, // the next test's subject
+    );
     const fails = failed(results);
     for (const id of [
       'ops/matmul/plain/float32',
@@ -56,6 +60,19 @@ describe('broken backends are caught', () => {
     expect(fails.get('ops/exp/random/float32')).toMatch(/leak: backend memory\(\)\.handles went from \d+ to \d+/);
     expect([...fails.keys()].every((id) => id.startsWith('ops/exp/'))).toBe(true);
     expect(results.filter((r) => r.id.startsWith('ops/log/')).every((r) => r.status === 'pass')).toBe(true);
+  });
+
+  test('a handle leaked once every 5,000 matmuls shows in the 10,000-step training run only', async () => {
+    const results = await runCases({ name: 'slow-leak', create: slowLeakBackend }, { filter: ['gradients/training/'] });
+    const fails = failed(results);
+    expect([...fails.keys()].sort()).toEqual([
+      'gradients/training/long-run-leaks/float32',
+      'gradients/training/long-run-leaks/float64',
+    ]);
+    expect(fails.get('gradients/training/long-run-leaks/float32')).toMatch(
+      /after step 100: \d+ tensors, (\d+) handles.*after step 10000: \d+ tensors, (?!\1 handles)\d+ handles/,
+    );
+    expect(results.filter((r) => r.status === 'pass').length).toBe(4);
   });
 
   test('a reduce that ignores NaN fails the NaN-propagation cases', async () => {

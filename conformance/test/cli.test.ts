@@ -30,6 +30,8 @@ describe('spectrans-conformance', () => {
         'r.html',
         '--seed',
         '3',
+        '--long-run-steps',
+        '400',
         'pkg',
       ]),
     ).toEqual({
@@ -38,12 +40,15 @@ describe('spectrans-conformance', () => {
       html: 'r.html',
       filters: ['ops/matmul', 'errors'],
       seed: 3,
+      longRunSteps: 400,
       strict: false,
       help: false,
     });
     expect(parseArgs(['--', '--filter', 'ops', 'a.ts'])).toMatchObject({ modules: ['a.ts'], filters: ['ops'] });
     expect(() => parseArgs(['--nope'])).toThrow(/unknown option/);
     expect(() => parseArgs(['--json'])).toThrow(/needs a value/);
+    for (const bad of ['100', '401', '1e9.5', 'x'])
+      expect(() => parseArgs(['--long-run-steps', bad])).toThrow(/even integer of at least 200/);
   });
 
   test('runs target modules, shows unavailable ones as columns, writes JSON and HTML, exits 1 on failure', async () => {

@@ -101,6 +101,13 @@ describe('ids and corpus', () => {
   test('a float32-only corpus has no float64 cases', () => {
     expect(buildCorpus(['float32']).some((c) => c.dtype === 'float64' || c.id.includes('float64'))).toBe(false);
   });
+  test('the long training run takes 10,000 steps unless told otherwise, with a time limit to match', () => {
+    const long = (options?: { longRunSteps?: number }) =>
+      buildCorpus(['float32'], options).find((c) => c.id === 'gradients/training/long-run-leaks/float32')!;
+    expect(long().timeoutMs).toBeGreaterThan(long({ longRunSteps: 1000 }).timeoutMs!);
+    for (const bad of [0, 150, 1001, 2.5, Number.NaN])
+      expect(() => buildCorpus(['float32'], { longRunSteps: bad })).toThrow(/longRunSteps must be an even integer/);
+  });
   test('idMatches works on whole segments', () => {
     expect(idMatches('linalg/svd', 'linalg/svd/tall/float32')).toBe(true);
     expect(idMatches('linalg/svd', 'linalg/svd')).toBe(true);

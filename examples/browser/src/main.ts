@@ -117,7 +117,9 @@ async function run(id: PageBackend, filter: string): Promise<void> {
   const started = performance.now();
   try {
     const target = targetFor(id);
-    const report = await runTarget(target, filter ? { filter } : {});
+    // The long training run takes 1,000 steps in the page (WebGL on SwiftShader is slow); Node's
+    // `pnpm conformance` runs the full 10,000 on every backend it has.
+    const report = await runTarget(target, { longRunSteps: 1000, ...(filter ? { filter } : {}) });
     if (report.status === 'unavailable')
       throw new Error(`${target.name} could not start: ${report.reason ?? 'unknown reason'}`);
     out.backendName = report.backend?.name ?? target.name;

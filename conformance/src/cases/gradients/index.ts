@@ -10,8 +10,12 @@ import { gradientOpCases } from './ops.js';
 import { trainingCases } from './training.js';
 
 /** Every gradient case for `dtypes`, each dtype's variant next to the other. */
-export function gradientCases(dtypes: readonly DType[]): ConformanceCase[] {
-  const perDType = dtypes.map((d) => [...gradientOpCases(d), ...gradientKernelCases(d), ...trainingCases(d)]);
+export function gradientCases(dtypes: readonly DType[], longRunSteps?: number): ConformanceCase[] {
+  const perDType = dtypes.map((d) => [
+    ...gradientOpCases(d),
+    ...gradientKernelCases(d),
+    ...trainingCases(d, longRunSteps),
+  ]);
   return perDType[0]!.flatMap((c, i) => [c, ...perDType.slice(1).map((list) => list[i]!)]);
 }
 
