@@ -1,124 +1,96 @@
 /**
- * FAVOR+ (positive softmax features) in linear attention: attention weights sum to 1 at every input
+ * `attention/linear/favor-...`: FAVOR+ (positive softmax features) in linear attention: attention weights sum to 1 at every input
  * scale, outputs stay convex combinations of the values, and the estimator equals a float64 host
  * implementation of Performer's formula (Choromanski et al. 2021) wherever that one is representable.
  */
-import { RFFAttentionKernel, linearAttention, ones, tensor, type Tensor } from '@spectrans/core';
-import { ensure, ensureClose, take, type KernelCheck, type KernelCheckContext } from './check-context.js';
-import { points } from './configs.js';
+import { RFFAttentionKernel, linearAttention, ones, type DType, type Tensor } from '@spectrans/core';
+import type { CaseContext, ConformanceCase } from '../../types.js';
+import { dtypeCase, expectWithin, take } from '../helpers.js';
+import { hostPoints, points } from '../kernels/points.js';
 
 const MAGNITUDES = [1, 10, 100, 1000] as const;
 /** One set of sizes for every check (batch B, n positions, d inputs, dv values): backends that compile per shape compile once. */
 const [B, N, DIM, DV] = [2, 24, 8, 3] as const;
 
 /** Key mask keeping all but every third key (key 0 stays visible). */
-function everyThirdHidden(ctx: KernelCheckContext, m: number): Tensor {
-  return tensor(
+function everyThirdHidden(ctx: CaseContext, m: number): Tensor {
+  return ctx.input(
     Array.from({ length: m }, (_, j) => (j % 3 === 1 ? 0 : 1)),
     [m],
-    ctx.dtype,
-    { backend: ctx.backend },
   );
 }
 
 /** Attention with v = 1 must return exactly 1 (weights sum to 1), whatever the scale of q and k. */
-function normalisationCheck(mag: number): KernelCheck {
-  return {
-    id: `attention/linear/favor-weights-sum-to-one/magnitude-${mag}`,
-    async run(ctx) {
-      const q = points(ctx.backend, ctx.dtype, [B, N, DIM], 21 + mag, mag);
-      const k = points(ctx.backend, ctx.dtype, [B, N, DIM], 22 + mag, mag);
-      const v = ones([B, N, DV], ctx.dtype, { backend: ctx.backend });
-      const mask = everyThirdHidden(ctx, N);
-      const expected = new Float64Array(B * N * DV).fill(1);
-      try {
-        for (const D of [16, 129]) {
-          const map = new RFFAttentionKernel({
-            inputDim: DIM,
-            numFeatures: D,
-            seed: D,
-            backend: ctx.backend,
-            dtype: ctx.dtype,
-          });
-          try {
-            for (const causal of [false, true]) {
-              for (const masked of [false, true]) {
-                for (const chunkSize of causal ? [7] : [undefined]) {
-                  // 24 rows: four chunks of 8, one padded
-                  const out = await take(
-                    linearAttention(q, k, v, { featureMap: map, causal, mask: masked ? mask : undefined, chunkSize }),
-                  );
-                  const what = `magnitude ${mag}, D = ${D}, causal ${causal}, mask ${masked}, chunk ${chunkSize ?? 'default'}`;
-                  ensureClose(
-                    out,
-                    expected,
-                    4 * ctx.rtol,
-                    4 * ctx.rtol,
-                    `linearAttention(q, k, ones) = ones (${what})`,
-                  );
-                }
-              }
-            }
-          } finally {
-            map.dispose();
+function normalisationCase(mag: number, dtype: DType): ConformanceCase {
+  return dtypeCase(`attention/linear/favor-weights-sum-to-one/magnitude-${mag}`, dtype, async (ctx) => {
+    const q = points(ctx, [B, N, DIM], 21 + mag, mag);
+    const k = points(ctx, [B, N, DIM], 22 + mag, mag);
+    const v = ctx.track(ones([B, N, DV], ctx.dtype, { backend: ctx.backend }));
+    const mask = everyThirdHidden(ctx, N);
+    const expected = new Float64Array(B * N * DV).fill(1);
+    const rtol = ctx.tolerance('pipeline').rtol;
+    for (const D of [16, 129]) {
+      const map = ctx.track(
+        new RFFAttentionKernel({ inputDim: DIM, numFeatures: D, seed: D, backend: ctx.backend, dtype: ctx.dtype }),
+      );
+      for (const causal of [false, true]) {
+        for (const masked of [false, true]) {
+          for (const chunkSize of causal ? [7] : [undefined]) {
+            // 24 rows: four chunks of 8, one padded
+            const out = await take(
+              ctx,
+              linearAttention(q, k, v, { featureMap: map, causal, mask: masked ? mask : undefined, chunkSize }),
+            );
+            const what = `magnitude ${mag}, D = ${D}, causal ${causal}, mask ${masked}, chunk ${chunkSize ?? 'default'}`;
+            expectWithin(
+              ctx,
+              out,
+              expected,
+              { rtol: 4 * rtol, atol: 4 * rtol },
+              `linearAttention(q, k, ones) = ones (${what})`,
+            );
           }
         }
-      } finally {
-        for (const t of [q, k, v, mask]) t.dispose();
       }
-    },
-  };
+      ctx.dispose(map);
+    }
+  });
 }
 
 /** Every output column lies between the smallest and largest value of that column (weights >= 0, sum 1). */
-function convexityCheck(): KernelCheck {
-  return {
-    id: 'attention/linear/favor-outputs-are-convex-combinations',
-    async run(ctx) {
-      const map = new RFFAttentionKernel({
-        inputDim: DIM,
-        numFeatures: 16,
-        seed: 3,
-        backend: ctx.backend,
-        dtype: ctx.dtype,
-      });
-      const v = points(ctx.backend, ctx.dtype, [B, N, DV], 31);
-      const values = Float64Array.from(await v.data());
-      try {
-        for (const mag of MAGNITUDES) {
-          const q = points(ctx.backend, ctx.dtype, [B, N, DIM], 32, mag);
-          const k = points(ctx.backend, ctx.dtype, [B, N, DIM], 33, mag);
-          try {
-            for (const causal of [false, true]) {
-              const out = await take(linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 7 }));
-              for (let at = 0; at < B * N * DV; at++) {
-                const [b, i, c] = [Math.floor(at / (N * DV)), Math.floor(at / DV) % N, at % DV];
-                let lo = Infinity;
-                let hi = -Infinity;
-                for (let j = 0; j < (causal ? i + 1 : N); j++) {
-                  const value = values[(b * N + j) * DV + c]!;
-                  lo = Math.min(lo, value);
-                  hi = Math.max(hi, value);
-                }
-                const o = out[at]!;
-                const slack = 4 * ctx.rtol * Math.max(Math.abs(lo), Math.abs(hi)) + ctx.atol;
-                ensure(
-                  o >= lo - slack && o <= hi + slack,
-                  () => `magnitude ${mag}, causal ${causal}: output [${b}, ${i}, ${c}] = ${o} outside [${lo}, ${hi}]`,
-                );
-              }
-            }
-          } finally {
-            q.dispose();
-            k.dispose();
+function convexityCase(dtype: DType): ConformanceCase {
+  return dtypeCase('attention/linear/favor-outputs-are-convex-combinations', dtype, async (ctx) => {
+    const map = ctx.track(
+      new RFFAttentionKernel({ inputDim: DIM, numFeatures: 16, seed: 3, backend: ctx.backend, dtype: ctx.dtype }),
+    );
+    const host = hostPoints(ctx, [B, N, DV], 31);
+    const v = ctx.input(host);
+    const values = host.data;
+    const t = ctx.tolerance('pipeline');
+    for (const mag of MAGNITUDES) {
+      const q = points(ctx, [B, N, DIM], 32, mag);
+      const k = points(ctx, [B, N, DIM], 33, mag);
+      for (const causal of [false, true]) {
+        const out = await take(ctx, linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 7 }));
+        for (let at = 0; at < B * N * DV; at++) {
+          const [b, i, c] = [Math.floor(at / (N * DV)), Math.floor(at / DV) % N, at % DV];
+          let lo = Infinity;
+          let hi = -Infinity;
+          for (let j = 0; j < (causal ? i + 1 : N); j++) {
+            const value = values[(b * N + j) * DV + c]!;
+            lo = Math.min(lo, value);
+            hi = Math.max(hi, value);
           }
+          const o = out[at]!;
+          const slack = 4 * t.rtol * Math.max(Math.abs(lo), Math.abs(hi)) + t.atol;
+          ctx.check(
+            o >= lo - slack && o <= hi + slack,
+            () => `magnitude ${mag}, causal ${causal}: output [${b}, ${i}, ${c}] = ${o} outside [${lo}, ${hi}]`,
+          );
         }
-      } finally {
-        v.dispose();
-        map.dispose();
       }
-    },
-  };
+    }
+  });
 }
 
 /**
@@ -126,7 +98,7 @@ function convexityCheck(): KernelCheck {
  * d^(−1/4), out = φ(Q)(φ(K)ᵀV) / φ(Q)(φ(K)ᵀ1), causal by explicit prefix sums. No stabilisation: valid
  * where exp stays representable in float64.
  */
-export function favorReference(
+function favorReference(
   q: Float64Array,
   k: Float64Array,
   v: Float64Array,
@@ -169,66 +141,46 @@ export function favorReference(
 }
 
 /** The stabilised computation is the same estimator: equal to the plain float64 formula where that is finite. */
-function referenceCheck(): KernelCheck {
-  return {
-    id: 'attention/linear/favor-equals-host-performer',
-    async run(ctx) {
-      const D = 16;
-      const map = new RFFAttentionKernel({
-        inputDim: DIM,
-        numFeatures: D,
-        seed: 9,
-        backend: ctx.backend,
-        dtype: ctx.dtype,
-      });
-      const exported = await map.exportStateDict();
-      const omega = Float64Array.from(exported.projection!.data, Number);
-      const v = points(ctx.backend, ctx.dtype, [B, N, DV], 41);
-      try {
-        for (const mag of [0.5, 1, 3]) {
-          const q = points(ctx.backend, ctx.dtype, [B, N, DIM], 42, mag);
-          const k = points(ctx.backend, ctx.dtype, [B, N, DIM], 43, mag);
-          try {
-            const [qh, kh, vh] = [
-              Float64Array.from(await q.data()),
-              Float64Array.from(await k.data()),
-              Float64Array.from(await v.data()),
-            ];
-            for (const causal of [false, true]) {
-              const out = await take(linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 7 }));
-              const expected = new Float64Array(B * N * DV);
-              for (let b = 0; b < B; b++) {
-                const rows = (x: Float64Array, width: number): Float64Array =>
-                  x.subarray(b * N * width, (b + 1) * N * width);
-                expected.set(
-                  favorReference(rows(qh, DIM), rows(kh, DIM), rows(vh, DV), omega, N, DIM, D, DV, causal),
-                  b * N * DV,
-                );
-              }
-              // The weights carry the float rounding of exponents of size ~mag²·d: scale the tolerance.
-              const scale = 10 * Math.max(1, mag * mag * DIM);
-              ensureClose(
-                out,
-                expected,
-                scale * ctx.rtol,
-                scale * ctx.atol,
-                `FAVOR+ vs float64 Performer (magnitude ${mag}, causal ${causal})`,
-              );
-            }
-          } finally {
-            q.dispose();
-            k.dispose();
-          }
+function referenceCase(dtype: DType): ConformanceCase {
+  return dtypeCase('attention/linear/favor-equals-host-performer', dtype, async (ctx) => {
+    const D = 16;
+    const map = ctx.track(
+      new RFFAttentionKernel({ inputDim: DIM, numFeatures: D, seed: 9, backend: ctx.backend, dtype: ctx.dtype }),
+    );
+    const exported = await map.exportStateDict();
+    const omega = Float64Array.from(exported.projection!.data, Number);
+    const vh = hostPoints(ctx, [B, N, DV], 41);
+    const v = ctx.input(vh);
+    const t = ctx.tolerance('pipeline');
+    for (const mag of [0.5, 1, 3]) {
+      const qh = hostPoints(ctx, [B, N, DIM], 42, mag);
+      const kh = hostPoints(ctx, [B, N, DIM], 43, mag);
+      const [q, k] = [ctx.input(qh), ctx.input(kh)];
+      for (const causal of [false, true]) {
+        const out = await take(ctx, linearAttention(q, k, v, { featureMap: map, causal, chunkSize: 7 }));
+        const expected = new Float64Array(B * N * DV);
+        for (let b = 0; b < B; b++) {
+          const rows = (x: Float64Array, width: number): Float64Array => x.subarray(b * N * width, (b + 1) * N * width);
+          expected.set(
+            favorReference(rows(qh.data, DIM), rows(kh.data, DIM), rows(vh.data, DV), omega, N, DIM, D, DV, causal),
+            b * N * DV,
+          );
         }
-      } finally {
-        v.dispose();
-        map.dispose();
+        // The weights carry the float rounding of exponents of size ~mag²·d: scale the tolerance.
+        const scale = 10 * Math.max(1, mag * mag * DIM);
+        expectWithin(
+          ctx,
+          out,
+          expected,
+          { rtol: scale * t.rtol, atol: scale * t.atol },
+          `FAVOR+ vs float64 Performer (magnitude ${mag}, causal ${causal})`,
+        );
       }
-    },
-  };
+    }
+  });
 }
 
-/** Every FAVOR+ check. */
-export function favorChecks(): KernelCheck[] {
-  return [...MAGNITUDES.map(normalisationCheck), convexityCheck(), referenceCheck()];
+/** Every FAVOR+ case. */
+export function favorCases(dtype: DType): ConformanceCase[] {
+  return [...MAGNITUDES.map((mag) => normalisationCase(mag, dtype)), convexityCase(dtype), referenceCase(dtype)];
 }
