@@ -32,7 +32,7 @@ export interface CaseScope {
   maxError(): number | undefined;
   /**
    * Ends the case: re-reads the inputs (when `checkInputs`) to verify no op modified them, then
-   * disposes every tracked tensor. Returns the problems found.
+   * disposes every tracked tensor and kernel. Returns the problems found.
    */
   finish(checkInputs: boolean): Promise<string[]>;
 }
@@ -41,11 +41,23 @@ function isHostArray(v: unknown): v is HostArray {
   return typeof v === 'object' && v !== null && 'data' in v && 'shape' in v && !(v instanceof Tensor);
 }
 
-function collectTensors(value: unknown, out: Tensor[]): void {
+/** What a case may own: a tensor, or an object that frees its own tensors (a kernel, a feature map). */
+interface Disposable {
+  dispose(): void;
+}
+
+function isDisposable(value: object): value is Disposable {
+  return typeof (value as Partial<Disposable>).dispose === 'function';
+}
+
+/** Tensors and disposable objects in `value` (a tensor or disposable, or arrays / plain objects of them). */
+function collectDisposables(value: unknown, out: Disposable[]): void {
   if (value instanceof Tensor) out.push(value);
-  else if (Array.isArray(value)) for (const v of value) collectTensors(v, out);
-  else if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collectTensors(v, out);
+  else if (Array.isArray(value)) for (const v of value) collectDisposables(v, out);
+  else if (typeof value === 'object' && value !== null) {
+    if (Object.getPrototypeOf(value) === Object.prototype) {
+      for (const v of Object.values(value)) collectDisposables(v, out);
+    } else if (isDisposable(value)) out.push(value);
   }
 }
 
@@ -58,7 +70,7 @@ export function createCaseScope(init: ContextInit): CaseScope {
   const { id, backend, oracle, dtype, seed } = init;
   const precision: Precision = backend.capabilities.dtypes[dtype] ?? 'ieee';
   const rng = new HostRng(seed);
-  const tracked = new Set<Tensor>();
+  const tracked = new Set<Disposable>();
   const inputs: { tensor: Tensor; data: Float64Array; name: string }[] = [];
   let guarded: ReturnType<typeof guardBackend> | undefined;
   let maxError: number | undefined;
@@ -151,14 +163,14 @@ export function createCaseScope(init: ContextInit): CaseScope {
       upload(values, shape, options.dtype ?? dtype, options.on ?? backend),
     oracleInput: (values, shape) => upload(values, shape, 'float64', oracle),
     track<T>(value: T): T {
-      const list: Tensor[] = [];
-      collectTensors(value, list);
+      const list: Disposable[] = [];
+      collectDisposables(value, list);
       for (const t of list) tracked.add(t);
       return value;
     },
     dispose(value: unknown): void {
-      const list: Tensor[] = [];
-      collectTensors(value, list);
+      const list: Disposable[] = [];
+      collectDisposables(value, list);
       for (const t of list) {
         tracked.delete(t);
         t.dispose();

@@ -141,6 +141,20 @@ export function toleranceFor(
   return row(atol, rtol, perTerm);
 }
 
+/**
+ * A tolerance of explicit bounds, with no per-term part: for checks that widen a table row by a
+ * stated factor, or that carry their own bounds (the reference fixtures').
+ *
+ * @example
+ * ```ts
+ * const t = toleranceFor('float32', 'ieee', 'pipeline');
+ * allclose(actual, expected, { tolerance: explicitTolerance(10 * t.atol, 10 * t.rtol) });
+ * ```
+ */
+export function explicitTolerance(atol: number, rtol: number): Tolerance {
+  return row(atol, rtol);
+}
+
 /** Rounds a float64 value to `dtype` (round to nearest even, overflow to ±Infinity). */
 export function roundTo(dtype: DType, value: number): number {
   return dtype === 'float32' ? Math.fround(value) : value;

@@ -88,9 +88,12 @@ export interface CaseContext {
   input(values: ArrayLike<number> | HostArray, shape?: Shape, options?: InputOptions): Tensor;
   /** Uploads `values` in float64 to the oracle. */
   oracleInput(values: ArrayLike<number> | HostArray, shape?: Shape): Tensor;
-  /** Tracks tensors (a tensor, or arrays / plain objects of them) for disposal after the case; returns `value`. */
+  /**
+   * Tracks tensors and objects with a `dispose()` method (kernels, feature maps), or arrays / plain
+   * objects of them, for disposal after the case; returns `value`.
+   */
   track<T>(value: T): T;
-  /** Disposes tensors now (and stops tracking them). */
+  /** Disposes what {@link CaseContext.track} accepts now (and stops tracking it). */
   dispose(value: unknown): void;
   /**
    * Reads a tensor as float64 after checking its storage: the backend must return a new array of the

@@ -172,6 +172,20 @@ describe('runner semantics', () => {
     expect(r?.status).toBe('fail');
     expect(r?.message).toContain('liveTensorCount()');
   });
+  test('the context disposes tracked kernels and tensors, also when the case fails midway', async () => {
+    const { GaussianRFFKernel } = await import('@spectrans/core');
+    const failing: ConformanceCase = {
+      id: 'test/fails-with-a-kernel',
+      run(ctx) {
+        const kernel = ctx.track(new GaussianRFFKernel({ inputDim: 2, numFeatures: 4, seed: 1, backend: ctx.backend }));
+        ctx.track(kernel.forward(ctx.input([1, 2], [1, 2])));
+        ctx.fail('deliberately');
+      },
+    };
+    const [r] = await runCases(js, { cases: [failing] });
+    expect(r?.status).toBe('fail');
+    expect(r?.message).toBe('deliberately');
+  });
   test('the same seed gives the same results; another seed other inputs', async () => {
     const a = await runCases(js, { filter: 'ops/matmul/plain', seed: 1 });
     const b = await runCases(js, { filter: 'ops/matmul/plain', seed: 1 });

@@ -1,7 +1,9 @@
-/** Shared pieces of the case modules: id building, shapes, value sets. */
-import type { DType } from '@spectrans/core';
+/** Shared pieces of the case modules: id building, shapes, value sets, reads and comparisons. */
+import { SpectransError, type DType, type Tensor } from '@spectrans/core';
 import type { OptionalOpName } from '@spectrans/core/backend';
+import { mismatchMessage } from '../failure.js';
 import type { HostRng } from '../host-rng.js';
+import { allclose, explicitTolerance } from '../tolerance.js';
 import type { CaseContext, ConformanceCase } from '../types.js';
 
 /** Builds a dtype-specific case: the id gets `/<dtype>` appended. */
@@ -62,4 +64,62 @@ export function randomShape(rng: HostRng, minRank: number, maxRank: number, maxS
 /** Number of elements of a shape. */
 export function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Reads a result through the context (storage checked) and disposes it now, for results made in loops. */
+export async function take(ctx: CaseContext, t: Tensor, what?: string): Promise<Float64Array> {
+  ctx.track(t);
+  const values = await ctx.read(t, what);
+  ctx.dispose(t);
+  return values;
+}
+
+/** Bounds of {@link expectWithin}: `|a − e| <= atol + rtol·|e|`. */
+export interface ExplicitBounds {
+  readonly rtol: number;
+  readonly atol: number;
+}
+
+/**
+ * Compares host values with `expected` (float64, not rounded) under explicit bounds, by
+ * tolerance.ts's rule (NaN equals only NaN, an infinity only the same infinity): for checks that
+ * widen a table row by a stated factor or carry their own bounds. Records the error for the report.
+ */
+export function expectWithin(
+  ctx: CaseContext,
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  bounds: ExplicitBounds,
+  what: string,
+  shape: readonly number[] = [expected.length],
+): void {
+  ctx.check(actual.length === expected.length, () => `${what}: ${actual.length} values, expected ${expected.length}`);
+  const tolerance = explicitTolerance(bounds.atol, bounds.rtol);
+  const result = allclose(actual, expected, { tolerance });
+  ctx.recordError(result.maxError);
+  if (!result.ok) {
+    ctx.fail(
+      mismatchMessage({
+        what,
+        result,
+        shape,
+        dtype: ctx.dtype,
+        precision: ctx.precision,
+        kind: 'explicit',
+        tolerance,
+        seed: ctx.seed,
+      }),
+    );
+  }
+}
+
+/** Runs `fn` and returns the SpectransError code it raised, `'no error'` (its result disposed), or what else it threw. */
+export function errorCode(fn: () => unknown): string {
+  try {
+    const out = fn() as { dispose?: () => void } | undefined;
+    out?.dispose?.();
+    return 'no error';
+  } catch (e) {
+    return e instanceof SpectransError ? e.code : `non-SpectransError: ${e instanceof Error ? e.message : String(e)}`;
+  }
 }

@@ -16,7 +16,7 @@ import {
   type DType,
   type KernelModule,
 } from '@spectrans/core';
-import { KERNEL_CONFIGS, buildConfig, evaluateConfig, type KernelConfig } from '../../kernels/configs.js';
+import { KERNEL_CONFIGS, buildConfig, evaluateConfig, type KernelConfig } from '../kernels/configs.js';
 import type { HostArray } from '../../reference/ndarray.js';
 import type { CaseContext, ConformanceCase } from '../../types.js';
 import { dtypeCase } from '../helpers.js';

@@ -1,13 +1,5 @@
 /** The kernel configurations conformance runs: every option combination that changes the math. */
-import {
-  RandomGenerator,
-  createKernel,
-  tensor,
-  type Backend,
-  type DType,
-  type KernelName,
-  type Tensor,
-} from '@spectrans/core';
+import { createKernel, type Backend, type DType, type KernelName, type Tensor } from '@spectrans/core';
 
 /** One kernel configuration. */
 export interface KernelConfig {
@@ -167,23 +159,6 @@ export const KERNEL_CONFIGS: readonly KernelConfig[] = [
 
 /** The input dimension of every configuration. */
 export const CONFIG_INPUT_DIM = D_IN;
-
-/**
- * A host-generated point set (..., n, d) uploaded to `backend` in `dtype`. Values are rounded to
- * `roundTo` (default `dtype`) first, so the float64 oracle can see exactly the tested inputs.
- */
-export function points(
-  backend: Backend,
-  dtype: DType,
-  shape: number[],
-  seed: number,
-  scale = 1,
-  roundTo: DType = dtype,
-): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = new RandomGenerator(seed).normal(size, 0, scale);
-  return tensor(roundTo === 'float32' ? Float32Array.from(data) : data, shape, dtype, { backend });
-}
 
 /** Builds a configuration on `backend` with a fixed seed. */
 export function buildConfig(
