@@ -1,7 +1,7 @@
 /**
  * The page: pick a backend, run the conformance corpus on it, show the matrix and the Gram-error
- * curve. `?backend=<id>&auto=1[&filter=<prefix>]` runs without a click; the outcome is published on
- * `window.__spectrans` for the end-to-end test.
+ * curve. `?backend=<id>&auto=1[&filter=<prefix>][&steps=<n>]` runs without a click; the outcome is
+ * published on `window.__spectrans` for the end-to-end test.
  */
 import { runTarget, type CaseResult, type TargetReport } from '@spectrans/conformance';
 import { buildMatrix, totals } from '@spectrans/conformance/report';
@@ -117,9 +117,7 @@ async function run(id: PageBackend, filter: string): Promise<void> {
   const started = performance.now();
   try {
     const target = targetFor(id);
-    // The long training run takes 1,000 steps in the page (WebGL on SwiftShader is slow); Node's
-    // `pnpm conformance` runs the full 10,000 on every backend it has.
-    const report = await runTarget(target, { longRunSteps: 1000, ...(filter ? { filter } : {}) });
+    const report = await runTarget(target, { longRunSteps, ...(filter ? { filter } : {}) });
     if (report.status === 'unavailable')
       throw new Error(`${target.name} could not start: ${report.reason ?? 'unknown reason'}`);
     out.backendName = report.backend?.name ?? target.name;
@@ -154,6 +152,9 @@ async function run(id: PageBackend, filter: string): Promise<void> {
 }
 
 const params = new URLSearchParams(location.search);
+// Steps of the long training run: 1,000 by default here (tfjs-webgl on a software renderer pays
+// ~80 ms a step); `&steps=10000` runs the full length that `pnpm conformance` runs in Node.
+const longRunSteps = Number(params.get('steps') ?? 1000);
 const select = $<HTMLSelectElement>('backend');
 const filterInput = $<HTMLInputElement>('filter');
 const fromUrl = params.get('backend');
