@@ -3,7 +3,9 @@ import * as core from '@spectrans/core';
 import { tidy } from '@spectrans/core';
 import { type BinaryOp, type UnaryOp } from '@spectrans/core/backend';
 import { expect, test } from 'vitest';
-import { BINARY, binaryRef, expectClose, rng, size, UNARY, values, type Kind } from './support/reference.js';
+import { type ToleranceKind } from '@spectrans/conformance';
+import { BINARY_REFERENCE, binaryRef, hostArray, sizeOf, UNARY_REFERENCE } from '@spectrans/conformance/reference';
+import { expectClose, rng, values } from './support/helpers.js';
 import { describeModes } from './support/suite.js';
 
 const UNARY_OPS: readonly UnaryOp[] = [
@@ -38,13 +40,13 @@ const BINARY_OPS: readonly BinaryOp[] = [
 const EDGES = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-30, -1e-30, 1e30, -1e30, NaN, Infinity, -Infinity, 88, -88, 20, -20];
 const SUBNORMAL = 2 ** -140;
 
-const unaryKind = (op: UnaryOp): Kind =>
+const unaryKind = (op: UnaryOp): ToleranceKind =>
   ['neg', 'abs', 'relu', 'sign'].includes(op)
     ? 'exact'
     : ['square', 'reciprocal', 'sqrt'].includes(op)
       ? 'arithmetic'
       : 'transcendental';
-const binaryKind = (op: BinaryOp): Kind =>
+const binaryKind = (op: BinaryOp): ToleranceKind =>
   op === 'pow' ? 'transcendental' : ['add', 'sub', 'mul', 'div'].includes(op) ? 'arithmetic' : 'exact';
 
 const unaryFn = (op: UnaryOp): ((x: core.Tensor) => core.Tensor) => core[op];
@@ -70,7 +72,7 @@ describeModes('elementwise', (ctx) => {
       const y = unaryFn(op)(x);
       expectClose(
         await y.data(),
-        { data: data.map(UNARY[op]), shape: [data.length] },
+        { data: data.map(UNARY_REFERENCE[op]), shape: [data.length] },
         ctx.precision,
         unaryKind(op),
         `${op}(${Array.from(data.slice(0, 3))}...)`,
@@ -103,13 +105,13 @@ describeModes('elementwise', (ctx) => {
       [[1], [2, 1, 3]],
       [[], [5]],
     ] as [number[], number[]][]) {
-      const a = values(size(aShape), gen('a'));
-      const b = values(size(bShape), gen('b'));
+      const a = values(sizeOf(aShape), gen('a'));
+      const b = values(sizeOf(bShape), gen('b'));
       const out = binaryFn(op)(ctx.t(a, aShape), ctx.t(b, bShape));
-      expect(out.shape).toEqual(binaryRef(op, a, aShape, b, bShape).shape);
+      expect(out.shape).toEqual(binaryRef(op, hostArray(a, aShape), hostArray(b, bShape)).shape);
       expectClose(
         await out.data(),
-        binaryRef(op, a, aShape, b, bShape),
+        binaryRef(op, hostArray(a, aShape), hostArray(b, bShape)),
         ctx.precision,
         binaryKind(op),
         `${op} [${aShape}] [${bShape}]`,
@@ -120,7 +122,7 @@ describeModes('elementwise', (ctx) => {
       const right = await binaryFn(op)(ctx.t(x, [7]), s).data();
       expectClose(
         right,
-        { data: x.map((v) => BINARY[op](v, s)), shape: [7] },
+        { data: x.map((v) => BINARY_REFERENCE[op](v, s)), shape: [7] },
         ctx.precision,
         binaryKind(op),
         `${op}(x, ${s})`,
@@ -128,7 +130,7 @@ describeModes('elementwise', (ctx) => {
       const left = await binaryFn(op)(s, ctx.t(x, [7])).data();
       expectClose(
         left,
-        { data: x.map((v) => BINARY[op](s, v)), shape: [7] },
+        { data: x.map((v) => BINARY_REFERENCE[op](s, v)), shape: [7] },
         ctx.precision,
         binaryKind(op),
         `${op}(${s}, x)`,
@@ -148,7 +150,7 @@ describeModes('elementwise', (ctx) => {
     const got = await binaryFn(op)(ctx.t(a, [a.length]), ctx.t(b, [b.length])).data();
     expectClose(
       got,
-      { data: Float64Array.from(a, (v, i) => BINARY[op](v, b[i]!)), shape: [a.length] },
+      { data: Float64Array.from(a, (v, i) => BINARY_REFERENCE[op](v, b[i]!)), shape: [a.length] },
       ctx.precision,
       binaryKind(op),
       op,
