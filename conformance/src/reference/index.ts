@@ -26,7 +26,18 @@ export {
   unravel,
   type HostArray,
 } from './ndarray.js';
-export { BINARY_REFERENCE, UNARY_REFERENCE, binaryRef, binaryScalarRef, unaryRef, whereRef } from './elementwise.js';
+export {
+  BINARY_KIND,
+  BINARY_OPS,
+  BINARY_REFERENCE,
+  UNARY_KIND,
+  UNARY_OPS,
+  UNARY_REFERENCE,
+  binaryRef,
+  binaryScalarRef,
+  unaryRef,
+  whereRef,
+} from './elementwise.js';
 export { concatRef, sliceRef, transposeRef } from './layout.js';
 export { cdistRef, fwhtRef, matmulRef, rffFeaturesRef } from './linear.js';
 export { cumsumRef, reduceRef, type AccumulatedRef } from './reduce.js';

@@ -3,51 +3,22 @@ import * as core from '@spectrans/core';
 import { tidy } from '@spectrans/core';
 import { type BinaryOp, type UnaryOp } from '@spectrans/core/backend';
 import { expect, test } from 'vitest';
-import { type ToleranceKind } from '@spectrans/conformance';
-import { BINARY_REFERENCE, binaryRef, hostArray, sizeOf, UNARY_REFERENCE } from '@spectrans/conformance/reference';
+import {
+  BINARY_KIND,
+  BINARY_OPS,
+  BINARY_REFERENCE,
+  binaryRef,
+  hostArray,
+  sizeOf,
+  UNARY_KIND,
+  UNARY_OPS,
+  UNARY_REFERENCE,
+} from '@spectrans/conformance/reference';
 import { expectClose, rng, values } from './support/helpers.js';
 import { describeModes } from './support/suite.js';
 
-const UNARY_OPS: readonly UnaryOp[] = [
-  'neg',
-  'abs',
-  'exp',
-  'log',
-  'sqrt',
-  'square',
-  'reciprocal',
-  'sin',
-  'cos',
-  'tanh',
-  'relu',
-  'elu',
-  'sign',
-];
-const BINARY_OPS: readonly BinaryOp[] = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'greater',
-  'greaterEqual',
-  'less',
-  'lessEqual',
-  'equal',
-];
 const EDGES = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-30, -1e-30, 1e30, -1e30, NaN, Infinity, -Infinity, 88, -88, 20, -20];
 const SUBNORMAL = 2 ** -140;
-
-const unaryKind = (op: UnaryOp): ToleranceKind =>
-  ['neg', 'abs', 'relu', 'sign'].includes(op)
-    ? 'exact'
-    : ['square', 'reciprocal', 'sqrt'].includes(op)
-      ? 'arithmetic'
-      : 'transcendental';
-const binaryKind = (op: BinaryOp): ToleranceKind =>
-  op === 'pow' ? 'transcendental' : ['add', 'sub', 'mul', 'div'].includes(op) ? 'arithmetic' : 'exact';
 
 const unaryFn = (op: UnaryOp): ((x: core.Tensor) => core.Tensor) => core[op];
 const binaryFn = (op: BinaryOp): ((a: core.TensorOrNumber, b: core.TensorOrNumber) => core.Tensor) => core[op];
@@ -74,7 +45,7 @@ describeModes('elementwise', (ctx) => {
         await y.data(),
         { data: data.map(UNARY_REFERENCE[op]), shape: [data.length] },
         ctx.precision,
-        unaryKind(op),
+        UNARY_KIND[op],
         `${op}(${Array.from(data.slice(0, 3))}...)`,
       );
       x.dispose();
@@ -113,7 +84,7 @@ describeModes('elementwise', (ctx) => {
         await out.data(),
         binaryRef(op, hostArray(a, aShape), hostArray(b, bShape)),
         ctx.precision,
-        binaryKind(op),
+        BINARY_KIND[op],
         `${op} [${aShape}] [${bShape}]`,
       );
     }
@@ -124,7 +95,7 @@ describeModes('elementwise', (ctx) => {
         right,
         { data: x.map((v) => BINARY_REFERENCE[op](v, s)), shape: [7] },
         ctx.precision,
-        binaryKind(op),
+        BINARY_KIND[op],
         `${op}(x, ${s})`,
       );
       const left = await binaryFn(op)(s, ctx.t(x, [7])).data();
@@ -132,7 +103,7 @@ describeModes('elementwise', (ctx) => {
         left,
         { data: x.map((v) => BINARY_REFERENCE[op](s, v)), shape: [7] },
         ctx.precision,
-        binaryKind(op),
+        BINARY_KIND[op],
         `${op}(${s}, x)`,
       );
     }
@@ -152,7 +123,7 @@ describeModes('elementwise', (ctx) => {
       got,
       { data: Float64Array.from(a, (v, i) => BINARY_REFERENCE[op](v, b[i]!)), shape: [a.length] },
       ctx.precision,
-      binaryKind(op),
+      BINARY_KIND[op],
       op,
     );
   });
