@@ -1,32 +1,11 @@
 /** A call-logging wrapper of a backend, to prove that core rejects bad input before a backend runs. */
 import type { Backend, BackendCapabilities } from '@spectrans/core';
-import type { LinalgOps } from '@spectrans/core/backend';
+import { OPTIONAL_BACKEND_METHODS, REQUIRED_BACKEND_METHODS, type LinalgOps } from '@spectrans/core/backend';
 import type { GuardedBackend } from './types.js';
 
-const METHODS = [
-  'fromArray',
-  'read',
-  'readSync',
-  'dispose',
-  'memory',
-  'unary',
-  'binary',
-  'binaryScalar',
-  'where',
-  'cast',
-  'reduce',
-  'cumsum',
-  'transpose',
-  'reshape',
-  'concat',
-  'slice',
-  'matmul',
-  'cdist',
-  'fwht',
-  'rffFeatures',
-] as const;
+// Every method of the contract except `destroy`, which the wrapper never forwards.
+const METHODS = [...REQUIRED_BACKEND_METHODS, ...OPTIONAL_BACKEND_METHODS.filter((m) => m !== 'destroy')];
 
-/**
 /** Options of {@link guardBackend}. */
 export interface GuardOptions {
   /** Capabilities to declare instead of the backend's (e.g. without float64). */

@@ -11,7 +11,7 @@ import {
   type ConformanceCase,
 } from '../src/index.js';
 import { formatHtml, formatJson, formatText } from '../src/report/index.js';
-import { BINARY_OPS, UNARY_OPS } from '../src/cases/ops/op-table.js';
+import { BINARY_OPS, UNARY_OPS } from '../src/reference/elementwise.js';
 import { kebab } from '../src/cases/helpers.js';
 import { inaccurateCosBackend } from './fixtures/broken-backends.js';
 

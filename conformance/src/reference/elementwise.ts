@@ -1,5 +1,6 @@
 /** Float64 references of the elementwise ops of the contract. */
 import type { BinaryOp, UnaryOp } from '@spectrans/core/backend';
+import type { ToleranceKind } from '../tolerance.js';
 import { broadcastIndex, broadcastShape, type HostArray } from './ndarray.js';
 
 /** Exact (float64) definition of each unary op, following the contract's conventions. */
@@ -33,6 +34,45 @@ export const BINARY_REFERENCE: Readonly<Record<BinaryOp, (a: number, b: number) 
   less: (a: number, b: number) => (a < b ? 1 : 0),
   lessEqual: (a: number, b: number) => (a <= b ? 1 : 0),
   equal: (a: number, b: number) => (a === b ? 1 : 0),
+});
+
+/** Every unary op of the contract, in a stable order. */
+export const UNARY_OPS: readonly UnaryOp[] = Object.freeze(Object.keys(UNARY_REFERENCE) as UnaryOp[]);
+
+/** Every binary op of the contract, in a stable order. */
+export const BINARY_OPS: readonly BinaryOp[] = Object.freeze(Object.keys(BINARY_REFERENCE) as BinaryOp[]);
+
+/** The tolerance kind each unary op is held to (see `TOLERANCES`). */
+export const UNARY_KIND: Readonly<Record<UnaryOp, ToleranceKind>> = Object.freeze({
+  neg: 'exact',
+  abs: 'exact',
+  relu: 'exact',
+  sign: 'exact',
+  square: 'arithmetic',
+  sqrt: 'arithmetic',
+  reciprocal: 'arithmetic',
+  exp: 'transcendental',
+  log: 'transcendental',
+  sin: 'transcendental',
+  cos: 'transcendental',
+  tanh: 'transcendental',
+  elu: 'transcendental',
+});
+
+/** The tolerance kind each binary op is held to (see `TOLERANCES`). */
+export const BINARY_KIND: Readonly<Record<BinaryOp, ToleranceKind>> = Object.freeze({
+  add: 'arithmetic',
+  sub: 'arithmetic',
+  mul: 'arithmetic',
+  div: 'arithmetic',
+  pow: 'transcendental',
+  maximum: 'exact',
+  minimum: 'exact',
+  greater: 'exact',
+  greaterEqual: 'exact',
+  less: 'exact',
+  lessEqual: 'exact',
+  equal: 'exact',
 });
 
 /** `op(x)` elementwise. */

@@ -1,27 +1,13 @@
 /** Row-major float64 arrays on the host: the form every reference result takes. */
+import { sizeOf, stridesOf } from '@spectrans/core/backend';
+
+// Sizes and row-major strides are core's (backend authors use the same two).
+export { sizeOf, stridesOf };
 
 /** A host array: float64 data with its shape, row-major. */
 export interface HostArray {
   readonly data: Float64Array;
   readonly shape: readonly number[];
-}
-
-/** Number of elements of `shape`. */
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** Row-major strides of `shape`. */
-export function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
 }
 
 /** The multi-index of flat index `flat` in `shape`. */
@@ -67,6 +53,11 @@ export function broadcastIndex(inShape: readonly number[], outShape: readonly nu
     map[f] = src;
   }
   return map;
+}
+
+/** A host array of `data` (copied to float64) with `shape`. */
+export function hostArray(data: ArrayLike<number>, shape: readonly number[]): HostArray {
+  return { data: Float64Array.from(data), shape: [...shape] };
 }
 
 /** Formats a shape as `[2, 3]`. */

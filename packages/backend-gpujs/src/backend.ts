@@ -9,6 +9,7 @@ import {
   type Shape,
 } from '@spectrans/core';
 import {
+  sizeOf,
   type BackendMemory,
   type BinaryOp,
   type ReduceOp,
@@ -307,10 +308,4 @@ class GpujsBackendImpl implements GpujsBackend {
   #live(): void {
     if (this.#destroyed) throw new SpectransError('ERR_DISPOSED', `backend '${this.name}' was destroyed`);
   }
-}
-
-function sizeOf(shape: Shape): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
 }

@@ -3,49 +3,22 @@ import * as core from '@spectrans/core';
 import { tidy } from '@spectrans/core';
 import { type BinaryOp, type UnaryOp } from '@spectrans/core/backend';
 import { expect, test } from 'vitest';
-import { BINARY, binaryRef, expectClose, rng, size, UNARY, values, type Kind } from './support/reference.js';
+import {
+  BINARY_KIND,
+  BINARY_OPS,
+  BINARY_REFERENCE,
+  binaryRef,
+  hostArray,
+  sizeOf,
+  UNARY_KIND,
+  UNARY_OPS,
+  UNARY_REFERENCE,
+} from '@spectrans/conformance/reference';
+import { expectClose, rng, values } from './support/helpers.js';
 import { describeModes } from './support/suite.js';
 
-const UNARY_OPS: readonly UnaryOp[] = [
-  'neg',
-  'abs',
-  'exp',
-  'log',
-  'sqrt',
-  'square',
-  'reciprocal',
-  'sin',
-  'cos',
-  'tanh',
-  'relu',
-  'elu',
-  'sign',
-];
-const BINARY_OPS: readonly BinaryOp[] = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'greater',
-  'greaterEqual',
-  'less',
-  'lessEqual',
-  'equal',
-];
 const EDGES = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-30, -1e-30, 1e30, -1e30, NaN, Infinity, -Infinity, 88, -88, 20, -20];
 const SUBNORMAL = 2 ** -140;
-
-const unaryKind = (op: UnaryOp): Kind =>
-  ['neg', 'abs', 'relu', 'sign'].includes(op)
-    ? 'exact'
-    : ['square', 'reciprocal', 'sqrt'].includes(op)
-      ? 'arithmetic'
-      : 'transcendental';
-const binaryKind = (op: BinaryOp): Kind =>
-  op === 'pow' ? 'transcendental' : ['add', 'sub', 'mul', 'div'].includes(op) ? 'arithmetic' : 'exact';
 
 const unaryFn = (op: UnaryOp): ((x: core.Tensor) => core.Tensor) => core[op];
 const binaryFn = (op: BinaryOp): ((a: core.TensorOrNumber, b: core.TensorOrNumber) => core.Tensor) => core[op];
@@ -70,9 +43,9 @@ describeModes('elementwise', (ctx) => {
       const y = unaryFn(op)(x);
       expectClose(
         await y.data(),
-        { data: data.map(UNARY[op]), shape: [data.length] },
+        { data: data.map(UNARY_REFERENCE[op]), shape: [data.length] },
         ctx.precision,
-        unaryKind(op),
+        UNARY_KIND[op],
         `${op}(${Array.from(data.slice(0, 3))}...)`,
       );
       x.dispose();
@@ -103,15 +76,15 @@ describeModes('elementwise', (ctx) => {
       [[1], [2, 1, 3]],
       [[], [5]],
     ] as [number[], number[]][]) {
-      const a = values(size(aShape), gen('a'));
-      const b = values(size(bShape), gen('b'));
+      const a = values(sizeOf(aShape), gen('a'));
+      const b = values(sizeOf(bShape), gen('b'));
       const out = binaryFn(op)(ctx.t(a, aShape), ctx.t(b, bShape));
-      expect(out.shape).toEqual(binaryRef(op, a, aShape, b, bShape).shape);
+      expect(out.shape).toEqual(binaryRef(op, hostArray(a, aShape), hostArray(b, bShape)).shape);
       expectClose(
         await out.data(),
-        binaryRef(op, a, aShape, b, bShape),
+        binaryRef(op, hostArray(a, aShape), hostArray(b, bShape)),
         ctx.precision,
-        binaryKind(op),
+        BINARY_KIND[op],
         `${op} [${aShape}] [${bShape}]`,
       );
     }
@@ -120,17 +93,17 @@ describeModes('elementwise', (ctx) => {
       const right = await binaryFn(op)(ctx.t(x, [7]), s).data();
       expectClose(
         right,
-        { data: x.map((v) => BINARY[op](v, s)), shape: [7] },
+        { data: x.map((v) => BINARY_REFERENCE[op](v, s)), shape: [7] },
         ctx.precision,
-        binaryKind(op),
+        BINARY_KIND[op],
         `${op}(x, ${s})`,
       );
       const left = await binaryFn(op)(s, ctx.t(x, [7])).data();
       expectClose(
         left,
-        { data: x.map((v) => BINARY[op](s, v)), shape: [7] },
+        { data: x.map((v) => BINARY_REFERENCE[op](s, v)), shape: [7] },
         ctx.precision,
-        binaryKind(op),
+        BINARY_KIND[op],
         `${op}(${s}, x)`,
       );
     }
@@ -148,9 +121,9 @@ describeModes('elementwise', (ctx) => {
     const got = await binaryFn(op)(ctx.t(a, [a.length]), ctx.t(b, [b.length])).data();
     expectClose(
       got,
-      { data: Float64Array.from(a, (v, i) => BINARY[op](v, b[i]!)), shape: [a.length] },
+      { data: Float64Array.from(a, (v, i) => BINARY_REFERENCE[op](v, b[i]!)), shape: [a.length] },
       ctx.precision,
-      binaryKind(op),
+      BINARY_KIND[op],
       op,
     );
   });

@@ -2,17 +2,18 @@
 import { cdist, fwht, matmul, rffFeatures } from '@spectrans/core';
 import { optionalOpSupport } from '@spectrans/core/backend';
 import { expect, test } from 'vitest';
-import { cdistRef, expectClose, fwhtRef, matmulRef, rffRef, rng, size, values } from './support/reference.js';
+import { cdistRef, fwhtRef, hostArray, matmulRef, rffFeaturesRef, sizeOf } from '@spectrans/conformance/reference';
+import { expectClose, rng, values } from './support/helpers.js';
 import { describeModes } from './support/suite.js';
 
 describeModes('products, distances and features', (ctx) => {
   const r = rng(7);
-  const normals = (shape: number[]): Float64Array => values(size(shape), () => r.normal());
+  const normals = (shape: number[]): Float64Array => values(sizeOf(shape), () => r.normal());
 
   const checkMatmul = async (aShape: number[], bShape: number[], ta: boolean, tb: boolean): Promise<void> => {
     const a = normals(aShape);
     const b = normals(bShape);
-    const ref = matmulRef(a, aShape, b, bShape, ta, tb);
+    const ref = matmulRef(hostArray(a, aShape), hostArray(b, bShape), ta, tb);
     const out = matmul(ctx.t(a, aShape), ctx.t(b, bShape), { transposeA: ta, transposeB: tb });
     expect(out.shape).toEqual(ref.shape);
     expectClose(
@@ -55,7 +56,7 @@ describeModes('products, distances and features', (ctx) => {
       const y = normals([2, 9001]);
       expectClose(
         await cdist(ctx.t(x, [3, 9001]), ctx.t(y, [2, 9001]), metric).data(),
-        cdistRef(x, [3, 9001], y, [2, 9001], metric),
+        cdistRef(hostArray(x, [3, 9001]), hostArray(y, [2, 9001]), metric),
         ctx.precision,
         'accumulate',
         `cdist ${metric} d 9001`,
@@ -67,7 +68,7 @@ describeModes('products, distances and features', (ctx) => {
     const bias = values(3, () => r.uniform(0, 6));
     expectClose(
       await rffFeatures(ctx.t(x, [2, d]), ctx.t(omega, [d, 3]), ctx.t(bias, [3]), 0.5, true).data(),
-      rffRef(x, [2, d], omega, 3, bias, 0.5, true),
+      rffFeaturesRef(hostArray(x, [2, d]), hostArray(omega, [d, 3]), hostArray(bias, [3]), 0.5, true),
       ctx.precision,
       ['transcendental', 'accumulate'],
       'rff d 9001',
@@ -82,13 +83,13 @@ describeModes('products, distances and features', (ctx) => {
         [[2, 1, 4, 3], [3, 5, 3], 0],
         [[5, 8], [7, 8], 1e4],
       ] as [number[], number[], number][]) {
-        const x = values(size(xShape), () => offset + r.normal());
-        const y = values(size(yShape), () => offset + r.normal());
+        const x = values(sizeOf(xShape), () => offset + r.normal());
+        const y = values(sizeOf(yShape), () => offset + r.normal());
         const got = await cdist(ctx.t(x, xShape), ctx.t(y, yShape), metric).data();
         expect(got.every((v) => v >= 0)).toBe(true);
         expectClose(
           got,
-          cdistRef(x, xShape, y, yShape, metric),
+          cdistRef(hostArray(x, xShape), hostArray(y, yShape), metric),
           ctx.precision,
           'accumulate',
           `cdist ${metric} [${xShape}] [${yShape}] offset ${offset}`,
@@ -116,7 +117,7 @@ describeModes('products, distances and features', (ctx) => {
       expect(ctx.backend.memory().kernelsCompiled - before).toBeLessThanOrEqual(ctx.mode === 'headlessgl' ? 4 : 1);
       expectClose(
         await out.data(),
-        rffRef(x, xShape, omega, D, bias, scale, cosSin),
+        rffFeaturesRef(hostArray(x, xShape), hostArray(omega, [d, D]), hostArray(bias, [D]), scale, cosSin),
         ctx.precision,
         ['transcendental', 'accumulate'],
         `rff [${xShape}] D ${D} frequency ${freq}`,
@@ -130,7 +131,7 @@ describeModes('products, distances and features', (ctx) => {
       const x = normals(shape);
       expectClose(
         await fwht(ctx.t(x, shape)).data(),
-        fwhtRef(x, shape),
+        fwhtRef(hostArray(x, shape)),
         ctx.precision,
         'accumulate',
         `fwht [${shape}]`,
@@ -138,7 +139,13 @@ describeModes('products, distances and features', (ctx) => {
     }
     const n = 16;
     const eye = Float64Array.from({ length: n * n }, (_, i) => (Math.floor(i / n) === i % n ? 1 : 0));
-    expectClose(await fwht(ctx.t(eye, [n, n])).data(), fwhtRef(eye, [n, n]), ctx.precision, 'exact', 'Hadamard basis');
+    expectClose(
+      await fwht(ctx.t(eye, [n, n])).data(),
+      fwhtRef(hostArray(eye, [n, n])),
+      ctx.precision,
+      'exact',
+      'Hadamard basis',
+    );
     expect(Array.from(await fwht(ctx.t([1, 2, 3], [3, 1])).data())).toEqual([1, 2, 3]);
     const x = normals([32]);
     const twice = await fwht(fwht(ctx.t(x, [32]))).data();

@@ -6,7 +6,7 @@ import { createJsBackend } from '@spectrans/backend-js';
 import * as ops from '@spectrans/core';
 import { tensor, tidy, type Backend, type Tensor } from '@spectrans/core';
 import { afterAll, expect, test } from 'vitest';
-import { rng } from './support/reference.js';
+import { rng } from './support/helpers.js';
 import { describeModes } from './support/suite.js';
 
 const oracle = createJsBackend({ name: 'oracle' });

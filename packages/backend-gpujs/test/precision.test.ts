@@ -5,7 +5,7 @@
 import { cos, elu, sin, sum, tanh } from '@spectrans/core';
 import { expect, test } from 'vitest';
 import { TRIG_REDUCTION_LIMIT } from '../src/index.js';
-import { rng } from './support/reference.js';
+import { rng } from './support/helpers.js';
 import { describeModes } from './support/suite.js';
 
 describeModes('precision', (ctx) => {

@@ -5,14 +5,13 @@ import { expect, test } from 'vitest';
 import {
   concatRef,
   cumsumRef,
-  expectClose,
+  hostArray,
   reduceRef,
-  rng,
-  size,
+  sizeOf,
   sliceRef,
   transposeRef,
-  values,
-} from './support/reference.js';
+} from '@spectrans/conformance/reference';
+import { expectClose, rng, values } from './support/helpers.js';
 import { describeModes } from './support/suite.js';
 
 const REDUCE: Readonly<Record<ReduceOp, typeof sum>> = { sum, max, min };
@@ -21,13 +20,13 @@ describeModes('reductions and layout', (ctx) => {
   test.each(['sum', 'max', 'min'] as const)('%s over each axis, NaN propagating', async (op) => {
     const r = rng(3);
     const shape = [3, 4, 5];
-    const x = values(size(shape), () => 3 * r.normal());
+    const x = values(sizeOf(shape), () => 3 * r.normal());
     x[7] = NaN;
     for (const axis of [0, 1, 2]) {
       const got = await REDUCE[op](ctx.t(x, shape), axis).data();
       expectClose(
         got,
-        reduceRef(op, x, shape, axis),
+        reduceRef(op, hostArray(x, shape), axis),
         ctx.precision,
         op === 'sum' ? 'accumulate' : 'exact',
         `${op} axis ${axis}`,
@@ -41,11 +40,11 @@ describeModes('reductions and layout', (ctx) => {
       [[2, 5001], 1],
       [[20001, 2], 0],
     ] as [number[], number][]) {
-      const x = values(size(shape), () => 10 + r.normal());
-      x[size(shape) - 3] = op === 'max' ? 1e6 : -1e6; // the extreme sits in the last, partial chunk
+      const x = values(sizeOf(shape), () => 10 + r.normal());
+      x[sizeOf(shape) - 3] = op === 'max' ? 1e6 : -1e6; // the extreme sits in the last, partial chunk
       expectClose(
         await REDUCE[op](ctx.t(x, shape), axis).data(),
-        reduceRef(op, x, shape, axis),
+        reduceRef(op, hostArray(x, shape), axis),
         ctx.precision,
         op === 'sum' ? 'accumulate' : 'exact',
         `${op} [${shape}] axis ${axis}`,
@@ -58,14 +57,14 @@ describeModes('reductions and layout', (ctx) => {
   test('cumsum: inclusive/exclusive, forward/reverse, every axis', async () => {
     const r = rng(5);
     const shape = [3, 5, 4];
-    const x = values(size(shape), () => 2 * r.normal());
+    const x = values(sizeOf(shape), () => 2 * r.normal());
     for (const exclusive of [false, true]) {
       for (const reverse of [false, true]) {
         for (const axis of [0, 1, 2]) {
           const got = await cumsum(ctx.t(x, shape), axis, { exclusive, reverse }).data();
           expectClose(
             got,
-            cumsumRef(x, shape, axis, exclusive, reverse),
+            cumsumRef(hostArray(x, shape), axis, exclusive, reverse),
             ctx.precision,
             'accumulate',
             `cumsum axis ${axis} exclusive ${exclusive} reverse ${reverse}`,
@@ -79,7 +78,7 @@ describeModes('reductions and layout', (ctx) => {
     const r = rng(6);
     const n = 3001;
     const x = values(n, () => 1 + r.normal());
-    const ref = cumsumRef(x, [n], 0, false, false);
+    const ref = cumsumRef(hostArray(x, [n]), 0, false, false);
     expectClose(
       await cumsum(ctx.t(x, [n]), 0).data(),
       { ...ref, k: Math.ceil(Math.log2(n)) + 1 },
@@ -91,7 +90,7 @@ describeModes('reductions and layout', (ctx) => {
 
   test('transpose: matrices and random permutations', async () => {
     const shape = [2, 3, 4, 5];
-    const x = Float64Array.from({ length: size(shape) }, (_, i) => i);
+    const x = Float64Array.from({ length: sizeOf(shape) }, (_, i) => i);
     for (const perm of [
       [0, 1, 3, 2],
       [3, 2, 1, 0],
@@ -100,13 +99,13 @@ describeModes('reductions and layout', (ctx) => {
       [0, 1, 2, 3],
     ]) {
       const got = await transpose(ctx.t(x, shape), perm).data();
-      expectClose(got, transposeRef(x, shape, perm), ctx.precision, 'exact', `perm [${perm}]`);
+      expectClose(got, transposeRef(hostArray(x, shape), perm), ctx.precision, 'exact', `perm [${perm}]`);
     }
   });
 
   test('slice: blocks, full and empty', async () => {
     const shape = [4, 5, 6];
-    const x = Float64Array.from({ length: size(shape) }, (_, i) => i);
+    const x = Float64Array.from({ length: sizeOf(shape) }, (_, i) => i);
     for (const [begin, extent] of [
       [
         [1, 2, 3],
@@ -126,7 +125,13 @@ describeModes('reductions and layout', (ctx) => {
       ],
     ]) {
       const got = await slice(ctx.t(x, shape), begin!, extent!).data();
-      expectClose(got, sliceRef(x, shape, begin!, extent!), ctx.precision, 'exact', `slice [${begin}] [${extent}]`);
+      expectClose(
+        got,
+        sliceRef(hostArray(x, shape), begin!, extent!),
+        ctx.precision,
+        'exact',
+        `slice [${begin}] [${extent}]`,
+      );
     }
   });
 

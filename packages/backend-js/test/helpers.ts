@@ -1,7 +1,9 @@
 /**
  * Test helpers: a seeded generator, straightforward float64 reference loops (index by index, no
  * cleverness) and comparisons. The references are deliberately naive so that they check the
- * backend's blocking, coalescing and fast paths rather than repeat them.
+ * backend's blocking, coalescing and fast paths rather than repeat them. They are not taken from
+ * @spectrans/conformance/reference because conformance depends on backend-js (its oracle): a dev
+ * dependency back would make a workspace cycle.
  */
 import { afterEach, beforeAll, expect } from 'vitest';
 import { setBackend, tidy, type Backend, type DType, type FloatArray, type Tensor } from '@spectrans/core';

@@ -3,37 +3,30 @@ import { describe, expect, it } from 'vitest';
 import * as core from '@spectrans/core';
 import { tensor, where, cast, type Tensor } from '@spectrans/core';
 import { type BinaryOp, type UnaryOp } from '@spectrans/core/backend';
-import { broadcastRef, ENGINES, expectClose, f32, sizeOf, t, U, uniforms, useEngine, values } from './helpers.js';
+import {
+  BINARY_REFERENCE as BINARY,
+  binaryRef,
+  hostArray,
+  sizeOf,
+  UNARY_REFERENCE,
+} from '@spectrans/conformance/reference';
+import { ENGINES, expectClose, f32, t, U, uniforms, useEngine, values } from './helpers.js';
 
-const UNARY: Record<UnaryOp, { fn: (x: number) => number; lo: number; hi: number; transcendental: boolean }> = {
-  neg: { fn: (x) => -x, lo: -1e3, hi: 1e3, transcendental: false },
-  abs: { fn: Math.abs, lo: -1e3, hi: 1e3, transcendental: false },
-  exp: { fn: Math.exp, lo: -80, hi: 80, transcendental: true },
-  log: { fn: Math.log, lo: 1e-6, hi: 1e6, transcendental: true },
-  sqrt: { fn: Math.sqrt, lo: 0, hi: 1e6, transcendental: false },
-  square: { fn: (x) => x * x, lo: -1e3, hi: 1e3, transcendental: false },
-  reciprocal: { fn: (x) => 1 / x, lo: 0.001, hi: 1e3, transcendental: false },
-  sin: { fn: Math.sin, lo: -20, hi: 20, transcendental: true },
-  cos: { fn: Math.cos, lo: -20, hi: 20, transcendental: true },
-  tanh: { fn: Math.tanh, lo: -10, hi: 10, transcendental: true },
-  relu: { fn: (x) => (x > 0 ? x : x === x ? 0 : x), lo: -5, hi: 5, transcendental: false },
-  elu: { fn: (x) => (x > 0 ? x : Math.expm1(x)), lo: -20, hi: 5, transcendental: true },
-  sign: { fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN), lo: -5, hi: 5, transcendental: false },
-};
-
-const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  pow: (a, b) => Math.pow(a, b),
-  maximum: (a, b) => Math.max(a, b),
-  minimum: (a, b) => Math.min(a, b),
-  greater: (a, b) => (a > b ? 1 : 0),
-  greaterEqual: (a, b) => (a >= b ? 1 : 0),
-  less: (a, b) => (a < b ? 1 : 0),
-  lessEqual: (a, b) => (a <= b ? 1 : 0),
-  equal: (a, b) => (a === b ? 1 : 0),
+/** Each unary op's test domain and whether it is transcendental (the values come from UNARY_REFERENCE). */
+const UNARY: Record<UnaryOp, { lo: number; hi: number; transcendental: boolean }> = {
+  neg: { lo: -1e3, hi: 1e3, transcendental: false },
+  abs: { lo: -1e3, hi: 1e3, transcendental: false },
+  exp: { lo: -80, hi: 80, transcendental: true },
+  log: { lo: 1e-6, hi: 1e6, transcendental: true },
+  sqrt: { lo: 0, hi: 1e6, transcendental: false },
+  square: { lo: -1e3, hi: 1e3, transcendental: false },
+  reciprocal: { lo: 0.001, hi: 1e3, transcendental: false },
+  sin: { lo: -20, hi: 20, transcendental: true },
+  cos: { lo: -20, hi: 20, transcendental: true },
+  tanh: { lo: -10, hi: 10, transcendental: true },
+  relu: { lo: -5, hi: 5, transcendental: false },
+  elu: { lo: -20, hi: 5, transcendental: true },
+  sign: { lo: -5, hi: 5, transcendental: false },
 };
 
 type Binary = (a: Tensor | number, b: Tensor | number) => Tensor;
@@ -48,7 +41,8 @@ describe.each(ENGINES)('elementwise on tfjs-%s', (engine) => {
   describe('unary', () => {
     it.each(Object.keys(UNARY) as UnaryOp[])('%s: random values against float64', async (op) => {
       await useEngine(engine);
-      const { fn, lo, hi, transcendental } = UNARY[op];
+      const { lo, hi, transcendental } = UNARY[op];
+      const fn = UNARY_REFERENCE[op];
       const x = uniforms(2000, op.length * 7919, lo, hi);
       const shape = [2, 5, 2, 2, 5, 2, 5]; // rank 7
       expectClose(await values(unaryFn(op)(t(x, shape))), f32(x.map(fn)), tolerance(transcendental), op);
@@ -57,7 +51,8 @@ describe.each(ENGINES)('elementwise on tfjs-%s', (engine) => {
     it.each(Object.keys(UNARY) as UnaryOp[])('%s: edge values (NaN, ±0, ±Infinity, tiny, huge)', async (op) => {
       await useEngine(engine);
       const x = f32([NaN, 0, -0, 1, -1, Infinity, -Infinity, 1e-30, -1e-30, 1e-7, -1e-7, 3e-39, 1e30, -1e30, 0.5]);
-      const { fn, transcendental } = UNARY[op];
+      const { transcendental } = UNARY[op];
+      const fn = UNARY_REFERENCE[op];
       const skipHuge = op === 'sin' || op === 'cos'; // covered by trig.test.ts
       const xs = skipHuge ? x.filter((v) => !(Math.abs(v) >= 1e30)) : x;
       expectClose(await values(unaryFn(op)(t(xs, [xs.length]))), f32(xs.map(fn)), tolerance(transcendental), op);
@@ -113,7 +108,7 @@ describe.each(ENGINES)('elementwise on tfjs-%s', (engine) => {
         const a = uniforms(sizeOf(as), 11, op === 'pow' ? 0.1 : -3, 3);
         const b = uniforms(sizeOf(bs), 13, -3, 3);
         if (op === 'equal') b.forEach((_, i) => i % 3 === 0 && i < a.length && (b[i] = a[i]!)); // some equal pairs
-        const ref = broadcastRef(BINARY[op], a, as, b, bs);
+        const ref = binaryRef(op, hostArray(a, as), hostArray(b, bs));
         const out = binaryFn(op)(t(a, as), t(b, bs));
         expect(out.shape).toEqual(ref.shape);
         expectClose(await values(out), f32(ref.data), tolerance(op === 'pow'), `${op} [${as}] [${bs}]`);

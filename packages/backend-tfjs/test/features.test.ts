@@ -2,39 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { eigh, fwht, matmul, qr, rffFeatures, svd, tidy } from '@spectrans/core';
 import { optionalOpSupport } from '@spectrans/core/backend';
-import { ENGINES, expectClose, f32, fwhtRef, sizeOf, t, U, uniforms, useEngine, values } from './helpers.js';
-
-function rffRef(
-  x: number[],
-  rows: number,
-  d: number,
-  omega: number[],
-  D: number,
-  bias: number[],
-  scale: number,
-  cosSin: boolean,
-): { data: number[]; mag: number[] } {
-  const width = cosSin ? 2 * D : D;
-  const data = new Array<number>(rows * width).fill(0);
-  const mag = new Array<number>(rows * width).fill(0);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < D; j++) {
-      let p = bias[j]!;
-      let m = Math.abs(p);
-      for (let q = 0; q < d; q++) {
-        p += x[r * d + q]! * omega[q * D + j]!;
-        m += Math.abs(x[r * d + q]! * omega[q * D + j]!);
-      }
-      data[r * width + j] = scale * Math.cos(p);
-      mag[r * width + j] = scale * m;
-      if (cosSin) {
-        data[r * width + D + j] = scale * Math.sin(p);
-        mag[r * width + D + j] = scale * m;
-      }
-    }
-  }
-  return { data, mag };
-}
+import { fwhtRef, hostArray, rffFeaturesRef, sizeOf } from '@spectrans/conformance/reference';
+import { ENGINES, expectClose, f32, t, U, uniforms, useEngine, values } from './helpers.js';
 
 describe.each(ENGINES)('optional ops on tfjs-%s', (engine) => {
   it("declares rffFeatures and fwht native, linalg as core's float64 fallback", async () => {
@@ -55,20 +24,19 @@ describe.each(ENGINES)('optional ops on tfjs-%s', (engine) => {
   ] as const)('rffFeatures %s against float64 (the bias on both halves)', async (name, xShape, D, cosSin) => {
     await useEngine(engine);
     const d = xShape[xShape.length - 1]!;
-    const rows = sizeOf(xShape) / d;
     const spread = name.startsWith('phases') ? 100 : 1;
     const x = uniforms(sizeOf(xShape), 1, -1, 1);
     const omega = uniforms(d * D, 2, -spread, spread);
     const bias = uniforms(D, 3, 0, 2 * Math.PI);
     const scale = Math.sqrt(2 / D);
-    const ref = rffRef(x, rows, d, omega, D, bias, scale, cosSin);
+    const ref = rffFeaturesRef(hostArray(x, xShape), hostArray(omega, [d, D]), hostArray(bias, [D]), scale, cosSin);
     const out = rffFeatures(t(x, [...xShape]), t(omega, [d, D]), t(bias, [D]), scale, cosSin);
     expect(out.shape).toEqual([...xShape.slice(0, -1), cosSin ? 2 * D : D]);
     // transcendental (8u) plus the float32 error of the phase, |phase error| <= 2(d+1)u·Σ|terms|
     expectClose(await values(out), f32(ref.data), {
       atol: 8 * U,
       rtol: 8 * U,
-      allowance: ref.mag.map((m) => 2 * (d + 1) * U * m),
+      allowance: ref.scale.map((m) => 2 * (d + 1) * U * m),
     });
   });
 
@@ -76,7 +44,7 @@ describe.each(ENGINES)('optional ops on tfjs-%s', (engine) => {
     await useEngine(engine);
     for (const n of [1, 2, 8, 64]) {
       const x = uniforms(3 * n, n, -4, 4).map((v) => Math.round(v));
-      expect(Array.from(await values(fwht(t(x, [3, n]))))).toEqual(fwhtRef(x, n));
+      expect(Array.from(await values(fwht(t(x, [3, n]))))).toEqual(Array.from(fwhtRef(hostArray(x, [3, n])).data));
     }
     const x = uniforms(2 * 4 * 32, 5);
     const twice = await values(tidy(() => fwht(fwht(t(x, [2, 4, 32])))));

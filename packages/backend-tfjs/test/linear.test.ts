@@ -3,22 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { cdist, matmul } from '@spectrans/core';
 import { CDIST_BLOCK_ELEMENTS } from '../src/cdist.js';
 import { ENGINE_TUNING } from '../src/runtime.js';
-import {
-  cdistRef,
-  ENGINES,
-  expectClose,
-  f32,
-  matmulRef,
-  sizeOf,
-  t,
-  U,
-  uniforms,
-  useEngine,
-  values,
-} from './helpers.js';
+import { cdistRef, hostArray, matmulRef, sizeOf } from '@spectrans/conformance/reference';
+import { ENGINES, expectClose, f32, t, U, uniforms, useEngine, values } from './helpers.js';
 
 /** Higham's bound: |fl(AB) - AB| <= γ_k |A||B|, with margin. */
-const accumulate = (ref: { scale: number[]; k: number }) => ({
+const accumulate = (ref: { scale: Float64Array; k: number }) => ({
   rtol: 2 * U,
   allowance: ref.scale.map((s) => 2 * U * Math.max(ref.k, 1) * s),
 });
@@ -43,7 +32,7 @@ describe.each(ENGINES)('matmul on tfjs-%s', (engine) => {
     await useEngine(engine);
     const a = uniforms(sizeOf(as), 3);
     const b = uniforms(sizeOf(bs), 4);
-    const ref = matmulRef(a, as, b, bs, ta, tb);
+    const ref = matmulRef(hostArray(a, as), hostArray(b, bs), ta, tb);
     const out = matmul(t(a, as), t(b, bs), { transposeA: ta, transposeB: tb });
     expect(out.shape).toEqual(ref.shape);
     expectClose(await values(out), f32(ref.data), accumulate(ref));
@@ -62,7 +51,7 @@ describe.each(ENGINES)('matmul on tfjs-%s', (engine) => {
     const [n, k, m] = [64, 300, 48];
     const a = uniforms(n * k, 5);
     const b = uniforms(k * m, 6);
-    const ref = matmulRef(a, [n, k], b, [k, m]);
+    const ref = matmulRef(hostArray(a, [n, k]), hostArray(b, [k, m]), false, false);
     expectClose(await values(matmul(t(a, [n, k]), t(b, [k, m]))), f32(ref.data), accumulate(ref));
   });
 });
@@ -81,7 +70,7 @@ describe.each(ENGINES)('cdist on tfjs-%s', (engine) => {
     const x = uniforms(sizeOf(xs), 9, -3, 3);
     const y = uniforms(sizeOf(ys), 10, -3, 3);
     for (const metric of ['sqeuclidean', 'l1'] as const) {
-      const ref = cdistRef(x, xs, y, ys, metric);
+      const ref = cdistRef(hostArray(x, xs), hostArray(y, ys), metric);
       const out = cdist(t(x, xs), t(y, ys), metric);
       expect(out.shape).toEqual(ref.shape);
       expectClose(await values(out), f32(ref.data), accumulate(ref), metric);
@@ -94,7 +83,7 @@ describe.each(ENGINES)('cdist on tfjs-%s', (engine) => {
     const out = await values(cdist(t(x, [20, 8]), t(x, [20, 8])));
     for (let i = 0; i < 20; i++) expect(out[i * 21]).toBe(0);
     const y = x.map((v, i) => Math.fround(v + (i % 2 ? 1e-3 : -1e-3)));
-    const ref = cdistRef(x, [20, 8], y, [20, 8], 'sqeuclidean');
+    const ref = cdistRef(hostArray(x, [20, 8]), hostArray(y, [20, 8]), 'sqeuclidean');
     const near = await values(cdist(t(x, [20, 8]), t(y, [20, 8])));
     for (let i = 0; i < 20; i++)
       expect(Math.abs(near[i * 21]! - ref.data[i * 21]!) / ref.data[i * 21]!).toBeLessThan(1e-2);
@@ -107,9 +96,9 @@ describe.each(ENGINES)('cdist on tfjs-%s', (engine) => {
     expect(n * m * d).toBeLessThan(ENGINE_TUNING[engine].cdistDirectMaxElements);
     const x = uniforms(n * d, 31, 5, 7);
     const y = uniforms(m * d, 32, 5, 7);
-    const l1 = cdistRef(x, [n, d], y, [m, d], 'l1');
+    const l1 = cdistRef(hostArray(x, [n, d]), hostArray(y, [m, d]), 'l1');
     expectClose(await values(cdist(t(x, [n, d]), t(y, [m, d]), 'l1')), f32(l1.data), accumulate(l1), 'l1');
-    const sq = cdistRef(x, [n, d], y, [m, d], 'sqeuclidean');
+    const sq = cdistRef(hostArray(x, [n, d]), hostArray(y, [m, d]), 'sqeuclidean');
     const out = await values(cdist(t(x, [n, d]), t(y, [m, d])));
     // exact form: within eps·d·(|x - c|² + |y - c|²)
     expectClose(out, f32(sq.data), { rtol: 1e-5, atol: 8 * U * d * 4 });
@@ -124,7 +113,7 @@ describe.each(ENGINES)('cdist on tfjs-%s', (engine) => {
     const n = Math.ceil(Math.sqrt(ENGINE_TUNING[engine].cdistDirectMaxElements / d)) + 8;
     const x = uniforms(n * d, 41, 50, 52); // offset from the origin: centring keeps the error small
     const y = uniforms(n * d, 42, 50, 52);
-    const ref = cdistRef(x, [n, d], y, [n, d], 'sqeuclidean');
+    const ref = cdistRef(hostArray(x, [n, d]), hostArray(y, [n, d]), 'sqeuclidean');
     const out = await values(cdist(t(x, [n, d]), t(y, [n, d])));
     expectClose(out, f32(ref.data), { rtol: 1e-5, atol: 8 * U * d * 4 });
     expect(out.every((v) => v >= 0)).toBe(true);

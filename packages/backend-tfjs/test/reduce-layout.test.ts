@@ -1,54 +1,8 @@
 /** Reductions, prefix sums and layout ops through core on both engines, against float64 loops. */
 import { describe, expect, it } from 'vitest';
 import { concat, cumsum, max, min, reshape, slice, sum, transpose } from '@spectrans/core';
-import { ENGINES, expectClose, f32, ravel, sizeOf, t, U, uniforms, unravel, useEngine, values } from './helpers.js';
-
-function reduceRef(
-  op: 'sum' | 'max' | 'min',
-  x: number[],
-  shape: number[],
-  axis: number,
-): { data: number[]; scale: number[] } {
-  const out = shape.filter((_, i) => i !== axis);
-  const data: number[] = [];
-  const scale: number[] = [];
-  for (let o = 0; o < sizeOf(out); o++) {
-    const idx = unravel(o, out);
-    let acc = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
-    let mag = 0;
-    for (let j = 0; j < shape[axis]!; j++) {
-      const full = [...idx.slice(0, axis), j, ...idx.slice(axis)];
-      const v = x[ravel(full, shape)]!;
-      mag += Math.abs(v);
-      if (op === 'sum') acc += v;
-      else if (Number.isNaN(v) || Number.isNaN(acc)) acc = NaN;
-      else acc = op === 'max' ? Math.max(acc, v) : Math.min(acc, v);
-    }
-    data.push(acc);
-    scale.push(mag);
-  }
-  return { data, scale };
-}
-
-function cumsumRef(x: number[], shape: number[], axis: number, exclusive: boolean, reverse: boolean): number[] {
-  const out = new Array<number>(x.length).fill(0);
-  for (let i = 0; i < x.length; i++) {
-    const idx = unravel(i, shape);
-    let s = 0;
-    for (let j = 0; j < shape[axis]!; j++) {
-      const included = reverse
-        ? exclusive
-          ? j > idx[axis]!
-          : j >= idx[axis]!
-        : exclusive
-          ? j < idx[axis]!
-          : j <= idx[axis]!;
-      if (included) s += x[ravel([...idx.slice(0, axis), j, ...idx.slice(axis + 1)], shape)]!;
-    }
-    out[i] = s;
-  }
-  return out;
-}
+import { cumsumRef, hostArray, reduceRef, sizeOf, sliceRef, transposeRef } from '@spectrans/conformance/reference';
+import { ENGINES, expectClose, f32, t, U, uniforms, useEngine, values } from './helpers.js';
 
 describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
   const shape = [3, 4, 5, 6];
@@ -58,7 +12,7 @@ describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
     await useEngine(engine);
     const fn = { sum, max, min }[op];
     for (let axis = 0; axis < shape.length; axis++) {
-      const ref = reduceRef(op, x, shape, axis);
+      const ref = reduceRef(op, hostArray(x, shape), axis);
       const out = fn(t(x, shape), axis);
       expect(out.shape).toEqual(shape.filter((_, i) => i !== axis));
       const allowance = op === 'sum' ? ref.scale.map((s) => 2 * U * shape[axis]! * s) : undefined;
@@ -83,7 +37,7 @@ describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
       }
     }
     const long = uniforms(100000, 77, 0, 1);
-    const ref = reduceRef('sum', long, [100000], 0);
+    const ref = reduceRef('sum', hostArray(long, [100000]), 0);
     expectClose(await values(sum(t(long, [100000]))), f32(ref.data), {
       allowance: ref.scale.map((s) => 2 * U * 100000 * s),
     });
@@ -106,7 +60,7 @@ describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
     for (let axis = 0; axis < 3; axis++) {
       for (const exclusive of [false, true]) {
         for (const reverse of [false, true]) {
-          const ref = cumsumRef(v, s, axis, exclusive, reverse);
+          const ref = cumsumRef(hostArray(v, s), axis, exclusive, reverse).data;
           expectClose(
             await values(cumsum(t(v, s), axis, { exclusive, reverse })),
             f32(ref),
@@ -124,24 +78,15 @@ describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
     const tr = transpose(t(x, shape), perm);
     const outShape = perm.map((p) => shape[p]!);
     expect(tr.shape).toEqual(outShape);
-    const ref = Array.from({ length: x.length }, (_, i) => {
-      const o = unravel(i, outShape);
-      const src = new Array<number>(4);
-      perm.forEach((p, k) => (src[p] = o[k]!));
-      return x[ravel(src, shape)]!;
-    });
-    expect(Array.from(await values(tr))).toEqual(ref);
+    expect(Array.from(await values(tr))).toEqual(Array.from(transposeRef(hostArray(x, shape), perm).data));
 
     const r = reshape(t(x, shape), [6, -1, 2]);
     expect(r.shape).toEqual([6, 30, 2]);
     expect(Array.from(await values(r))).toEqual(x);
 
     const sl = slice(t(x, shape), [1, 0, 2, 3], [2, 4, 2, 3]);
-    const slRef: number[] = [];
-    for (let a = 1; a < 3; a++)
-      for (let b = 0; b < 4; b++)
-        for (let c = 2; c < 4; c++) for (let d = 3; d < 6; d++) slRef.push(x[ravel([a, b, c, d], shape)]!);
-    expect(Array.from(await values(sl))).toEqual(slRef);
+    const slRef = sliceRef(hostArray(x, shape), [1, 0, 2, 3], [2, 4, 2, 3]).data;
+    expect(Array.from(await values(sl))).toEqual(Array.from(slRef));
 
     const a = uniforms(2 * 3, 1);
     const b = uniforms(2 * 4, 2);
@@ -153,7 +98,7 @@ describe.each(ENGINES)('reductions and layout on tfjs-%s', (engine) => {
     const hs = [2, 2, 2, 2, 2, 2, 2, 2];
     const ht = transpose(t(high, hs));
     expect(Array.from(await values(ht))).toEqual(
-      Array.from({ length: 256 }, (_, i) => high[ravel(unravel(i, hs).reverse(), hs)]!),
+      Array.from(transposeRef(hostArray(high, hs), [7, 6, 5, 4, 3, 2, 1, 0]).data),
     );
     expect((await values(slice(t([], [0, 3]), [0, 1], [0, 2]))).length).toBe(0);
   });

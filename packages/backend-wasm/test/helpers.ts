@@ -1,4 +1,7 @@
-/** Shared helpers of this package's tests: refs, a seeded generator and float64 references. */
+/**
+ * Shared helpers of this package's tests: refs, a seeded generator and a first-mismatch finder. The
+ * float64 references come from `@spectrans/conformance/reference`.
+ */
 import type { DType, Shape, TensorRef } from '@spectrans/core/backend';
 import type { WasmBackend, WasmHandle } from '../src/index.js';
 
@@ -31,34 +34,6 @@ export function uniforms(count: number, seed: number, lo = -1, hi = 1): Float32A
     out[i] = lo + ((s >>> 0) / 2 ** 32) * (hi - lo);
   }
   return out;
-}
-
-/** op(a) op(b) in float64 with |op(a)|·|op(b)| for error bounds; a (n0, n1), b (m0, m1) row-major. */
-export function matmulRef(
-  a: ArrayLike<number>,
-  aRows: number,
-  aCols: number,
-  b: ArrayLike<number>,
-  bRows: number,
-  bCols: number,
-  tA: boolean,
-  tB: boolean,
-): { c: Float64Array; mag: Float64Array; n: number; m: number; k: number } {
-  const n = tA ? aCols : aRows;
-  const k = tA ? aRows : aCols;
-  const m = tB ? bRows : bCols;
-  const c = new Float64Array(n * m);
-  const mag = new Float64Array(n * m);
-  for (let i = 0; i < n; i++)
-    for (let p = 0; p < k; p++) {
-      const av = tA ? a[p * aCols + i]! : a[i * aCols + p]!;
-      for (let j = 0; j < m; j++) {
-        const bv = tB ? b[j * bCols + p]! : b[p * bCols + j]!;
-        c[i * m + j]! += av * bv;
-        mag[i * m + j]! += Math.abs(av * bv);
-      }
-    }
-  return { c, mag, n, m, k };
 }
 
 /** Index of the first element outside |got − want| <= rel·mag + abs, or -1. */

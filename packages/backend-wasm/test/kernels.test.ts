@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnaryOp } from '@spectrans/core/backend';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
-import { firstMismatch, matmulRef, ref, uniforms, upload } from './helpers.js';
+import {
+  cdistRef,
+  cumsumRef,
+  fwhtRef,
+  hostArray,
+  matmulRef,
+  reduceRef,
+  transposeRef,
+} from '@spectrans/conformance/reference';
+import { firstMismatch, ref, uniforms, upload } from './helpers.js';
 
 const U32 = 2 ** -24;
 
@@ -82,12 +91,12 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
     const rb = upload(b, bias, [D]);
     const out = b.rffFeatures!(rx, ro, rb, scale, true, [3, 200, 2 * D]);
     const got = b.readSync!(ref(out, [3, 200, 2 * D]));
-    const p = matmulRef(x, rows, d, omega, d, D, false, false);
+    const p = matmulRef(hostArray(x, [rows, d]), hostArray(omega, [d, D]), false, false);
     const bad: string[] = [];
     for (let i = 0; i < rows; i++)
       for (let j = 0; j < D; j++) {
-        const ph = p.c[i * D + j]! + bias[j]!;
-        const tol = 4 * U32 * (d * p.mag[i * D + j]! + Math.abs(bias[j]!)) * scale + 8 * U32 * scale;
+        const ph = p.data[i * D + j]! + bias[j]!;
+        const tol = 4 * U32 * (d * p.scale[i * D + j]! + Math.abs(bias[j]!)) * scale + 8 * U32 * scale;
         if (!(Math.abs(got[i * 2 * D + j]! - scale * Math.cos(ph)) <= tol)) bad.push(`cos ${i},${j}`);
         if (!(Math.abs(got[i * 2 * D + D + j]! - scale * Math.sin(ph)) <= tol)) bad.push(`sin ${i},${j}`);
       }
@@ -105,21 +114,13 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
     const ry = upload(b, y, [1, m, d]);
     const out = b.cdist(rx, ry, metric, [2, n, m]);
     const got = b.readSync!(ref(out, [2, n, m]));
+    const want = cdistRef(hostArray(x, [2, n, d]), hostArray(y, [1, m, d]), metric);
     const bad: string[] = [];
-    for (let t = 0; t < 2; t++)
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < m; j++) {
-          let s = 0;
-          let mag = 0;
-          for (let p = 0; p < d; p++) {
-            const u = x[(t * n + i) * d + p]!;
-            const v = y[j * d + p]!;
-            s += metric === 'l1' ? Math.abs(u - v) : (u - v) ** 2;
-            mag += metric === 'l1' ? Math.abs(u) + Math.abs(v) : (Math.abs(u) + Math.abs(v)) ** 2;
-          }
-          const g = got[(t * n + i) * m + j]!;
-          if (!(g >= 0 && Math.abs(g - s) <= 2 * U32 * d * mag)) bad.push(`${t},${i},${j}: ${g} vs ${s}`);
-        }
+    for (let i = 0; i < want.data.length; i++) {
+      const g = got[i]!;
+      if (!(g >= 0 && Math.abs(g - want.data[i]!) <= 2 * U32 * d * want.scale[i]!))
+        bad.push(`${i}: ${g} vs ${want.data[i]}`);
+    }
     expect(bad).toEqual([]);
     for (const h of [rx.handle, ry.handle, out]) b.dispose(h);
   });
@@ -130,12 +131,7 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
     const rx = upload(b, x, [5, n]);
     const out = b.fwht!(rx);
     const got = b.readSync!(ref(out, [5, n]));
-    for (let r = 0; r < 5; r++)
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let j = 0; j < n; j++) s += (popcount(i & j) % 2 ? -1 : 1) * x[r * n + j]!;
-        expect(got[r * n + i]).toBe(s);
-      }
+    expect(Array.from(got)).toEqual(Array.from(fwhtRef(hostArray(x, [5, n])).data));
     b.dispose(rx.handle);
     b.dispose(out);
   });
@@ -198,25 +194,15 @@ describe('float32 transpose', () => {
     const rx = upload(b, x, [3, 37, 45]);
     const t = b.transpose(rx, [0, 2, 1]);
     const got = b.readSync!(ref(t, [3, 45, 37]));
-    const bad: number[] = [];
-    for (let q = 0; q < 3; q++)
-      for (let i = 0; i < 37; i++)
-        for (let j = 0; j < 45; j++) if (got[(q * 45 + j) * 37 + i] !== x[(q * 37 + i) * 45 + j]) bad.push(q);
-    expect(bad.length).toBe(0);
+    expect(Array.from(got)).toEqual(Array.from(transposeRef(hostArray(x, [3, 37, 45]), [0, 2, 1]).data));
     const g = b.transpose(rx, [2, 0, 1]); // through the js fallback
     const gotG = b.readSync!(ref(g, [45, 3, 37]));
-    expect(gotG[(5 * 3 + 2) * 37 + 7]).toBe(x[(2 * 37 + 7) * 45 + 5]);
+    expect(Array.from(gotG)).toEqual(Array.from(transposeRef(hostArray(x, [3, 37, 45]), [2, 0, 1]).data));
     for (const h of [rx.handle, t, g]) b.dispose(h);
     expect(b.memory!()).toEqual({ handles: 0, bytes: 0 });
     await b.destroy();
   });
 });
-
-function popcount(v: number): number {
-  let c = 0;
-  for (; v; v &= v - 1) c++;
-  return c;
-}
 
 describe.each([1, 2])('float32 reductions and scans on %i thread(s)', (threads) => {
   let b: WasmBackend;
@@ -239,37 +225,22 @@ describe.each([1, 2])('float32 reductions and scans on %i thread(s)', (threads) 
     const x = uniforms(size, 61, -10, 10);
     x[size >> 1] = Number.NaN;
     const rx = upload(b, x, shape);
-    const outer = shape.slice(0, axis).reduce((p, d) => p * d, 1);
     const len = shape[axis]!;
-    const inner = shape.slice(axis + 1).reduce((p, d) => p * d, 1);
     const outShape = shape.filter((_, i) => i !== axis);
     for (const op of ['sum', 'max', 'min'] as const) {
       const out = b.reduce(op, rx, axis);
       const got = b.readSync!(ref(out, outShape));
+      const want = reduceRef(op, hostArray(x, shape), axis).data;
       const bad: string[] = [];
-      for (let o = 0; o < outer; o++)
-        for (let j = 0; j < inner; j++) {
-          let acc = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
-          for (let l = 0; l < len; l++) {
-            const v = x[(o * len + l) * inner + j]!;
-            acc =
-              op === 'sum'
-                ? acc + v
-                : op === 'max'
-                  ? Number.isNaN(v) || Number.isNaN(acc)
-                    ? NaN
-                    : Math.max(acc, v)
-                  : Number.isNaN(v) || Number.isNaN(acc)
-                    ? NaN
-                    : Math.min(acc, v);
-          }
-          const g = got[o * inner + j]!;
-          if (!(
-            Object.is(g, Math.fround(acc)) ||
-            (!Number.isNaN(acc) && Math.abs(g - acc) <= 2 ** -23 * Math.abs(acc) + 1e-9 * len)
-          ))
-            bad.push(`${op} ${o},${j}: ${g} vs ${acc}`);
-        }
+      for (let i = 0; i < want.length; i++) {
+        const acc = want[i]!;
+        const g = got[i]!;
+        if (!(
+          Object.is(g, Math.fround(acc)) ||
+          (!Number.isNaN(acc) && Math.abs(g - acc) <= 2 ** -23 * Math.abs(acc) + 1e-9 * len)
+        ))
+          bad.push(`${op} ${i}: ${g} vs ${acc}`);
+      }
       expect(bad.slice(0, 5)).toEqual([]);
       b.dispose(out);
     }
@@ -277,24 +248,13 @@ describe.each([1, 2])('float32 reductions and scans on %i thread(s)', (threads) 
       for (const reverse of [false, true]) {
         const out = b.cumsum(rx, axis, exclusive, reverse);
         const got = b.readSync!(ref(out, shape));
+        const want = cumsumRef(hostArray(x, shape), axis, exclusive, reverse).data;
         const bad: string[] = [];
-        for (let o = 0; o < outer; o++)
-          for (let j = 0; j < inner; j++) {
-            let acc = 0;
-            for (let q = 0; q < len; q++) {
-              const l = reverse ? len - 1 - q : q;
-              const i = (o * len + l) * inner + j;
-              if (exclusive) {
-                if (!Object.is(got[i]!, Math.fround(acc)) && !(Math.abs(got[i]! - acc) <= 2 ** -23 * Math.abs(acc)))
-                  bad.push(`${i}`);
-                acc += x[i]!;
-              } else {
-                acc += x[i]!;
-                if (!Object.is(got[i]!, Math.fround(acc)) && !(Math.abs(got[i]! - acc) <= 2 ** -23 * Math.abs(acc)))
-                  bad.push(`${i}`);
-              }
-            }
-          }
+        for (let i = 0; i < want.length; i++) {
+          const acc = want[i]!;
+          if (!Object.is(got[i]!, Math.fround(acc)) && !(Math.abs(got[i]! - acc) <= 2 ** -23 * Math.abs(acc)))
+            bad.push(`${i}`);
+        }
         expect(bad.slice(0, 5), `cumsum exclusive ${exclusive} reverse ${reverse}`).toEqual([]);
         b.dispose(out);
       }

@@ -26,6 +26,28 @@ export interface BackendSpec {
   readonly threads?: boolean;
 }
 
+/** The row of backend-tfjs on one tfjs engine (all of them compute on the CPU in Node). */
+function tfjs(engine: string): BackendSpec {
+  return {
+    id: `tfjs-${engine}`,
+    pkg: '@spectrans/backend-tfjs',
+    factory: 'createTfjsBackend',
+    options: { engine },
+    cpu: true,
+  };
+}
+
+/** The row of backend-gpujs in one gpu.js mode. */
+function gpujs(mode: string, cpu: boolean): BackendSpec {
+  return {
+    id: `gpujs-${mode}`,
+    pkg: '@spectrans/backend-gpujs',
+    factory: 'createGpujsBackend',
+    options: { mode },
+    cpu,
+  };
+}
+
 /**
  * Every backend the bench measures, in report order. Adding a backend is one row here (its package
  * is found through this package's dependencies or, failing that, in the workspace's packages/).
@@ -36,48 +58,12 @@ export interface BackendSpec {
 export const BACKENDS: readonly BackendSpec[] = [
   { id: 'wasm', pkg: '@spectrans/backend-wasm', factory: 'createWasmBackend', cpu: true, targets: true, threads: true },
   { id: 'js', pkg: '@spectrans/backend-js', factory: 'createJsBackend', cpu: true, targets: true },
-  {
-    id: 'tfjs-cpu',
-    pkg: '@spectrans/backend-tfjs',
-    factory: 'createTfjsBackend',
-    options: { engine: 'cpu' },
-    cpu: true,
-  },
-  {
-    id: 'tfjs-wasm',
-    pkg: '@spectrans/backend-tfjs',
-    factory: 'createTfjsBackend',
-    options: { engine: 'wasm' },
-    cpu: true,
-  },
-  {
-    id: 'tfjs-tensorflow',
-    pkg: '@spectrans/backend-tfjs',
-    factory: 'createTfjsBackend',
-    options: { engine: 'tensorflow' },
-    cpu: true,
-  },
-  {
-    id: 'gpujs-headlessgl',
-    pkg: '@spectrans/backend-gpujs',
-    factory: 'createGpujsBackend',
-    options: { mode: 'headlessgl' },
-    cpu: false,
-  },
-  {
-    id: 'gpujs-webasm',
-    pkg: '@spectrans/backend-gpujs',
-    factory: 'createGpujsBackend',
-    options: { mode: 'webasm' },
-    cpu: true,
-  },
-  {
-    id: 'gpujs-cpu',
-    pkg: '@spectrans/backend-gpujs',
-    factory: 'createGpujsBackend',
-    options: { mode: 'cpu' },
-    cpu: true,
-  },
+  tfjs('cpu'),
+  tfjs('wasm'),
+  tfjs('tensorflow'),
+  gpujs('headlessgl', false),
+  gpujs('webasm', true),
+  gpujs('cpu', true),
 ];
 
 /** Every backend id, in report order. */

@@ -4,7 +4,9 @@ import { cholesky, eigh, fwht, qr, randomizedSvd, svd } from '../src/linalg/inde
 import { RandomGenerator } from '../src/random/index.js';
 
 // ---------------------------------------------------------------------------------------------
-// Helpers (deliberately naive and independent of the code under test)
+// Helpers (deliberately naive and independent of the code under test). They stay here rather than
+// coming from @spectrans/conformance/reference: conformance depends on core, so a dev dependency
+// back on it would make a workspace cycle.
 // ---------------------------------------------------------------------------------------------
 
 function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {

@@ -51,6 +51,14 @@ const seed: readonly (readonly [string, unknown])[] = [
   ['unsafe', 2 ** 53],
   ['string', '1'],
 ];
+/** A bounded whole-number option: negative, not whole, beyond its limit. */
+function count(fraction: number, huge: number): readonly (readonly [string, unknown])[] {
+  return [
+    ['negative', -1],
+    ['fraction', fraction],
+    ['huge', huge],
+  ];
+}
 const scalar: readonly (readonly [string, unknown])[] = [
   ['nan', NaN],
   ['infinite', Infinity],
@@ -58,64 +66,54 @@ const scalar: readonly (readonly [string, unknown])[] = [
   ['string', '1'],
 ];
 
+/** A random-feature map (inputDim 4, numFeatures 8, seed 1): both sizes required, then its own options. */
+function featureMap(
+  id: string,
+  make: KernelSpec['make'],
+  bad: Readonly<Record<string, readonly (readonly [string, unknown])[]>>,
+): KernelSpec {
+  return {
+    id,
+    make,
+    base: { inputDim: 4, numFeatures: 8, seed: 1 },
+    required: ['inputDim', 'numFeatures'],
+    bad: { inputDim: size, numFeatures: size, ...bad },
+  };
+}
+
 /** Every kernel with its options. */
 export const KERNEL_SPECS: readonly KernelSpec[] = [
-  {
-    id: 'gaussian-rff',
-    make: (o) => new core.GaussianRFFKernel(o as never),
-    base: { inputDim: 4, numFeatures: 8, seed: 1 },
-    required: ['inputDim', 'numFeatures'],
-    bad: {
-      inputDim: size,
-      numFeatures: size,
-      sigma,
-      useCosSin: flag,
-      trainable: flag,
-      seed,
-      orthogonal: flag,
-      orthogonalNorms: choice,
-    },
-  },
-  {
-    id: 'laplacian-rff',
-    make: (o) => new core.LaplacianRFFKernel(o as never),
-    base: { inputDim: 4, numFeatures: 8, seed: 1 },
-    required: ['inputDim', 'numFeatures'],
-    bad: { inputDim: size, numFeatures: size, sigma, useCosSin: flag, trainable: flag, seed },
-  },
-  {
-    id: 'orthogonal-rff',
-    make: (o) => new core.OrthogonalRandomFeatures(o as never),
-    base: { inputDim: 4, numFeatures: 8, seed: 1 },
-    required: ['inputDim', 'numFeatures'],
-    bad: {
-      inputDim: size,
-      numFeatures: size,
-      sigma,
-      kernelType: choice,
-      useHadamard: flag,
-      trainable: flag,
-      orthogonalNorms: choice,
-      sorfApply: choice,
-      seed,
-    },
-  },
-  {
-    id: 'rff-attention',
-    make: (o) => new core.RFFAttentionKernel(o as never),
-    base: { inputDim: 4, numFeatures: 8, seed: 1 },
-    required: ['inputDim', 'numFeatures'],
-    bad: {
-      inputDim: size,
-      numFeatures: size,
-      kernelType: choice,
-      useOrthogonal: flag,
-      redraw: flag,
-      redrawInterval: size,
-      stabilize: flag,
-      seed,
-    },
-  },
+  featureMap('gaussian-rff', (o) => new core.GaussianRFFKernel(o as never), {
+    sigma,
+    useCosSin: flag,
+    trainable: flag,
+    seed,
+    orthogonal: flag,
+    orthogonalNorms: choice,
+  }),
+  featureMap('laplacian-rff', (o) => new core.LaplacianRFFKernel(o as never), {
+    sigma,
+    useCosSin: flag,
+    trainable: flag,
+    seed,
+  }),
+  featureMap('orthogonal-rff', (o) => new core.OrthogonalRandomFeatures(o as never), {
+    sigma,
+    kernelType: choice,
+    useHadamard: flag,
+    trainable: flag,
+    orthogonalNorms: choice,
+    sorfApply: choice,
+    seed,
+  }),
+  featureMap('rff-attention', (o) => new core.RFFAttentionKernel(o as never), {
+    kernelType: choice,
+    useOrthogonal: flag,
+    redraw: flag,
+    redrawInterval: size,
+    stabilize: flag,
+    seed,
+  }),
   {
     id: 'polynomial-spectral',
     make: (o) => new core.PolynomialSpectralKernel(o as never),
@@ -124,11 +122,7 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
     bad: {
       rank: size,
       normalize: flag,
-      degree: [
-        ['negative', -1],
-        ['fraction', 2.5],
-        ['huge', 1000],
-      ],
+      degree: count(2.5, 1000),
       coef0: scalar,
       alpha: scalar,
       normalization: choice,
@@ -144,16 +138,8 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
       normalize: flag,
       useRandomized: flag,
       seed,
-      oversample: [
-        ['negative', -1],
-        ['fraction', 0.5],
-        ['huge', 1e9],
-      ],
-      powerIterations: [
-        ['negative', -1],
-        ['fraction', 0.5],
-        ['huge', 1e9],
-      ],
+      oversample: count(0.5, 1e9),
+      powerIterations: count(0.5, 1e9),
     },
   },
   {
@@ -213,11 +199,7 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
     base: {},
     required: [],
     bad: {
-      degree: [
-        ['negative', -1],
-        ['fraction', 1.5],
-        ['huge', 65],
-      ],
+      degree: count(1.5, 65),
       alpha: scalar,
       coef0: scalar,
     },

@@ -5,12 +5,12 @@
 import type { DType } from '@spectrans/core';
 import type { BinaryOp } from '@spectrans/core/backend';
 import type { HostRng } from '../../host-rng.js';
-import { binaryRef, binaryScalarRef } from '../../reference/elementwise.js';
+import { BINARY_KIND, BINARY_OPS, binaryRef, binaryScalarRef } from '../../reference/elementwise.js';
 import type { HostArray } from '../../reference/ndarray.js';
 import { roundTo } from '../../tolerance.js';
 import type { CaseContext, ConformanceCase } from '../../types.js';
 import { big, broadcastShapes, dtypeCase, edgeValues, kebab, randomShape, size } from '../helpers.js';
-import { BINARY_FN, BINARY_KIND, BINARY_OPS } from './op-table.js';
+import { BINARY_FN } from './op-table.js';
 
 const COMPARISONS = new Set<BinaryOp>(['greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'maximum', 'minimum']);
 

@@ -1,41 +1,10 @@
-/** Core's public op functions by contract op name, and the tolerance kind of each. */
+/**
+ * Core's public op functions by contract op name. The op lists and each op's tolerance kind are in
+ * `reference/elementwise.ts` (exported for backends' own tests).
+ */
 import * as core from '@spectrans/core';
 import type { Tensor } from '@spectrans/core';
 import type { BinaryOp, UnaryOp } from '@spectrans/core/backend';
-import type { ToleranceKind } from '../../tolerance.js';
-
-/** Every unary op of the contract, in a stable order. */
-export const UNARY_OPS: readonly UnaryOp[] = [
-  'neg',
-  'abs',
-  'exp',
-  'log',
-  'sqrt',
-  'square',
-  'reciprocal',
-  'sin',
-  'cos',
-  'tanh',
-  'relu',
-  'elu',
-  'sign',
-];
-
-/** Every binary op of the contract, in a stable order. */
-export const BINARY_OPS: readonly BinaryOp[] = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'greater',
-  'greaterEqual',
-  'less',
-  'lessEqual',
-  'equal',
-];
 
 /** Core's function for each unary op. */
 export const UNARY_FN: Readonly<Record<UnaryOp, (x: Tensor) => Tensor>> = {
@@ -68,37 +37,4 @@ export const BINARY_FN: Readonly<Record<BinaryOp, (a: core.TensorOrNumber, b: co
   less: core.less,
   lessEqual: core.lessEqual,
   equal: core.equal,
-};
-
-/** Tolerance kind of each unary op. */
-export const UNARY_KIND: Readonly<Record<UnaryOp, ToleranceKind>> = {
-  neg: 'exact',
-  abs: 'exact',
-  relu: 'exact',
-  sign: 'exact',
-  square: 'arithmetic',
-  sqrt: 'arithmetic',
-  reciprocal: 'arithmetic',
-  exp: 'transcendental',
-  log: 'transcendental',
-  sin: 'transcendental',
-  cos: 'transcendental',
-  tanh: 'transcendental',
-  elu: 'transcendental',
-};
-
-/** Tolerance kind of each binary op. */
-export const BINARY_KIND: Readonly<Record<BinaryOp, ToleranceKind>> = {
-  add: 'arithmetic',
-  sub: 'arithmetic',
-  mul: 'arithmetic',
-  div: 'arithmetic',
-  pow: 'transcendental',
-  maximum: 'exact',
-  minimum: 'exact',
-  greater: 'exact',
-  greaterEqual: 'exact',
-  less: 'exact',
-  lessEqual: 'exact',
-  equal: 'exact',
 };

@@ -2,10 +2,10 @@
 import type { DType } from '@spectrans/core';
 import type { UnaryOp } from '@spectrans/core/backend';
 import type { HostRng } from '../../host-rng.js';
-import { unaryRef } from '../../reference/elementwise.js';
+import { UNARY_KIND, UNARY_OPS, unaryRef } from '../../reference/elementwise.js';
 import type { ConformanceCase } from '../../types.js';
 import { dtypeCase, edgeValues, randomShape, size } from '../helpers.js';
-import { UNARY_FN, UNARY_KIND, UNARY_OPS } from './op-table.js';
+import { UNARY_FN } from './op-table.js';
 
 /** Random values inside the op's domain (and away from its poles). */
 function domainValue(op: UnaryOp, rng: HostRng): number {

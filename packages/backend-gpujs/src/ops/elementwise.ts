@@ -1,10 +1,8 @@
 /** Elementwise kernels with NumPy broadcasting: unary, binary, binary with a scalar, where. */
 import type { Shape } from '@spectrans/core';
-import type { BinaryOp, UnaryOp } from '@spectrans/core/backend';
+import { broadcastStrides, coalesceAxes, sizeOf, type BinaryOp, type UnaryOp } from '@spectrans/core/backend';
 import { emitBinary, emitUnary } from '../codegen/math.js';
 import { linear, unflatten } from '../codegen/source.js';
-import { sizeOf } from '@spectrans/core';
-import { broadcastStrides, coalesceAxes } from '@spectrans/core/backend';
 import type { Runtime } from '../runtime.js';
 import type { Storage } from '../storage.js';
 import type { Operand } from './operand.js';

@@ -1,7 +1,7 @@
 /** Fused random Fourier features and the fast Walsh–Hadamard transform. */
 import type { Shape } from '@spectrans/core';
 import { MAX_TERMS_PER_THREAD, sumLoop, unflatten, type KernelSource } from '../codegen/source.js';
-import { sizeOf } from '@spectrans/core';
+import { sizeOf } from '@spectrans/core/backend';
 import { emitTrig } from '../codegen/trig.js';
 import type { Runtime } from '../runtime.js';
 import type { Storage } from '../storage.js';

@@ -1,8 +1,7 @@
 /** Kernels that move elements: transpose, slice, concat (gathers with index arithmetic). */
 import type { Shape } from '@spectrans/core';
 import { linear, unflatten } from '../codegen/source.js';
-import { sizeOf } from '@spectrans/core';
-import { coalesceAxes, stridesOf } from '@spectrans/core/backend';
+import { coalesceAxes, sizeOf, stridesOf } from '@spectrans/core/backend';
 import type { Runtime } from '../runtime.js';
 import type { Storage } from '../storage.js';
 import { aroundAxis, axisCoord } from './reduce.js';

@@ -1,8 +1,7 @@
 /** Batched matrix products and pairwise distances: one thread per output element, blocked sums. */
 import type { DistanceMetric, Shape } from '@spectrans/core';
 import { linear, MAX_TERMS_PER_THREAD, sumLoop, unflatten, type KernelSource } from '../codegen/source.js';
-import { sizeOf } from '@spectrans/core';
-import { broadcastStrides, coalesceAxes } from '@spectrans/core/backend';
+import { broadcastStrides, coalesceAxes, sizeOf } from '@spectrans/core/backend';
 import type { Runtime } from '../runtime.js';
 import type { Storage } from '../storage.js';
 import type { Operand } from './operand.js';

@@ -1,7 +1,7 @@
 /** Reductions over one axis and prefix sums along one axis. */
 import type { ReduceOp } from '@spectrans/core/backend';
 import { linear, MAX_TERMS_PER_THREAD, sumLoop, unflatten, type KernelSource } from '../codegen/source.js';
-import { sizeOf } from '@spectrans/core';
+import { sizeOf } from '@spectrans/core/backend';
 import type { Runtime } from '../runtime.js';
 import type { Storage } from '../storage.js';
 import type { Operand } from './operand.js';

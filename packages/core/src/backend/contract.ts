@@ -168,6 +168,35 @@ export interface Backend<H = unknown> {
   ): H;
 }
 
+/** The methods every backend has; core checks for them when it starts a registered backend. */
+export const REQUIRED_BACKEND_METHODS = Object.freeze([
+  'fromArray',
+  'read',
+  'dispose',
+  'unary',
+  'binary',
+  'binaryScalar',
+  'where',
+  'cast',
+  'reduce',
+  'cumsum',
+  'transpose',
+  'reshape',
+  'concat',
+  'slice',
+  'matmul',
+  'cdist',
+] as const satisfies readonly (keyof Backend)[]);
+
+/** The optional methods of a backend (presence is the capability); `linalg` is the optional group of decompositions. */
+export const OPTIONAL_BACKEND_METHODS = Object.freeze([
+  'readSync',
+  'memory',
+  'destroy',
+  'fwht',
+  'rffFeatures',
+] as const satisfies readonly (keyof Backend)[]);
+
 /** Names of the optional ops, as conformance reports them (native or host fallback). */
 export type OptionalOpName = 'linalg/qr' | 'linalg/eigh' | 'linalg/svd' | 'fwht' | 'rffFeatures';
 

@@ -3,7 +3,7 @@
  * instance, or `registerBackend` with a factory and a priority and then `ready()`.
  */
 import { SpectransError } from '../errors.js';
-import type { Backend } from './contract.js';
+import { REQUIRED_BACKEND_METHODS, type Backend } from './contract.js';
 import { checkOptions } from '../options.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
 
@@ -233,25 +233,6 @@ function checkTimeout(value: unknown): number {
   return Math.min(ms, 2 ** 31 - 1);
 }
 
-const REQUIRED_METHODS = [
-  'fromArray',
-  'read',
-  'dispose',
-  'unary',
-  'binary',
-  'binaryScalar',
-  'where',
-  'cast',
-  'reduce',
-  'cumsum',
-  'transpose',
-  'reshape',
-  'concat',
-  'slice',
-  'matmul',
-  'cdist',
-] as const;
-
 /** Checks at run time that an object implements the required part of the contract. */
 function assertBackend(backend: unknown): asserts backend is Backend {
   const b = backend as Partial<Record<string, unknown>> | null;
@@ -261,9 +242,9 @@ function assertBackend(backend: unknown): asserts backend is Backend {
       `expected a Backend object, got ${backend === null ? 'null' : typeof backend}`,
     );
   }
-  const missing = REQUIRED_METHODS.filter((m) => typeof b[m] !== 'function');
-  if (typeof b['name'] !== 'string') missing.unshift('name' as never);
-  if (!b['capabilities']) missing.push('capabilities' as never);
+  const missing: string[] = REQUIRED_BACKEND_METHODS.filter((m) => typeof b[m] !== 'function');
+  if (typeof b['name'] !== 'string') missing.unshift('name');
+  if (!b['capabilities']) missing.push('capabilities');
   if (missing.length > 0) {
     throw new SpectransError('ERR_BACKEND_INIT', `object is not a Backend: missing ${missing.join(', ')}`);
   }
