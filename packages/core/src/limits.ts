@@ -3,7 +3,6 @@
  * coded error instead of a raw `RangeError` or an hour of work.
  */
 import { SpectransError } from './errors.js';
-import type { Shape } from './shape.js';
 
 /**
  * The documented limits. Each is a hard bound on one kind of size; the error for a size above it
@@ -46,7 +45,7 @@ export function checkLimit(argument: string, size: number, limit: number, limitN
  * Throws `ERR_INVALID_SHAPE` when a shape holds more than {@link LIMITS}.maxTensorElements elements.
  * @param what - the tensor being made, e.g. `'matmul: output'`.
  */
-export function checkTensorSize(what: string, shape: Shape): void {
+export function checkTensorSize(what: string, shape: readonly number[]): void {
   let size = 1;
   for (const d of shape) size *= d;
   if (size > LIMITS.maxTensorElements) {
