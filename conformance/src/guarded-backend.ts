@@ -24,6 +24,7 @@ const METHODS = [
   'cdist',
   'fwht',
   'rffFeatures',
+  'logLinearAttention',
 ] as const;
 
 /**
@@ -31,7 +32,8 @@ const METHODS = [
 export interface GuardOptions {
   /** Capabilities to declare instead of the backend's (e.g. without float64). */
   readonly capabilities?: BackendCapabilities;
-  /** Optional members to hide: `'readSync'`, `'memory'`, `'linalg'`, `'fwht'`, `'rffFeatures'`. */
+  /** Optional members to hide: `'readSync'`, `'memory'`, `'linalg'`, `'fwht'`, `'rffFeatures'`,
+   * `'logLinearAttention'`. */
   readonly omit?: readonly string[];
 }
 
