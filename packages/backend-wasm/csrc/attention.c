@@ -6,7 +6,7 @@
  * is at most 1 and the largest term of every denominator is exactly 1.
  *
  * Non-causal runs in two threaded phases around two GEMMs (src/backend.ts drives them):
- *   keys:    c = column max of ℓK, φK = exp(ℓK − c), z = Σ_j φK_j      (threads split feature blocks)
+ *   keys:    c = column max of ℓK, φK = exp(ℓK − c), z = Σ_j φK_j   (threads split 16-feature blocks)
  *   [GEMM]   S = φKᵀ V
  *   queries: φQ_i = exp(ℓq_i + c − t_i) / max(φQ_i·z, 1e-30)           (threads split rows)
  *   [GEMM]   out = φQ S
@@ -113,31 +113,56 @@ static inline void padded_row(const float *src, int D, int Dp, float pad, float 
 
 /*
  * Keys phase. Job: 0 kind, 1 batches, 2 m, 3 D, 4 ℓK (batches, m, D), 5 φK out (batches, m, D),
- * 6 c out (batches, D), 7 z out (batches, D). Threads split (batch, block of 4 features) units.
+ * 6 c out (batches, D), 7 z out (batches, D). Threads split (batch, block of 16 features) units:
+ * a block is one 64-byte line of each row.
  */
 void la_keys_f32_job(const i32 *job, int tid, int nt) {
   const int batches = job[1], m = job[2], D = job[3];
   const float *LK = (const float *)job[4];
   float *PK = (float *)job[5], *C = (float *)job[6], *Z = (float *)job[7];
   const ExpK e = exp_consts();
-  const int groups = (D + 3) / 4;
+  const int groups = (D + 15) / 16;
   int u0, u1;
   share(batches * groups, tid, nt, &u0, &u1);
   for (int u = u0; u < u1; u++) {
-    const int b = u / groups, r0 = (u % groups) * 4, w = imin(4, D - r0);
+    const int b = u / groups, r0 = (u % groups) * 16, w = imin(16, D - r0);
     const float *lk = LK + (i64)b * m * D + r0;
     float *pk = PK + (i64)b * m * D + r0;
-    if (w == 4) {
-      v128_t mx = wasm_f32x4_splat(-__builtin_inff());
-      for (int j = 0; j < m; j++) mx = wasm_f32x4_max(mx, wasm_v128_load(lk + (i64)j * D));
-      v128_t z = e.zero;
+    if (w == 16) {
+      v128_t m0 = wasm_f32x4_splat(-__builtin_inff()), m1 = m0, m2 = m0, m3 = m0;
       for (int j = 0; j < m; j++) {
-        const v128_t p = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(lk + (i64)j * D), mx), &e);
-        wasm_v128_store(pk + (i64)j * D, p);
-        z = wasm_f32x4_add(z, p);
+        const float *row = lk + (i64)j * D;
+        m0 = wasm_f32x4_max(m0, wasm_v128_load(row));
+        m1 = wasm_f32x4_max(m1, wasm_v128_load(row + 4));
+        m2 = wasm_f32x4_max(m2, wasm_v128_load(row + 8));
+        m3 = wasm_f32x4_max(m3, wasm_v128_load(row + 12));
       }
-      wasm_v128_store(C + (i64)b * D + r0, mx);
-      wasm_v128_store(Z + (i64)b * D + r0, z);
+      v128_t z0 = e.zero, z1 = e.zero, z2 = e.zero, z3 = e.zero;
+      for (int j = 0; j < m; j++) {
+        const float *row = lk + (i64)j * D;
+        float *out = pk + (i64)j * D;
+        const v128_t p0 = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(row), m0), &e);
+        const v128_t p1 = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(row + 4), m1), &e);
+        const v128_t p2 = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(row + 8), m2), &e);
+        const v128_t p3 = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(row + 12), m3), &e);
+        wasm_v128_store(out, p0);
+        wasm_v128_store(out + 4, p1);
+        wasm_v128_store(out + 8, p2);
+        wasm_v128_store(out + 12, p3);
+        z0 = wasm_f32x4_add(z0, p0);
+        z1 = wasm_f32x4_add(z1, p1);
+        z2 = wasm_f32x4_add(z2, p2);
+        z3 = wasm_f32x4_add(z3, p3);
+      }
+      float *c = C + (i64)b * D + r0, *z = Z + (i64)b * D + r0;
+      wasm_v128_store(c, m0);
+      wasm_v128_store(c + 4, m1);
+      wasm_v128_store(c + 8, m2);
+      wasm_v128_store(c + 12, m3);
+      wasm_v128_store(z, z0);
+      wasm_v128_store(z + 4, z1);
+      wasm_v128_store(z + 8, z2);
+      wasm_v128_store(z + 12, z3);
     } else {
       for (int q = 0; q < w; q++) {
         float mx = -__builtin_inff();

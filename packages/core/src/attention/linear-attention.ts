@@ -108,9 +108,9 @@ export function linearAttention(q: Tensor, k: Tensor, v: Tensor, options: Linear
     const qs = scale === 1 ? q : mul(q, scale);
     const ks = scale === 1 ? k : mul(k, scale);
     const keep = options.mask === undefined ? undefined : maskMultiplier(options.mask, q.dtype);
-    const logQ = map.logFeatures?.(qs);
+    const logQ = map.logFeatures?.(qs, 'query');
     if (logQ) {
-      return logAttention(logQ, map.logFeatures!(ks)!, v, keep, causal, chunkOption ?? 64);
+      return logAttention(logQ, map.logFeatures!(ks, 'key')!, v, keep, causal, chunkOption ?? 64);
     }
     const features = (x: Tensor, role: 'query' | 'key'): Tensor => map.attentionFeatures?.(x, role) ?? map.forward(x);
     const phiQ = features(qs, 'query');

@@ -27,6 +27,7 @@ export interface LogLinearAttentionOptions {
  * @remarks Exact at any magnitude of ℓ, as `linearAttention` is for FAVOR+: keys are shifted per
  * feature by their maximum over the keys a query sees (never by a later key), queries by their
  * largest term, so every factor is at most 1 and every denominator's largest term is exactly 1.
+ * Terms of logQ constant along its last axis cancel exactly (each query is shifted by its maximum).
  * Runs the backend's fused `logLinearAttention` where it has one (not while a gradient is being
  * recorded: gradients go through the composed ops), else core's composed log-space products.
  * @throws SpectransError `ERR_INVALID_SHAPE` for a rank below 2 or an empty input;
