@@ -162,8 +162,8 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
       inputDim: this.inputDim,
       minRank: 1,
     });
-    choiceCheck(role, 'RFFAttentionKernel.logFeatures: role', ['query', 'key'] as const);
     this.assertLive();
+    choiceCheck(role, 'RFFAttentionKernel.logFeatures: role', ['query', 'key'] as const);
     const D = this.numFeatures;
     return tidy(() => {
       const lead = x.shape.slice(0, -1);
