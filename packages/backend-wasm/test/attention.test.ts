@@ -5,6 +5,7 @@
  * one thread against two, float64 declining, and no leaked handles or scratch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { optionalOpSupport } from '@spectrans/core/backend';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
 import { ref, uniforms, upload } from './helpers.js';
 
@@ -120,7 +121,8 @@ describe.each([1, 2])('logLinearAttention on %i thread(s)', (threads) => {
     }
   }, 120000);
 
-  it('declines float64 (core then composes it)', () => {
+  it('declares the op native and declines float64 (core then composes it)', () => {
+    expect(optionalOpSupport(b, 'logLinearAttention')).toBe('native');
     const q = upload(b, [0, 1], [1, 2], 'float64');
     const v = upload(b, [1], [1, 1], 'float64');
     expect(b.logLinearAttention!(q, q, v, false, [1, 1])).toBeUndefined();
