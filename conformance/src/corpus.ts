@@ -6,6 +6,7 @@ import { kernelCases } from './cases/kernels/index.js';
 import { eighCases, qrCases, svdCases } from './cases/linalg/decompositions.js';
 import { binaryOpCases } from './cases/ops/binary.js';
 import { fwhtCases, rffFeaturesCases } from './cases/ops/features.js';
+import { logLinearAttentionCases } from './cases/ops/attention-ops.js';
 import { concatCases, reshapeCases, sliceCases, transposeCases } from './cases/ops/layout.js';
 import { cdistCases, matmulCases } from './cases/ops/linear.js';
 import { cumsumCases, reduceOpCases } from './cases/ops/reduce.js';
@@ -44,6 +45,7 @@ export function buildCorpus(dtypes: readonly DType[] = DTYPES, options: CorpusOp
     cdistCases,
     fwhtCases,
     rffFeaturesCases,
+    logLinearAttentionCases,
     qrCases,
     eighCases,
     svdCases,

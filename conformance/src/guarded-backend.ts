@@ -10,7 +10,8 @@ const METHODS = [...REQUIRED_BACKEND_METHODS, ...OPTIONAL_BACKEND_METHODS.filter
 export interface GuardOptions {
   /** Capabilities to declare instead of the backend's (e.g. without float64). */
   readonly capabilities?: BackendCapabilities;
-  /** Optional members to hide: `'readSync'`, `'memory'`, `'linalg'`, `'fwht'`, `'rffFeatures'`. */
+  /** Optional members to hide: `'readSync'`, `'memory'`, `'linalg'`, `'fwht'`, `'rffFeatures'`,
+   * `'logLinearAttention'`. */
   readonly omit?: readonly string[];
 }
 

@@ -29,10 +29,11 @@ describe('createJsBackend', () => {
     expect(() => createJsBackend({ name: '' })).toThrow(TypeError);
   });
 
-  it('implements every optional op natively', () => {
+  it('implements every optional op natively but the fused attention, which core composes for it', () => {
     for (const op of ['linalg/qr', 'linalg/eigh', 'linalg/svd', 'fwht', 'rffFeatures'] as const) {
       expect(optionalOpSupport(backend as never, op)).toBe('native');
     }
+    expect(optionalOpSupport(backend as never, 'logLinearAttention')).toBe('fallback');
   });
 
   it('keeps separate accounting per instance', () => {

@@ -1,6 +1,7 @@
 /**
  * createWasmBackend: the ops contract on WebAssembly SIMD128 kernels over one linear memory, with an
- * optional worker pool. Hot float32 paths (matmul, fused RFF features, squared/L1 distances, the
+ * optional worker pool. Hot float32 paths (matmul, fused RFF features, fused log-space linear
+ * attention, squared/L1 distances, the
  * Walsh–Hadamard transform, most elementwise ops) run in wasm; float64 matmul runs in wasm; every
  * other op runs backend-js's implementation directly on views of the wasm heap (no copies in, one
  * copy out), so the whole contract holds with backend-js's precision.
@@ -17,6 +18,7 @@ import type {
   TensorRef,
   UnaryOp,
 } from '@spectrans/core/backend';
+import { logLinearAttentionOp } from './attention.js';
 import { batchOffsets } from './batch.js';
 import { WasmHeap } from './heap.js';
 import { concatInto, sliceInto } from './layout.js';
@@ -549,6 +551,16 @@ function buildBackend(
         setScale(w, scale);
       });
     },
+    logLinearAttention: logLinearAttentionOp({
+      store,
+      heap,
+      kernels,
+      threads,
+      setJob,
+      run,
+      matmul: (a, b, transposeA, transposeB, outShape) =>
+        gemm(a, b, transposeA, transposeB, outShape, EPILOGUE.none, () => {}),
+    }),
   };
   /** Writes `scale` as a float64 into words 20-21 (little-endian, as the C side reads it). */
   function setScale(w: number[], scale: number): void {

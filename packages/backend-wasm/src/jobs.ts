@@ -14,6 +14,10 @@ export const JOB = {
   cumsumF32: 6,
   whereF32: 7,
   cdistL1F32: 8,
+  /** Fused log-space linear attention (csrc/attention.c). */
+  laKeysF32: 20,
+  laQueriesF32: 21,
+  laCausalF32: 22,
 } as const;
 
 /** Reduction op codes (csrc/reduce.c). */

@@ -11,6 +11,7 @@ export interface KernelExports {
   readonly transpose_f32: (src: number, count: number, rows: number, cols: number, dst: number) => void;
   readonly fwht_f32: (x: number, rows: number, n: number) => void;
   readonly gemm_workspace_bytes: () => number;
+  readonly la_causal_scratch_floats: (D: number, block: number) => number;
   readonly __heap_base: WebAssembly.Global;
   readonly __stack_pointer: WebAssembly.Global;
 }

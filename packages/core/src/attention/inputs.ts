@@ -18,11 +18,13 @@ export function checkAttentionInputs(
   q: Tensor,
   k: Tensor,
   v: Tensor,
+  names: readonly [string, string, string] = ['q', 'k', 'v'],
 ): { n: number; m: number; d: number; dv: number } {
+  const [qn, kn, vn] = names;
   for (const [t, name] of [
-    [q, 'q'],
-    [k, 'k'],
-    [v, 'v'],
+    [q, qn],
+    [k, kn],
+    [v, vn],
   ] as const) {
     asTensor(t, `${owner}: ${name}`).ref(`${owner}: ${name}`);
     if (t.rank < 2)
@@ -37,19 +39,19 @@ export function checkAttentionInputs(
   if (last(q, 1) !== last(k, 1)) {
     throw new SpectransError(
       'ERR_SHAPE_MISMATCH',
-      `${owner}: q [${q.shape.join(', ')}] and k [${k.shape.join(', ')}] differ in d`,
+      `${owner}: ${qn} [${q.shape.join(', ')}] and ${kn} [${k.shape.join(', ')}] differ in their last axis`,
     );
   }
   if (last(k, 2) !== last(v, 2)) {
     throw new SpectransError(
       'ERR_SHAPE_MISMATCH',
-      `${owner}: k [${k.shape.join(', ')}] and v [${v.shape.join(', ')}] differ in the number of keys m`,
+      `${owner}: ${kn} [${k.shape.join(', ')}] and ${vn} [${v.shape.join(', ')}] differ in the number of keys m`,
     );
   }
   broadcastShapes(
-    broadcastShapes(q.shape.slice(0, -2), k.shape.slice(0, -2), `${owner}: batch axes of q and k`),
+    broadcastShapes(q.shape.slice(0, -2), k.shape.slice(0, -2), `${owner}: batch axes of ${qn} and ${kn}`),
     v.shape.slice(0, -2),
-    `${owner}: batch axes of q, k and v`,
+    `${owner}: batch axes of ${qn}, ${kn} and ${vn}`,
   );
   return { n: last(q, 2), m: last(k, 2), d: last(q, 1), dv: last(v, 1) };
 }

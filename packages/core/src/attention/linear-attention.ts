@@ -12,7 +12,7 @@ import {
 } from '../kernels/random-feature-map.js';
 import { checkAttentionInputs, checkMask, maskMultiplier } from './inputs.js';
 import { causalProducts, fullProducts } from './feature-products.js';
-import { causalLogProducts, fullLogProducts } from './log-space-products.js';
+import { logAttention } from './log-linear-attention.js';
 
 /** Options of {@link linearAttention}. */
 export interface LinearAttentionOptions {
@@ -39,6 +39,7 @@ export interface LinearAttentionOptions {
   /**
    * Sequence chunk of the causal prefix sums (default 64): memory O(chunk·D + D·dv). With softmax
    * features it is rounded up to a power of two (the blocks inside a chunk are split in halves).
+   * A backend's fused log-feature op (used without a mask) has its own schedule and ignores it.
    */
   chunkSize?: number;
 }
@@ -59,8 +60,9 @@ const LINEAR_ATTENTION_OPTION_KEYS = ['featureMap', 'causal', 'mask', 'eps', 'in
  * chunks a running per-feature maximum rescales the prefix sums (as online softmax does), and inside
  * a chunk the lower-triangular block is summed in log space. The estimator itself is unchanged.
  * Other maps use the plain products with a sign-keeping guard relative to the denominator's scale
- * (cos-based maps can give negative denominators). A map's `beginAttentionCall` runs once per call
- * (redraws are shared by q and k).
+ * (cos-based maps can give negative denominators). Without a mask, log features go through the
+ * backend's fused `logLinearAttention` op where it has one (exact in the same sense). A map's
+ * `beginAttentionCall` runs once per call (redraws are shared by q and k).
  * @throws SpectransError `ERR_SHAPE_MISMATCH` for disagreeing n/m/d/dv or a mask of the wrong shape;
  *   `ERR_INVALID_ARGUMENT` for options that are not an object, an unknown or null option (with a
  *   suggestion), a bad option value or a causal call with n ≠ m.
@@ -106,14 +108,9 @@ export function linearAttention(q: Tensor, k: Tensor, v: Tensor, options: Linear
     const qs = scale === 1 ? q : mul(q, scale);
     const ks = scale === 1 ? k : mul(k, scale);
     const keep = options.mask === undefined ? undefined : maskMultiplier(options.mask, q.dtype);
-    const logQ = map.logFeatures?.(qs);
+    const logQ = map.logFeatures?.(qs, 'query');
     if (logQ) {
-      const logK = map.logFeatures!(ks)!;
-      const [num, den] = causal
-        ? causalLogProducts(logQ, logK, v, keep, chunkOption ?? 64)
-        : fullLogProducts(logQ, logK, v, keep);
-      // den is 0 (no visible key; num is 0 too) or at least 1.
-      return mul(num, reciprocal(maximum(den, 1e-30)));
+      return logAttention(logQ, map.logFeatures!(ks, 'key')!, v, keep, causal, chunkOption ?? 64);
     }
     const features = (x: Tensor, role: 'query' | 'key'): Tensor => map.attentionFeatures?.(x, role) ?? map.forward(x);
     const phiQ = features(qs, 'query');

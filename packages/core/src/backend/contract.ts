@@ -166,6 +166,22 @@ export interface Backend<H = unknown> {
     cosSin: boolean,
     outShape: Shape,
   ): H;
+  /**
+   * Fused linear attention on positive features given in log space (φ = exp(ℓ)):
+   * out_i = Σ_j exp(ℓq_i + ℓk_j) v_j / Σ_j exp(ℓq_i + ℓk_j) over every key, or keys j <= i with
+   * `causal` (then n = m). logQ (..., n, D), logK (..., m, D), v (..., m, dv), equal leading axes,
+   * n, m, D >= 1 -> (..., n, dv). Stabilised as core's composed path is: keys shifted per feature
+   * by their maximum over the keys each query sees (never by a later key), queries by their largest
+   * term, so every factor is at most 1 and every denominator's largest term is exactly 1.
+   * Returning undefined declines the call (e.g. a dtype without a native kernel): core composes it.
+   */
+  logLinearAttention?(
+    logQ: TensorRef<H>,
+    logK: TensorRef<H>,
+    v: TensorRef<H>,
+    causal: boolean,
+    outShape: Shape,
+  ): H | undefined;
 }
 
 /** The methods every backend has; core checks for them when it starts a registered backend. */
@@ -195,10 +211,11 @@ export const OPTIONAL_BACKEND_METHODS = Object.freeze([
   'destroy',
   'fwht',
   'rffFeatures',
+  'logLinearAttention',
 ] as const satisfies readonly (keyof Backend)[]);
 
 /** Names of the optional ops, as conformance reports them (native or host fallback). */
-export type OptionalOpName = 'linalg/qr' | 'linalg/eigh' | 'linalg/svd' | 'fwht' | 'rffFeatures';
+export type OptionalOpName = 'linalg/qr' | 'linalg/eigh' | 'linalg/svd' | 'fwht' | 'rffFeatures' | 'logLinearAttention';
 
 /** Whether `backend` implements an optional op natively (`'native'`) or core falls back (`'fallback'`). */
 export function optionalOpSupport(backend: Backend, op: OptionalOpName): 'native' | 'fallback' {
@@ -213,5 +230,7 @@ export function optionalOpSupport(backend: Backend, op: OptionalOpName): 'native
       return backend.fwht ? 'native' : 'fallback';
     case 'rffFeatures':
       return backend.rffFeatures ? 'native' : 'fallback';
+    case 'logLinearAttention':
+      return backend.logLinearAttention ? 'native' : 'fallback';
   }
 }

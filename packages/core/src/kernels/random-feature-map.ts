@@ -55,8 +55,10 @@ export interface AttentionFeatureHooks {
    * For positive maps of the form φ(x) = exp(ℓ(x)): the exponents ℓ(x) (..., featureDim); else
    * undefined. Attention then keeps query and key features in log space and shifts them jointly, so
    * the two roles are stabilised together and no denominator can underflow at any input scale.
+   * With role `'query'` a map may leave out terms constant along the feature axis: attention
+   * shifts every query by its own largest exponent, so they cancel exactly.
    */
-  logFeatures?(x: Tensor): Tensor | undefined;
+  logFeatures?(x: Tensor, role?: 'query' | 'key'): Tensor | undefined;
 }
 
 /** True when `value` implements {@link RandomFeatureMap}. */

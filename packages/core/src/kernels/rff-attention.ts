@@ -150,9 +150,11 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
   /**
    * Softmax features in log space: ℓ(x) = ωᵀx − ‖x‖²/2 − ln(D)/2, so φ(x) = exp(ℓ(x)) exactly
    * (undefined for relu and elu). Linear attention shifts these jointly for queries and keys.
-   * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim.
+   * With role `'query'` just ωᵀx: the row's constant −‖x‖²/2 − ln(D)/2 cancels in attention,
+   * which shifts each query by its own largest exponent (and leaving it out saves two passes).
+   * @throws SpectransError `ERR_SHAPE_MISMATCH` when the last axis is not inputDim; `ERR_INVALID_ARGUMENT` for another role.
    */
-  logFeatures(x: Tensor): Tensor | undefined {
+  logFeatures(x: Tensor, role: 'query' | 'key' = 'key'): Tensor | undefined {
     if (this.kernelType !== 'softmax') return undefined;
     checkPoints(x, 'x', {
       dtype: this.dtype,
@@ -161,10 +163,12 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
       minRank: 1,
     });
     this.assertLive();
+    choiceCheck(role, 'RFFAttentionKernel.logFeatures: role', ['query', 'key'] as const);
     const D = this.numFeatures;
     return tidy(() => {
       const lead = x.shape.slice(0, -1);
       const rows = reshape(x, [-1, this.inputDim]);
+      if (role === 'query') return reshape(matmul(rows, this.param('projection')), [...lead, D]);
       const halfNorm = add(mul(sum(mul(rows, rows), -1, true), 0.5), 0.5 * Math.log(D));
       return reshape(sub(matmul(rows, this.param('projection')), halfNorm), [...lead, D]);
     });
