@@ -1,7 +1,7 @@
 /**
  * The packed GEMM against float64 references on shapes that cross every blocking boundary (the
  * 4 x 8 tile, KC = 256, MC = 128, NC = 1024), all four transpose combinations, batch broadcasting
- * and the thread split, plus float64.
+ * and the thread split (static, and rows claimed block by block), plus float64.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
@@ -26,6 +26,7 @@ describe.each([1, 2])('matmul on %i thread(s)', (threads) => {
     [37, 261, 19, true, true],
     [131, 520, 1030, false, false],
     [257, 33, 70, true, true],
+    [300, 70, 130, false, true],
   ];
   it.each(cases)('(%i x %i) · (%i) transposeA %s transposeB %s', (n, k, m, tA, tB) => {
     const aShape = tA ? [k, n] : [n, k];
