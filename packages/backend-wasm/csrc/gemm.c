@@ -9,8 +9,7 @@
  *   0 kind, 1 batches, 2 n, 3 m, 4 k, 5 a, 6 b, 7 c, 8 ars, 9 acs, 10 brs, 11 bcs, 12 ldc,
  *   13 c batch stride, 14 a batch offsets, 15 b batch offsets, 16 workspace, 17 workspace bytes
  *   per thread, 18 epilogue (0 none, 1 rff cos, 2 rff cos+sin, 3 squared distances), 19 bias (rff)
- *   or x row norms (distances), 20-21 scale (f64, 8-byte aligned), 22 D, 23 y row norms,
- *   29 shared packed-B buffer, 30 B packed by gemm_f32_prepare, 31 row-block claim counter.
+ *   or x row norms (distances), 20-21 scale (f64, 8-byte aligned), 22 D, 23 y row norms.
  */
 #include "common.h"
 
@@ -140,26 +139,6 @@ static void epilogue_block(const i32 *job, int t, int k, float *C, int ldc, int 
 }
 
 /*
- * The MC x NC block of C at (ic, jc) over the k panel [pc, pc + kc): packs its A rows into Ap,
- * multiplies with the packed B panel Bp, and runs the epilogue after the last panel (in cache).
- */
-static void sgemm_block(int ic, int mc, int jc, int nc, int pc, int kc, int k, const float *A, int ars, int acs, float *C, int ldc,
-                        float *Ap, const float *Bp, const i32 *job, int t) {
-  pack_a(mc, kc, A + ic * ars + pc * acs, ars, acs, Ap);
-  for (int jr = 0; jr < nc; jr += NR) {
-    const int nr = imin(NR, nc - jr);
-    const float *bp = Bp + jr * kc;
-    for (int ir = 0; ir < mc; ir += MR) {
-      const int mr = imin(MR, mc - ir);
-      float *c = C + (ic + ir) * ldc + jc + jr;
-      if (mr == MR && nr == NR) micro_kernel(kc, Ap + ir * kc, bp, c, ldc, pc > 0);
-      else micro_edge(kc, Ap + ir * kc, bp, c, ldc, mr, nr, pc > 0);
-    }
-  }
-  if (job[18] != 0 && pc + kc >= k) epilogue_block(job, t, k, C, ldc, ic, mc, jc, nc);
-}
-
-/*
  * Rows [r0, r1) of C = op(A) op(B) for one matrix; Ap/Bp are this thread's packing buffers. The
  * epilogue runs on each MC x NC block right after its last k panel, while the block is in cache.
  */
@@ -181,7 +160,18 @@ static void sgemm_rows(int r0, int r1, int m, int k, const float *A, int ars, in
       pack_b(kc, nc, B + pc * brs + jc * bcs, brs, bcs, Bp);
       for (int ic = r0; ic < r1; ic += MC) {
         const int mc = imin(MC, r1 - ic);
-        sgemm_block(ic, mc, jc, nc, pc, kc, k, A, ars, acs, C, ldc, Ap, Bp, job, t);
+        pack_a(mc, kc, A + ic * ars + pc * acs, ars, acs, Ap);
+        for (int jr = 0; jr < nc; jr += NR) {
+          const int nr = imin(NR, nc - jr);
+          const float *bp = Bp + jr * kc;
+          for (int ir = 0; ir < mc; ir += MR) {
+            const int mr = imin(MR, mc - ir);
+            float *c = C + (ic + ir) * ldc + jc + jr;
+            if (mr == MR && nr == NR) micro_kernel(kc, Ap + ir * kc, bp, c, ldc, pc > 0);
+            else micro_edge(kc, Ap + ir * kc, bp, c, ldc, mr, nr, pc > 0);
+          }
+        }
+        if (epilogue != 0 && pc + kc >= k) epilogue_block(job, t, k, C, ldc, ic, mc, jc, nc);
       }
     }
   }
@@ -203,70 +193,8 @@ static void split_units(const i32 *job, int nt, int *chunkRows, int *chunks) {
   *chunks = n > 0 ? (n + *chunkRows - 1) / *chunkRows : 0;
 }
 
-/*
- * One product shared by several threads. gemm_f32_prepare, called on the calling thread before the
- * workers wake, packs all of B once into the shared buffer (job word 29) and marks the job (word 30);
- * the threads then claim blocks of rows from an atomic counter (word 31, zeroed with the record)
- * until none are left. Nothing is packed twice, and a thread that starts late or runs slower (a busy
- * machine, the calling thread's own work) just takes fewer blocks, where a static split would leave
- * the others idle at the end.
- */
-#define SHARED_WORD 29
-#define PREPACKED_WORD 30
-#define CLAIM_WORD 31
-#ifdef __wasm_atomics__
-#define BFULL (4 * KC * NC)
-#else
-#define BFULL 0
-#endif
-
-/* Rows per claimed block: MC, or MC / 2 when that leaves fewer than four blocks per thread. */
-static int unit_rows(int n, int nt) { return n >= 4 * nt * MC ? MC : MC / 2; }
-
-/* Bytes of the shared packed-B buffer (0 in the single-threaded build). */
-EXPORT(gemm_shared_bytes) int gemm_shared_bytes(void) { return BFULL * (int)sizeof(float); }
-
-/* Packs B for gemm_dynamic when the job suits it (one product, enough rows, B fits); else leaves the job static. */
-EXPORT(gemm_f32_prepare) void gemm_f32_prepare(i32 *job, int nt) {
-  const int batches = job[1], n = job[2], m = job[3], k = job[4];
-  if (job[0] != 1 || nt < 2 || batches != 1 || n < 2 * unit_rows(n, nt) || m <= 0 || k <= 0 || job[SHARED_WORD] == 0) return;
-  if ((i64)k * (((i64)m + NR - 1) / NR * NR) > (i64)BFULL) return;
-  const float *B = (const float *)job[6] + ((const i32 *)job[15])[0];
-  float *Bfull = (float *)job[SHARED_WORD];
-  /* panel (jc, pc) lives at jc * k + pc * ncp: NC-wide column blocks, each k x ncp in KC panels */
-  for (int jc = 0; jc < m; jc += NC) {
-    const int nc = imin(NC, m - jc), ncp = (nc + NR - 1) / NR * NR;
-    for (int pc = 0; pc < k; pc += KC) pack_b(imin(KC, k - pc), nc, B + pc * job[10] + jc * job[11], job[10], job[11], Bfull + jc * k + pc * ncp);
-  }
-  job[PREPACKED_WORD] = 1;
-}
-
-static void gemm_dynamic(const i32 *job, int tid, int nt) {
-  const int n = job[2], m = job[3], k = job[4];
-  const float *A = (const float *)job[5] + ((const i32 *)job[14])[0];
-  float *C = (float *)job[7];
-  const int ars = job[8], acs = job[9], ldc = job[12];
-  float *Ap = (float *)(job[16] + tid * job[17]);
-  const float *Bfull = (const float *)job[SHARED_WORD];
-  i32 *claim = (i32 *)&job[CLAIM_WORD];
-  const int rows = unit_rows(n, nt), units = (n + rows - 1) / rows;
-  for (;;) {
-    const int u = __atomic_fetch_add(claim, 1, __ATOMIC_RELAXED);
-    if (u >= units) break;
-    const int ic = u * rows, mc = imin(rows, n - ic);
-    for (int jc = 0; jc < m; jc += NC) {
-      const int nc = imin(NC, m - jc), ncp = (nc + NR - 1) / NR * NR;
-      for (int pc = 0; pc < k; pc += KC) sgemm_block(ic, mc, jc, nc, pc, imin(KC, k - pc), k, A, ars, acs, C, ldc, Ap, Bfull + jc * k + pc * ncp, job, 0);
-    }
-  }
-}
-
 void gemm_f32_job(const i32 *job, int tid, int nt) {
   const int batches = job[1], n = job[2], m = job[3], k = job[4];
-  if (job[PREPACKED_WORD] != 0) {
-    gemm_dynamic(job, tid, nt);
-    return;
-  }
   const float *A = (const float *)job[5], *B = (const float *)job[6];
   float *C = (float *)job[7];
   const i32 *aoffs = (const i32 *)job[14], *boffs = (const i32 *)job[15];

@@ -148,10 +148,8 @@ function buildBackend(
     i32.fill(0, jobWord, jobWord + JOB_WORDS);
     i32.set(words, jobWord);
   };
-  const sharedBytes = threads > 1 ? kernels.gemm_shared_bytes() : 0;
-  /** Per-thread packing blocks, then (threaded builds) the shared packed-B buffer at the end. */
   const gemmWorkspace = (): number => {
-    if (workspace === 0) workspace = heap.alloc(workspaceBytes * threads + sharedBytes);
+    if (workspace === 0) workspace = heap.alloc(workspaceBytes * threads);
     return workspace;
   };
   /** Copies `values` into a fresh scratch block; returns its pointer (free with freeInts). */
@@ -237,14 +235,10 @@ function buildBackend(
       workspaceBytes,
       epilogue,
     ];
-    if (sharedBytes > 0 && ws !== 0) words[29] = ws + workspaceBytes * threads;
     extra(words);
     setJob(words);
     try {
-      const nt = batches * n * m * k >= PARALLEL_MIN_FLOPS ? threads : 1;
-      // One threaded product: B packed once here, then the threads claim row blocks (csrc/gemm.c).
-      if (nt > 1 && words[29] !== undefined) kernels.gemm_f32_prepare(job, nt);
-      run(nt);
+      run(batches * n * m * k >= PARALLEL_MIN_FLOPS ? threads : 1);
     } finally {
       freeInts(ap, aoffs!);
       freeInts(bp, boffs!);

@@ -11,8 +11,6 @@ export interface KernelExports {
   readonly transpose_f32: (src: number, count: number, rows: number, cols: number, dst: number) => void;
   readonly fwht_f32: (x: number, rows: number, n: number) => void;
   readonly gemm_workspace_bytes: () => number;
-  readonly gemm_shared_bytes: () => number;
-  readonly gemm_f32_prepare: (job: number, nt: number) => void;
   readonly __heap_base: WebAssembly.Global;
   readonly __stack_pointer: WebAssembly.Global;
 }

@@ -1,7 +1,7 @@
 /**
  * The packed GEMM against float64 references on shapes that cross every blocking boundary (the
  * 4 x 8 tile, KC = 256, MC = 128, NC = 1024), all four transpose combinations, batch broadcasting
- * and the thread split (static, and rows claimed block by block), plus float64.
+ * and the thread split, plus float64.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
