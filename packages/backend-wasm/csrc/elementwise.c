@@ -1,5 +1,5 @@
 /*
- * float32 elementwise kernels on f32x4, plus the GEMM epilogues (RFF cos/sin, squared distances).
+ * float32 elementwise kernels on f32x4, plus the squared-distance GEMM epilogue (RFF: rff.c).
  *
  * Unary job: 0 kind, 1 op, 2 n, 3 x, 4 out.
  * Binary job: 0 kind, 1 op, 2 rows, 3 inner, 4 a, 5 a row stride, 6 a inner stride (0 or 1),
@@ -128,56 +128,6 @@ void binary_f32_job(const i32 *job, int tid, int nt) {
   int r0, r1;
   share(rows, tid, nt, &r0, &r1);
   for (int r = r0; r < r1; r++) binary_row(op, a + r * ars, ais, b + r * brs, bis, o + r * inner, inner);
-}
-
-/* RFF epilogue on a block of p = x·omega (rows x cols, row stride ldc, first column col0):
- * out = scale * cos(p + bias), and with cosSin also scale * sin(p + bias) D columns further. */
-void rff_epilogue_f32(float *c, int ldc, int rows, int cols, int col0, const float *bias, double scale, int cosSin, int D) {
-  (void)col0;
-  const v128_t sc = wasm_f64x2_splat(scale);
-  for (int r = 0; r < rows; r++) {
-    float *row = c + r * ldc;
-    for (int j = 0; j < cols; j += 4) {
-      const int w = imin(4, cols - j);
-      v128_t p;
-      float t[4] __attribute__((aligned(16))) = {0, 0, 0, 0};
-      if (w == 4) {
-        p = wasm_f32x4_add(wasm_v128_load(row + j), wasm_v128_load(bias + j));
-      } else {
-        for (int q = 0; q < w; q++) t[q] = row[j + q] + bias[j + q];
-        p = wasm_v128_load(t);
-      }
-      const v128_t lo = lo64(p), hi = hi64(p);
-      v128_t cs, sn = p;
-      if (trig_out_of_range(lo) || trig_out_of_range(hi)) {
-        float pc[4] __attribute__((aligned(16))), ps[4] __attribute__((aligned(16))), pp[4] __attribute__((aligned(16)));
-        wasm_v128_store(pp, p);
-        for (int q = 0; q < 4; q++) {
-          pc[q] = (float)(scale * js_cos((double)pp[q]));
-          ps[q] = (float)(scale * js_sin((double)pp[q]));
-        }
-        cs = wasm_v128_load(pc);
-        sn = wasm_v128_load(ps);
-      } else {
-        v128_t slo, shi, clo, chi;
-        sincos_f64x2(lo, cosSin ? &slo : 0, &clo);
-        sincos_f64x2(hi, cosSin ? &shi : 0, &chi);
-        cs = to32(wasm_f64x2_mul(clo, sc), wasm_f64x2_mul(chi, sc));
-        if (cosSin) sn = to32(wasm_f64x2_mul(slo, sc), wasm_f64x2_mul(shi, sc));
-      }
-      if (w == 4) {
-        wasm_v128_store(row + j, cs);
-        if (cosSin) wasm_v128_store(row + D + j, sn);
-      } else {
-        wasm_v128_store(t, cs);
-        for (int q = 0; q < w; q++) row[j + q] = t[q];
-        if (cosSin) {
-          wasm_v128_store(t, sn);
-          for (int q = 0; q < w; q++) row[D + j + q] = t[q];
-        }
-      }
-    }
-  }
 }
 
 /* Squared-distance epilogue: c = max(0, xn[i] + yn[j] - 2c) on a rows x cols block. */

@@ -29,7 +29,7 @@
 #define NC 1024
 #endif
 
-void rff_epilogue_f32(float *c, int ldc, int rows, int cols, int col0, const float *bias, double scale, int cosSin, int D);
+void rff_epilogue_f32(float *c, int ldc, int rows, int cols, const float *bias, double scale, int cosSin, int D);
 void sqdist_epilogue_f32(float *c, int ldc, int rows, int cols, const float *xn, const float *yn);
 
 /* Ap[s][p][r] = A[s*MR + r, p], zero-padded to whole slivers. */
@@ -123,7 +123,25 @@ static void micro_edge(int kc, const float *Ap, const float *Bp, float *C, int l
     for (int c = 0; c < nr; c++) C[r * ldc + c] = accumulate ? C[r * ldc + c] + tile[r * NR + c] : tile[r * NR + c];
 }
 
-/* Rows [r0, r1) of C = op(A) op(B) for one matrix; Ap/Bp are this thread's packing buffers. */
+/* The job's epilogue on the finished block C[i0 .. i0+rows, jc .. jc+cols) of matrix t (in cache still). */
+static void epilogue_block(const i32 *job, int t, int k, float *C, int ldc, int i0, int rows, int jc, int cols) {
+  const int epilogue = job[18];
+  if (epilogue == 1 || epilogue == 2) {
+    const double scale = *(const double *)&job[20];
+    rff_epilogue_f32(C + i0 * ldc + jc, ldc, rows, cols, (const float *)job[19] + jc, scale, epilogue == 2, job[22]);
+  } else if (epilogue == 3) {
+    /* norms are indexed like the rows of x and y: batch offset / d + row */
+    const i32 *aoffs = (const i32 *)job[14], *boffs = (const i32 *)job[15];
+    const float *xn = (const float *)job[19] + aoffs[t] / k + i0;
+    const float *yn = (const float *)job[23] + boffs[t] / k + jc;
+    sqdist_epilogue_f32(C + i0 * ldc + jc, ldc, rows, cols, xn, yn);
+  }
+}
+
+/*
+ * Rows [r0, r1) of C = op(A) op(B) for one matrix; Ap/Bp are this thread's packing buffers. The
+ * epilogue runs on each MC x NC block right after its last k panel, while the block is in cache.
+ */
 static void sgemm_rows(int r0, int r1, int m, int k, const float *A, int ars, int acs, const float *B, int brs, int bcs, float *C, int ldc,
                        float *Ap, float *Bp, const i32 *job, int t) {
   if (r0 >= r1 || m == 0) return;
@@ -131,6 +149,9 @@ static void sgemm_rows(int r0, int r1, int m, int k, const float *A, int ars, in
   if (k == 0) {
     for (int i = r0; i < r1; i++)
       for (int j = 0; j < m; j++) C[i * ldc + j] = 0.0f;
+    if (epilogue != 0)
+      for (int jc = 0; jc < m; jc += NC) epilogue_block(job, t, k, C, ldc, r0, r1 - r0, jc, imin(NC, m - jc));
+    return;
   }
   for (int jc = 0; jc < m; jc += NC) {
     const int nc = imin(NC, m - jc);
@@ -150,17 +171,8 @@ static void sgemm_rows(int r0, int r1, int m, int k, const float *A, int ars, in
             else micro_edge(kc, Ap + ir * kc, bp, c, ldc, mr, nr, pc > 0);
           }
         }
+        if (epilogue != 0 && pc + kc >= k) epilogue_block(job, t, k, C, ldc, ic, mc, jc, nc);
       }
-    }
-    if (epilogue == 1 || epilogue == 2) {
-      const double scale = *(const double *)&job[20];
-      rff_epilogue_f32(C + r0 * ldc + jc, ldc, r1 - r0, nc, jc, (const float *)job[19] + jc, scale, epilogue == 2, job[22]);
-    } else if (epilogue == 3) {
-      /* norms are indexed like the rows of x and y: batch offset / d + row */
-      const i32 *aoffs = (const i32 *)job[14], *boffs = (const i32 *)job[15];
-      const float *xn = (const float *)job[19] + aoffs[t] / k + r0;
-      const float *yn = (const float *)job[23] + boffs[t] / k + jc;
-      sqdist_epilogue_f32(C + r0 * ldc + jc, ldc, r1 - r0, nc, xn, yn);
     }
   }
 }

@@ -78,11 +78,32 @@ export interface WasmBackend extends Backend<WasmHandle> {
 /**
  * What the wasm backend declares: IEEE float32 and float64. float32 products and sums accumulate in
  * float32 (within the classical γ_k bound); float32 exp/sin/cos are evaluated in double precision and
- * rounded once; float64 ops other than matmul compute as backend-js does.
+ * rounded once, the fused rffFeatures' cos/sin in float32 (absolute error about 1.6·2^-24); float64
+ * ops other than matmul compute as backend-js does.
  */
 export const WASM_CAPABILITIES: BackendCapabilities = Object.freeze({
   dtypes: Object.freeze({ float32: 'ieee', float64: 'ieee' }),
 });
+
+/** Node's Buffer.allocUnsafeSlow, where present: a fresh, unpooled, uninitialised ArrayBuffer. */
+const allocUnsafe = (globalThis as { Buffer?: { allocUnsafeSlow?: (size: number) => Uint8Array } }).Buffer
+  ?.allocUnsafeSlow;
+
+/**
+ * A copy of a heap view in memory the caller owns. Large results in Node go into an uninitialised
+ * buffer (malloc, reusing freed memory, instead of calloc's fresh zeroed pages: about 0.3 ms less
+ * per 3 MB read back); every element is overwritten at once.
+ */
+function copyOut(view: FloatArray): FloatArray {
+  if (allocUnsafe === undefined || view.byteLength < 1 << 18) return view.slice();
+  const bytes = allocUnsafe(view.byteLength);
+  const out =
+    view instanceof Float32Array
+      ? new Float32Array(bytes.buffer, bytes.byteOffset, view.length)
+      : new Float64Array(bytes.buffer, bytes.byteOffset, view.length);
+  out.set(view);
+  return out;
+}
 
 function checkOptions(options: WasmBackendOptions): { name: string; threads: number | undefined } {
   const name = options.name ?? 'wasm';
@@ -336,13 +357,13 @@ function buildBackend(
     },
     read(x: Ref): Promise<FloatArray> {
       try {
-        return Promise.resolve(store.view(handleOf(x)).slice());
+        return Promise.resolve(copyOut(store.view(handleOf(x))));
       } catch (e) {
         return Promise.reject(e as Error);
       }
     },
     readSync(x: Ref): FloatArray {
-      return store.view(handleOf(x)).slice();
+      return copyOut(store.view(handleOf(x)));
     },
     dispose(handle: WasmHandle): void {
       store.dispose(handle);

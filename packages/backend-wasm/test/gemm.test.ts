@@ -27,6 +27,7 @@ describe.each([1, 2])('matmul on %i thread(s)', (threads) => {
     [37, 261, 19, true, true],
     [131, 520, 1030, false, false],
     [257, 33, 70, true, true],
+    [300, 70, 130, false, true],
   ];
   it.each(cases)('(%i x %i) · (%i) transposeA %s transposeB %s', (n, k, m, tA, tB) => {
     const aShape = tA ? [k, n] : [n, k];

@@ -74,6 +74,27 @@ describe('memory', () => {
     b.dispose(c);
     await b.destroy();
   });
+
+  it.each(['float32', 'float64'] as const)(
+    'large %s reads are owned copies, exact, whatever memory they come from',
+    async (dtype) => {
+      const b = await createWasmBackend({ threads: 1 });
+      const n = 1 << 17; // 512 KiB or 1 MiB: above the uninitialised-buffer threshold
+      const data = dtype === 'float32' ? Float32Array.from(uniforms(n, 3)) : Float64Array.from(uniforms(n, 3));
+      const h = b.fromArray(data, [n], dtype);
+      const r = { handle: h, shape: [n], dtype };
+      for (const got of [b.readSync!(r), await b.read(r)]) {
+        expect(got).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
+        expect(got.length).toBe(n);
+        expect(got.buffer.byteLength).toBe(got.byteLength);
+        expect(got).toEqual(data);
+        got[0] = 42; // the copy is the caller's: the tensor keeps its value
+      }
+      expect(b.readSync!(r)[0]).toBe(data[0]);
+      b.dispose(h);
+      await b.destroy();
+    },
+  );
 });
 
 describe('options and lifecycle', () => {
