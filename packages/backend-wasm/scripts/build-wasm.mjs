@@ -20,7 +20,7 @@ const sources = readdirSync(src)
 const inputs = [...sources, ...readdirSync(src).filter((f) => f.endsWith('.h'))].map((f) => join(src, f));
 
 const variants = [
-  { file: 'spectrans-simd.wasm', cflags: [], ldflags: ['--max-memory=4294967296'] },
+  { file: 'spectrans-simd.wasm', cflags: ['-mbulk-memory'], ldflags: ['--max-memory=4294967296'] },
   {
     file: 'spectrans-simd-threads.wasm',
     cflags: ['-matomics', '-mbulk-memory'],

@@ -21,7 +21,7 @@ import type {
 import { logLinearAttentionOp } from './attention.js';
 import { batchOffsets } from './batch.js';
 import { WasmHeap } from './heap.js';
-import { concatInto, sliceInto } from './layout.js';
+import { concatInto, sliceInto, uniformRows } from './layout.js';
 import {
   BINARY_F32,
   EPILOGUE,
@@ -463,7 +463,14 @@ function buildBackend(
     },
     slice(x: Ref, begin, size) {
       const out = store.allocate(sizeOf(size), x.dtype);
-      sliceInto(store.view(handleOf(x)), x.shape, begin, size, store.view(out));
+      const runs = out.length >= 1 << 12 ? uniformRows(x.shape, begin, size) : undefined;
+      if (runs !== undefined) {
+        const bytes = x.dtype === 'float32' ? 4 : 8;
+        const src = handleOf(x).ptr + runs.offset * bytes;
+        kernels.copy_rows(out.ptr, src, runs.rows, runs.run * bytes, runs.stride * bytes);
+      } else {
+        sliceInto(store.view(handleOf(x)), x.shape, begin, size, store.view(out));
+      }
       return out;
     },
 

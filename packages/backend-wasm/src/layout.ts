@@ -45,6 +45,27 @@ export function sliceInto(
   }
 }
 
+/**
+ * When a slice reads `rows` equally spaced runs (every axis before the last partial one taken
+ * whole), the runs in elements: `{ rows, run, offset, stride }`; otherwise undefined.
+ */
+export function uniformRows(
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+): { rows: number; run: number; offset: number; stride: number } | undefined {
+  let axis = shape.length - 1;
+  let whole = 1;
+  while (axis >= 0 && begin[axis] === 0 && size[axis] === shape[axis]) whole *= shape[axis--]!;
+  if (axis < 0) return undefined;
+  let rows = 1;
+  for (let a = 0; a < axis; a++) {
+    if (begin[a] !== 0 || size[a] !== shape[a]) return undefined;
+    rows *= shape[a]!;
+  }
+  return { rows, run: whole * size[axis]!, offset: begin[axis]! * whole, stride: whole * shape[axis]! };
+}
+
 /** Concatenates `srcs` (shapes `shapes`) along `axis` into `dst` of shape `outShape`. */
 export function concatInto(
   srcs: readonly FloatArray[],

@@ -10,6 +10,7 @@ export interface KernelExports {
   readonly row_sqnorms_f32: (x: number, rows: number, d: number, out: number) => void;
   readonly transpose_f32: (src: number, count: number, rows: number, cols: number, dst: number) => void;
   readonly fwht_f32: (x: number, rows: number, n: number) => void;
+  readonly copy_rows: (dst: number, src: number, rows: number, runBytes: number, srcStrideBytes: number) => void;
   readonly gemm_workspace_bytes: () => number;
   readonly la_causal_scratch_floats: (D: number, block: number) => number;
   readonly __heap_base: WebAssembly.Global;

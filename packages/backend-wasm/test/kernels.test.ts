@@ -13,6 +13,7 @@ import {
   hostArray,
   matmulRef,
   reduceRef,
+  sliceRef,
   transposeRef,
 } from '@spectrans/conformance/reference';
 import { firstMismatch, ref, uniforms, upload } from './helpers.js';
@@ -259,5 +260,62 @@ describe.each([1, 2])('float32 reductions and scans on %i thread(s)', (threads) 
         b.dispose(out);
       }
     b.dispose(rx.handle);
+  });
+});
+
+describe.each([1, 2])('large slices (memory.copy of equally spaced rows) on %i thread(s)', (threads) => {
+  let b: WasmBackend;
+  beforeAll(async () => {
+    b = await createWasmBackend({ threads });
+  });
+  afterAll(async () => {
+    await b.destroy();
+  });
+
+  // Row copies serve slices of 4096 elements or more whose axes before the last partial one are whole.
+  const cases: [readonly number[], readonly number[], readonly number[]][] = [
+    [
+      [3200, 512],
+      [0, 256],
+      [3200, 256],
+    ], // the sines half of rffFeatures' cos/sin output
+    [
+      [32, 100, 512],
+      [0, 0, 0],
+      [32, 100, 256],
+    ], // its cosines half, batched
+    [
+      [8, 30, 40, 6],
+      [0, 0, 5, 0],
+      [8, 30, 20, 6],
+    ], // a middle axis, trailing axes whole
+    [
+      [70, 90],
+      [3, 1],
+      [60, 80],
+    ], // rows not whole: the element-wise path
+    [
+      [4096, 3],
+      [0, 1],
+      [4096, 1],
+    ], // one-element runs
+  ];
+  it.each(cases)('shape %j, begin %j, size %j: exact in float32 and float64', (shape, begin, size) => {
+    const n = shape.reduce((p, q) => p * q, 1);
+    const x = uniforms(n, 71, -5, 5);
+    for (const dtype of ['float32', 'float64'] as const) {
+      const rx = upload(b, x, shape, dtype);
+      const out = b.slice(rx, begin, size);
+      const got = b.readSync!(ref(out, size, dtype));
+      const want = sliceRef(hostArray(x, shape), begin, size).data;
+      expect(got.length).toBe(want.length);
+      expect(
+        firstMismatch(got, want, () => 0),
+        dtype,
+      ).toBe(-1);
+      b.dispose(out);
+      b.dispose(rx.handle);
+    }
+    expect(b.memory().handles).toBe(0);
   });
 });
