@@ -1,5 +1,6 @@
 /** Keeps the "achieved ratios" block of the package README in step with the latest full run. */
 import { readFile, writeFile } from 'node:fs/promises';
+import { format, resolveConfig } from 'prettier';
 import { blasText } from './torch.js';
 import type { BenchResults } from './types.js';
 
@@ -43,7 +44,10 @@ export function targetsBlock(r: BenchResults): string {
   return lines.join('\n');
 }
 
-/** Rewrites the block between the markers (appends it when the markers are missing). */
+/**
+ * Rewrites the block between the markers (appends it when the markers are missing), formatted as
+ * the repository's Prettier check expects.
+ */
 export async function updateReadme(path: string, r: BenchResults): Promise<void> {
   let text: string;
   try {
@@ -56,5 +60,5 @@ export async function updateReadme(path: string, r: BenchResults): Promise<void>
   const j = text.indexOf(END);
   const next =
     i >= 0 && j > i ? `${text.slice(0, i)}${block}${text.slice(j + END.length)}` : `${text.trimEnd()}\n\n${block}\n`;
-  await writeFile(path, next);
+  await writeFile(path, await format(next, { ...(await resolveConfig(path)), filepath: path }));
 }
