@@ -152,9 +152,9 @@ async function run(id: PageBackend, filter: string): Promise<void> {
 }
 
 const params = new URLSearchParams(location.search);
-// Steps of the long training run: 1,000 by default here (tfjs-webgl on a software renderer pays
+// Steps of the long training run: 500 by default here (tfjs-webgl on a software renderer pays
 // ~80 ms a step); `&steps=10000` runs the full length that `pnpm conformance` runs in Node.
-const longRunSteps = Number(params.get('steps') ?? 1000);
+const longRunSteps = Number(params.get('steps') ?? 500);
 const select = $<HTMLSelectElement>('backend');
 const filterInput = $<HTMLInputElement>('filter');
 const fromUrl = params.get('backend');

@@ -19,7 +19,7 @@ const CHROMIUM = process.env['SPECTRANS_CHROMIUM'] ?? '/usr/bin/chromium';
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const haveChromium = existsSync(CHROMIUM);
 const filter = process.env['SPECTRANS_E2E_FILTER'] ?? '';
-// Steps of the long training run (the page's default is 1,000); each step may take up to ~0.1 s.
+// Steps of the long training run (the page's default is 500); each step may take up to ~0.1 s.
 const steps = process.env['SPECTRANS_E2E_STEPS'] ?? '';
 const pageTimeout = 540_000 + (steps ? 100 * Number(steps) : 0);
 if (!haveChromium) {

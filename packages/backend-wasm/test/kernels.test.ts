@@ -316,6 +316,6 @@ describe.each([1, 2])('large slices (memory.copy of equally spaced rows) on %i t
       b.dispose(out);
       b.dispose(rx.handle);
     }
-    expect(b.memory().handles).toBe(0);
+    expect(b.memory!().handles).toBe(0);
   });
 });
