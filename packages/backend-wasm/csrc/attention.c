@@ -103,6 +103,28 @@ static inline float fmaxp(float a, float b) { return a != a || b != b ? a + b : 
 /* 1 / max(den, 1e-30), NaN propagating (den is 0 only without keys, then the numerator is 0 too). */
 static inline float inv_den(float den) { return den != den ? den : 1.0f / (den > 1e-30f ? den : 1e-30f); }
 
+/*
+ * One query's weights, shared by both paths: ℓq += c in place, φq = exp(ℓq − t) with t the largest
+ * term (so that term is exactly 1), and 1 / Σ φq z.
+ */
+static inline __attribute__((always_inline)) float query_weights(float *lq, const float *c, const float *z, float *pq, int Dp,
+                                                                 const ExpK *e) {
+  v128_t mx = wasm_f32x4_splat(-__builtin_inff());
+  for (int r = 0; r < Dp; r += 4) {
+    const v128_t s = wasm_f32x4_add(wasm_v128_load(lq + r), wasm_v128_load(c + r));
+    wasm_v128_store(lq + r, s);
+    mx = wasm_f32x4_max(mx, s);
+  }
+  const v128_t t = wasm_f32x4_splat(hmax(mx));
+  v128_t den = e->zero;
+  for (int r = 0; r < Dp; r += 4) {
+    const v128_t p = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(lq + r), t), e);
+    wasm_v128_store(pq + r, p);
+    den = wasm_f32x4_add(den, wasm_f32x4_mul(p, wasm_v128_load(z + r)));
+  }
+  return inv_den(hsum(den));
+}
+
 /* Copies a row of D floats into a buffer padded to a multiple of 4 with `pad`. */
 static inline void padded_row(const float *src, int D, int Dp, float pad, float *dst) {
   int r = 0;
@@ -205,20 +227,7 @@ void la_queries_f32_job(const i32 *job, int tid, int nt) {
       lastBatch = b;
     }
     padded_row(LQ + (i64)u * D, D, Dp, -__builtin_inff(), a);
-    v128_t mx = wasm_f32x4_splat(-__builtin_inff());
-    for (int r = 0; r < Dp; r += 4) {
-      const v128_t s = wasm_f32x4_add(wasm_v128_load(a + r), wasm_v128_load(cp + r));
-      wasm_v128_store(a + r, s);
-      mx = wasm_f32x4_max(mx, s);
-    }
-    const v128_t t = wasm_f32x4_splat(hmax(mx));
-    v128_t den = e.zero;
-    for (int r = 0; r < Dp; r += 4) {
-      const v128_t p = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(a + r), t), &e);
-      wasm_v128_store(pq + r, p);
-      den = wasm_f32x4_add(den, wasm_f32x4_mul(p, wasm_v128_load(zp + r)));
-    }
-    const v128_t inv = wasm_f32x4_splat(inv_den(hsum(den)));
+    const v128_t inv = wasm_f32x4_splat(query_weights(a, cp, zp, pq, Dp, &e));
     float *out = PQ + (i64)u * D;
     int r = 0;
     for (; r + 4 <= D; r += 4) wasm_v128_store(out + r, wasm_f32x4_mul(wasm_v128_load(pq + r), inv));
@@ -275,20 +284,7 @@ static void causal_unit(const float *LQ, const float *LK, const float *V, float 
       wasm_v128_store(z + r, wasm_f32x4_add(zr, p));
     }
     /* Query i: shift by the largest term t = max_r ℓq_r + c_r, then its denominator. */
-    v128_t mx = wasm_f32x4_splat(-__builtin_inff());
-    for (int r = 0; r < Dp; r += 4) {
-      const v128_t s = wasm_f32x4_add(wasm_v128_load(lq + r), wasm_v128_load(c + r));
-      wasm_v128_store(lq + r, s);
-      mx = wasm_f32x4_max(mx, s);
-    }
-    const v128_t t = wasm_f32x4_splat(hmax(mx));
-    v128_t den = e->zero;
-    for (int r = 0; r < Dp; r += 4) {
-      const v128_t p = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(lq + r), t), e);
-      wasm_v128_store(pq + r, p);
-      den = wasm_f32x4_add(den, wasm_f32x4_mul(p, wasm_v128_load(z + r)));
-    }
-    const float inv = inv_den(hsum(den));
+    const float inv = query_weights(lq, c, z, pq, Dp, e);
     /* One sweep over S: S_r += φk_r v_i, then out += φq_r S_r (key i is visible to query i). */
     int q0 = 0;
     for (; q0 + 16 <= wp; q0 += 16) {
