@@ -1,4 +1,5 @@
 import { checkDim, checkMatrix } from './checks.js';
+import { applyBlockReflector, panelReflectors, triangularFactor } from './block-reflector.js';
 import { norm2 } from './dense.js';
 
 /** Result of {@link qr}: `a = q r`. */
@@ -51,6 +52,9 @@ export function pivotedQr(a: Float64Array, m: number, n: number): QrResult & { p
   return factor(a, m, n, true) as QrResult & { perm: Int32Array };
 }
 
+/** Panel width of the blocked path; below `2 * PANEL` columns the unblocked loop is as fast. */
+const PANEL = 32;
+
 function factor(a: Float64Array, m: number, n: number, pivot: boolean): QrResult & { perm?: Int32Array } {
   const k = Math.min(m, n);
   const w = Float64Array.from(a); // reflectors below the diagonal, R on and above
@@ -58,51 +62,44 @@ function factor(a: Float64Array, m: number, n: number, pivot: boolean): QrResult
   const acc = new Float64Array(n);
   const perm = new Int32Array(n);
   for (let c = 0; c < n; c++) perm[c] = c;
+  // Pivoting picks each column from norms updated by every reflector, so it stays unblocked.
+  const blocked = !pivot && k >= 2 * PANEL;
 
-  for (let j = 0; j < k; j++) {
-    if (pivot) {
-      // Recompute the trailing column norms (robust; no downdating cancellation).
-      let best = j;
-      let bestNorm = -1;
-      for (let c = j; c < n; c++) {
-        const nc = norm2(w, j * n + c, n, m - j);
-        if (nc > bestNorm) {
-          bestNorm = nc;
-          best = c;
-        }
-      }
-      if (best !== j) {
-        for (let i = 0; i < m; i++) {
-          const t = w[i * n + j] as number;
-          w[i * n + j] = w[i * n + best] as number;
-          w[i * n + best] = t;
-        }
-        const t = perm[j] as number;
-        perm[j] = perm[best] as number;
-        perm[best] = t;
+  if (blocked) {
+    for (let j0 = 0; j0 < k; j0 += PANEL) {
+      const jb = Math.min(PANEL, k - j0);
+      for (let j = j0; j < j0 + jb; j++) reflectColumn(w, m, n, j, j0 + jb, tau, acc);
+      if (j0 + jb < n) {
+        // R's trailing columns ← (H_{j0} … H_{j0+jb−1})ᵀ · them = (I − V Tᵀ Vᵀ) · them.
+        const v = panelReflectors(w, n, m, j0, jb);
+        const t = triangularFactor(v, m - j0, jb, tau, j0);
+        applyBlockReflector(w, n, j0, j0 + jb, n, v, m - j0, jb, t, true);
       }
     }
-    const alpha = w[j * n + j] as number;
-    const xnorm = m - j - 1 > 0 ? norm2(w, (j + 1) * n + j, n, m - j - 1) : 0;
-    if (xnorm === 0) continue; // H_j = I
-    const beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
-    const t = (beta - alpha) / beta;
-    tau[j] = t;
-    const denom = alpha - beta; // |denom| = |alpha| + |beta| >= xnorm > 0: no cancellation
-    for (let i = j + 1; i < m; i++) w[i * n + j] = (w[i * n + j] as number) / denom;
-    w[j * n + j] = beta;
-    // Apply H_j = I - t v vᵀ (v_j = 1) to the trailing columns j+1..n-1, row by row.
-    if (j + 1 < n) applyReflector(w, n, m, j, j + 1, n, w, n, j, t, acc);
+  } else {
+    for (let j = 0; j < k; j++) {
+      if (pivot) pivotColumn(w, m, n, j, perm);
+      reflectColumn(w, m, n, j, n, tau, acc);
+    }
   }
 
   // q = H_0 ... H_{k-1} [I_k; 0], accumulated backwards (columns < j stay untouched at step j).
   const q = new Float64Array(m * k);
   for (let i = 0; i < k; i++) q[i * k + i] = 1;
-  const accQ = new Float64Array(k);
-  for (let j = k - 1; j >= 0; j--) {
-    const t = tau[j] as number;
-    if (t === 0) continue;
-    applyReflector(q, k, m, j, j, k, w, n, j, t, accQ);
+  if (blocked) {
+    for (let j0 = Math.floor((k - 1) / PANEL) * PANEL; j0 >= 0; j0 -= PANEL) {
+      const jb = Math.min(PANEL, k - j0);
+      const v = panelReflectors(w, n, m, j0, jb);
+      const t = triangularFactor(v, m - j0, jb, tau, j0);
+      applyBlockReflector(q, k, j0, j0, k, v, m - j0, jb, t, false);
+    }
+  } else {
+    const accQ = new Float64Array(k);
+    for (let j = k - 1; j >= 0; j--) {
+      const t = tau[j] as number;
+      if (t === 0) continue;
+      applyReflector(q, k, m, j, j, k, w, n, j, t, accQ);
+    }
   }
 
   const r = new Float64Array(k * n);
@@ -115,6 +112,54 @@ function factor(a: Float64Array, m: number, n: number, pivot: boolean): QrResult
     if (negate) for (let row = 0; row < m; row++) q[row * k + i] = -(q[row * k + i] as number);
   }
   return pivot ? { q, r, perm } : { q, r };
+}
+
+/** Moves the remaining column of largest norm to position `j` (recomputed norms: no downdating cancellation). */
+function pivotColumn(w: Float64Array, m: number, n: number, j: number, perm: Int32Array): void {
+  let best = j;
+  let bestNorm = -1;
+  for (let c = j; c < n; c++) {
+    const nc = norm2(w, j * n + c, n, m - j);
+    if (nc > bestNorm) {
+      bestNorm = nc;
+      best = c;
+    }
+  }
+  if (best === j) return;
+  for (let i = 0; i < m; i++) {
+    const t = w[i * n + j] as number;
+    w[i * n + j] = w[i * n + best] as number;
+    w[i * n + best] = t;
+  }
+  const t = perm[j] as number;
+  perm[j] = perm[best] as number;
+  perm[best] = t;
+}
+
+/**
+ * The reflector H_j that zeroes column `j` below the diagonal (stored there, `tau[j]` set), applied
+ * to columns `j+1 … c1−1`.
+ */
+function reflectColumn(
+  w: Float64Array,
+  m: number,
+  n: number,
+  j: number,
+  c1: number,
+  tau: Float64Array,
+  acc: Float64Array,
+): void {
+  const alpha = w[j * n + j] as number;
+  const xnorm = m - j - 1 > 0 ? norm2(w, (j + 1) * n + j, n, m - j - 1) : 0;
+  if (xnorm === 0) return; // H_j = I
+  const beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
+  const t = (beta - alpha) / beta;
+  tau[j] = t;
+  const denom = alpha - beta; // |denom| = |alpha| + |beta| >= xnorm > 0: no cancellation
+  for (let i = j + 1; i < m; i++) w[i * n + j] = (w[i * n + j] as number) / denom;
+  w[j * n + j] = beta;
+  // Apply H_j = I - t v vᵀ (v_j = 1) to the trailing columns, row by row.
+  if (j + 1 < c1) applyReflector(w, n, m, j, j + 1, c1, w, n, j, t, acc);
 }
 
 /**
