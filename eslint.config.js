@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', 'docs/', '**/.turbo/', 'coverage/', '.gl/', '.whl/'] },
+  { ignores: ['**/node_modules/', '**/dist/', 'docs/api/', '**/.turbo/', 'coverage/', '.gl/', '.whl/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

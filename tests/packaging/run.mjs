@@ -13,15 +13,24 @@
 // 4. A missing optional native gives the documented `ERR_BACKEND_INIT`, not a crash at import:
 //    tfjs-node cannot be installed here (optional peer, not installed); gpu.js is installed with
 //    `--omit=optional`, so headless-gl (`gl`) is absent (it would otherwise build from source).
+// 5. publint and arethetypeswrong pass on every tarball (lint-tarballs.mjs); require() of every
+//    entry point works or gives the README's documented error (commonjs.mjs); the conformance
+//    tarball installs next to the newest vitest that runs on Node 20 and its vitest entries run
+//    there (vitest-peer.mjs); esbuild bundles of core report their size and keep host linear
+//    algebra out of what does not call it (tree-shaking.mjs).
 //
 // Env: SPECTRANS_PACKAGING_KEEP=1 keeps the temp directory; SPECTRANS_PACKAGING_ONLY=js,tfjs,gpujs,wasm
-// runs some scenarios only.
+// runs some scenarios only (and `vitest`).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkCommonJs } from './commonjs.mjs';
+import { lintTarballs } from './lint-tarballs.mjs';
+import { checkTreeShaking } from './tree-shaking.mjs';
+import { checkVitestPeer, VITEST_SPEC } from './vitest-peer.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -98,6 +107,16 @@ const SCENARIOS = [
     expectOutput: /\[\s*\[\s*5,\s*11\s*\],\s*\[\s*11,\s*25\s*\]\s*\]/,
     // backend-wasm runs its rarely used ops through backend-js: a real dependency, from its tarball.
     tarballs: ['@spectrans/backend-js'],
+  },
+  {
+    // The conformance tarball next to the newest vitest that runs on Node 20 (a peer-range check).
+    id: 'vitest',
+    backend: '@spectrans/backend-js',
+    npm: [VITEST_SPEC],
+    npmFlags: [],
+    quickStarts: [],
+    tarballs: ['@spectrans/conformance'],
+    only: (dir) => checkVitestPeer(dir, check),
   },
 ];
 
@@ -211,6 +230,14 @@ for (const [name, tgz] of Object.entries(tarballs)) {
     if (k.startsWith('@spectrans/')) check(v === `^${pkg.version}`, `${name}: peer ${k} is ^${pkg.version} (got ${v})`);
   }
   check(pkg.exports && typeof pkg.exports === 'object' && pkg.exports['.'], `${name}: has an exports map`);
+  // `default` (the ESM file) lets require() load the entry on Node >= 20.19 and serves any bundler.
+  const noDefault = Object.entries(pkg.exports ?? {}).filter(
+    ([k, v]) => k !== './package.json' && (typeof v !== 'object' || v.default !== v.import),
+  );
+  check(
+    noDefault.length === 0,
+    `${name}: every exports entry has a default condition equal to import${noDefault.length ? `: not ${noDefault.map(([k]) => k).join(', ')}` : ''}`,
+  );
   const targets = exportTargets(pkg.exports);
   const missing = targets.filter((t) => !files.includes(t.replace(/^\.\//, '')));
   check(
@@ -227,6 +254,9 @@ for (const [name, tgz] of Object.entries(tarballs)) {
     check(files.includes(bin.replace(/^\.\//, '')), `${name}: bin ${bin} is packed`);
   }
 }
+
+log('publint and arethetypeswrong on the tarballs');
+lintTarballs(tarballs, check);
 
 // ---- 2. install, once per backend ----------------------------------------------------------------
 const only = process.env.SPECTRANS_PACKAGING_ONLY?.split(',').map((s) => s.trim());
@@ -266,6 +296,10 @@ for (const { s, dir, r, seconds } of installs) {
   console.log(`\n${s.id}: npm install ${s.backend} + @spectrans/core (${seconds.toFixed(1)}s)`);
   check(r.status === 0, `${s.id}: npm install from the tarballs${r.status === 0 ? '' : `\n${r.out}`}`);
   if (r.status !== 0) continue;
+  if (s.only) {
+    s.only(dir);
+    continue;
+  }
 
   const sources = [];
   s.quickStarts.forEach((q, i) => {
@@ -339,6 +373,8 @@ for (const { s, dir, r, seconds } of installs) {
     if (q.status === 0)
       for (const line of q.out.split('\n').filter((l) => l.startsWith('ok '))) console.log(`       ${line}`);
   }
+  checkCommonJs(s.id, dir, check);
+  if (s.id === 'js') await checkTreeShaking(dir, check);
 }
 
 if (process.env.SPECTRANS_PACKAGING_KEEP === '1') log(`kept ${tmp}`);

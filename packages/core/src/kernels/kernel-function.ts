@@ -1,5 +1,5 @@
 /** The abstract kernel function k(x, y) with Gram matrices and a positive-definiteness test. */
-import { eigh } from '../ops/decompositions.js';
+import { eigh } from '../ops/eigh.js';
 import { min } from '../ops/reduce.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';

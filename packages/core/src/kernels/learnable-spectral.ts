@@ -1,11 +1,11 @@
 /** LearnableSpectralKernel: (xE)·diag(√|λ|) features with a learnable spectrum. */
 import { SpectransError } from '../errors.js';
 import { add, mul, sqrt, abs } from '../ops/elementwise.js';
-import { qr } from '../ops/decompositions.js';
+import { qr } from '../ops/qr.js';
 import { reshape } from '../ops/layout.js';
 import { matmul } from '../ops/linear.js';
-import { RandomGenerator } from '../random/index.js';
-import * as host from '../linalg/index.js';
+import { RandomGenerator } from '../random/generator.js';
+import { qr as hostQr } from '../linalg/qr.js';
 import { keep, tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
@@ -80,7 +80,7 @@ export class LearnableSpectralKernel extends SpectralKernel {
     this.seed = rng.seed;
     const d = this.inputDim;
     const r = this.rank;
-    const { q } = host.qr(rng.normal(d * r), d, r);
+    const { q } = hostQr(rng.normal(d * r), d, r);
     const lambda = Float64Array.from({ length: r }, (_, i) => (r === 1 ? 1 : 1 - (0.9 * i) / (r - 1)) * this.initScale);
     this.allocating(() => {
       // The reference's state_dict order: both parameters -> eigenvectors first; buffer eigenvectors -> eigenvalues first.

@@ -1,15 +1,15 @@
 /** Orthogonal random features: ORF with QR blocks and the structured SORF map (Yu et al. 2016). */
 import { SpectransError } from '../errors.js';
 import { add, cos, mul } from '../ops/elementwise.js';
-import { fwht } from '../ops/decompositions.js';
+import { fwht } from '../ops/fwht.js';
 import { concat, reshape, slice } from '../ops/layout.js';
 import { zeros } from '../ops/creation.js';
 import { rffFeatures } from '../ops/features.js';
 import { isRecording } from '../autodiff/tape.js';
-import { RandomGenerator } from '../random/index.js';
+import { RandomGenerator } from '../random/generator.js';
 import { keep, tidy } from '../scope.js';
 import { upload } from '../ops/dispatch.js';
-import * as host from '../linalg/index.js';
+import { fwht as hostFwht } from '../linalg/fwht.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck } from '../validate.js';
 import { checkPoints } from './inputs.js';
@@ -181,7 +181,7 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
       for (const i of [2, 1, 0]) {
         const diag = diagonals[i]!;
         for (let k = 0; k < n; k++) z[k]! *= diag[k]!;
-        host.fwht(z, n);
+        hostFwht(z, n);
       }
       for (let k = 0; k < D; k++) w[j * D + k] = z[k]! / (this.sigma * n);
     }

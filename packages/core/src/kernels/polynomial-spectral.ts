@@ -1,6 +1,6 @@
 /** PolynomialSpectralKernel: the polynomial kernel with a low-rank attention path. */
 import { add, div, exp, mul, sqrt, sub } from '../ops/elementwise.js';
-import { eigh } from '../ops/decompositions.js';
+import { eigh } from '../ops/eigh.js';
 import { matrixTranspose, slice } from '../ops/layout.js';
 import { matmul } from '../ops/linear.js';
 import { max, mean, sum } from '../ops/reduce.js';

@@ -4,7 +4,7 @@ import { add, elu, exp, mul, relu, sub } from '../ops/elementwise.js';
 import { matmul } from '../ops/linear.js';
 import { max, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/layout.js';
-import { RandomGenerator } from '../random/index.js';
+import { RandomGenerator } from '../random/generator.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck, scalarCheck } from '../validate.js';

@@ -2,7 +2,7 @@
 import { abs, add, exp, log, mul, square } from '../ops/elementwise.js';
 import { rffFeatures } from '../ops/features.js';
 import { sum } from '../ops/reduce.js';
-import { RandomGenerator } from '../random/index.js';
+import { RandomGenerator } from '../random/generator.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck } from '../validate.js';

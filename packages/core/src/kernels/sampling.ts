@@ -2,8 +2,8 @@
  * Host-side sampling of random-feature parameters, in float64 from a seeded generator, so that the
  * same seed gives the same parameters on every backend and platform.
  */
-import * as host from '../linalg/index.js';
-import type { RandomGenerator } from '../random/index.js';
+import { qr } from '../linalg/qr.js';
+import type { RandomGenerator } from '../random/generator.js';
 
 /** How orthogonal frequency rows get their norms. */
 export type OrthogonalNorms = 'chi' | 'fixed';
@@ -39,7 +39,7 @@ export function orthogonalGaussianFrequencies(
   const w = new Float64Array(d * D);
   const blocks = Math.ceil(D / d);
   for (let b = 0; b < blocks; b++) {
-    const { q } = host.qr(rng.normal(d * d), d, d);
+    const { q } = qr(rng.normal(d * d), d, d);
     const cols = Math.min(d, D - b * d);
     const lengths = norms === 'chi' ? rng.chi(cols, d) : new Float64Array(cols).fill(Math.sqrt(d));
     for (let j = 0; j < cols; j++) {

@@ -1,6 +1,6 @@
 /** The base of the spectral kernels: a rank, a normalisation flag and the spectral decomposition of the Gram matrix. */
 import { add, div } from '../ops/elementwise.js';
-import { eigh } from '../ops/decompositions.js';
+import { eigh } from '../ops/eigh.js';
 import { reshape, slice } from '../ops/layout.js';
 import { matmul } from '../ops/linear.js';
 import { sum } from '../ops/reduce.js';

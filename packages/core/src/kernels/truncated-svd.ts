@@ -1,10 +1,11 @@
 /** TruncatedSVDKernel: the best rank-r approximation of x yᵀ. */
 import { mul } from '../ops/elementwise.js';
-import { qr, svd } from '../ops/decompositions.js';
+import { qr } from '../ops/qr.js';
+import { svd } from '../ops/svd.js';
 import { reshape, slice } from '../ops/layout.js';
 import { matmul } from '../ops/linear.js';
-import { RandomGenerator } from '../random/index.js';
-import { randomizedSvd } from '../linalg/index.js';
+import { RandomGenerator } from '../random/generator.js';
+import { randomizedSvd } from '../linalg/randomized-svd.js';
 import { upload } from '../ops/dispatch.js';
 import { taped } from '../autodiff/tape.js';
 import { tidy } from '../scope.js';

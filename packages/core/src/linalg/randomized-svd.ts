@@ -1,5 +1,5 @@
 import { SpectransError } from '../errors.js';
-import { RandomGenerator } from '../random/index.js';
+import { RandomGenerator } from '../random/generator.js';
 import { checkDim, checkMatrix } from './checks.js';
 import { matmul, matmulTN, safeScaleExponent, scalePow2 } from './dense.js';
 import { householderQr } from './qr.js';

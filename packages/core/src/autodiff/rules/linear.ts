@@ -3,7 +3,7 @@ import { SpectransError } from '../../errors.js';
 import { add, equal, mul, neg, reciprocal, sign, sub, where } from '../../ops/elementwise.js';
 import { tensor } from '../../ops/creation.js';
 import type { Tensor } from '../../tensor.js';
-import { fwht } from '../../ops/decompositions.js';
+import { fwht } from '../../ops/fwht.js';
 import { expandDims, matrixTranspose, reshape, slice } from '../../ops/layout.js';
 import { matmul } from '../../ops/linear.js';
 import { sum } from '../../ops/reduce.js';
