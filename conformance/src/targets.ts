@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { JS_TARGET } from './js-targets.js';
 import type { ConformanceTarget } from './types.js';
@@ -30,32 +30,43 @@ function exportTarget(entry: unknown): string | undefined {
   return undefined;
 }
 
+/** The package.json of package `name` as Node's lookup from `cwd` finds it (exports or not). */
+function findManifest(name: string, cwd: string): string | undefined {
+  const require = createRequire(resolve(cwd, 'noop.js'));
+  for (const dir of require.resolve.paths(name) ?? []) {
+    const manifest = join(dir, name, 'package.json');
+    if (existsSync(manifest)) return manifest;
+  }
+  return undefined;
+}
+
 /**
- * Resolves a package specifier from `cwd`. `require.resolve` handles packages with a `require` or
- * `default` export; ESM-only packages (`import` condition only, as spectrans' own) are resolved
- * through their package.json's `exports` map.
+ * Resolves a package specifier from `cwd` as `import()` would: through the package's `exports`
+ * map with the `import` condition (ESM-only packages such as spectrans' own, and dual packages get
+ * their ES module build), else as `require.resolve` does (packages without `exports`).
  */
 function resolveFromDirectory(spec: string, cwd: string): string {
-  const require = createRequire(resolve(cwd, 'noop.js'));
-  try {
-    return require.resolve(spec);
-  } catch (e) {
-    const parts = spec.split('/');
-    const nameLength = spec.startsWith('@') ? 2 : 1;
-    const name = parts.slice(0, nameLength).join('/');
-    const subpath = ['.', ...parts.slice(nameLength)].join('/');
-    const manifest = require.resolve(`${name}/package.json`);
+  const parts = spec.split('/');
+  const nameLength = spec.startsWith('@') ? 2 : 1;
+  const name = parts.slice(0, nameLength).join('/');
+  const subpath = ['.', ...parts.slice(nameLength)].join('/');
+  const manifest = findManifest(name, cwd);
+  if (manifest !== undefined) {
     const exportsField = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown }).exports;
-    const entry =
-      typeof exportsField === 'object' && exportsField !== null && subpath in exportsField
-        ? (exportsField as Record<string, unknown>)[subpath]
-        : subpath === '.'
-          ? exportsField
-          : undefined;
+    const conditional =
+      typeof exportsField === 'object' &&
+      exportsField !== null &&
+      !Array.isArray(exportsField) &&
+      Object.keys(exportsField).some((k) => k.startsWith('.'));
+    const entry = conditional
+      ? (exportsField as Record<string, unknown>)[subpath]
+      : subpath === '.'
+        ? exportsField
+        : undefined;
     const target = exportTarget(entry);
-    if (target === undefined) throw e;
-    return resolve(dirname(manifest), target);
+    if (target !== undefined) return resolve(dirname(manifest), target);
   }
+  return createRequire(resolve(cwd, 'noop.js')).resolve(spec);
 }
 
 /** A module's namespace object. */
@@ -70,34 +81,43 @@ export interface ModuleLoader {
    * `dirs` can resolve it); resolves to false when nothing can.
    */
   readonly enableTypeScript: (dirs: readonly string[]) => Promise<boolean>;
+  /** Whether this runtime imports `.ts` files already (then tsx is registered only when one fails). */
+  readonly importsTypeScript: boolean;
 }
 
 /** File types a Node without type stripping cannot import by itself. */
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
 
-/** tsx's API entry: `register()` installs its ESM hooks for the whole process. */
-const TSX_API = 'tsx/esm/api';
+/**
+ * tsx's API entries. `register()` of the ESM one installs its hooks for the whole process; the
+ * CommonJS one is needed too, since tsx compiles a `.ts` file in a package without
+ * `"type": "module"` to CommonJS, as Node would treat a `.js` file there.
+ */
+const TSX_APIS = ['tsx/esm/api', 'tsx/cjs/api'] as const;
 
 let tsxRegistered: Promise<boolean> | undefined;
 
 /** Registers tsx (the first one found from `dirs`, then from this package) once per process. */
 function registerTsx(dirs: readonly string[]): Promise<boolean> {
   tsxRegistered ??= (async () => {
-    const candidates: (() => Promise<Namespace>)[] = [
+    const places: ((api: string) => Promise<Namespace>)[] = [
       ...dirs.map(
-        (dir) => async () => (await import(pathToFileURL(resolveFromDirectory(TSX_API, dir)).href)) as Namespace,
+        (dir) => async (api: string) => (await import(pathToFileURL(resolveFromDirectory(api, dir)).href)) as Namespace,
       ),
-      async () => (await import(TSX_API)) as Namespace,
+      async (api: string) => (await import(api)) as Namespace,
     ];
-    for (const load of candidates) {
+    for (const load of places) {
+      let esm: Namespace;
       try {
-        const api = await load();
-        if (typeof api['register'] !== 'function') continue;
-        (api['register'] as () => unknown)();
-        return true;
+        esm = await load(TSX_APIS[0]);
       } catch {
-        // not installed there: try the next place
+        continue; // not installed there: try the next place
       }
+      if (typeof esm['register'] !== 'function') continue;
+      (esm['register'] as () => unknown)();
+      const cjs = (await load(TSX_APIS[1]).catch(() => undefined))?.['register'];
+      if (typeof cjs === 'function') (cjs as () => unknown)();
+      return true;
     }
     return false;
   })();
@@ -107,6 +127,10 @@ function registerTsx(dirs: readonly string[]): Promise<boolean> {
 const NODE_LOADER: ModuleLoader = {
   importUrl: async (url) => (await import(url)) as Namespace,
   enableTypeScript: registerTsx,
+  // Run from its TypeScript source, this module is under a loader that handles .ts (tsx, vitest);
+  // Node 22.6+ reports its own type stripping in process.features.typescript.
+  importsTypeScript:
+    import.meta.url.endsWith('.ts') || Boolean((process.features as { typescript?: unknown }).typescript),
 };
 
 /** A target module that could not be loaded, with the code the CLI prints. */
@@ -176,33 +200,54 @@ function specifierUrl(spec: string, cwd: string): string {
   }
 }
 
+/** Errors of a CommonJS module reaching for ES modules (`require()` of an ESM-only package, or of ESM in a cycle). */
+const REQUIRE_ESM = new Set(['ERR_PACKAGE_PATH_NOT_EXPORTED', 'ERR_REQUIRE_ESM', 'ERR_REQUIRE_CYCLE_MODULE']);
+
+/** For a `.ts`/`.cts` file that ran as CommonJS and failed for it: how to make it an ES module. */
+function commonJsHint(e: unknown, url: string): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (!/\.c?ts$/.test(url.replace(/[?#].*$/, '')) || typeof code !== 'string' || !REQUIRE_ESM.has(code)) return '';
+  return ' (a .ts file in a package without "type": "module" runs as CommonJS, which cannot require() ES modules: name it .mts or set "type": "module")';
+}
+
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 }
 
 /**
- * Imports a target module. A TypeScript file that this Node cannot import is retried once tsx is
- * registered (under a new URL: Node caches the failed import of the first).
+ * Imports a target module. On a runtime that cannot import TypeScript, tsx is registered before a
+ * `.ts` file is imported; a TypeScript file that still fails (one the module imports, or a runtime
+ * that only seemed able) is retried once tsx is registered, under a new URL since Node caches the
+ * failed import.
  */
 async function importSpecifier(spec: string, cwd: string, loader: ModuleLoader): Promise<Namespace> {
   const url = specifierUrl(spec, cwd);
+  const typescriptError = (): TargetModuleError =>
+    new TargetModuleError(
+      'ERR_TARGET_MODULE_TYPESCRIPT',
+      `${spec}: Node ${process.version} cannot import TypeScript by itself and tsx is not installed; ` +
+        `${SUPPORTED_MODULES}, or compile the file to JavaScript first`,
+    );
+  // Registering first matters: after a failed import, tsx's CommonJS path (a .ts file in a package
+  // without "type": "module") finds the file half-loaded in Node's module cache.
+  if (!loader.importsTypeScript && url.startsWith('file:') && TYPESCRIPT_FILE.test(url.replace(/[?#].*$/, ''))) {
+    if (!(await loader.enableTypeScript([cwd]))) throw typescriptError();
+  }
   try {
     return await loader.importUrl(url);
   } catch (e) {
     if (!needsTypeScript(e, url))
-      throw new TargetModuleError('ERR_TARGET_MODULE_LOAD', `${spec}: cannot import it: ${firstLine(e)}`);
-    if (!(await loader.enableTypeScript([cwd])))
       throw new TargetModuleError(
-        'ERR_TARGET_MODULE_TYPESCRIPT',
-        `${spec}: Node ${process.version} cannot import TypeScript by itself and tsx is not installed; ` +
-          `${SUPPORTED_MODULES}, or compile the file to JavaScript first`,
+        'ERR_TARGET_MODULE_LOAD',
+        `${spec}: cannot import it: ${firstLine(e)}${commonJsHint(e, url)}`,
       );
+    if (!(await loader.enableTypeScript([cwd]))) throw typescriptError();
     try {
       return await loader.importUrl(`${url}${url.includes('?') ? '&' : '?'}spectrans-conformance=tsx`);
     } catch (retry) {
       throw new TargetModuleError(
         'ERR_TARGET_MODULE_LOAD',
-        `${spec}: cannot import it through tsx: ${firstLine(retry)}`,
+        `${spec}: cannot import it through tsx: ${firstLine(retry)}${commonJsHint(retry, url)}`,
       );
     }
   }

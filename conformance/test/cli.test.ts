@@ -184,6 +184,39 @@ describe('TypeScript target modules', () => {
       code: 'ERR_UNKNOWN_FILE_EXTENSION',
     });
 
+  test('on a runtime without TypeScript, tsx is registered before a .ts file is imported, and only for one', async () => {
+    const calls: string[] = [];
+    const loader = (tsx: boolean): ModuleLoader => ({
+      importUrl: async (url) => {
+        calls.push(`import ${url.slice(url.lastIndexOf('/') + 1)}`);
+        return (await import(url)) as Record<string, unknown>;
+      },
+      enableTypeScript: () => {
+        calls.push('tsx');
+        return Promise.resolve(tsx);
+      },
+      importsTypeScript: false,
+    });
+    const file = join(fixtures, 'targets-array.ts');
+    expect((await loadTargetModule(file, process.cwd(), loader(true))).map((t) => t.name)).toEqual([
+      'fixture-js',
+      'fixture-broken-cos',
+    ]);
+    expect(calls).toEqual(['tsx', 'import targets-array.ts']);
+    calls.length = 0;
+    const error = (await loadTargetModule(file, process.cwd(), loader(false)).catch(
+      (e: unknown) => e,
+    )) as TargetModuleError;
+    expect(error.code).toBe('ERR_TARGET_MODULE_TYPESCRIPT');
+    expect(calls).toEqual(['tsx']); // nothing imported
+    // A JavaScript module needs no tsx.
+    const project = await mkdtemp(join(tmpdir(), 'conformance-js-'));
+    await writeFile(join(project, 't.mjs'), "export const conformanceTargets = [{ name: 'm', create() {} }];\n");
+    calls.length = 0;
+    expect((await loadTargetModule('./t.mjs', project, loader(false))).map((t) => t.name)).toEqual(['m']);
+    expect(calls).toEqual(['import t.mjs']);
+  });
+
   test('on a Node without type stripping and without tsx: a coded error naming the supported file types', async () => {
     const imported: string[] = [];
     const loader: ModuleLoader = {
@@ -192,6 +225,7 @@ describe('TypeScript target modules', () => {
         return Promise.reject(unknownTs(url));
       },
       enableTypeScript: () => Promise.resolve(false),
+      importsTypeScript: true,
     };
     const error = await loadTargetModule(join(fixtures, 'targets-array.ts'), process.cwd(), loader).catch(
       (e: unknown) => e,
@@ -217,6 +251,7 @@ describe('TypeScript target modules', () => {
         enabled = true;
         return Promise.resolve(true);
       },
+      importsTypeScript: true,
     };
     const targets = await loadTargetModule(join(fixtures, 'targets-array.ts'), process.cwd(), loader);
     expect(targets.map((t) => t.name)).toEqual(['fixture-js', 'fixture-broken-cos']);
@@ -227,6 +262,7 @@ describe('TypeScript target modules', () => {
     const loader: ModuleLoader = {
       importUrl: () => Promise.reject(new SyntaxError("Unexpected token '<'")),
       enableTypeScript: () => Promise.reject(new Error('not called')),
+      importsTypeScript: true,
     };
     const error = (await loadTargetModule(join(fixtures, 'targets-array.ts'), process.cwd(), loader).catch(
       (e: unknown) => e,
