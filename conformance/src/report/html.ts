@@ -28,7 +28,7 @@ td.skip,td.none{background:#f1f3f4;color:#777}td.unavailable{background:#eee;col
 .note{color:#8a4b00;font-style:italic}pre{white-space:pre-wrap;background:#f8f8f8;padding:.5em;border:1px solid #ddd}summary{cursor:pointer}`;
 
 const LEGEND = `<ul class="legend">
-<li><span class="pass" style="background:#e6f4ea">0.12</span> passed; the worst error is 0.12 of its tolerance (1 = the limit)</li>
+<li><span style="background:#e6f4ea">0.12</span> passed; the worst error is 0.12 of its tolerance (1 = the limit)</li>
 <li><span style="background:#e6f4ea">ok</span> passed, no error measured (exact or structural checks)</li>
 <li><span style="background:#fce8e6">FAIL n</span> n cases failed (details below)</li>
 <li><span style="background:#fef7e0">xfail n</span> expected failures</li>
