@@ -101,7 +101,7 @@ function nothingRan(reports: readonly TargetReport[]): string | undefined {
   if (reports.some((r) => r.results.some((c) => c.status !== 'skip'))) return undefined;
   if (reports.every((r) => r.status === 'unavailable'))
     return `no case ran: every target was unavailable (${reports.map((r) => r.name).join(', ')})`;
-  return 'no case ran: every selected case was skipped on every target (see the reasons with --details or --json)';
+  return 'no case ran: every selected case was skipped on every target (--json records the reason of each skip)';
 }
 
 /** Run when executed as a script (`tsx src/cli.ts`) or through the package's bin launcher. */
