@@ -13,7 +13,7 @@ import { ConformanceFailure, mismatchMessage } from './failure.js';
 import { guardBackend } from './guarded-backend.js';
 import { HostRng } from './host-rng.js';
 import { formatShape, sizeOf, type HostArray } from './reference/ndarray.js';
-import { allclose, roundAllTo, toleranceFor, type ToleranceKind } from './tolerance.js';
+import { allclose, roundAllTo, toleranceFor, type CloseResult, type ToleranceKind } from './tolerance.js';
 import type { CaseContext, CloseOptions, GuardedBackend, InputOptions } from './types.js';
 
 /** What a context is created from. */
@@ -30,6 +30,8 @@ export interface CaseScope {
   readonly ctx: CaseContext;
   /** Largest error recorded, if any comparison ran. */
   maxError(): number | undefined;
+  /** Largest error as a fraction of its limit, if any check recorded one. */
+  toleranceFraction(): number | undefined;
   /**
    * Ends the case: re-reads the inputs (when `checkInputs`) to verify no op modified them, then
    * disposes every tracked tensor and kernel. Returns the problems found.
@@ -74,13 +76,22 @@ export function createCaseScope(init: ContextInit): CaseScope {
   const inputs: { tensor: Tensor; data: Float64Array; name: string }[] = [];
   let guarded: ReturnType<typeof guardBackend> | undefined;
   let maxError: number | undefined;
+  let maxFraction: number | undefined;
 
   function fail(message: string): never {
     throw new ConformanceFailure(message);
   }
 
-  const recordError = (error: number): void => {
+  const recordFraction = (fraction: number): void => {
+    if (!Number.isNaN(fraction) && (maxFraction === undefined || fraction > maxFraction)) maxFraction = fraction;
+  };
+  const recordError = (error: number, limit?: number): void => {
     if (Number.isFinite(error) && (maxError === undefined || error > maxError)) maxError = error;
+    if (limit !== undefined && limit >= 0) recordFraction(error === 0 ? 0 : Math.abs(error) / limit);
+  };
+  const recordClose = (result: CloseResult): void => {
+    recordError(result.maxError);
+    recordFraction(result.mismatches > 0 && result.maxRatio <= 1 ? Infinity : result.maxRatio);
   };
 
   const hostInput = (values: ArrayLike<number>, shape: Shape, dt: DType = dtype): HostArray => {
@@ -125,7 +136,7 @@ export function createCaseScope(init: ContextInit): CaseScope {
       roundAllTo(dtype, expected.data),
       options.scale ? { tolerance, k: options.k ?? 1, scale: options.scale } : { tolerance, k: options.k ?? 1 },
     );
-    recordError(result.maxError);
+    recordClose(result);
     if (!result.ok) {
       const kind = typeof options.kind === 'string' ? options.kind : options.kind.join('+');
       fail(
@@ -219,11 +230,13 @@ export function createCaseScope(init: ContextInit): CaseScope {
     },
     fail,
     recordError,
+    recordClose,
   };
 
   return {
     ctx,
     maxError: () => maxError,
+    toleranceFraction: () => maxFraction,
     async finish(checkInputs: boolean): Promise<string[]> {
       const problems: string[] = [];
       try {

@@ -87,7 +87,13 @@ export async function executeCase(
   problems.push(...compareLeaks(before, leakSnapshot(backend)));
   const ms = performance.now() - start;
   const maxError = scope.maxError();
-  const measured = { ...base, ms, ...(maxError !== undefined ? { maxError } : {}) };
+  const toleranceFraction = scope.toleranceFraction();
+  const measured = {
+    ...base,
+    ms,
+    ...(maxError !== undefined ? { maxError } : {}),
+    ...(toleranceFraction !== undefined ? { toleranceFraction } : {}),
+  };
   const message = problems.join('\n');
   if (disposition.expectedFailure !== undefined) {
     return problems.length > 0

@@ -3,7 +3,7 @@ import type { Backend, DType, ErrorCode, Precision, Shape, Tensor } from '@spect
 import type { OptionalOpName } from '@spectrans/core/backend';
 import type { HostRng } from './host-rng.js';
 import type { HostArray } from './reference/ndarray.js';
-import type { Tolerance, ToleranceKind } from './tolerance.js';
+import type { CloseResult, Tolerance, ToleranceKind } from './tolerance.js';
 
 /**
  * One conformance case: a stable hierarchical id and a body run against a backend.
@@ -113,8 +113,16 @@ export interface CaseContext {
   check(condition: boolean, message: () => string): void;
   /** Fails the case. */
   fail(message: string): never;
-  /** Records an error magnitude for the report (the case's `maxError` is the largest recorded). */
-  recordError(error: number): void;
+  /**
+   * Records an error magnitude for the report (the case's `maxError` is the largest recorded) and,
+   * with `limit` (what the check allows), the error as a fraction of it (`toleranceFraction`).
+   */
+  recordError(error: number, limit?: number): void;
+  /**
+   * Records an `allclose` comparison: its largest error and its largest error as a fraction
+   * of each element's tolerance. The context's `expectClose` and `expectValuesClose` do this.
+   */
+  recordClose(result: CloseResult): void;
 }
 
 /** A skip or expected failure: an id, or an id prefix ending at a `/` (e.g. `linalg/svd`), and why. */
@@ -151,6 +159,11 @@ export interface CaseResult {
   readonly dtype?: DType;
   /** Largest |actual − expected| (or normalised residual) observed, when the case compared values. */
   readonly maxError?: number;
+  /**
+   * Largest error as a fraction of what its check allows (the element's tolerance, a residual
+   * bound, 6 standard errors): 1 is the limit, so a passing case has at most 1.
+   */
+  readonly toleranceFraction?: number;
   /** Wall time of the case in milliseconds. */
   readonly ms: number;
   /** Failure message, skip reason, or expected-failure reason. */

@@ -96,7 +96,7 @@ export function expectWithin(
   ctx.check(actual.length === expected.length, () => `${what}: ${actual.length} values, expected ${expected.length}`);
   const tolerance = explicitTolerance(bounds.atol, bounds.rtol);
   const result = allclose(actual, expected, { tolerance });
-  ctx.recordError(result.maxError);
+  ctx.recordClose(result);
   if (!result.ok) {
     ctx.fail(
       mismatchMessage({

@@ -10,6 +10,8 @@ export interface MatrixCell {
   readonly path?: 'native' | 'fallback' | 'mixed';
   /** Largest maxError of the group's cases. */
   readonly maxError?: number;
+  /** Largest `toleranceFraction` of the group's cases that ran: 1 is the limit of passing. */
+  readonly toleranceFraction?: number;
   /** Sum of the cases' times in milliseconds. */
   readonly ms: number;
 }
@@ -37,6 +39,7 @@ function emptyCounts(): Record<CaseStatus, number> {
 function cellOf(results: readonly CaseResult[]): MatrixCell {
   const counts = emptyCounts();
   let maxError: number | undefined;
+  let fraction: number | undefined;
   let ms = 0;
   const paths = new Set<string>();
   for (const r of results) {
@@ -44,34 +47,48 @@ function cellOf(results: readonly CaseResult[]): MatrixCell {
     ms += r.ms;
     if (r.path && r.status !== 'skip') paths.add(r.path);
     if (r.maxError !== undefined && (maxError === undefined || r.maxError > maxError)) maxError = r.maxError;
+    const f = r.toleranceFraction;
+    if (f !== undefined && r.status !== 'skip' && (fraction === undefined || f > fraction)) fraction = f;
   }
   const path =
     paths.size === 0 ? undefined : paths.size > 1 ? 'mixed' : (paths.values().next().value as 'native' | 'fallback');
-  return { counts, ms, ...(path ? { path } : {}), ...(maxError !== undefined ? { maxError } : {}) };
+  return {
+    counts,
+    ms,
+    ...(path ? { path } : {}),
+    ...(maxError !== undefined ? { maxError } : {}),
+    ...(fraction !== undefined ? { toleranceFraction: fraction } : {}),
+  };
 }
 
 /** Builds the matrix of several targets' reports. */
 export function buildMatrix(targets: readonly TargetReport[]): Matrix {
+  // One pass per target: its results by group, groups in first-seen (corpus) order.
   const groups: string[] = [];
   const seen = new Set<string>();
-  for (const t of targets)
+  const byTarget = targets.map((t) => {
+    const byGroup = new Map<string, CaseResult[]>();
     for (const r of t.results) {
       const g = groupOf(r.id);
+      const list = byGroup.get(g);
+      if (list) list.push(r);
+      else byGroup.set(g, [r]);
       if (!seen.has(g)) {
         seen.add(g);
         groups.push(g);
       }
     }
+    return byGroup;
+  });
   const cells = new Map<string, (MatrixCell | undefined)[]>();
-  for (const g of groups) {
+  for (const g of groups)
     cells.set(
       g,
-      targets.map((t) => {
-        const rs = t.results.filter((r) => groupOf(r.id) === g);
-        return rs.length === 0 ? undefined : cellOf(rs);
+      byTarget.map((byGroup) => {
+        const rs = byGroup.get(g);
+        return rs ? cellOf(rs) : undefined;
       }),
     );
-  }
   return { groups, targets, cells };
 }
 

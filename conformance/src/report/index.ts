@@ -11,6 +11,7 @@
  * @packageDocumentation
  */
 export { buildMatrix, totals, anyFailed, type Matrix, type MatrixCell, type Totals } from './aggregate.js';
-export { formatText, summaryLine } from './text.js';
+export { formatText, summaryLine, formatFraction, type TextOptions } from './text.js';
+export { followsFrom, opsUsedBy } from './follows.js';
 export { formatHtml } from './html.js';
 export { formatJson, type JsonReport } from './json.js';

@@ -1,5 +1,6 @@
 /** The JSON report: every target and every case result. */
 import type { TargetReport } from '../runner.js';
+import { followsFrom } from './follows.js';
 
 /** The document `--json` writes. */
 export interface JsonReport {
@@ -9,6 +10,11 @@ export interface JsonReport {
   readonly seed: number;
   readonly filter?: string;
   readonly targets: readonly TargetReport[];
+  /**
+   * Per target, the failing kernel and attention cases whose failure follows from failing ops on
+   * that target: case id → op groups (`{ "tfjs-cpu": { "kernels/…/float32": ["ops/cos"] } }`).
+   */
+  readonly followsFrom?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
 /**
@@ -33,5 +39,11 @@ export function formatJson(report: {
     ...(report.filter !== undefined ? { filter: report.filter } : {}),
     targets: report.targets,
   };
-  return `${JSON.stringify(doc, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`;
+  const follows = Object.fromEntries(
+    report.targets
+      .map((t) => [t.name, Object.fromEntries(followsFrom(t))] as const)
+      .filter(([, m]) => Object.keys(m).length > 0),
+  );
+  const full: JsonReport = Object.keys(follows).length > 0 ? { ...doc, followsFrom: follows } : doc;
+  return `${JSON.stringify(full, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`;
 }

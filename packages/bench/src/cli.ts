@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   BACKEND_IDS,
   BENCH_DIR,
@@ -77,7 +78,8 @@ const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--from-json FILE] [--onl
   --no-xvfb    do not re-execute under xvfb-run when DISPLAY is unset
   --from-json FILE  measure nothing: rewrite latest.md and the charts in --out from a latest.json`;
 
-interface Args {
+/** Parsed command line of `pnpm bench`. */
+export interface Args {
   quick: boolean;
   fromJson?: string;
   out?: string;
@@ -88,7 +90,11 @@ interface Args {
   help: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Args {
+/**
+ * Parses the bench's argv (without node and the script).
+ * @throws Error naming the flag for unknown arguments or bad lists.
+ */
+export function parseArgs(argv: readonly string[]): Args {
   const args: Args = { quick: false, xvfb: true, help: false };
   const list = <T extends string>(v: string | undefined, allowed: readonly T[], flag: string): T[] => {
     const items = (v ?? '')
@@ -342,4 +348,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exit(await main());
+// Imported by its tests for parseArgs: run only as the script (`tsx src/cli.ts`, re-run under xvfb-run).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exit(await main());
+}

@@ -46,7 +46,7 @@ export function checkResidual(
   const diff = actual.map((v, i) => v - a[i]!);
   const norm = frobenius(a);
   const residual = norm === 0 ? frobenius(diff) : frobenius(diff) / norm;
-  ctx.recordError(residual);
+  ctx.recordError(residual, bound);
   ctx.check(
     residual <= bound,
     () => `${what}: relative residual ${residual.toExponential(3)} > ${bound.toExponential(3)}`,
@@ -73,7 +73,7 @@ export function checkOrthonormalColumns(
         at = [i, j];
       }
     }
-  ctx.recordError(worst);
+  ctx.recordError(worst, bound);
   ctx.check(
     worst <= bound,
     () =>

@@ -63,7 +63,7 @@ function quantile(x: Float64Array, p: number): number {
 
 /** Fails unless |value − target| <= 6·sd (a false alarm about once in 10^9 runs). */
 function near(ctx: CaseContext, what: string, value: number, target: number, sd: number): void {
-  ctx.recordError(Math.abs(value - target));
+  ctx.recordError(Math.abs(value - target), 6 * sd);
   ctx.check(
     Math.abs(value - target) <= 6 * sd,
     () => `${what} = ${value}, expected ${target} ± ${(6 * sd).toExponential(2)} (6 sd)`,
