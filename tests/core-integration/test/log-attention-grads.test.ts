@@ -28,7 +28,7 @@ function hostAttention(
   q: ArrayLike<number>,
   k: ArrayLike<number>,
   v: ArrayLike<number>,
-  [batches, n, m, D, dv]: number[],
+  [batches, n, m, D, dv]: [number, number, number, number, number],
   causal: boolean,
 ): Float64Array {
   const out = new Float64Array(batches * n * dv);
