@@ -63,7 +63,13 @@ function exactFused(): { backend: Backend; calls: boolean[] } {
       const m = k.shape[k.shape.length - 2]!;
       const dv = v.shape[v.shape.length - 1]!;
       const batches = outShape.slice(0, -2).reduce((a, s) => a * s, 1);
-      const out = hostAttention(js.readSync!(q), js.readSync!(k), js.readSync!(v), [batches, n, m, D, dv], causal);
+      const out = hostAttention(
+        js.readSync!(q as never),
+        js.readSync!(k as never),
+        js.readSync!(v as never),
+        [batches, n, m, D, dv],
+        causal,
+      );
       return js.fromArray(out, outShape, q.dtype);
     },
   } as Backend;
