@@ -105,6 +105,20 @@ function unchunked(x: Tensor): Tensor {
   return reshape(x, [...x.shape.slice(0, -3), B * L, x.shape[x.rank - 1]!]);
 }
 
+/** x yᵀ for blocks x, y (..., G, h, c): (..., G, h, h); for h = 1 as rowwise dot products (many 1×1 products are slow to batch). */
+function blockProducts(x: Tensor, y: Tensor): Tensor {
+  return x.shape[x.rank - 2] === 1 ? sum(mul(x, y), -1, true) : matmul(x, y, { transposeB: true });
+}
+
+/**
+ * x (..., G, 1, c) repeated to (..., G, rows, c), as a product with a column of ones: elementwise ops
+ * then see equal shapes (a backend may serve only simple broadcasts natively).
+ */
+function spread(x: Tensor, rows: number): Tensor {
+  if (rows === 1) return x;
+  return matmul(fill([rows, 1], 1, x.dtype, { backend: x.backend }), x);
+}
+
 /** Entry i of axis −3 of x (..., B, r, c), keeping the axis. */
 function chunkAt(x: Tensor, i: number): Tensor {
   const begin = x.shape.map((_, a) => (a === x.rank - 3 ? i : 0));
@@ -134,11 +148,12 @@ function causalGrads({ logQ, logK, v, out, dy, chunk, needs }: LogAttentionGradA
   // The forward's shifts: inside chunks (the diagonal and each level's F half) ...
   const diagonal = add(a, b);
   let top = max(diagonal, -1, true); // (..., N, 1)
-  const shifts: Tensor[] = [];
+  const shifts: { shift: Tensor; queries: Tensor }[] = [];
   for (let h = 1; h < L; h *= 2) {
-    const shift = max(half(b, h, 0), -2, true); // (..., N/2h, 1, D)
-    shifts.push(shift);
-    top = maximum(top, intoSecondHalves(max(add(half(a, h, 1), shift), -1, true), h, LOG_ZERO));
+    const shift = spread(max(half(b, h, 0), -2, true), h); // s_F (..., N/2h, h, D)
+    const queries = add(half(a, h, 1), shift);
+    shifts.push({ shift, queries });
+    top = maximum(top, intoSecondHalves(max(queries, -1, true), h, LOG_ZERO));
   }
   // ... and across them: c_C the running key maximum through chunk C; chunk 0 sees no earlier chunk.
   const bc = chunked(b, L);
@@ -148,13 +163,13 @@ function causalGrads({ logQ, logK, v, out, dy, chunk, needs }: LogAttentionGradA
   const c = B === 1 ? running[0]! : concat(running, -3);
   const none = fill([...c.shape.slice(0, -3), 1, 1, c.shape[c.rank - 1]!], LOG_ZERO, c.dtype, like);
   const cBefore = B === 1 ? none : concat([none, ...running.slice(0, -1)], -3);
-  const interQ = add(chunked(a, L), cBefore);
+  const interQ = add(chunked(a, L), spread(cBefore, L));
   const tc = maximum(maximum(chunked(top, L), LOG_ZERO / 2), max(interQ, -1, true)); // (..., B, L, 1)
   const t = unchunked(tc);
 
   // Features (every one at most 1) and the denominator, as the forward formed them.
   const phiQx = exp(sub(interQ, tc)); // queries against earlier chunks' keys (0 in chunk 0)
-  const phiKc = exp(sub(bc, c)); // keys shifted by the running maximum through their chunk
+  const phiKc = exp(sub(bc, spread(c, L))); // keys shifted by the running maximum through their chunk
   const v1c = chunked(v1, L);
   const chunkStates = matmul(phiKc, v1c, { transposeA: true }); // (..., B, D, dv + 1)
   const zero = fill([...chunkStates.shape.slice(0, -3), 1, ...chunkStates.shape.slice(-2)], 0, c.dtype, like);
@@ -162,11 +177,11 @@ function causalGrads({ logQ, logK, v, out, dy, chunk, needs }: LogAttentionGradA
   const diag = exp(sub(diagonal, t)); // (..., N, D)
   let den = sum(diag, -1, true);
   if (B > 1) den = add(den, unchunked(matmul(phiQx, columns(prefix, dv, 1))));
-  const levels = shifts.map((shift, i) => {
+  const levels = shifts.map(({ shift, queries }, i) => {
     const h = 2 ** i;
     const phiK = exp(sub(half(b, h, 0), shift)); // (..., N/2h, h, D)
-    const phiQ = exp(sub(add(half(a, h, 1), shift), half(t, h, 1)));
-    const weights = matmul(phiQ, phiK, { transposeB: true }); // (..., N/2h, h, h)
+    const phiQ = exp(sub(queries, half(t, h, 1)));
+    const weights = blockProducts(phiQ, phiK); // (..., N/2h, h, h)
     den = add(den, intoSecondHalves(sum(weights, -1, true), h, 0));
     return { h, phiK, phiQ, weights };
   });
@@ -179,7 +194,7 @@ function causalGrads({ logQ, logK, v, out, dy, chunk, needs }: LogAttentionGradA
   let dk = needs[1] ? mul(diag, mDiag) : undefined;
   let dv_ = needs[2] ? mul(sum(diag, -1, true), gHat) : undefined;
   for (const { h, phiK, phiQ, weights } of levels) {
-    const m = matmul(half(w, h, 1), half(v1, h, 0), { transposeB: true }); // M_SF (..., N/2h, h, h)
+    const m = blockProducts(half(w, h, 1), half(v1, h, 0)); // M_SF (..., N/2h, h, h)
     if (dq) dq = add(dq, intoSecondHalves(mul(phiQ, matmul(m, phiK)), h, 0));
     if (dk) dk = add(dk, intoFirstHalves(mul(phiK, matmul(m, phiQ, { transposeA: true })), h));
     if (dv_) dv_ = add(dv_, intoFirstHalves(matmul(weights, half(gHat, h, 1), { transposeA: true }), h));
