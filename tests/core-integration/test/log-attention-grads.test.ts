@@ -116,6 +116,8 @@ describe('logLinearAttention backward rule (fused op, float64)', () => {
     [2, 7, 7, 5, 1, 1, 400],
     [1, 10, 10, 3, 2, 2, 60],
     [1, 13, 13, 2, 3, 8, 1],
+    [1, 1, 1, 1, 1, 4, 5],
+    [3, 3, 1, 1, 2, 2, 5],
   ];
   it.each(shapes.flatMap((s) => [false, true].map((causal) => [...s, causal] as const)))(
     'matches central differences: batches %i, n %i, m %i, D %i, dv %i, chunk %i, |log| < %i, causal %s',
