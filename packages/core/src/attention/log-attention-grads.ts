@@ -10,14 +10,17 @@
  * In matrix form with W = [Ĝ, ĥ] and V₁ = [v, 1]: M = W V₁ᵀ, so the non-causal case is five
  * products through the states S₁ = φKᵀ V₁ = [S, z] and dS₁ = φQᵀ W.
  *
- * Shifts are constants. The terms are evaluated as exp(ℓq_ir + c_r − t_i) · exp(ℓk_jr − c_r) with
- * per-feature key shifts c and per-query shifts t (maxima of ℓ, so every factor is at most 1 and
- * den_i >= 1 with the shift). c_r cancels inside each product, and exp(−t_i) multiplies row i of both
- * num and den, so out does not depend on c or t at all: for any values of c and t,
- * out(ℓq, ℓk, v; c, t) = out(ℓq, ℓk, v; 0, 0). The chain rule through c(ℓ), t(ℓ) therefore adds
- * ∂out/∂c · ∂c/∂ℓ + ∂out/∂t · ∂t/∂ℓ = 0 (even where a maximum is tied and ∂c/∂ℓ is not defined): the
- * gradient is that at fixed shifts. Inside the rule the shifts only scale the terms; Ĝ and ĥ are
- * taken with the same shifted den, so each shift cancels in every gradient term as it does in out.
+ * Shifts are constants. Every term is evaluated as exp(ℓq_ir + s_r − t_i) · exp(ℓk_jr − s_r): s a
+ * per-feature key shift (the keys' maximum when non-causal; when causal, a running or block
+ * maximum, one per group of keys and queries) and t_i a per-query shift (its largest term), so
+ * every factor is at most 1 and den_i >= 1 after the shift. s_r cancels inside each product,
+ * whatever its value, and exp(−t_i) multiplies row i of both num and den, so out does not depend on
+ * s or t at all: out(ℓq, ℓk, v; s, t) = out(ℓq, ℓk, v; 0, 0) for any s, t. The chain rule through
+ * s(ℓ), t(ℓ) therefore adds ∂out/∂s · ∂s/∂ℓ + ∂out/∂t · ∂t/∂ℓ = 0, even where a maximum is tied and
+ * ∂s/∂ℓ is not defined: the gradient is the one at fixed shifts. Inside the rule the shifts only
+ * scale the terms; Ĝ and ĥ use the same shifted den, so each shift cancels in every gradient term as
+ * it does in out. (The tests check it numerically: these gradients equal those of the composed ops,
+ * which differentiate through the maxima.)
  */
 import { fill } from '../ops/creation.js';
 import { add, exp, maximum, mul, neg, reciprocal, sub } from '../ops/elementwise.js';
