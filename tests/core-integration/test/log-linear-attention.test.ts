@@ -47,6 +47,8 @@ describe('logLinearAttention', () => {
       'ERR_INVALID_ARGUMENT',
     );
     expect(errorCode(() => logLinearAttention(q, q, v, { chunk: 2 } as never))).toBe('ERR_INVALID_ARGUMENT');
+    for (const chunkSize of [0, 2.5, Number.NaN, '4' as never])
+      expect(() => logLinearAttention(q, q, v, { chunkSize })).toThrow(/chunkSize/);
     expect(() => logLinearAttention(q, randn([4, 5], 3), v)).toThrow(/logQ .* logK/);
   });
 

@@ -17,7 +17,7 @@ export interface LogLinearAttentionOptions {
   causal?: boolean;
   /**
    * Sequence chunk of the causal composed path and of the causal gradient (default 64, rounded up
-   * to a power of two). A backend's fused op has its own schedule and ignores it.
+   * to a power of two). A backend's fused op has its own schedule; its gradient uses this chunk.
    */
   chunkSize?: number;
 }
