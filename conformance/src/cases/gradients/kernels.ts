@@ -120,13 +120,13 @@ function logLinear(causal: boolean, n: number, m: number): (ctx: CaseContext) =>
 }
 
 function attentionCases(dtype: DType): ConformanceCase[] {
-  const qkv = (ctx: CaseContext, n: number, m: number): Record<string, HostArray> => ({
-    q: ctx.hostInput(ctx.rng.normals(2 * n * 4, 0.7), [2, n, 4]),
-    k: ctx.hostInput(ctx.rng.normals(2 * m * 4, 0.7), [2, m, 4]),
+  const qkv = (ctx: CaseContext, n: number, m: number, scale = 0.7): Record<string, HostArray> => ({
+    q: ctx.hostInput(ctx.rng.normals(2 * n * 4, scale), [2, n, 4]),
+    k: ctx.hostInput(ctx.rng.normals(2 * m * 4, scale), [2, m, 4]),
     v: ctx.hostInput(ctx.rng.normals(2 * m * 3), [2, m, 3]),
   });
   const linear =
-    (causal: boolean) =>
+    (causal: boolean, scale?: number) =>
     async (ctx: CaseContext): Promise<void> => {
       const map = new RFFAttentionKernel({ inputDim: 4, numFeatures: 16, seed: 3, dtype, backend: ctx.backend });
       const oracleMap = new RFFAttentionKernel({
@@ -146,8 +146,8 @@ function attentionCases(dtype: DType): ConformanceCase[] {
               causal,
               chunkSize: 3,
             }),
-          qkv(ctx, 5, 5),
-          `linearAttention causal ${causal}`,
+          qkv(ctx, 5, 5, scale),
+          `linearAttention causal ${causal}${scale === undefined ? '' : `, inputs of scale ${scale}`}`,
         );
       } finally {
         map.dispose();
@@ -160,6 +160,9 @@ function attentionCases(dtype: DType): ConformanceCase[] {
     ),
     dtypeCase('gradients/attention/linear', dtype, linear(false)),
     dtypeCase('gradients/attention/linear-causal', dtype, linear(true)),
+    // FAVOR+ at input magnitude 10 (log features in the tens): normalisation must hold in the gradient too.
+    dtypeCase('gradients/attention/linear-magnitude-10', dtype, linear(false, 10)),
+    dtypeCase('gradients/attention/linear-causal-magnitude-10', dtype, linear(true, 10)),
     dtypeCase('gradients/attention/log-linear', dtype, logLinear(false, 6, 7), { optionalOp: 'logLinearAttention' }),
     dtypeCase('gradients/attention/log-linear-causal', dtype, logLinear(true, 11, 11), {
       optionalOp: 'logLinearAttention',
