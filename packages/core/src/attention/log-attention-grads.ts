@@ -74,12 +74,16 @@ function weightedGrad(dy: Tensor, out: Tensor, den: Tensor): Tensor {
   return concat([mul(dy, inv), neg(mul(sum(mul(dy, out), -1, true), inv))], -1);
 }
 
-/** Every key visible: keys shifted per feature by their maximum, queries by their row maximum. */
+/**
+ * Every key visible: keys shifted per feature by their maximum, queries by their row maximum. With
+ * several leading batches the shifts are spread over the rows first (see `spread`).
+ */
 function fullGrads({ logQ, logK, v, out, dy, needs }: LogAttentionGradArgs): (Tensor | undefined)[] {
   const dv = v.shape[v.rank - 1]!;
   const shift = max(logK, -2, true); // (..., 1, D)
-  const phiK = exp(sub(logK, shift)); // <= 1
-  const shiftedQ = add(logQ, shift);
+  const batched = shift.size > shift.shape[shift.rank - 1]!;
+  const phiK = exp(sub(logK, batched ? spread(shift, logK.shape[logK.rank - 2]!) : shift)); // <= 1
+  const shiftedQ = add(logQ, batched ? spread(shift, logQ.shape[logQ.rank - 2]!) : shift);
   const phiQ = exp(sub(shiftedQ, max(shiftedQ, -1, true))); // <= 1, each row's largest exactly 1
   const v1 = withOnes(v);
   const state = matmul(phiK, v1, { transposeA: true }); // [S, z] (..., D, dv + 1)
