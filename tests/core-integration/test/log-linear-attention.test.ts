@@ -1,6 +1,6 @@
 /**
  * The optional fused op logLinearAttention: argument checks before any backend runs, core's composed
- * fallback, a backend's native op (and declining it), gradients through the composed path, and
+ * fallback, a backend's native op (and declining it), recording through it, and
  * FAVOR+ query log features without their row constant giving the same attention.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,8 @@ describe('logLinearAttention', () => {
       'ERR_INVALID_ARGUMENT',
     );
     expect(errorCode(() => logLinearAttention(q, q, v, { chunk: 2 } as never))).toBe('ERR_INVALID_ARGUMENT');
+    for (const chunkSize of [0, 2.5, Number.NaN, '4' as never])
+      expect(() => logLinearAttention(q, q, v, { chunkSize })).toThrow(/chunkSize/);
     expect(() => logLinearAttention(q, randn([4, 5], 3), v)).toThrow(/logQ .* logK/);
   });
 
@@ -71,7 +73,7 @@ describe('logLinearAttention', () => {
     }
   });
 
-  it("runs a backend's native op, and composes when it declines or while recording", async () => {
+  it("runs a backend's native op, also while recording, and composes when it declines", async () => {
     for (const answer of ['zeros', 'decline'] as const) {
       const { backend, calls } = withNativeOp(answer);
       const on = { backend };
@@ -81,9 +83,9 @@ describe('logLinearAttention', () => {
       expect(calls).toEqual([true]);
       if (answer === 'zeros') expect(Array.from(out)).toEqual([0, 0]);
       else expect(out[0]).toBeCloseTo(5, 12);
-      // While recording, gradients go through the composed ops: the op is not called.
+      // While recording the op runs too, as one tape entry (declined: the composed ops are recorded).
       const g = grads(() => sum(logLinearAttention(lq, lq, v)), { lq });
-      expect(calls).toEqual([true]);
+      expect(calls).toEqual([true, false]);
       expect(g.lq.shape).toEqual([2, 2]);
     }
   });

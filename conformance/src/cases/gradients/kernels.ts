@@ -1,7 +1,9 @@
 /**
  * `gradients/kernels/<config>/<dtype>`: each kernel configuration's gradient with respect to its
  * inputs and every trainable parameter (RFF maps built with `trainable: true`), and
- * `gradients/attention/...`: softmax and linear attention with respect to q, k and v.
+ * `gradients/attention/...`: softmax and linear attention with respect to q, k and v, and the
+ * optional fused logLinearAttention (whose backward rule a backend with the op runs) with respect
+ * to its log features and values, at log magnitudes where exp alone overflows.
  */
 import {
   RFFAttentionKernel,
@@ -9,6 +11,7 @@ import {
   clone,
   grads,
   linearAttention,
+  logLinearAttention,
   softmaxAttention,
   sum,
   tidy,
@@ -95,14 +98,35 @@ async function checkKernel(
   );
 }
 
+/**
+ * logLinearAttention on log features spread over ±offset + N(0, 2²) per row group (offsets far past
+ * exp's float32 range, so only a stabilised rule stays finite), chunk 4 for the causal schedule.
+ */
+function logLinear(causal: boolean, n: number, m: number): (ctx: CaseContext) => Promise<void> {
+  return async (ctx) => {
+    const [D, dv] = [5, 3];
+    const logs = (rows: number, offset: number): HostArray => {
+      const data = ctx.rng.normals(2 * rows * D, 2);
+      data.forEach((x, i) => (data[i] = x + (Math.floor(i / (rows * D)) === 0 ? offset : -offset)));
+      return ctx.hostInput(data, [2, rows, D]);
+    };
+    await checkGradients(
+      ctx,
+      (xs) => logLinearAttention(xs['logQ']!, xs['logK']!, xs['v']!, { causal, chunkSize: 4 }),
+      { logQ: logs(n, 120), logK: logs(m, -90), v: ctx.hostInput(ctx.rng.normals(2 * m * dv), [2, m, dv]) },
+      `logLinearAttention causal ${causal}`,
+    );
+  };
+}
+
 function attentionCases(dtype: DType): ConformanceCase[] {
-  const qkv = (ctx: CaseContext, n: number, m: number): Record<string, HostArray> => ({
-    q: ctx.hostInput(ctx.rng.normals(2 * n * 4, 0.7), [2, n, 4]),
-    k: ctx.hostInput(ctx.rng.normals(2 * m * 4, 0.7), [2, m, 4]),
+  const qkv = (ctx: CaseContext, n: number, m: number, scale = 0.7): Record<string, HostArray> => ({
+    q: ctx.hostInput(ctx.rng.normals(2 * n * 4, scale), [2, n, 4]),
+    k: ctx.hostInput(ctx.rng.normals(2 * m * 4, scale), [2, m, 4]),
     v: ctx.hostInput(ctx.rng.normals(2 * m * 3), [2, m, 3]),
   });
   const linear =
-    (causal: boolean) =>
+    (causal: boolean, scale?: number) =>
     async (ctx: CaseContext): Promise<void> => {
       const map = new RFFAttentionKernel({ inputDim: 4, numFeatures: 16, seed: 3, dtype, backend: ctx.backend });
       const oracleMap = new RFFAttentionKernel({
@@ -122,8 +146,8 @@ function attentionCases(dtype: DType): ConformanceCase[] {
               causal,
               chunkSize: 3,
             }),
-          qkv(ctx, 5, 5),
-          `linearAttention causal ${causal}`,
+          qkv(ctx, 5, 5, scale),
+          `linearAttention causal ${causal}${scale === undefined ? '' : `, inputs of scale ${scale}`}`,
         );
       } finally {
         map.dispose();
@@ -136,6 +160,13 @@ function attentionCases(dtype: DType): ConformanceCase[] {
     ),
     dtypeCase('gradients/attention/linear', dtype, linear(false)),
     dtypeCase('gradients/attention/linear-causal', dtype, linear(true)),
+    // FAVOR+ at input magnitude 10 (log features in the tens): normalisation must hold in the gradient too.
+    dtypeCase('gradients/attention/linear-magnitude-10', dtype, linear(false, 10)),
+    dtypeCase('gradients/attention/linear-causal-magnitude-10', dtype, linear(true, 10)),
+    dtypeCase('gradients/attention/log-linear', dtype, logLinear(false, 6, 7), { optionalOp: 'logLinearAttention' }),
+    dtypeCase('gradients/attention/log-linear-causal', dtype, logLinear(true, 11, 11), {
+      optionalOp: 'logLinearAttention',
+    }),
   ];
 }
 

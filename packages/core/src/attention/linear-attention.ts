@@ -39,7 +39,8 @@ export interface LinearAttentionOptions {
   /**
    * Sequence chunk of the causal prefix sums (default 64): memory O(chunk·D + D·dv). With softmax
    * features it is rounded up to a power of two (the blocks inside a chunk are split in halves).
-   * A backend's fused log-feature op (used without a mask) has its own schedule and ignores it.
+   * A backend's fused log-feature op (used without a mask) has its own schedule; its gradient uses
+   * this chunk.
    */
   chunkSize?: number;
 }

@@ -1,13 +1,13 @@
 /** The optional fused op of linear attention on log features, with core's composed path as fallback. */
 import { SpectransError } from '../errors.js';
-import { isRecording } from '../autodiff/tape.js';
+import { taped } from '../autodiff/tape.js';
 import { maximum, mul, reciprocal } from '../ops/elementwise.js';
 import { prepare, wrap } from '../ops/dispatch.js';
 import { checkOptions } from '../options.js';
 import { tidy } from '../scope.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { booleanCheck } from '../validate.js';
+import { booleanCheck, scalarCheck } from '../validate.js';
 import { checkAttentionInputs } from './inputs.js';
 import { causalLogProducts, fullLogProducts } from './log-space-products.js';
 
@@ -15,6 +15,11 @@ import { causalLogProducts, fullLogProducts } from './log-space-products.js';
 export interface LogLinearAttentionOptions {
   /** Query i sees keys j <= i only (needs n = m). Default false. */
   causal?: boolean;
+  /**
+   * Sequence chunk of the causal composed path and of the causal gradient (default 64, rounded up
+   * to a power of two). A backend's fused op has its own schedule; its gradient uses this chunk.
+   */
+  chunkSize?: number;
 }
 
 /**
@@ -28,8 +33,9 @@ export interface LogLinearAttentionOptions {
  * feature by their maximum over the keys a query sees (never by a later key), queries by their
  * largest term, so every factor is at most 1 and every denominator's largest term is exactly 1.
  * Terms of logQ constant along its last axis cancel exactly (each query is shifted by its maximum).
- * Runs the backend's fused `logLinearAttention` where it has one (not while a gradient is being
- * recorded: gradients go through the composed ops), else core's composed log-space products.
+ * Runs the backend's fused `logLinearAttention` where it has one (while a gradient is being
+ * recorded too: it is one op on the tape, whose backward rule is written with core ops), else
+ * core's composed log-space products.
  * @throws SpectransError `ERR_INVALID_SHAPE` for a rank below 2 or an empty input;
  *   `ERR_SHAPE_MISMATCH` for disagreeing D, m or batch axes; `ERR_INVALID_ARGUMENT` for bad options
  *   or a causal call with n ≠ m; `ERR_DTYPE_MISMATCH`/`ERR_BACKEND_MISMATCH` for mixed inputs.
@@ -45,7 +51,7 @@ export function logLinearAttention(
   options: LogLinearAttentionOptions = {},
 ): Tensor {
   const owner = 'logLinearAttention';
-  checkOptions(owner, options, ['causal']);
+  checkOptions(owner, options, ['causal', 'chunkSize']);
   const { n, m } = checkAttentionInputs(owner, logQ, logK, v, ['logQ', 'logK', 'v']);
   prepare(owner, [
     [logQ, 'logQ'],
@@ -55,12 +61,14 @@ export function logLinearAttention(
   const causal = booleanCheck(options.causal ?? false, 'causal');
   if (causal && n !== m)
     throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: causal attention needs n = m, got n = ${n}, m = ${m}`);
-  return logAttention(logQ, logK, v, undefined, causal, 64);
+  const chunk = scalarCheck(options.chunkSize ?? 64, 'chunkSize', { integer: true, positive: true });
+  return logAttention(logQ, logK, v, undefined, causal, chunk);
 }
 
 /**
  * @internal Attention on checked log features: the backend's fused op when it applies (no mask,
- * equal leading axes, not recording, and the backend accepts), else the composed products.
+ * equal leading axes, and the backend accepts; recorded as one op with its own backward rule),
+ * else the composed products (recorded op by op).
  * keep: the mask's 1/0 multipliers (..., m, 1); chunk: the composed causal path's chunk.
  */
 export function logAttention(
@@ -74,7 +82,6 @@ export function logAttention(
   const lead = logQ.shape.slice(0, -2);
   if (
     keep === undefined &&
-    !isRecording() &&
     shapesEqual(lead, logK.shape.slice(0, -2)) &&
     shapesEqual(lead, v.shape.slice(0, -2)) &&
     logQ.shape.every((s) => s > 0) &&
@@ -89,7 +96,10 @@ export function logAttention(
     if (backend.logLinearAttention) {
       const outShape = [...lead, logQ.shape[logQ.rank - 2]!, v.shape[v.rank - 1]!];
       const handle = backend.logLinearAttention(refs[0]!, refs[1]!, refs[2]!, causal, outShape);
-      if (handle !== undefined) return wrap(backend, handle, outShape, dtype);
+      // While recording, one tape entry whose rule differentiates the whole op (the chunk only
+      // shapes the rule's causal schedule).
+      if (handle !== undefined)
+        return taped('logLinearAttention', [logQ, logK, v], wrap(backend, handle, outShape, dtype), { causal, chunk });
     }
   }
   return tidy(() => {

@@ -14,7 +14,7 @@ import { fullProducts, joinRows, rowsOf } from './feature-products.js';
  * Stands for log 0: hidden keys and future positions. Finite so that sums of a few stay finite in
  * float32; any real log feature is many orders of magnitude larger.
  */
-const LOG_ZERO = -1e30;
+export const LOG_ZERO = -1e30;
 
 /** ℓ(K) with hidden keys (keep = 0) at LOG_ZERO, so they never set a shift. */
 function visibleLogs(logK: Tensor, keep: Tensor | undefined): Tensor {
@@ -62,8 +62,7 @@ export function causalLogProducts(
 ): [Tensor, Tensor] {
   const n = logQ.shape[logQ.rank - 2]!;
   const dv = v.shape[v.rank - 1]!;
-  let L = 1;
-  while (L < Math.min(chunk, n)) L *= 2;
+  const L = chunkRows(chunk, n);
   const N = Math.ceil(n / L) * L;
   const a = padRows(logQ, N, 0);
   const b = padRows(visibleLogs(logK, keep), N, LOG_ZERO);
@@ -137,8 +136,15 @@ export function causalLogProducts(
   return N === n ? [num, den] : [rowsOf(num, 0, n), rowsOf(den, 0, n)];
 }
 
+/** The causal chunk: `chunk` rounded up to a power of two, at most the first power of two >= n. */
+export function chunkRows(chunk: number, n: number): number {
+  let L = 1;
+  while (L < Math.min(chunk, n)) L *= 2;
+  return L;
+}
+
 /** x (..., n, c) padded with rows of `value` to (..., N, c). */
-function padRows(x: Tensor, N: number, value: number): Tensor {
+export function padRows(x: Tensor, N: number, value: number): Tensor {
   const n = x.shape[x.rank - 2]!;
   if (N === n) return x;
   const pad = fill([...x.shape.slice(0, -2), N - n, x.shape[x.rank - 1]!], value, x.dtype, { backend: x.backend });
@@ -146,7 +152,7 @@ function padRows(x: Tensor, N: number, value: number): Tensor {
 }
 
 /** The first (which = 0) or second (1) halves of the blocks of 2h rows of x (..., N, c): (..., N/2h, h, c). */
-function half(x: Tensor, h: number, which: 0 | 1): Tensor {
+export function half(x: Tensor, h: number, which: 0 | 1): Tensor {
   const lead = x.shape.slice(0, -2);
   const N = x.shape[x.rank - 2]!;
   const c = x.shape[x.rank - 1]!;
@@ -157,10 +163,19 @@ function half(x: Tensor, h: number, which: 0 | 1): Tensor {
 }
 
 /** Values (..., N/2h, h, c) of the second halves, placed back at their rows of (..., N, c); first halves get `value`. */
-function intoSecondHalves(y: Tensor, h: number, value: number): Tensor {
+export function intoSecondHalves(y: Tensor, h: number, value: number): Tensor {
   const lead = y.shape.slice(0, -3);
   const blocks = y.shape[y.rank - 3]!;
   const c = y.shape[y.rank - 1]!;
   const first = fill([...lead, blocks, 1, h, c], value, y.dtype, { backend: y.backend });
   return reshape(concat([first, reshape(y, [...lead, blocks, 1, h, c])], -3), [...lead, blocks * 2 * h, c]);
+}
+
+/** Values (..., N/2h, h, c) of the first halves, placed back at their rows of (..., N, c); second halves get 0. */
+export function intoFirstHalves(y: Tensor, h: number): Tensor {
+  const lead = y.shape.slice(0, -3);
+  const blocks = y.shape[y.rank - 3]!;
+  const c = y.shape[y.rank - 1]!;
+  const second = fill([...lead, blocks, 1, h, c], 0, y.dtype, { backend: y.backend });
+  return reshape(concat([reshape(y, [...lead, blocks, 1, h, c]), second], -3), [...lead, blocks * 2 * h, c]);
 }

@@ -43,6 +43,7 @@ export type TapedOp =
   | 'cdist'
   | 'fwht'
   | 'rffFeatures'
+  | 'logLinearAttention'
   | 'qr'
   | 'eigh'
   | 'svd';
@@ -107,6 +108,7 @@ const SAVES: Readonly<Partial<Record<string, { inputs?: readonly number[] | 'all
   cdist: { inputs: 'all' },
   fwht: {},
   rffFeatures: { inputs: [0, 1], output: true },
+  logLinearAttention: { inputs: 'all', output: true },
   qr: {},
   eigh: { output: true },
   svd: {},
