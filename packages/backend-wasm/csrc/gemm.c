@@ -178,6 +178,30 @@ static void sgemm_rows(int r0, int r1, int m, int k, const float *A, int ars, in
 }
 
 /*
+ * Rows [r0, r1) of a product with at most TINY_OUTPUTS outputs per matrix (e.g. the batched 1 x k x 1
+ * dot products of attention gradients): plain dot products, f32x4 when both operands run with unit
+ * stride along k. Packing would move k * (MR + NR) floats and run a padded MR x NR tile for each
+ * one-element output, which cost ten times the products themselves.
+ */
+#define TINY_OUTPUTS 16
+static void sgemm_tiny(int r0, int r1, int m, int k, const float *A, int ars, int acs, const float *B, int brs, int bcs, float *C, int ldc) {
+  for (int i = r0; i < r1; i++) {
+    for (int j = 0; j < m; j++) {
+      const float *a = A + i * ars, *b = B + j * bcs;
+      float s = 0.0f;
+      int p = 0;
+      if (acs == 1 && brs == 1) {
+        v128_t acc = wasm_f32x4_splat(0.0f);
+        for (; p + 4 <= k; p += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a + p), wasm_v128_load(b + p)));
+        s = (wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1)) + (wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3));
+      }
+      for (; p < k; p++) s += a[p * acs] * b[p * brs];
+      C[i * ldc + j] = s;
+    }
+  }
+}
+
+/*
  * Work split: whole matrices per thread when there are enough of them, else each matrix's rows in
  * MR-aligned chunks, so both a batch of small products and one large product use every thread.
  */
@@ -207,7 +231,10 @@ void gemm_f32_job(const i32 *job, int tid, int nt) {
   for (int u = u0; u < u1; u++) {
     const int t = u / chunks, ch = u % chunks;
     const int r0 = ch * chunkRows, r1 = imin(n, r0 + chunkRows);
-    sgemm_rows(r0, r1, m, k, A + aoffs[t], job[8], job[9], B + boffs[t], job[10], job[11], C + t * job[13], job[12], Ap, Bp, job, t);
+    if (n * m <= TINY_OUTPUTS && job[18] == 0)
+      sgemm_tiny(r0, r1, m, k, A + aoffs[t], job[8], job[9], B + boffs[t], job[10], job[11], C + t * job[13], job[12]);
+    else
+      sgemm_rows(r0, r1, m, k, A + aoffs[t], job[8], job[9], B + boffs[t], job[10], job[11], C + t * job[13], job[12], Ap, Bp, job, t);
   }
 }
 

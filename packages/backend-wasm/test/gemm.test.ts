@@ -28,6 +28,11 @@ describe.each([1, 2])('matmul on %i thread(s)', (threads) => {
     [131, 520, 1030, false, false],
     [257, 33, 70, true, true],
     [300, 70, 130, false, true],
+    // at most 16 outputs: the unpacked dot-product path (SIMD with a tail, and strided)
+    [1, 257, 1, false, false],
+    [1, 257, 1, true, true],
+    [4, 33, 4, true, false],
+    [2, 1000, 3, false, true],
   ];
   it.each(cases)('(%i x %i) · (%i) transposeA %s transposeB %s', (n, k, m, tA, tB) => {
     const aShape = tA ? [k, n] : [n, k];
@@ -40,6 +45,19 @@ describe.each([1, 2])('matmul on %i thread(s)', (threads) => {
     const got = b.readSync!(ref(out, [n, m]));
     const want = matmulRef(hostArray(a, aShape), hostArray(bb, bShape), tA, tB);
     const bad = firstMismatch(got, want.data, (i) => 2 * U32 * k * want.scale[i]! + 1e-30);
+    expect(bad, `element ${bad}: ${got[bad]} vs ${want.data[bad]}`).toBe(-1);
+    for (const h of [ra.handle, rb.handle, out]) b.dispose(h);
+  });
+
+  it('batches one-element products: (64, 1, 259) · (64, 259, 1) -> (64, 1, 1)', () => {
+    const a = uniforms(64 * 259, 21);
+    const bb = uniforms(64 * 259, 22);
+    const ra = upload(b, a, [64, 1, 259]);
+    const rb = upload(b, bb, [64, 259, 1]);
+    const out = b.matmul(ra, rb, false, false, [64, 1, 1]);
+    const got = b.readSync!(ref(out, [64, 1, 1]));
+    const want = matmulRef(hostArray(a, [64, 1, 259]), hostArray(bb, [64, 259, 1]), false, false);
+    const bad = firstMismatch(got, want.data, (i) => 2 * U32 * 259 * want.scale[i]! + 1e-30);
     expect(bad, `element ${bad}: ${got[bad]} vs ${want.data[bad]}`).toBe(-1);
     for (const h of [ra.handle, rb.handle, out]) b.dispose(h);
   });
