@@ -278,49 +278,67 @@ function buildBackend(
   };
 
   /**
-   * Operands' broadcast layout coalesced to (rows, inner) with inner strides 0 or 1, as the float32
-   * binary and where kernels take it: [rows, inner, then (ptr, row stride, inner stride) per operand],
-   * or undefined when it does not coalesce that far.
+   * Operands' broadcast layout coalesced as far as it goes, cut into jobs of the shape the float32
+   * binary and where kernels take: [rows, inner, then (ptr, row stride, inner stride) per operand],
+   * each with the element offset of its block of the (contiguous) output. Layouts of three or more
+   * axes after coalescing (e.g. (G, h, D) against (G, 1, D)) become one job per index of the leading
+   * axes; undefined when an operand's innermost stride is neither 0 nor 1.
    */
-  const rowsLayout = (operands: readonly Ref[], outShape: Shape): number[] | undefined => {
+  const rowJobs = (operands: readonly Ref[], outShape: Shape): { words: number[]; outOffset: number }[] | undefined => {
     const layout = coalesceAxes(
       outShape,
       operands.map((r) => broadcastStrides(r.shape, outShape)),
     );
     const scalar = layout.dims.length === 0;
     const dims = scalar ? [1] : layout.dims;
-    if (dims.length > 2) return undefined;
-    const words = [dims.length === 2 ? dims[0]! : 1, dims[dims.length - 1]!];
-    for (let o = 0; o < operands.length; o++) {
-      const st = scalar ? [0] : layout.strides[o]!;
-      const innerStride = st[st.length - 1]!;
-      if (innerStride !== 0 && innerStride !== 1) return undefined;
-      words.push(handleOf(operands[o]!).ptr, dims.length === 2 ? st[0]! : 0, innerStride);
+    const strides = operands.map((_, o) => (scalar ? [0] : layout.strides[o]!));
+    if (strides.some((st) => st[st.length - 1] !== 0 && st[st.length - 1] !== 1)) return undefined;
+    const k = dims.length;
+    const rows = k >= 2 ? dims[k - 2]! : 1;
+    const inner = dims[k - 1]!;
+    const lead = dims.slice(0, Math.max(0, k - 2));
+    const jobs: { words: number[]; outOffset: number }[] = [];
+    const index = new Array<number>(lead.length).fill(0);
+    for (let block = 0, blocks = sizeOf(lead); block < blocks; block++) {
+      const words = [rows, inner];
+      for (let o = 0; o < operands.length; o++) {
+        const st = strides[o]!;
+        let offset = 0;
+        for (let i = 0; i < lead.length; i++) offset += index[i]! * st[i]!;
+        const bytes = handleOf(operands[o]!).ptr + offset * 4;
+        words.push(bytes, k >= 2 ? st[k - 2]! : 0, st[k - 1]!);
+      }
+      jobs.push({ words, outOffset: block * rows * inner });
+      for (let i = lead.length - 1; i >= 0 && ++index[i]! === lead[i]!; i--) index[i] = 0;
     }
-    return words;
+    return jobs;
   };
 
-  /** float32 binary through the kernel when the layout coalesces (see rowsLayout). */
-  const binaryF32 = (code: number, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined => {
-    const words = rowsLayout([a, b], outShape);
-    if (words === undefined) return undefined;
+  /** Runs a float32 elementwise kernel (`head` = its leading job words) over rowJobs' blocks. */
+  const elementwiseF32 = (
+    head: readonly number[],
+    operands: readonly Ref[],
+    outShape: Shape,
+  ): WasmHandle | undefined => {
+    const jobs = rowJobs(operands, outShape);
+    if (jobs === undefined) return undefined;
     const out = store.allocate(sizeOf(outShape), 'float32');
     if (out.length === 0) return out;
-    setJob([JOB.binaryF32, code, ...words, out.ptr]);
-    run(out.length >= PARALLEL_MIN_ELEMENTS ? threads : 1);
+    const perJob = out.length / jobs.length;
+    for (const { words, outOffset } of jobs) {
+      setJob([...head, ...words, out.ptr + outOffset * 4]);
+      run(perJob >= PARALLEL_MIN_ELEMENTS ? threads : 1);
+    }
     return out;
   };
 
-  /** float32 where through the kernel when the layout coalesces (see rowsLayout). */
-  const whereF32 = (cond: Ref, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined => {
-    const words = rowsLayout([cond, a, b], outShape);
-    if (words === undefined) return undefined;
-    const out = store.allocate(sizeOf(outShape), 'float32');
-    if (out.length === 0) return out;
-    setJob([JOB.whereF32, ...words, out.ptr]);
-    run(out.length >= PARALLEL_MIN_ELEMENTS ? threads : 1);
-    return out;
-  };
+  /** float32 binary through the kernel (see rowJobs). */
+  const binaryF32 = (code: number, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined =>
+    elementwiseF32([JOB.binaryF32, code], [a, b], outShape);
+
+  /** float32 where through the kernel (see rowJobs). */
+  const whereF32 = (cond: Ref, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined =>
+    elementwiseF32([JOB.whereF32], [cond, a, b], outShape);
 
   /** A float32 reduction (drops `axis`) or scan (keeps the shape) over (outer, len, inner). */
   const alongAxis = (kind: number, op: number, x: Ref, axis: number, drops: boolean): WasmHandle => {

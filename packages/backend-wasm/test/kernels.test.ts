@@ -157,6 +157,56 @@ describe.each([1, 2])('float32 kernels on %i thread(s)', (threads) => {
     b.dispose(ra.handle);
     b.dispose(rc.handle);
   });
+
+  it.each([
+    [
+      [6, 4, 9],
+      [6, 1, 9],
+    ], // (G, h, D) − (G, 1, D): three axes after coalescing
+    [
+      [2, 3, 4, 5],
+      [2, 1, 4, 1],
+    ], // four axes, the inner one broadcast
+    [
+      [3, 1, 7],
+      [5, 1],
+    ], // both operands broadcast
+  ])('binary broadcasting of %j against %j: one kernel call per block of the leading axes', (sa, sb) => {
+    const outShape = sa.map((d, i) => Math.max(d, sb[i - (sa.length - sb.length)] ?? 1));
+    const a = uniforms(
+      sa.reduce((p, q) => p * q, 1),
+      61,
+    );
+    const c = uniforms(
+      sb.reduce((p, q) => p * q, 1),
+      62,
+    );
+    const ra = upload(b, a, sa);
+    const rc = upload(b, c, sb);
+    const res = b.binary('mul', ra, rc, outShape);
+    const got = b.readSync!(ref(res, outShape));
+    const want = hostArray(a, sa);
+    const other = hostArray(c, sb);
+    const n = outShape.reduce((p, q) => p * q, 1);
+    const at = (arr: { data: Float64Array; shape: readonly number[] }, flat: number): number => {
+      // the element of a broadcast operand at the output's flat index
+      let off = 0;
+      let stride = 1;
+      let rest = flat;
+      const idx: number[] = [];
+      for (let i = outShape.length - 1; i >= 0; i--) {
+        idx[i] = rest % outShape[i]!;
+        rest = Math.floor(rest / outShape[i]!);
+      }
+      for (let i = arr.shape.length - 1, j = outShape.length - 1; i >= 0; i--, j--) {
+        off += (arr.shape[i] === 1 ? 0 : idx[j]!) * stride;
+        stride *= arr.shape[i]!;
+      }
+      return arr.data[off]!;
+    };
+    for (let i = 0; i < n; i++) expect(got[i]).toBe(Math.fround(at(want, i) * at(other, i)));
+    for (const h of [ra.handle, rc.handle, res]) b.dispose(h);
+  });
 });
 
 describe.each([1, 2])('float32 where on %i thread(s)', (threads) => {
