@@ -100,6 +100,11 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
   readonly #redraws: RandomGenerator;
   #calls = 0;
 
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return ATTENTION_KEYS;
+  }
+
   constructor(options: RFFAttentionKernelOptions) {
     super(checkOptions('RFFAttentionKernel', options, ATTENTION_KEYS, ['inputDim', 'numFeatures']));
     const sizes = checkMapSizes(options.inputDim, options.numFeatures);
