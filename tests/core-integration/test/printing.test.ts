@@ -19,9 +19,8 @@ import {
   type KernelRegistry,
 } from '@spectrans/core';
 
-let js: Backend;
 beforeAll(async () => {
-  js = await setBackend(createJsBackend());
+  await setBackend(createJsBackend());
 });
 
 /** Options that build each registered kernel. */
