@@ -9,6 +9,7 @@ import { errorCode } from './errors.js';
 import {
   createKernel,
   GaussianRFFKernel,
+  isRandomFeatureMap,
   KERNEL_NAMES,
   KernelFunction,
   matmul,
@@ -131,6 +132,27 @@ describe('compute(x) without y', () => {
       k.dispose();
     }
     expect(checked).toBe(8);
+    x.dispose();
+  });
+
+  it('kernelApproximation(x) without y raises ERR_INVALID_ARGUMENT naming y, for every feature map', () => {
+    const x = tensor([
+      [0.1, 0.2],
+      [0.3, 0.4],
+    ]);
+    let checked = 0;
+    for (const name of KERNEL_NAMES) {
+      const k = createKernel(name, OPTIONS[name] as never);
+      if (isRandomFeatureMap(k)) {
+        const call = (): unknown => (k.kernelApproximation as (x: unknown) => unknown)(x);
+        expect(errorCode(call), name).toBe('ERR_INVALID_ARGUMENT');
+        expect(call, name).toThrow(`${k.constructor.name}.kernelApproximation: y is missing`);
+        expect(call, name).toThrow('pass x twice');
+        checked++;
+      }
+      k.dispose();
+    }
+    expect(checked).toBe(4);
     x.dispose();
   });
 });

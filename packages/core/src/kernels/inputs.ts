@@ -10,6 +10,9 @@ import type { Tensor } from '../tensor.js';
  */
 export const COMPUTE_WITHOUT_Y = 'compute(x, y) takes two point sets; for the Gram matrix k(x, x) call gramMatrix(x)';
 
+/** What `kernelApproximation(x)` without y says (the maps have no gramMatrix). */
+export const APPROXIMATION_WITHOUT_Y = 'kernelApproximation(x, y) takes two point sets; for φ(x) φ(x)ᵀ pass x twice';
+
 /**
  * Checks a point set (..., n, d): a live Tensor of rank >= `minRank`, n >= 1 and, when given, d = `inputDim`.
  * `ifMissing` is the advice given when the argument was left out (`undefined`).

@@ -8,7 +8,7 @@ import { RandomGenerator } from '../random/index.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck, scalarCheck } from '../validate.js';
-import { checkPoints, checkSameDim } from './inputs.js';
+import { APPROXIMATION_WITHOUT_Y, checkPoints, checkSameDim } from './inputs.js';
 import { KernelModule, MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
 import { checkOptions } from '../options.js';
 import { checkLimit, LIMITS } from '../limits.js';
@@ -212,7 +212,7 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
     this.assertLive();
     const owner = 'RFFAttentionKernel.kernelApproximation';
     checkPoints(x, 'x', { dtype: this.dtype, owner, inputDim: this.inputDim });
-    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim, ifMissing: APPROXIMATION_WITHOUT_Y });
     checkSameDim(x, y, owner);
     this.maybeRedraw();
     // A stabilised estimate may carry a factor per query row and one global factor, never one per key.
