@@ -1,9 +1,9 @@
-/** Cases of the storage part of the contract: upload, read, readSync, memory accounting. */
-import { tensor, type DType } from '@spectrans/core';
+/** Cases of the storage part of the contract: upload, read, readSync (and what it serves: arraySync, printing), memory accounting. */
+import { tensor, type Backend, type DType } from '@spectrans/core';
 import type { ConformanceCase } from '../types.js';
 import { big, dtypeCase } from './helpers.js';
 
-/** `storage/{round-trip,signed-zero-and-subnormals,shapes,read-returns-copy,upload-keeps-no-alias,read-sync,memory}/<dtype>`. */
+/** `storage/{round-trip,signed-zero-and-subnormals,shapes,read-returns-copy,upload-keeps-no-alias,read-sync,array-sync,print,memory}/<dtype>`. */
 export function storageCases(dtype: DType): ConformanceCase[] {
   return [
     dtypeCase('storage/round-trip', dtype, async (ctx) => {
@@ -54,7 +54,52 @@ export function storageCases(dtype: DType): ConformanceCase[] {
         );
         ctx.expectValuesClose(sync, x, { kind: 'exact', what: 'readSync' });
       }),
-      applies: (b) => (typeof b.readSync === 'function' ? true : 'backend has no readSync (optional)'),
+      applies: readSyncApplies,
+    },
+    {
+      ...dtypeCase('storage/array-sync', dtype, async (ctx) => {
+        // arraySync nests readSync's values as array() nests read's, for every rank.
+        for (const shape of [[], [5], [2, 3, 4], [2, 0]]) {
+          const n = shape.reduce((a, b) => a * b, 1);
+          const t = ctx.input(ctx.hostInput(ctx.rng.normals(n), shape));
+          const sync = JSON.stringify(t.arraySync());
+          const async = JSON.stringify(await t.array());
+          ctx.check(sync === async, () => `shape [${shape.join(', ')}]: arraySync ${sync} but array() ${async}`);
+        }
+      }),
+      applies: readSyncApplies,
+    },
+    {
+      ...dtypeCase('storage/print', dtype, async (ctx) => {
+        // Printing a large tensor reads only its leading block (a slice, freed at once) synchronously.
+        const values = Array.from({ length: 5 * 9 }, (_, i) => i - 20);
+        const t = ctx.input(values, [5, 9]);
+        const memory = ctx.backend.memory?.bind(ctx.backend);
+        const before = memory?.();
+        const text = String(t);
+        const row = (r: number): string => `[${values.slice(9 * r, 9 * r + 6).join(', ')}, …]`;
+        const want = `Tensor ${dtype} [5, 9] on ${ctx.backend.name}: [${row(0)}, ${row(1)}, ${row(2)}, …]`;
+        ctx.check(text === want, () => `printed ${JSON.stringify(text)}, expected ${JSON.stringify(want)}`);
+        const after = memory?.();
+        ctx.check(
+          before === undefined || (after!.handles === before.handles && after!.bytes === before.bytes),
+          () => `printing left memory() at ${JSON.stringify(after)}, was ${JSON.stringify(before)}`,
+        );
+        const small = ctx.input([0.5, -0.25, 3], [3]);
+        const smallWant = `Tensor ${dtype} [3] on ${ctx.backend.name}: [0.5, -0.25, 3]`;
+        ctx.check(
+          String(small) === smallWant,
+          () => `printed ${JSON.stringify(String(small))}, expected ${JSON.stringify(smallWant)}`,
+        );
+        ctx.check(
+          JSON.stringify(await t.array()) === JSON.stringify(t.arraySync()),
+          () => 'the tensor changed after it was printed',
+        );
+        ctx.dispose(small);
+        const disposedWant = `Tensor ${dtype} [3] on ${ctx.backend.name} (disposed)`;
+        ctx.check(String(small) === disposedWant, () => `a disposed tensor printed ${JSON.stringify(String(small))}`);
+      }),
+      applies: readSyncApplies,
     },
     {
       ...dtypeCase('storage/memory', dtype, (ctx) => {
@@ -84,4 +129,9 @@ export function storageCases(dtype: DType): ConformanceCase[] {
           : 'backend has no memory() (optional; leak checks then only count core tensors)',
     },
   ];
+}
+
+/** The cases of readSync and what it serves apply where a backend declares readSync. */
+function readSyncApplies(b: Backend): true | string {
+  return typeof b.readSync === 'function' ? true : 'backend has no readSync (optional)';
 }

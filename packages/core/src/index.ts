@@ -6,7 +6,7 @@
 export { SpectransError, type ErrorCode } from './errors.js';
 export { DTYPES, type DType, type FloatArray } from './dtype.js';
 export { broadcastShapes, sizeOf, type Shape } from './shape.js';
-export { Tensor, liveTensorCount, type NestedArray } from './tensor.js';
+export { Tensor, liveTensorCount, type NestedArray, type RankedArray } from './tensor.js';
 export { tidy, keep } from './scope.js';
 // The rest of the contract, and the layout helpers, are in the backend authors' face: ./backend/index.ts.
 export type { Backend, BackendCapabilities, DistanceMetric, Precision } from './backend/contract.js';

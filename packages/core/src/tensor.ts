@@ -1,6 +1,7 @@
 import type { Backend, TensorRef } from './backend/contract.js';
 import type { DType, FloatArray } from './dtype.js';
 import { SpectransError } from './errors.js';
+import { describeTensor } from './format.js';
 import { sizeOf, type Shape } from './shape.js';
 import { trackTensor, untrackTensor } from './scope.js';
 
@@ -12,10 +13,15 @@ let liveTensors = 0;
  * Tensors are immutable; ops return new tensors. Free them with `dispose()` or create them inside
  * `tidy()`, which frees everything not returned.
  *
+ * `array(rank)` checks the rank and types the result (`await x.array(2)` is a `number[][]`);
+ * `console.log(x)` and `String(x)` print dtype, shape, backend and the leading values (see
+ * {@link Tensor.toString}).
+ *
  * @example
  * ```ts
  * const x = tensor([1, 2, 3, 4], [2, 2]);
- * console.log(x.shape, await x.data()); // [2, 2] Float32Array [1, 2, 3, 4]
+ * console.log(x); // Tensor float32 [2, 2] on js: [[1, 2], [3, 4]]
+ * const rows = await x.array(2); // number[][], so rows[0][0] is a number
  * x.dispose();
  * ```
  */
@@ -79,15 +85,17 @@ export class Tensor {
   }
 
   /**
-   * Reads the elements synchronously where the backend can.
-   * @throws SpectransError `ERR_DISPOSED`; `ERR_UNSUPPORTED_OP` when the backend only reads asynchronously.
+   * Reads the elements synchronously, as `data()` does, where the backend can (`readSync`: js,
+   * wasm, tfjs, gpu.js). On a GPU this waits for the device; prefer `await data()` in a loop.
+   * @throws SpectransError `ERR_DISPOSED`; `ERR_SYNC_READ_UNSUPPORTED` naming the backend when it
+   *   only reads asynchronously.
    */
   dataSync(): FloatArray {
     const ref = this.ref();
     if (!this.backend.readSync) {
       throw new SpectransError(
-        'ERR_UNSUPPORTED_OP',
-        `backend '${this.backend.name}' has no synchronous read; use await tensor.data()`,
+        'ERR_SYNC_READ_UNSUPPORTED',
+        `backend '${this.backend.name}' has no synchronous read (readSync); use await tensor.data() or await tensor.array()`,
       );
     }
     try {
@@ -97,9 +105,45 @@ export class Tensor {
     }
   }
 
-  /** Reads the elements as nested arrays of numbers matching `shape`. */
-  async array(): Promise<NestedArray> {
+  /**
+   * Reads the elements as nested arrays matching `shape` (a number for rank 0).
+   * @throws SpectransError `ERR_DISPOSED`.
+   */
+  array(): Promise<NestedArray>;
+  /**
+   * As `array()`, typed for the given rank: `(await x.array(2))[0][0]` is a number.
+   * @param rank - the rank the caller expects; checked against the tensor's.
+   * @throws SpectransError `ERR_INVALID_SHAPE` naming `rank` when it is not the tensor's rank; `ERR_DISPOSED`.
+   */
+  array<K extends number>(rank: K): Promise<RankedArray<K>>;
+  async array(rank?: number): Promise<NestedArray> {
+    this.#checkRank(rank, 'array');
     return nest(await this.data(), this.shape);
+  }
+
+  /**
+   * `array()` read synchronously, where the backend can (see `dataSync`).
+   * @throws SpectransError `ERR_DISPOSED`; `ERR_SYNC_READ_UNSUPPORTED` naming the backend.
+   */
+  arraySync(): NestedArray;
+  /**
+   * `arraySync()` typed for the given rank.
+   * @param rank - the rank the caller expects; checked against the tensor's.
+   * @throws SpectransError `ERR_INVALID_SHAPE` naming `rank`; `ERR_DISPOSED`; `ERR_SYNC_READ_UNSUPPORTED`.
+   */
+  arraySync<K extends number>(rank: K): RankedArray<K>;
+  arraySync(rank?: number): NestedArray {
+    this.#checkRank(rank, 'arraySync');
+    return nest(this.dataSync(), this.shape);
+  }
+
+  #checkRank(rank: number | undefined, method: string): void {
+    if (rank !== undefined && rank !== this.rank) {
+      throw new SpectransError(
+        'ERR_INVALID_SHAPE',
+        `tensor.${method}: \`rank\` is ${String(rank)} but the tensor has rank ${this.rank} (shape [${this.shape.join(', ')}])`,
+      );
+    }
   }
 
   /** Frees the backend storage. Safe to call twice. */
@@ -117,9 +161,20 @@ export class Tensor {
     }
   }
 
-  /** A short description (shape, dtype, backend), without reading the data. */
+  /**
+   * dtype, shape, backend and the leading values, e.g.
+   * `Tensor float32 [3, 2] on wasm: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]`; larger tensors show the
+   * first entries of each axis and `…`. Values are read synchronously where the backend can (only
+   * the printed block is transferred); otherwise the text says to `await tensor.array()`. A
+   * disposed tensor prints as `(disposed)`. Never throws.
+   */
   toString(): string {
-    return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}, backend=${this.backend.name}${this.#disposed ? ', disposed' : ''})`;
+    return describeTensor(this);
+  }
+
+  /** Node's `util.inspect` hook, so `console.log(tensor)` prints {@link Tensor.toString}. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }
 
@@ -135,8 +190,17 @@ export function backendFailure(backend: Backend, method: string, error: unknown)
   });
 }
 
-/** Nested arrays of numbers, as `Tensor.array()` returns. */
+/** Nested arrays of numbers, as `Tensor.array()` returns for a tensor of unknown rank. */
 export type NestedArray = number | NestedArray[];
+
+/** `number`, `number[]`, ... `number[][][][][][]` by rank (index = rank). */
+type ArraysByRank = [number, number[], number[][], number[][][], number[][][][], number[][][][][], number[][][][][][]];
+
+/**
+ * What `tensor.array(rank)` returns: `number` for rank 0, `number[]` for rank 1, `number[][]` for
+ * rank 2, up to rank 6; {@link NestedArray} for a rank above 6 or not known at compile time.
+ */
+export type RankedArray<R extends number> = R extends 0 | 1 | 2 | 3 | 4 | 5 | 6 ? ArraysByRank[R] : NestedArray;
 
 function nest(data: FloatArray, shape: Shape): NestedArray {
   if (shape.length === 0) return data[0] ?? NaN;

@@ -68,5 +68,20 @@ export function creationErrorCases(): ConformanceCase[] {
         ctx.expectError('ERR_UNSUPPORTED_OP', () => core.fwht(x), g);
       },
     },
+    {
+      id: 'errors/sync-read-unsupported',
+      run(ctx) {
+        // A backend without readSync: synchronous reads raise a coded error naming it, printing gives a hint.
+        const g = guardBackend(ctx.backend, { omit: ['readSync'] });
+        const x = ctx.input([1, 2, 3, 4], [2, 2], { on: g.backend, dtype: 'float32' });
+        ctx.expectError('ERR_SYNC_READ_UNSUPPORTED', () => x.dataSync(), g);
+        ctx.expectError('ERR_SYNC_READ_UNSUPPORTED', () => x.arraySync(), g);
+        const text = String(x);
+        ctx.check(
+          text.startsWith(`Tensor float32 [2, 2] on ${g.backend.name} (`) && text.includes('await tensor.array()'),
+          () => `a tensor on a backend without readSync printed ${JSON.stringify(text)}`,
+        );
+      },
+    },
   ];
 }

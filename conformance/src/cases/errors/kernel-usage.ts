@@ -78,6 +78,9 @@ function publicMethods(k: object): string[] {
     'sorfProject',
     'diagonalName',
     'exportStateDict',
+    // Printing never throws: a disposed kernel prints as `(disposed)`.
+    'toString',
+    'optionNames',
   ]);
   const names = new Set<string>();
   for (

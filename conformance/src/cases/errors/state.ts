@@ -17,6 +17,7 @@ const disposedOps: readonly [string, (x: Tensor, y: Tensor) => unknown][] = [
   ['reshape', (x) => core.reshape(x, [4])],
   ['qr', (x) => core.qr(x)],
   ['read-sync', (x) => x.dataSync()],
+  ['array-sync', (x) => x.arraySync()],
 ];
 
 /** `errors/disposed/<op>`, `errors/dtype-mismatch/<op>` (backends with float64), `errors/backend-mismatch/<op>`. */

@@ -98,7 +98,11 @@ export interface Backend<H = unknown> {
   fromArray(data: FloatArray, shape: Shape, dtype: DType): H;
   /** Reads a tensor back as a new array of its dtype, row-major. */
   read(x: TensorRef<H>): Promise<FloatArray>;
-  /** Synchronous read, where the platform allows one. Core's host fallbacks need it. */
+  /**
+   * Synchronous read, where the platform allows one. Core's host fallbacks need it, and it serves
+   * `tensor.dataSync()`/`arraySync()` (`ERR_SYNC_READ_UNSUPPORTED` without it) and the values
+   * `console.log(tensor)` prints (without it, a tensor prints shape and dtype only).
+   */
   readSync?(x: TensorRef<H>): FloatArray;
   /** Frees a handle. Called exactly once per handle. */
   dispose(handle: H): void;

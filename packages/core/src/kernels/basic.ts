@@ -5,12 +5,22 @@ import { matmul } from '../ops/linear.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { choiceCheck, scalarCheck } from '../validate.js';
-import { checkPoints, checkSameDim } from './inputs.js';
+import { checkPoints, checkSameDim, COMPUTE_WITHOUT_Y } from './inputs.js';
 import { KernelFunction } from './kernel-function.js';
 import { MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
 import { normalizeRows } from './norms.js';
 import { checkOptions } from '../options.js';
 import { checkFiniteIn } from '../numeric-range.js';
+
+/** Every option of {@link CosineKernel}. */
+const COSINE_KEYS = [...MODULE_OPTION_KEYS, 'eps', 'epsMode'] as const satisfies readonly (keyof CosineKernelOptions)[];
+/** Every option of {@link PolynomialKernel}. */
+const POLYNOMIAL_KEYS = [
+  ...MODULE_OPTION_KEYS,
+  'degree',
+  'alpha',
+  'coef0',
+] as const satisfies readonly (keyof PolynomialKernelOptions)[];
 
 /** Options of {@link CosineKernel}. */
 export interface CosineKernelOptions extends ModuleOptions {
@@ -40,8 +50,13 @@ export class CosineKernel extends KernelFunction {
   readonly eps: number;
   readonly epsMode: 'add' | 'clamp';
 
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return COSINE_KEYS;
+  }
+
   constructor(options: CosineKernelOptions = {}) {
-    super(checkOptions('CosineKernel', options, [...MODULE_OPTION_KEYS, 'eps', 'epsMode']));
+    super(checkOptions('CosineKernel', options, COSINE_KEYS));
     this.eps = checkFiniteIn(
       scalarCheck(options.eps ?? 1e-8, 'eps', { finite: true, nonNegative: true }),
       'eps',
@@ -54,7 +69,7 @@ export class CosineKernel extends KernelFunction {
     this.assertLive();
     const owner = 'CosineKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner });
-    checkPoints(y, 'y', { dtype: this.dtype, owner });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, ifMissing: COMPUTE_WITHOUT_Y });
     checkSameDim(x, y, owner);
     return tidy(() => matmul(this.normalizeRows(x), this.normalizeRows(y), { transposeB: true }));
   }
@@ -91,8 +106,13 @@ export class PolynomialKernel extends KernelFunction {
   readonly alpha: number;
   readonly coef0: number;
 
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return POLYNOMIAL_KEYS;
+  }
+
   constructor(options: PolynomialKernelOptions = {}) {
-    super(checkOptions('PolynomialKernel', options, [...MODULE_OPTION_KEYS, 'degree', 'alpha', 'coef0']));
+    super(checkOptions('PolynomialKernel', options, POLYNOMIAL_KEYS));
     this.degree = checkDegree(options.degree ?? 2);
     this.alpha = checkFiniteIn(scalarCheck(options.alpha ?? 1, 'alpha', { finite: true }), 'alpha', this.dtype);
     this.coef0 = checkFiniteIn(scalarCheck(options.coef0 ?? 0, 'coef0', { finite: true }), 'coef0', this.dtype);
@@ -102,7 +122,7 @@ export class PolynomialKernel extends KernelFunction {
     this.assertLive();
     const owner = 'PolynomialKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner });
-    checkPoints(y, 'y', { dtype: this.dtype, owner });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, ifMissing: COMPUTE_WITHOUT_Y });
     checkSameDim(x, y, owner);
     return tidy(() => polynomial(matmul(x, y, { transposeB: true }), this.alpha, this.coef0, this.degree));
   }

@@ -7,7 +7,7 @@ import { upload } from '../ops/dispatch.js';
 import { keep, tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck, scalarCheck } from '../validate.js';
-import { checkPoints } from './inputs.js';
+import { checkPoints, COMPUTE_WITHOUT_Y } from './inputs.js';
 import { MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
 import { checkOptions } from '../options.js';
 import { checkLimit, LIMITS } from '../limits.js';
@@ -61,6 +61,11 @@ export class FourierKernel extends SpectralKernel {
   readonly filterType: 'gaussian' | 'butterworth' | 'ideal';
   readonly cutoffFreq: number;
   #basis: Tensor | undefined;
+
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return FOURIER_KEYS;
+  }
 
   constructor(options: FourierKernelOptions) {
     // No `normalize` option, as in the reference: the kernel is always the normalised DFT form.
@@ -127,7 +132,7 @@ export class FourierKernel extends SpectralKernel {
     this.assertLive();
     const owner = 'FourierKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner, inputDim: this.inputDim });
-    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim, ifMissing: COMPUTE_WITHOUT_Y });
     return tidy(() => matmul(this.forward(x), this.forward(y), { transposeB: true }));
   }
 

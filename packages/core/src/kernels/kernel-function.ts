@@ -15,7 +15,9 @@ import { KernelModule } from './module.js';
 export abstract class KernelFunction extends KernelModule {
   /**
    * Kernel matrix between the rows of x (..., n, d) and y (..., m, d): (..., n, m).
-   * @throws SpectransError `ERR_INVALID_SHAPE`, `ERR_SHAPE_MISMATCH`, `ERR_DTYPE_MISMATCH`, `ERR_DISPOSED`.
+   * Both are required, as in the reference; the Gram matrix k(x, x) is `gramMatrix(x)`.
+   * @throws SpectransError `ERR_INVALID_ARGUMENT` naming y when it is left out (pointing to
+   *   `gramMatrix(x)`); `ERR_INVALID_SHAPE`, `ERR_SHAPE_MISMATCH`, `ERR_DTYPE_MISMATCH`, `ERR_DISPOSED`.
    */
   abstract compute(x: Tensor, y: Tensor): Tensor;
 

@@ -9,13 +9,22 @@ import { qr as hostQr } from '../linalg/qr.js';
 import { keep, tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
-import { checkPoints } from './inputs.js';
+import { checkPoints, COMPUTE_WITHOUT_Y } from './inputs.js';
 import { normalizeRows } from './norms.js';
 import { checkOptions } from '../options.js';
 import { checkFiniteIn } from '../numeric-range.js';
 import { checkLimit, LIMITS } from '../limits.js';
 import { checkDimension, checkOrthogonalWork, checkSeed } from './random-feature-map.js';
 import { SpectralKernel, type SpectralKernelOptions, SPECTRAL_KEYS } from './spectral-kernel.js';
+
+/** Every option of {@link LearnableSpectralKernel}. */
+const LEARNABLE_KEYS = [
+  ...SPECTRAL_KEYS,
+  'inputDim',
+  'initScale',
+  'trainableEigenvectors',
+  'seed',
+] as const satisfies readonly (keyof LearnableSpectralKernelOptions)[];
 
 /** Options of {@link LearnableSpectralKernel}. */
 export interface LearnableSpectralKernelOptions extends SpectralKernelOptions {
@@ -50,15 +59,13 @@ export class LearnableSpectralKernel extends SpectralKernel {
   readonly trainableEigenvectors: boolean;
   readonly seed: number;
 
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return LEARNABLE_KEYS;
+  }
+
   constructor(options: LearnableSpectralKernelOptions) {
-    super(
-      checkOptions(
-        'LearnableSpectralKernel',
-        options,
-        [...SPECTRAL_KEYS, 'inputDim', 'initScale', 'trainableEigenvectors', 'seed'],
-        ['rank', 'inputDim'],
-      ),
-    );
+    super(checkOptions('LearnableSpectralKernel', options, LEARNABLE_KEYS, ['rank', 'inputDim']));
     this.inputDim = checkDimension(options.inputDim, 'inputDim');
     if (this.rank > this.inputDim) {
       throw new SpectransError('ERR_INVALID_ARGUMENT', `rank must be <= inputDim (${this.inputDim}), got ${this.rank}`);
@@ -120,7 +127,7 @@ export class LearnableSpectralKernel extends SpectralKernel {
     this.assertLive();
     const owner = 'LearnableSpectralKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner, inputDim: this.inputDim });
-    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim, ifMissing: COMPUTE_WITHOUT_Y });
     return tidy(() => {
       const K = matmul(this.features(x), this.features(y), { transposeB: true });
       return this.normalize ? normalizeRows(K, 1e-12, 'clamp') : K;

@@ -13,6 +13,7 @@ import { Tensor } from '../tensor.js';
 import { keep } from '../scope.js';
 import { clone } from '../ops/layout.js';
 import { targetBackend, upload } from '../ops/dispatch.js';
+import { describeOptions } from '../format.js';
 
 /** A tensor serialised as plain JSON, as in the reference fixtures (a JSON export of a PyTorch state_dict). */
 export interface SerializedTensor {
@@ -275,6 +276,33 @@ export abstract class KernelModule {
 
   /** Hook run after parameters were loaded. */
   protected afterLoad(): void {}
+
+  /**
+   * Names of the options the constructor takes, each also a readable property holding the value in
+   * use (defaults filled in, a drawn seed included), in the order `toString()` prints them.
+   */
+  protected optionNames(): readonly string[] {
+    return [];
+  }
+
+  /**
+   * The class and the options in use, e.g.
+   * `GaussianRFFKernel { inputDim: 2, numFeatures: 1024, sigma: 1, ..., seed: 42, dtype: 'float32', backend: 'js' }`;
+   * `(disposed)` after `dispose()`. Parameters are not printed (see `parameters()` or `stateDict()`).
+   */
+  toString(): string {
+    const options: Record<string, unknown> = {};
+    const self = this as unknown as Record<string, unknown>;
+    for (const name of this.optionNames()) if (name !== 'dtype' && name !== 'backend') options[name] = self[name];
+    options['dtype'] = this.dtype;
+    options['backend'] = this.backend;
+    return describeOptions(this.constructor.name, options, this.#disposed);
+  }
+
+  /** Node's `util.inspect` hook, so `console.log(kernel)` prints {@link KernelModule.toString}. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 
   /** Frees every parameter. The kernel is unusable afterwards. */
   dispose(): void {

@@ -114,6 +114,11 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
   /** The materialised SORF matrix W (d, D), derived from the diagonals (not a parameter). */
   #sorfMatrix: Tensor | undefined;
 
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return ORF_KEYS;
+  }
+
   constructor(options: OrthogonalRandomFeaturesOptions) {
     super(checkOptions('OrthogonalRandomFeatures', options, ORF_KEYS, ['inputDim', 'numFeatures']));
     const sizes = checkMapSizes(options.inputDim, options.numFeatures);

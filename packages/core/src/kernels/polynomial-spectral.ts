@@ -8,11 +8,20 @@ import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { choiceCheck, scalarCheck } from '../validate.js';
 import { checkDegree, polynomial } from './basic.js';
-import { checkPoints, checkSameDim } from './inputs.js';
+import { checkPoints, checkSameDim, COMPUTE_WITHOUT_Y } from './inputs.js';
 import { rowNorms } from './norms.js';
 import { checkOptions } from '../options.js';
 import { checkFiniteIn } from '../numeric-range.js';
 import { SpectralKernel, type SpectralKernelOptions, SPECTRAL_KEYS } from './spectral-kernel.js';
+
+/** Every option of {@link PolynomialSpectralKernel}. */
+const POLYNOMIAL_SPECTRAL_KEYS = [
+  ...SPECTRAL_KEYS,
+  'degree',
+  'coef0',
+  'alpha',
+  'normalization',
+] as const satisfies readonly (keyof PolynomialSpectralKernelOptions)[];
 
 /** Options of {@link PolynomialSpectralKernel}. */
 export interface PolynomialSpectralKernelOptions extends SpectralKernelOptions {
@@ -51,15 +60,13 @@ export class PolynomialSpectralKernel extends SpectralKernel {
   readonly alpha: number;
   readonly normalization: 'norms' | 'cosine';
 
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return POLYNOMIAL_SPECTRAL_KEYS;
+  }
+
   constructor(options: PolynomialSpectralKernelOptions) {
-    super(
-      checkOptions(
-        'PolynomialSpectralKernel',
-        options,
-        [...SPECTRAL_KEYS, 'degree', 'coef0', 'alpha', 'normalization'],
-        ['rank'],
-      ),
-    );
+    super(checkOptions('PolynomialSpectralKernel', options, POLYNOMIAL_SPECTRAL_KEYS, ['rank']));
     this.degree = checkDegree(options.degree ?? 2);
     this.coef0 = checkFiniteIn(scalarCheck(options.coef0 ?? 1, 'coef0', { finite: true }), 'coef0', this.dtype);
     this.alpha = checkFiniteIn(scalarCheck(options.alpha ?? 1, 'alpha', { finite: true }), 'alpha', this.dtype);
@@ -70,7 +77,7 @@ export class PolynomialSpectralKernel extends SpectralKernel {
     this.assertLive();
     const owner = 'PolynomialSpectralKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner });
-    checkPoints(y, 'y', { dtype: this.dtype, owner });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, ifMissing: COMPUTE_WITHOUT_Y });
     checkSameDim(x, y, owner);
     return tidy(() => {
       const K = polynomial(matmul(x, y, { transposeB: true }), this.alpha, this.coef0, this.degree);

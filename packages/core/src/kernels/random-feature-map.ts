@@ -7,7 +7,7 @@ import { matmul } from '../ops/linear.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { scalarCheck } from '../validate.js';
-import { checkPoints, checkSameDim } from './inputs.js';
+import { APPROXIMATION_WITHOUT_Y, checkPoints, checkSameDim } from './inputs.js';
 
 /**
  * A random feature map φ: (..., d) → (..., featureDim) with k(x, y) ≈ φ(x)·φ(y)
@@ -75,7 +75,7 @@ export function isRandomFeatureMap(value: unknown): value is RandomFeatureMap {
 /** φ(x) φ(y)ᵀ for any map, checking x and y first. */
 export function approximateKernel(map: RandomFeatureMap, x: Tensor, y: Tensor, owner: string): Tensor {
   checkPoints(x, 'x', { owner, inputDim: map.inputDim });
-  checkPoints(y, 'y', { owner, inputDim: map.inputDim });
+  checkPoints(y, 'y', { owner, inputDim: map.inputDim, ifMissing: APPROXIMATION_WITHOUT_Y });
   checkSameDim(x, y, owner);
   return tidy(() => matmul(map.forward(x), map.forward(y), { transposeB: true }));
 }

@@ -8,7 +8,7 @@ import { RandomGenerator } from '../random/generator.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck, scalarCheck } from '../validate.js';
-import { checkPoints, checkSameDim } from './inputs.js';
+import { APPROXIMATION_WITHOUT_Y, checkPoints, checkSameDim } from './inputs.js';
 import { KernelModule, MODULE_OPTION_KEYS, type ModuleOptions } from './module.js';
 import { checkOptions } from '../options.js';
 import { checkLimit, LIMITS } from '../limits.js';
@@ -99,6 +99,11 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
   training = true;
   readonly #redraws: RandomGenerator;
   #calls = 0;
+
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return ATTENTION_KEYS;
+  }
 
   constructor(options: RFFAttentionKernelOptions) {
     super(checkOptions('RFFAttentionKernel', options, ATTENTION_KEYS, ['inputDim', 'numFeatures']));
@@ -207,7 +212,7 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
     this.assertLive();
     const owner = 'RFFAttentionKernel.kernelApproximation';
     checkPoints(x, 'x', { dtype: this.dtype, owner, inputDim: this.inputDim });
-    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, inputDim: this.inputDim, ifMissing: APPROXIMATION_WITHOUT_Y });
     checkSameDim(x, y, owner);
     this.maybeRedraw();
     // A stabilised estimate may carry a factor per query row and one global factor, never one per key.

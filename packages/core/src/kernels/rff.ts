@@ -171,6 +171,11 @@ export class GaussianRFFKernel extends RFFKernel {
   readonly orthogonalNorms: OrthogonalNorms;
   protected readonly metric = 'sqeuclidean' as const;
 
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return GAUSSIAN_RFF_KEYS;
+  }
+
   constructor(options: GaussianRFFKernelOptions) {
     checkOptions('GaussianRFFKernel', options, GAUSSIAN_RFF_KEYS, ['inputDim', 'numFeatures']);
     const orthogonal = booleanCheck(options.orthogonal ?? false, 'orthogonal');
@@ -224,6 +229,11 @@ export class GaussianRFFKernel extends RFFKernel {
  */
 export class LaplacianRFFKernel extends RFFKernel {
   protected readonly metric = 'l1' as const;
+
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return RFF_KEYS;
+  }
 
   constructor(options: RFFKernelOptions) {
     checkOptions('LaplacianRFFKernel', options, RFF_KEYS, ['inputDim', 'numFeatures']);

@@ -2,7 +2,7 @@
 import type { DistanceMetric } from '../backend/contract.js';
 import { cdist } from '../ops/linear.js';
 import type { Tensor } from '../tensor.js';
-import { checkPoints, checkSameDim } from './inputs.js';
+import { checkPoints, checkSameDim, COMPUTE_WITHOUT_Y } from './inputs.js';
 import { KernelFunction } from './kernel-function.js';
 import type { ModuleOptions } from './module.js';
 
@@ -38,7 +38,7 @@ export abstract class ShiftInvariantKernel extends KernelFunction {
     this.assertLive();
     const owner = `${this.constructor.name}.compute`;
     checkPoints(x, 'x', { dtype: this.dtype, owner });
-    checkPoints(y, 'y', { dtype: this.dtype, owner });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, ifMissing: COMPUTE_WITHOUT_Y });
     checkSameDim(x, y, owner);
     const dist = cdist(x, y, this.metric);
     try {

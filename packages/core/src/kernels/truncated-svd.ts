@@ -11,12 +11,21 @@ import { taped } from '../autodiff/tape.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, scalarCheck } from '../validate.js';
-import { checkPoints, checkSameDim } from './inputs.js';
+import { checkPoints, checkSameDim, COMPUTE_WITHOUT_Y } from './inputs.js';
 import { normalizeRows } from './norms.js';
 import { checkOptions } from '../options.js';
 import { checkLimit, LIMITS } from '../limits.js';
 import { checkSeed } from './random-feature-map.js';
 import { SpectralKernel, type SpectralKernelOptions, SPECTRAL_KEYS } from './spectral-kernel.js';
+
+/** Every option of {@link TruncatedSVDKernel}. */
+const TRUNCATED_SVD_KEYS = [
+  ...SPECTRAL_KEYS,
+  'useRandomized',
+  'oversample',
+  'powerIterations',
+  'seed',
+] as const satisfies readonly (keyof TruncatedSVDKernelOptions)[];
 
 /** Options of {@link TruncatedSVDKernel}. */
 export interface TruncatedSVDKernelOptions extends SpectralKernelOptions {
@@ -55,15 +64,13 @@ export class TruncatedSVDKernel extends SpectralKernel {
   readonly seed: number;
   readonly #rng: RandomGenerator;
 
+  /** The options `toString()` prints. */
+  protected override optionNames(): readonly string[] {
+    return TRUNCATED_SVD_KEYS;
+  }
+
   constructor(options: TruncatedSVDKernelOptions) {
-    super(
-      checkOptions(
-        'TruncatedSVDKernel',
-        options,
-        [...SPECTRAL_KEYS, 'useRandomized', 'oversample', 'powerIterations', 'seed'],
-        ['rank'],
-      ),
-    );
+    super(checkOptions('TruncatedSVDKernel', options, TRUNCATED_SVD_KEYS, ['rank']));
     this.useRandomized = booleanCheck(options.useRandomized ?? false, 'useRandomized');
     this.oversample = scalarCheck(options.oversample ?? 10, 'oversample', { integer: true, nonNegative: true });
     checkLimit('oversample', this.oversample, LIMITS.maxOversample, 'maxOversample');
@@ -80,7 +87,7 @@ export class TruncatedSVDKernel extends SpectralKernel {
     this.assertLive();
     const owner = 'TruncatedSVDKernel.compute';
     checkPoints(x, 'x', { dtype: this.dtype, owner });
-    checkPoints(y, 'y', { dtype: this.dtype, owner });
+    checkPoints(y, 'y', { dtype: this.dtype, owner, ifMissing: COMPUTE_WITHOUT_Y });
     checkSameDim(x, y, owner);
     return tidy(() => {
       const approx = this.useRandomized ? this.randomizedApproximation(x, y) : this.exactApproximation(x, y);
