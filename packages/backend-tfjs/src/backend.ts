@@ -60,7 +60,7 @@ export const TFJS_CAPABILITIES: Readonly<Record<TfjsEngine, BackendCapabilities>
  * is the default engine (the per-engine entries).
  */
 export async function createBackendFrom(entry: EntryPoint, options: unknown): Promise<Backend<Tensor>> {
-  const given = options ?? (entry.engine === undefined ? options : {});
+  const given = options === undefined && entry.engine !== undefined ? {} : options;
   if (given === null || typeof given !== 'object') {
     throw new SpectransError(
       'ERR_INVALID_ARGUMENT',
