@@ -30,6 +30,18 @@ export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<
         reason:
           'tfjs webgl on SwiftShader: pow results that should be NaN read back as Infinity, even through the NaN mask',
       },
+      // Measured with WEBGL_CPU_FORWARD off (the shaders compute every case); with tfjs's default
+      // these small inputs ran on tfjs's cpu kernels and passed.
+      {
+        id: 'ops/log/edge-values/float32',
+        reason:
+          'tfjs webgl on SwiftShader, shaders computing: log(0) reads back as -88.03 (the log of 2^-127) instead of -Infinity (2 of the 14 edge values differ)',
+      },
+      {
+        id: 'ops/elu/edge-values/float32',
+        reason:
+          'tfjs webgl on SwiftShader, shaders computing: elu(NaN) reads back as Infinity instead of NaN, as NaN results of pow do',
+      },
       {
         id: 'kernels/polynomial-spectral/attention/matches-oracle/float32',
         reason:
