@@ -1,4 +1,4 @@
-/** `createTfjsBackend`: the ops contract on TensorFlow.js, one engine per instance. */
+/** The ops contract on TensorFlow.js, one engine per backend instance, created through an entry point. */
 import {
   SpectransError,
   type Backend,
@@ -19,13 +19,15 @@ import {
   type TfjsEngine,
   type WasmPaths,
 } from './engines.js';
+import { assertOffered, type EntryPoint } from './entry-points.js';
 import { fwht, rffFeatures } from './features.js';
+import { spendFirstTensorQuietly } from './node-banner.js';
 import { concat, reshape, slice, transpose } from './layout.js';
 import { matmul } from './matmul.js';
 import { cumsum, reduce } from './reduce.js';
 import { activate, ENGINE_FIXES, ENGINE_TUNING, type Ref, type TfjsRuntime } from './runtime.js';
 
-/** Options of {@link createTfjsBackend}. */
+/** Options of `createTfjsBackend` (the package entry). */
 export interface TfjsBackendOptions {
   /** Which TensorFlow.js engine computes: `'cpu'`, `'wasm'`, `'webgl'` (browsers) or `'tensorflow'` (tfjs-node). */
   engine: TfjsEngine;
@@ -53,42 +55,25 @@ export const TFJS_CAPABILITIES: Readonly<Record<TfjsEngine, BackendCapabilities>
 });
 
 /**
- * Creates a spectrans backend on a TensorFlow.js engine. The engine package is imported here, not
- * when this module loads; the engine is initialised and becomes tfjs's active backend.
- *
- * tfjs has one active backend per process. Several spectrans backends (say `tfjs-cpu` and
- * `tfjs-wasm`) can coexist: each op first makes its instance's engine the active one (a string
- * comparison when it already is), so tensors stay on the engine that made them.
- *
- * Natively: every required op, `rffFeatures` (one fused tidy) and `fwht`; `linalg` is absent, so
- * core runs QR, eigh and SVD on the host in float64 (through `readSync`). float32 only.
- *
- * @param options - `engine`, and `wasmPaths` for the wasm engine.
- * @returns a `Backend` named `'tfjs-cpu'`, `'tfjs-wasm'`, `'tfjs-webgl'` or `'tfjs-tensorflow'`, handles `tf.Tensor`.
- * @throws SpectransError `ERR_INVALID_ARGUMENT` for an unknown engine; `ERR_BACKEND_INIT` when the
- *   engine's package is not installed (for tfjs-node: that it is not installed, that its install
- *   downloads libtensorflow from outside npm, and how to install it) or fails to initialise.
- * @example
- * ```ts
- * import { setBackend, tensor, matmul } from '@spectrans/core';
- * import { createTfjsBackend } from '@spectrans/backend-tfjs';
- *
- * await setBackend(await createTfjsBackend({ engine: 'wasm' }));
- * const c = matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]));
- * ```
+ * `createTfjsBackend` of one entry point: validates the options, imports the engine through the
+ * entry's importers, initialises it and makes it tfjs's active backend. `entry.engine`, when set,
+ * is the default engine (the per-engine entries).
  */
-export async function createTfjsBackend(options: TfjsBackendOptions): Promise<Backend<Tensor>> {
-  if (options === null || typeof options !== 'object') {
+export async function createBackendFrom(entry: EntryPoint, options: unknown): Promise<Backend<Tensor>> {
+  const given = options === undefined && entry.engine !== undefined ? {} : options;
+  if (given === null || typeof given !== 'object') {
     throw new SpectransError(
       'ERR_INVALID_ARGUMENT',
-      `createTfjsBackend: options must be an object like { engine: 'wasm' }, got ${options === null ? 'null' : typeof options}`,
+      `createTfjsBackend: options must be an object like { engine: '${entry.engine ?? 'wasm'}' }, got ${given === null ? 'null' : typeof given}`,
     );
   }
-  const engine: unknown = options.engine;
+  const { engine: requested, wasmPaths } = given as Partial<TfjsBackendOptions>;
+  const engine: unknown = requested ?? entry.engine;
   assertEngine(engine);
-  const { tf, module } = await loadEngine(engine);
+  assertOffered(entry, engine);
+  const { tf, module } = await loadEngine(engine, entry.importers);
   const tfjsName = TFJS_BACKEND_NAMES[engine];
-  if (engine === 'wasm') configureWasm(tf, module, options.wasmPaths);
+  if (engine === 'wasm') configureWasm(tf, module, wasmPaths);
   await initialise(tf, engine, tfjsName);
   return makeBackend({ tf, engine, tfjsName, fixes: ENGINE_FIXES[engine], tuning: ENGINE_TUNING[engine] });
 }
@@ -116,7 +101,10 @@ async function initialise(tf: Tf, engine: TfjsEngine, tfjsName: string): Promise
   } catch (e) {
     cause = e;
   }
-  if (ok && tf.engine().registry[tfjsName] !== undefined) return;
+  if (ok && tf.engine().registry[tfjsName] !== undefined) {
+    if (engine === 'cpu') spendFirstTensorQuietly(tf);
+    return;
+  }
   if (previous && previous !== tfjsName && tf.engine().registry[previous] !== undefined) {
     await tf.setBackend(previous).catch(() => undefined); // leave tfjs as we found it
   }

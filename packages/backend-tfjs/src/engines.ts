@@ -1,6 +1,7 @@
 /**
  * Loading TensorFlow.js and one of its engines on demand: nothing here runs on import, and each
- * engine package is imported dynamically the first time it is asked for.
+ * engine package is imported dynamically the first time it is asked for, through the importers of
+ * the entry point in use (entry-points.ts, all-engines.ts).
  */
 import { SpectransError } from '@spectrans/core';
 import type * as TfCore from '@tensorflow/tfjs-core';
@@ -35,30 +36,27 @@ export const TFJS_BACKEND_NAMES: Readonly<Record<TfjsEngine, string>> = Object.f
   tensorflow: 'tensorflow',
 });
 
-/** Imports a module by specifier; replaceable in tests. */
-export type ModuleImporter = (specifier: string) => Promise<unknown>;
-
 /** What `setWasmPaths` of @tensorflow/tfjs-backend-wasm accepts: a folder prefix or a path per binary. */
 export type WasmPaths = string | Record<string, string>;
 
-// tfjs-node is an optional peer that may be absent: importing it through a variable keeps bundlers
-// from trying to resolve it and TypeScript from needing its types.
-const importByName: ModuleImporter = (specifier) => import(/* @vite-ignore */ specifier);
-
 /**
- * The default importers. tfjs-core, cpu, wasm and webgl are named literally so bundlers can follow them;
- * tfjs-node goes through a variable (it must never be bundled).
+ * How one entry point loads tfjs-core and the engines it offers. Each entry names only its own
+ * engine packages in `import()`, so a bundler never looks for the others.
  */
-export const defaultImporters: Readonly<Record<'core' | TfjsEngine, () => Promise<unknown>>> = Object.freeze({
-  core: () => import('@tensorflow/tfjs-core'),
-  cpu: () => import('@tensorflow/tfjs-backend-cpu'),
-  wasm: () => import('@tensorflow/tfjs-backend-wasm'),
-  webgl: () => import('@tensorflow/tfjs-backend-webgl'),
-  tensorflow: () => importByName(ENGINE_PACKAGES.tensorflow),
-});
+export interface Importers {
+  readonly core: () => Promise<unknown>;
+  readonly engines: Readonly<Partial<Record<TfjsEngine, () => Promise<unknown>>>>;
+}
 
-/** Importers used by {@link loadEngine}; tests substitute their own. */
-export type Importers = Readonly<Record<'core' | TfjsEngine, () => Promise<unknown>>>;
+/** tfjs-core: a required peer, named literally so bundlers follow it. */
+export const importCore = (): Promise<unknown> => import('@tensorflow/tfjs-core');
+
+// tfjs-node is an optional peer that may be absent: importing it through a variable keeps bundlers
+// from trying to resolve it (it is native and must never be bundled) and TypeScript from needing its types.
+const importByName = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ specifier);
+
+/** @tensorflow/tfjs-node, through a variable (see above). */
+export const importTfjsNode = (): Promise<unknown> => importByName(ENGINE_PACKAGES.tensorflow);
 
 /** The loaded modules of one engine. */
 export interface LoadedEngine {
@@ -80,12 +78,17 @@ export function assertEngine(engine: unknown): asserts engine is TfjsEngine {
 /**
  * Imports tfjs-core and the engine's package (which registers the engine with tfjs).
  *
- * @throws SpectransError `ERR_BACKEND_INIT` naming the missing package and how to install it; for
- *   tfjs-node, saying that its install downloads libtensorflow from outside the npm registry.
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` when `importers` does not offer `engine`;
+ *   `ERR_BACKEND_INIT` naming the missing package and how to install it; for tfjs-node, saying that
+ *   its install downloads libtensorflow from outside the npm registry.
  */
-export async function loadEngine(engine: TfjsEngine, importers: Importers = defaultImporters): Promise<LoadedEngine> {
+export async function loadEngine(engine: TfjsEngine, importers: Importers): Promise<LoadedEngine> {
+  const load = importers.engines[engine];
+  if (load === undefined) {
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `engine '${engine}' is not offered by this entry point`);
+  }
   const tf = (await importOrExplain('@tensorflow/tfjs-core', importers.core, engine)) as Tf;
-  const module = (await importOrExplain(ENGINE_PACKAGES[engine], importers[engine], engine)) as Record<string, unknown>;
+  const module = (await importOrExplain(ENGINE_PACKAGES[engine], load, engine)) as Record<string, unknown>;
   return { tf, module };
 }
 
@@ -128,31 +131,25 @@ function explainImportFailure(specifier: string, engine: TfjsEngine, error: unkn
     : `${specifier} failed to load for tfjs engine '${engine}': ${reason}`;
 }
 
-const availability = new Map<TfjsEngine, Promise<boolean>>();
+const availability = new WeakMap<Importers, Map<TfjsEngine, Promise<boolean>>>();
 
 /**
- * Whether an engine can be loaded here: its package (and tfjs-core) is installed and imports
- * without error. For `'tensorflow'` this imports @tensorflow/tfjs-node, loading its native binding.
- * The answer is cached per engine.
- *
- * @param engine - `'cpu'`, `'wasm'`, `'webgl'` or `'tensorflow'`. `'webgl'` can be installed in
- *   Node but only starts where WebGL exists (browsers): this says whether its package loads.
- * @throws SpectransError `ERR_INVALID_ARGUMENT` for an unknown engine name.
- * @example
- * ```ts
- * const engine = (await isTfjsEngineAvailable('tensorflow')) ? 'tensorflow' : 'wasm';
- * await setBackend(await createTfjsBackend({ engine }));
- * ```
+ * Whether `importers` loads `engine` here (tfjs-core and the engine's package import without
+ * error); false for an engine they do not offer. Cached per importers and engine.
  */
-export function isTfjsEngineAvailable(engine: TfjsEngine): Promise<boolean> {
-  assertEngine(engine);
-  let answer = availability.get(engine);
+export function engineLoads(engine: TfjsEngine, importers: Importers): Promise<boolean> {
+  let cache = availability.get(importers);
+  if (!cache) availability.set(importers, (cache = new Map()));
+  let answer = cache.get(engine);
   if (!answer) {
-    answer = loadEngine(engine).then(
-      () => true,
-      () => false,
-    );
-    availability.set(engine, answer);
+    answer =
+      importers.engines[engine] === undefined
+        ? Promise.resolve(false)
+        : loadEngine(engine, importers).then(
+            () => true,
+            () => false,
+          );
+    cache.set(engine, answer);
   }
   return answer;
 }

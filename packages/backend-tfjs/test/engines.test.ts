@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SpectransError, tensor } from '@spectrans/core';
 import { createTfjsBackend, isTfjsEngineAvailable, TFJS_CAPABILITIES, TFJS_ENGINES } from '../src/index.js';
-import { defaultImporters, isModuleNotFound, loadEngine, nodeWasmFolder, type Importers } from '../src/engines.js';
+import { ALL_ENGINES } from '../src/all-engines.js';
+import { isModuleNotFound, loadEngine, nodeWasmFolder, type Importers, type TfjsEngine } from '../src/engines.js';
 import { backendFor, ENGINES } from './helpers.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -97,7 +98,12 @@ describe('tfjs-node (engine "tensorflow") detection', () => {
     expect(e.cause).toBeDefined();
   });
 
-  const withTensorflow = (load: () => Promise<unknown>): Importers => ({ ...defaultImporters, tensorflow: load });
+  const defaults = ALL_ENGINES.importers;
+  const withEngine = (engine: TfjsEngine, load: () => Promise<unknown>): Importers => ({
+    ...defaults,
+    engines: { ...defaults.engines, [engine]: load },
+  });
+  const withTensorflow = (load: () => Promise<unknown>): Importers => withEngine('tensorflow', load);
 
   it('tells "not installed" from "installed but its native binding fails"', async () => {
     const missing = await initError(
@@ -140,15 +146,15 @@ describe('tfjs-node (engine "tensorflow") detection', () => {
 
   it('names the package and the install command when cpu or wasm is missing', async () => {
     const e = await initError(
-      loadEngine('wasm', {
-        ...defaultImporters,
-        wasm: () => Promise.reject(notFound('@tensorflow/tfjs-backend-wasm')),
-      }),
+      loadEngine(
+        'wasm',
+        withEngine('wasm', () => Promise.reject(notFound('@tensorflow/tfjs-backend-wasm'))),
+      ),
     );
     expect(e.code).toBe('ERR_BACKEND_INIT');
     expect(e.message).toContain('npm install @tensorflow/tfjs-backend-wasm');
     const core = await initError(
-      loadEngine('cpu', { ...defaultImporters, core: () => Promise.reject(notFound('@tensorflow/tfjs-core')) }),
+      loadEngine('cpu', { ...defaults, core: () => Promise.reject(notFound('@tensorflow/tfjs-core')) }),
     );
     expect(core.message).toContain('npm install @tensorflow/tfjs-core');
   });
