@@ -130,7 +130,7 @@ describe.skipIf(!haveChromium)('the browser page under headless Chromium', () =>
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
+      if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
     });
     mkdirSync(shots, { recursive: true });
     const started = Date.now();

@@ -9,7 +9,7 @@ import { GaussianRFFKernel, LaplacianRFFKernel, tensor } from '@spectrans/core';
 import { compareAttention, compareGram, errorCurve, timeIt } from '../src/explorer/compute.js';
 import { attentionInputs, points } from '../src/explorer/data.js';
 import { errorStats, exactAttentionWeights, exactGram, logLogSlope } from '../src/explorer/exact.js';
-import { colourAt, ERROR_COLOURS, VALUE_COLOURS } from '../src/explorer/heatmap.js';
+import { colourAt, ERROR_COLOURS, quantileRange, VALUE_COLOURS } from '../src/explorer/heatmap.js';
 import { KERNELS, kernelChoice } from '../src/explorer/kernels.js';
 import { sqrtReferenceConstant } from '../src/explorer/plots.js';
 
@@ -76,6 +76,12 @@ describe('float64 references', () => {
     expect(colourAt(VALUE_COLOURS, 1)).toEqual([253, 231, 37]);
     expect(colourAt(VALUE_COLOURS, 7)).toEqual(colourAt(VALUE_COLOURS, 1));
     expect(colourAt(ERROR_COLOURS, NaN)).toEqual([0, 0, 4]);
+  });
+
+  it('quantileRange ignores the few largest values', () => {
+    const values = Float64Array.from({ length: 100 }, (_, i) => (i === 99 ? 1 : i / 1000));
+    expect(quantileRange({ rows: 10, cols: 10, values }, 0.9)).toEqual([0, 0.09]);
+    expect(quantileRange({ rows: 1, cols: 1, values: new Float64Array(1) }, 0.99)).toEqual([0, 1]);
   });
 });
 

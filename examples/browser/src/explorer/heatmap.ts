@@ -38,6 +38,8 @@ export interface HeatmapOptions {
   readonly title: string;
   /** The values mapped to the ends of the colour bar (default: the matrix's own range). */
   readonly range?: readonly [number, number];
+  /** Values above the range exist and are drawn in the top colour: the top tick reads "≥ x". */
+  readonly clipped?: boolean;
   readonly colours?: ColourMap;
   /** Side of the square map in CSS pixels (default 192). */
   readonly size?: number;
@@ -54,6 +56,16 @@ export function valueRange(...ms: readonly Matrix[]): [number, number] {
         hi = Math.max(hi, v);
       }
   return lo <= hi ? [lo, hi] : [0, 1];
+}
+
+/**
+ * [0, the q-quantile of the values]: a colour range for weights where a few large ones (a causal
+ * first row is all 1) would leave the rest of the map in one colour.
+ */
+export function quantileRange(m: Matrix, q: number): [number, number] {
+  const sorted = [...m.values].filter(Number.isFinite).sort((a, b) => a - b);
+  const top = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 1;
+  return [0, top > 0 ? top : 1];
 }
 
 /** |a − b| elementwise, as a matrix. */
@@ -114,6 +126,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, m: Matrix, options: Heatm
   for (let t = 0; t <= 4; t++) {
     const y = top + ((4 - t) / 4) * (size - 1);
     ctx.fillRect(x0 + bar, y, 3, 1);
-    ctx.fillText(tick(lo + (t / 4) * (hi - lo)), x0 + bar + 5, y);
+    const label = tick(lo + (t / 4) * (hi - lo));
+    ctx.fillText(t === 4 && options.clipped ? `≥ ${label}` : label, x0 + bar + 5, y);
   }
 }

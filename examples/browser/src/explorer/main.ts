@@ -10,7 +10,7 @@ import { PAGE_BACKENDS, targetFor, type PageBackend } from '../backends.js';
 import { compareAttention, compareGram, errorCurve, timeBackendWork, type CurvePoint, type Timing } from './compute.js';
 import { attentionInputs, DATASETS, points, type DatasetId } from './data.js';
 import { logLogSlope, type ErrorStats } from './exact.js';
-import { absDifference, drawHeatmap, ERROR_COLOURS, valueRange } from './heatmap.js';
+import { absDifference, drawHeatmap, ERROR_COLOURS, quantileRange, valueRange } from './heatmap.js';
 import { KERNELS, kernelChoice } from './kernels.js';
 import { drawErrorCurve, drawTimeBars } from './plots.js';
 
@@ -203,9 +203,16 @@ async function render(s: Settings, current: number): Promise<void> {
     causal: s.causal,
   });
   if (stale()) return;
-  const weights = valueRange(attention.exact, attention.favor);
-  drawHeatmap($('attn-exact'), attention.exact, { title: 'softmax(QKᵀ/√d)', range: weights });
-  drawHeatmap($('attn-favor'), attention.favor, { title: `FAVOR+, D = ${s.numFeatures}`, range: weights });
+  // The colour scale ends at the 99th percentile of the exact weights: the first causal row is all
+  // 1 and would otherwise leave every other weight in the bottom colour.
+  const weights = quantileRange(attention.exact, 0.99);
+  const clipped = valueRange(attention.exact, attention.favor)[1] > weights[1];
+  drawHeatmap($('attn-exact'), attention.exact, { title: 'softmax(QKᵀ/√d)', range: weights, clipped });
+  drawHeatmap($('attn-favor'), attention.favor, {
+    title: `FAVOR+, D = ${s.numFeatures}`,
+    range: weights,
+    clipped,
+  });
   drawHeatmap($('attn-error'), absDifference(attention.favor, attention.exact), {
     title: '|FAVOR+ − softmax|',
     colours: ERROR_COLOURS,
