@@ -156,8 +156,16 @@ describe.skipIf(!haveChromium)('the browser page under headless Chromium', () =>
       }
       await expectCanvasesDrawn(page);
       await page.screenshot({ path: join(shots, 'explorer-gaussian-js.png'), fullPage: true });
+      // The Gram row and the error curve, for the README (docs/explorer.png is a copy).
+      const top = (await page.locator('#gram-exact').boundingBox())!;
+      const bottom = (await page.locator('#curve-stats').boundingBox())!;
+      await page.screenshot({
+        path: join(shots, 'explorer-readme.png'),
+        fullPage: true, // the clip is in page coordinates, past the viewport's bottom
+        clip: { x: 0, y: top.y - 34, width: 1240, height: bottom.y + bottom.height - top.y + 42 },
+      });
       console.log(
-        `explorer (js): gram ${JSON.stringify(out.gram)}, slope ${out.slope?.toFixed(3)}, attention ${JSON.stringify(out.attention)}; ` +
+        `explorer (js, ${await page.textContent('#status')}): gram ${JSON.stringify(out.gram)}, slope ${out.slope?.toFixed(3)}, attention ${JSON.stringify(out.attention)}; ` +
           `timings ${out.timings!.map((t) => `${t.backend} ${t.gram?.medianMs.toFixed(1)}+${t.favor?.medianMs.toFixed(1)} ms`).join(', ')}`,
       );
 
@@ -183,7 +191,7 @@ describe.skipIf(!haveChromium)('the browser page under headless Chromium', () =>
         await expectCanvasesDrawn(page);
         await page.screenshot({ path: join(shots, `explorer-${kernel}-${backend}.png`), fullPage: true });
         console.log(
-          `explorer (${kernel}, ${backend}): gram ${JSON.stringify(out.gram)}, slope ${out.slope?.toFixed(3)}`,
+          `explorer (${kernel}, ${backend}, ${await page.textContent('#status')}): gram ${JSON.stringify(out.gram)}, slope ${out.slope?.toFixed(3)}`,
         );
       }
       expect(errors).toEqual([]);

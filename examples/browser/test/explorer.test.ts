@@ -114,6 +114,13 @@ describe('every selectable feature map on backend-js', () => {
     expect(slope).toBeLessThan(-0.35);
   });
 
+  it('an error curve told to stop returns the points done so far', async () => {
+    let draws = 0;
+    const settings = { choice: kernelChoice('laplacian-rff'), points: pts, sigma: 1, seed: 1 };
+    const curve = await errorCurve(backend, settings, [16, 64, 256], 2, () => draws++ >= 3);
+    expect(curve.map((p) => p.numFeatures)).toEqual([16]);
+  });
+
   it('attention weights read out with V = I: softmaxAttention matches float64, FAVOR+ converges', async () => {
     // Small inputs: FAVOR+ is near its 1/√D regime; large ones (amplitude 1): it converges, slowly.
     for (const [amplitude, gain] of [

@@ -91,12 +91,17 @@ export interface CurvePoint {
   readonly meanError: number;
 }
 
-/** The Gram error for every D in `dims`, each averaged over `seeds` draws (seeds s.seed, s.seed + 1, ...). */
+/**
+ * The Gram error for every D in `dims`, each averaged over `seeds` draws (seeds s.seed, s.seed + 1,
+ * ...). `stop` is asked before each draw: when it says true, the curve so far is returned (the page
+ * stops a curve whose settings have changed).
+ */
 export async function errorCurve(
   backend: Backend,
   s: Omit<GramSettings, 'numFeatures'>,
   dims: readonly number[],
   seeds: number,
+  stop: () => boolean = () => false,
 ): Promise<CurvePoint[]> {
   const { tensor: x, points } = pointTensor(backend, { ...s, numFeatures: 1 });
   try {
@@ -106,6 +111,7 @@ export async function errorCurve(
       let max = 0;
       let mean = 0;
       for (let r = 0; r < seeds; r++) {
+        if (stop()) return out;
         const approx = await approximateGram(backend, { ...s, numFeatures, seed: s.seed + r }, x);
         const e = errorStats(approx, exact.values);
         max += e.max / seeds;

@@ -225,7 +225,7 @@ async function render(s: Settings, current: number): Promise<void> {
   outcome.attentionRounding = attention.exactError;
 
   $('curve-stats').textContent = `computing ${FEATURE_COUNTS.length} values of D × ${CURVE_SEEDS} seeds ...`;
-  const curve = await errorCurve(backend, gramSettings, FEATURE_COUNTS, CURVE_SEEDS);
+  const curve = await errorCurve(backend, gramSettings, FEATURE_COUNTS, CURVE_SEEDS, stale);
   if (stale()) return;
   const slope = logLogSlope(
     curve.map((p) => p.numFeatures),
