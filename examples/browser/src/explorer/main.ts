@@ -181,6 +181,7 @@ async function render(s: Settings, current: number): Promise<void> {
   const pts = points(s.dataset);
   const gramSettings = { choice, points: pts, numFeatures: s.numFeatures, sigma: s.sigma, seed: s.seed };
 
+  const usesSigma = ['gaussian', 'laplacian'].includes(choice.exact(s.sigma).kind);
   const gram = await compareGram(backend, gramSettings);
   if (stale()) return;
   const range = valueRange(gram.exact, gram.approx);
@@ -191,7 +192,7 @@ async function render(s: Settings, current: number): Promise<void> {
     colours: ERROR_COLOURS,
   });
   $('gram-stats').textContent =
-    `${choice.label}, ${pts.length} points, σ = ${s.sigma}, seed ${s.seed}, on ${s.backend}: ` +
+    `${choice.label}, ${pts.length} points${usesSigma ? `, σ = ${s.sigma}` : ''}, seed ${s.seed}, on ${s.backend}: ` +
     `max |K̂ − K| = ${fmt(gram.error.max)}, mean |K̂ − K| = ${fmt(gram.error.mean)} (largest |K| = ${fmt(gram.error.scale)})`;
   outcome.gram = gram.error;
 
@@ -267,15 +268,20 @@ async function timeAll(s: Settings): Promise<void> {
     }
   }
   const ms = (t?: Timing): string => (t ? `${t.medianMs.toFixed(2)} ms` : '–');
-  table.innerHTML =
-    '<tr><th>backend</th><th>Gram φφᵀ</th><th>FAVOR+ attention</th><th>softmax attention</th></tr>' +
-    rows
-      .map((r) =>
-        r.error
-          ? `<tr><td>${r.backend}</td><td colspan="3" class="fail">${r.error.replace(/[&<>]/g, '')}</td></tr>`
-          : `<tr><td>${r.backend}</td><td>${ms(r.gram)}</td><td>${ms(r.favor)}</td><td>${ms(r.softmax)}</td></tr>`,
-      )
-      .join('');
+  const row = (cells: readonly string[], header = false): HTMLTableRowElement => {
+    const tr = document.createElement('tr');
+    for (const text of cells) tr.appendChild(document.createElement(header ? 'th' : 'td')).textContent = text;
+    return tr;
+  };
+  table.replaceChildren(
+    row(['backend', 'Gram φφᵀ', 'FAVOR+ attention', 'softmax attention'], true),
+    ...rows.map((r) => {
+      if (!r.error) return row([r.backend, ms(r.gram), ms(r.favor), ms(r.softmax)]);
+      const tr = row([r.backend, r.error]);
+      Object.assign(tr.lastElementChild as HTMLTableCellElement, { colSpan: 3, className: 'fail' });
+      return tr;
+    }),
+  );
   drawTimeBars(
     $('timing'),
     rows.map((r) =>
