@@ -78,6 +78,52 @@ describe.skipIf(!haveChromium)('the browser page under headless Chromium', () =>
     rmSync(join(root, 'dist-e2e'), { recursive: true, force: true });
   });
 
+  it.each([
+    ['wasm', 'wasm'],
+    ['js', 'js'],
+    ['tfjs-webgl', 'tfjs-webgl'],
+    ['gpujs-webgl2', 'gpujs-webgl2'],
+  ])(
+    '%s: the conformance matrix passes and the Gram error shrinks with D',
+    async (id, backendName) => {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      try {
+        const query = new URLSearchParams({
+          backend: id,
+          auto: '1',
+          ...(filter ? { filter } : {}),
+          ...(steps ? { steps } : {}),
+        });
+        await page.goto(`${url}conformance.html?${query}`);
+        await page.waitForFunction(() => ['done', 'error'].includes(window.__spectrans?.status), undefined, {
+          timeout: pageTimeout,
+          polling: 1000,
+        });
+        const out = (await page.evaluate(() => window.__spectrans)) as PageOutcome;
+        const summary = `${id}: ${JSON.stringify(out.counts)} in ${((out.ms ?? 0) / 1000).toFixed(1)} s; renderer ${out.renderer ?? 'none'}${out.threads ? `; ${out.threads} threads` : ''}; curve ${JSON.stringify(out.curve?.map((p) => [p.numFeatures, +p.error.toExponential(2)]))}`;
+        console.log(summary);
+        expect(out.error, out.error).toBeUndefined();
+        expect(out.status).toBe('done');
+        expect(out.backendName).toBe(backendName);
+        if (id !== 'js' && id !== 'wasm') expect(out.renderer ?? '').toMatch(/SwiftShader/i); // real WebGL, in software
+        // The page is cross-origin isolated, so backend-wasm runs its worker pool (2 cores here, or more).
+        if (id === 'wasm') expect(out.threads ?? 0).toBeGreaterThanOrEqual(Math.min(2, availableParallelism()));
+        expect(out.failures ?? [], (out.failures ?? []).map((f) => `${f.id}\n${f.message}`).join('\n\n')).toEqual([]);
+        expect(out.counts?.['pass'] ?? 0).toBeGreaterThan(0);
+        const curve = out.curve ?? [];
+        expect(curve.length).toBe(4);
+        expect(curve[3]!.error).toBeLessThan(curve[0]!.error / 2); // D × 64: about 1/8 expected
+        expect(await page.locator('#gram-chart path').count()).toBeGreaterThan(2);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    },
+    pageTimeout + 60_000,
+  );
+
   /** Per canvas: its id, size, the number of distinct colours and the variance of its luminance. */
   async function canvasPixels(
     page: Page,
@@ -200,50 +246,4 @@ describe.skipIf(!haveChromium)('the browser page under headless Chromium', () =>
       await page.close();
     }
   }, 600_000);
-
-  it.each([
-    ['wasm', 'wasm'],
-    ['js', 'js'],
-    ['tfjs-webgl', 'tfjs-webgl'],
-    ['gpujs-webgl2', 'gpujs-webgl2'],
-  ])(
-    '%s: the conformance matrix passes and the Gram error shrinks with D',
-    async (id, backendName) => {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      try {
-        const query = new URLSearchParams({
-          backend: id,
-          auto: '1',
-          ...(filter ? { filter } : {}),
-          ...(steps ? { steps } : {}),
-        });
-        await page.goto(`${url}conformance.html?${query}`);
-        await page.waitForFunction(() => ['done', 'error'].includes(window.__spectrans?.status), undefined, {
-          timeout: pageTimeout,
-          polling: 1000,
-        });
-        const out = (await page.evaluate(() => window.__spectrans)) as PageOutcome;
-        const summary = `${id}: ${JSON.stringify(out.counts)} in ${((out.ms ?? 0) / 1000).toFixed(1)} s; renderer ${out.renderer ?? 'none'}${out.threads ? `; ${out.threads} threads` : ''}; curve ${JSON.stringify(out.curve?.map((p) => [p.numFeatures, +p.error.toExponential(2)]))}`;
-        console.log(summary);
-        expect(out.error, out.error).toBeUndefined();
-        expect(out.status).toBe('done');
-        expect(out.backendName).toBe(backendName);
-        if (id !== 'js' && id !== 'wasm') expect(out.renderer ?? '').toMatch(/SwiftShader/i); // real WebGL, in software
-        // The page is cross-origin isolated, so backend-wasm runs its worker pool (2 cores here, or more).
-        if (id === 'wasm') expect(out.threads ?? 0).toBeGreaterThanOrEqual(Math.min(2, availableParallelism()));
-        expect(out.failures ?? [], (out.failures ?? []).map((f) => `${f.id}\n${f.message}`).join('\n\n')).toEqual([]);
-        expect(out.counts?.['pass'] ?? 0).toBeGreaterThan(0);
-        const curve = out.curve ?? [];
-        expect(curve.length).toBe(4);
-        expect(curve[3]!.error).toBeLessThan(curve[0]!.error / 2); // D × 64: about 1/8 expected
-        expect(await page.locator('#gram-chart path').count()).toBeGreaterThan(2);
-        expect(errors).toEqual([]);
-      } finally {
-        await page.close();
-      }
-    },
-    pageTimeout + 60_000,
-  );
 });
