@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 /** Where @spectrans/backend-wasm keeps its compiled kernels (built here when missing or stale). */
@@ -10,6 +11,8 @@ function wasmDist(): string {
   execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs'), '--if-missing'], { stdio: 'inherit' });
   return join(root, 'dist');
 }
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 const WASM_FILES = ['spectrans-simd.wasm', 'spectrans-simd-threads.wasm'];
 
@@ -45,6 +48,8 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
+      // Two pages: the kernel explorer (index.html) and the conformance runner.
+      input: { explorer: resolve(here, 'index.html'), conformance: resolve(here, 'conformance.html') },
       // @spectrans/conformance imports vitest only when it runs inside vitest (never in this page).
       external: ['vitest'],
     },

@@ -11,7 +11,13 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /** Host linalg modules GaussianRFFKernel may reach, and those it must not. */
-const RFF_MAY_REACH = ['linalg/eigh.js', 'linalg/qr.js', 'linalg/dense.js', 'linalg/checks.js'];
+const RFF_MAY_REACH = [
+  'linalg/eigh.js',
+  'linalg/qr.js',
+  'linalg/block-reflector.js',
+  'linalg/dense.js',
+  'linalg/checks.js',
+];
 const RFF_MUST_NOT_REACH = [
   'linalg/svd.js',
   'linalg/randomized-svd.js',
