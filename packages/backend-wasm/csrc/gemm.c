@@ -202,20 +202,26 @@ static void sgemm_tiny(int r0, int r1, int m, int k, const float *A, int ars, in
 }
 
 /*
- * Work split: whole matrices per thread when there are enough of them, else each matrix's rows in
- * MR-aligned chunks, so both a batch of small products and one large product use every thread.
+ * Work split: whole matrices when there are enough of them, else each matrix's rows in MR-aligned
+ * chunks of at most MC rows, so both a batch of small products and one large product use every
+ * thread. Threads take units from a shared counter (job word 31, zeroed with the record) rather
+ * than a fixed half each: the two cores of a virtual machine often run at different speeds, and a
+ * static split waits for the slower one. Each chunk packs its own B panels, which costs about
+ * 1/MC of the chunk's multiply-adds.
  */
 static void split_units(const i32 *job, int nt, int *chunkRows, int *chunks) {
   const int batches = job[1], n = job[2];
   int rows = n;
-  if (batches < 2 * nt && n > 0) {
+  if (nt > 1 && batches < 2 * nt && n > 0) {
     const int per = (n + nt - 1) / nt;
-    rows = ((per + MR - 1) / MR) * MR;
+    rows = imin(MC, ((per + MR - 1) / MR) * MR);
     if (rows < MR) rows = MR;
   }
   *chunkRows = rows > 0 ? rows : 1;
   *chunks = n > 0 ? (n + *chunkRows - 1) / *chunkRows : 0;
 }
+
+#define GEMM_NEXT_UNIT 31
 
 void gemm_f32_job(const i32 *job, int tid, int nt) {
   const int batches = job[1], n = job[2], m = job[3], k = job[4];
@@ -226,9 +232,9 @@ void gemm_f32_job(const i32 *job, int tid, int nt) {
   float *Bp = Ap + MC * KC;
   int chunkRows, chunks;
   split_units(job, nt, &chunkRows, &chunks);
-  int u0, u1;
-  share(batches * chunks, tid, nt, &u0, &u1);
-  for (int u = u0; u < u1; u++) {
+  const int units = batches * chunks;
+  i32 *next = (i32 *)&job[GEMM_NEXT_UNIT];
+  for (int u = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED); u < units; u = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) {
     const int t = u / chunks, ch = u % chunks;
     const int r0 = ch * chunkRows, r1 = imin(n, r0 + chunkRows);
     if (n * m <= TINY_OUTPUTS && job[18] == 0)
