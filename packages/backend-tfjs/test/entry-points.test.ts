@@ -17,7 +17,7 @@ import { ENGINE_ENTRY_POINTS } from '../src/entry-points.js';
 const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   exports: Record<string, { import: string; types: string }>;
-  publishConfig: { exports: Record<string, { import: string; types: string }> };
+  publishConfig: { exports: Record<string, { import: string; types: string; default?: string }> };
 };
 
 const ENTRIES = [
@@ -67,6 +67,7 @@ describe('per-engine entry points', () => {
       expect(packageJson.publishConfig.exports[subpath]).toEqual({
         types: `./dist/${file}.d.ts`,
         import: `./dist/${file}.js`,
+        default: `./dist/${file}.js`, // require(esm) on Node >= 20.19
       });
       expect(ENGINE_ENTRY_POINTS[engine]).toBe(`@spectrans/backend-tfjs/${file}`);
     }
