@@ -235,8 +235,11 @@ export async function measureInterleaved(
       s.done = true;
     }
   }
+  // Odd rounds run the backends in reverse order, so no backend always pays for the garbage or
+  // the warm caches the one before it left (a case with few runs would otherwise be biased).
+  const reversed = [...states].reverse();
   for (let round = 0; states.some((s) => !s.done); round++) {
-    for (const s of states) {
+    for (const s of round % 2 === 0 ? states : reversed) {
       if (s.done) continue;
       try {
         const dt = await timedRun(s);
