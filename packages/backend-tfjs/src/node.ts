@@ -33,7 +33,7 @@ export interface TfjsNodeBackendOptions {
  * `createTfjsBackend` for what it computes natively. The engine package is imported here, not when
  * this module loads; the engine is initialised and becomes tfjs's active backend.
  *
- * @param options - optional; `engine` may only be `'tensorflow'`.tensorflow0
+ * @param options - optional; `engine` may only be `'tensorflow'`.
  * @throws SpectransError `ERR_INVALID_ARGUMENT` for another engine (naming the entry point that
  *   offers it); `ERR_BACKEND_INIT` when the engine's package is missing or fails to initialise.
  */

@@ -33,7 +33,7 @@ export interface TfjsWebglBackendOptions {
  * `createTfjsBackend` for what it computes natively. The engine package is imported here, not when
  * this module loads; the engine is initialised and becomes tfjs's active backend.
  *
- * @param options - optional; `engine` may only be `'webgl'`.webgl0
+ * @param options - optional; `engine` may only be `'webgl'`.
  * @throws SpectransError `ERR_INVALID_ARGUMENT` for another engine (naming the entry point that
  *   offers it); `ERR_BACKEND_INIT` when the engine's package is missing or fails to initialise.
  */
