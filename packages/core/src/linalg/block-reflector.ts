@@ -118,9 +118,8 @@ export function applyBlockReflector(
   }
   // W ← T' W, in place: row p of T W reads rows q ≥ p (T upper); row p of Tᵀ W reads rows q ≤ p.
   const acc = new Float64Array(nc);
-  const order = transpose ? jb - 1 : 0;
   for (let s = 0; s < jb; s++) {
-    const p = transpose ? order - s : s;
+    const p = transpose ? jb - 1 - s : s;
     acc.fill(0);
     const qFrom = transpose ? 0 : p;
     const qTo = transpose ? p : jb - 1;

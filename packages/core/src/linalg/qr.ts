@@ -65,16 +65,17 @@ function factor(a: Float64Array, m: number, n: number, pivot: boolean): QrResult
   // Pivoting picks each column from norms updated by every reflector, so it stays unblocked.
   const blocked = !pivot && k >= 2 * PANEL;
 
+  // The blocked path keeps each panel's V and T: R's trailing update and Q's accumulation both use them.
+  const panels: { j0: number; jb: number; v: Float64Array; t: Float64Array }[] = [];
   if (blocked) {
     for (let j0 = 0; j0 < k; j0 += PANEL) {
       const jb = Math.min(PANEL, k - j0);
       for (let j = j0; j < j0 + jb; j++) reflectColumn(w, m, n, j, j0 + jb, tau, acc);
-      if (j0 + jb < n) {
-        // R's trailing columns ← (H_{j0} … H_{j0+jb−1})ᵀ · them = (I − V Tᵀ Vᵀ) · them.
-        const v = panelReflectors(w, n, m, j0, jb);
-        const t = triangularFactor(v, m - j0, jb, tau, j0);
-        applyBlockReflector(w, n, j0, j0 + jb, n, v, m - j0, jb, t, true);
-      }
+      const v = panelReflectors(w, n, m, j0, jb);
+      const t = triangularFactor(v, m - j0, jb, tau, j0);
+      panels.push({ j0, jb, v, t });
+      // R's trailing columns ← (H_{j0} … H_{j0+jb−1})ᵀ · them = (I − V Tᵀ Vᵀ) · them.
+      applyBlockReflector(w, n, j0, j0 + jb, n, v, m - j0, jb, t, true);
     }
   } else {
     for (let j = 0; j < k; j++) {
@@ -87,12 +88,7 @@ function factor(a: Float64Array, m: number, n: number, pivot: boolean): QrResult
   const q = new Float64Array(m * k);
   for (let i = 0; i < k; i++) q[i * k + i] = 1;
   if (blocked) {
-    for (let j0 = Math.floor((k - 1) / PANEL) * PANEL; j0 >= 0; j0 -= PANEL) {
-      const jb = Math.min(PANEL, k - j0);
-      const v = panelReflectors(w, n, m, j0, jb);
-      const t = triangularFactor(v, m - j0, jb, tau, j0);
-      applyBlockReflector(q, k, j0, j0, k, v, m - j0, jb, t, false);
-    }
+    for (const { j0, jb, v, t } of panels.reverse()) applyBlockReflector(q, k, j0, j0, k, v, m - j0, jb, t, false);
   } else {
     const accQ = new Float64Array(k);
     for (let j = k - 1; j >= 0; j--) {
