@@ -6,6 +6,7 @@ import { kernelCases } from './cases/kernels/index.js';
 import { eighCases, qrCases, svdCases } from './cases/linalg/decompositions.js';
 import { binaryOpCases } from './cases/ops/binary.js';
 import { fwhtCases, rffFeaturesCases } from './cases/ops/features.js';
+import { logLinearAttentionGradCases } from './cases/ops/attention-grad-ops.js';
 import { logLinearAttentionCases } from './cases/ops/attention-ops.js';
 import { concatCases, reshapeCases, sliceCases, transposeCases } from './cases/ops/layout.js';
 import { cdistCases, matmulCases } from './cases/ops/linear.js';
@@ -46,6 +47,7 @@ export function buildCorpus(dtypes: readonly DType[] = DTYPES, options: CorpusOp
     fwhtCases,
     rffFeaturesCases,
     logLinearAttentionCases,
+    logLinearAttentionGradCases,
     qrCases,
     eighCases,
     svdCases,

@@ -41,3 +41,4 @@ export {
 export { concatRef, sliceRef, transposeRef } from './layout.js';
 export { cdistRef, fwhtRef, matmulRef, rffFeaturesRef } from './linear.js';
 export { cumsumRef, reduceRef, type AccumulatedRef } from './reduce.js';
+export { logLinearAttentionGradRef, logLinearAttentionRef, type LogAttentionGrads } from './attention.js';

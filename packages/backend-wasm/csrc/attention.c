@@ -355,3 +355,35 @@ void la_causal_f32_job(const i32 *job, int tid, int nt) {
                 imin(block, dv - c0), ws, &e);
   }
 }
+
+/*
+ * Rows with one more column, for the gradient (src/attention-grad.ts): dst_i = [x_i, −x_i · y_i] when
+ * y is given (G₁ = [dy, −dy·out]), else [x_i, 1] (V₁ = [v, 1]). x and y are (rows, cols), dst is
+ * (rows, cols + 1).
+ */
+EXPORT(la_augment_rows_f32) void la_augment_rows_f32(const float *x, int rows, int cols, const float *y, float *dst) {
+  for (int i = 0; i < rows; i++) {
+    const float *xi = x + (i64)i * cols;
+    float *di = dst + (i64)i * (cols + 1);
+    v128_t acc = wasm_f32x4_splat(0.0f);
+    int c = 0;
+    if (y != 0) {
+      const float *yi = y + (i64)i * cols;
+      for (; c + 4 <= cols; c += 4) {
+        const v128_t xv = wasm_v128_load(xi + c);
+        wasm_v128_store(di + c, xv);
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(xv, wasm_v128_load(yi + c)));
+      }
+      float dot = hsum(acc);
+      for (; c < cols; c++) {
+        di[c] = xi[c];
+        dot += xi[c] * yi[c];
+      }
+      di[cols] = -dot;
+    } else {
+      for (; c + 4 <= cols; c += 4) wasm_v128_store(di + c, wasm_v128_load(xi + c));
+      for (; c < cols; c++) di[c] = xi[c];
+      di[cols] = 1.0f;
+    }
+  }
+}

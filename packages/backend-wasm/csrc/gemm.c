@@ -8,8 +8,9 @@
  * Job record (i32 words), shared with src/jobs.ts:
  *   0 kind, 1 batches, 2 n, 3 m, 4 k, 5 a, 6 b, 7 c, 8 ars, 9 acs, 10 brs, 11 bcs, 12 ldc,
  *   13 c batch stride, 14 a batch offsets, 15 b batch offsets, 16 workspace, 17 workspace bytes
- *   per thread, 18 epilogue (0 none, 1 rff cos, 2 rff cos+sin, 3 squared distances), 19 bias (rff)
- *   or x row norms (distances), 20-21 scale (f64, 8-byte aligned), 22 D, 23 y row norms.
+ *   per thread, 18 epilogue (0 none, 1 rff cos, 2 rff cos+sin, 3 squared distances, 4 times F),
+ *   19 bias (rff), x row norms (distances) or F (times F: laid out as C), 20-21 scale (f64, 8-byte
+ *   aligned), 22 D, 23 y row norms.
  */
 #include "common.h"
 
@@ -129,6 +130,15 @@ static void epilogue_block(const i32 *job, int t, int k, float *C, int ldc, int 
   if (epilogue == 1 || epilogue == 2) {
     const double scale = *(const double *)&job[20];
     rff_epilogue_f32(C + i0 * ldc + jc, ldc, rows, cols, (const float *)job[19] + jc, scale, epilogue == 2, job[22]);
+  } else if (epilogue == 4) {
+    /* elementwise product with F, laid out as C (same ldc and batch stride) */
+    const float *f = (const float *)job[19] + t * job[13] + i0 * ldc + jc;
+    float *c = C + i0 * ldc + jc;
+    for (int i = 0; i < rows; i++, c += ldc, f += ldc) {
+      int j = 0;
+      for (; j + 4 <= cols; j += 4) wasm_v128_store(c + j, wasm_f32x4_mul(wasm_v128_load(c + j), wasm_v128_load(f + j)));
+      for (; j < cols; j++) c[j] *= f[j];
+    }
   } else if (epilogue == 3) {
     /* norms are indexed like the rows of x and y: batch offset / d + row */
     const i32 *aoffs = (const i32 *)job[14], *boffs = (const i32 *)job[15];

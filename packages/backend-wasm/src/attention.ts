@@ -86,21 +86,16 @@ export function logLinearAttentionOp(
       return out;
     }
     // Keys: shifts c, φ(K) and z; then S = φ(K)ᵀV; queries: φ(Q) over their denominators; out = φ(Q)S.
-    const phiK = store.allocate(batches * m * D, 'float32');
-    const shift = store.allocate(batches * D, 'float32');
-    const kSum = store.allocate(batches * D, 'float32');
+    const keys = keyPhase(ctx, logK, batches, m, D);
     let state: WasmHandle | undefined;
     let phiQ: WasmHandle | undefined;
-    const Dp = Math.ceil(D / 4) * 4;
-    const scratchBytes = 16 * Dp * threads;
-    const scratch = heap.alloc(scratchBytes);
     try {
-      ctx.setJob([JOB.laKeysF32, batches, m, D, handleOf(logK).ptr, phiK.ptr, shift.ptr, kSum.ptr]);
-      ctx.run(batches * m * D >= PARALLEL_MIN_ELEMENTS ? threads : 1);
-      state = ctx.matmul({ handle: phiK, shape: [...lead, m, D], dtype: 'float32' }, v, true, false, [...lead, D, dv]);
-      phiQ = store.allocate(batches * n * D, 'float32');
-      ctx.setJob([JOB.laQueriesF32, batches, n, D, handleOf(logQ).ptr, shift.ptr, kSum.ptr, phiQ.ptr, scratch]);
-      ctx.run(batches * n * D >= PARALLEL_MIN_ELEMENTS ? threads : 1);
+      state = ctx.matmul({ handle: keys.phiK, shape: [...lead, m, D], dtype: 'float32' }, v, true, false, [
+        ...lead,
+        D,
+        dv,
+      ]);
+      phiQ = queryPhase(ctx, logQ, keys, batches, n, D);
       return ctx.matmul(
         { handle: phiQ, shape: [...lead, n, D], dtype: 'float32' },
         { handle: state, shape: [...lead, D, dv], dtype: 'float32' },
@@ -109,8 +104,65 @@ export function logLinearAttentionOp(
         outShape,
       );
     } finally {
-      heap.free(scratch, scratchBytes);
-      for (const h of [phiK, shift, kSum, state, phiQ]) if (h) store.dispose(h);
+      for (const h of [keys.phiK, keys.shift, keys.kSum, state, phiQ]) if (h) store.dispose(h);
     }
   };
+}
+
+/** What the keys phase leaves: φ(K) = exp(ℓK − c) (batches, m, D), the shifts c and z = Σ_j φ(K)_j (batches, D). */
+export interface KeyPhase {
+  readonly phiK: WasmHandle;
+  readonly shift: WasmHandle;
+  readonly kSum: WasmHandle;
+}
+
+/** The non-causal keys phase (csrc/attention.c `la_keys_f32_job`); the caller disposes the result. */
+export function keyPhase(
+  ctx: AttentionContext,
+  logK: TensorRef<WasmHandle>,
+  batches: number,
+  m: number,
+  D: number,
+): KeyPhase {
+  const { store } = ctx;
+  const phiK = store.allocate(batches * m * D, 'float32');
+  const shift = store.allocate(batches * D, 'float32');
+  const kSum = store.allocate(batches * D, 'float32');
+  try {
+    ctx.setJob([JOB.laKeysF32, batches, m, D, handleOf(logK).ptr, phiK.ptr, shift.ptr, kSum.ptr]);
+    ctx.run(batches * m * D >= PARALLEL_MIN_ELEMENTS ? ctx.threads : 1);
+  } catch (e) {
+    for (const h of [phiK, shift, kSum]) store.dispose(h);
+    throw e;
+  }
+  return { phiK, shift, kSum };
+}
+
+/**
+ * The non-causal queries phase (`la_queries_f32_job`): P = exp(ℓQ + c − t) / den row by row,
+ * (batches, n, D); the caller disposes it.
+ */
+export function queryPhase(
+  ctx: AttentionContext,
+  logQ: TensorRef<WasmHandle>,
+  keys: KeyPhase,
+  batches: number,
+  n: number,
+  D: number,
+): WasmHandle {
+  const { store, heap } = ctx;
+  const Dp = Math.ceil(D / 4) * 4;
+  const scratchBytes = 16 * Dp * ctx.threads;
+  const scratch = heap.alloc(scratchBytes);
+  const phiQ = store.allocate(batches * n * D, 'float32');
+  try {
+    ctx.setJob([JOB.laQueriesF32, batches, n, D, handleOf(logQ).ptr, keys.shift.ptr, keys.kSum.ptr, phiQ.ptr, scratch]);
+    ctx.run(batches * n * D >= PARALLEL_MIN_ELEMENTS ? ctx.threads : 1);
+  } catch (e) {
+    store.dispose(phiQ);
+    throw e;
+  } finally {
+    heap.free(scratch, scratchBytes);
+  }
+  return phiQ;
 }

@@ -19,6 +19,7 @@ import type {
   UnaryOp,
 } from '@spectrans/core/backend';
 import { logLinearAttentionOp } from './attention.js';
+import { logLinearAttentionGradOp, type AttentionGradContext } from './attention-grad.js';
 import { batchOffsets } from './batch.js';
 import { WasmHeap } from './heap.js';
 import { concatInto, sliceInto, uniformRows } from './layout.js';
@@ -359,6 +360,21 @@ function buildBackend(
     return out;
   };
 
+  const attentionContext: AttentionGradContext = {
+    store,
+    heap,
+    kernels,
+    threads,
+    setJob,
+    run,
+    matmul: (a, b, transposeA, transposeB, outShape) =>
+      gemm(a, b, transposeA, transposeB, outShape, EPILOGUE.none, () => {}),
+    matmulTimes: (a, b, transposeA, transposeB, outShape, factor) =>
+      gemm(a, b, transposeA, transposeB, outShape, EPILOGUE.timesF, (w) => {
+        w[19] = factor.ptr;
+      }),
+  };
+
   const backend: WasmBackend = {
     name,
     capabilities: WASM_CAPABILITIES,
@@ -597,16 +613,8 @@ function buildBackend(
         setScale(w, scale);
       });
     },
-    logLinearAttention: logLinearAttentionOp({
-      store,
-      heap,
-      kernels,
-      threads,
-      setJob,
-      run,
-      matmul: (a, b, transposeA, transposeB, outShape) =>
-        gemm(a, b, transposeA, transposeB, outShape, EPILOGUE.none, () => {}),
-    }),
+    logLinearAttention: logLinearAttentionOp(attentionContext),
+    logLinearAttentionGrad: logLinearAttentionGradOp(attentionContext),
   };
   /** Writes `scale` as a float64 into words 20-21 (little-endian, as the C side reads it). */
   function setScale(w: number[], scale: number): void {

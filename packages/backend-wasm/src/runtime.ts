@@ -13,6 +13,7 @@ export interface KernelExports {
   readonly copy_rows: (dst: number, src: number, rows: number, runBytes: number, srcStrideBytes: number) => void;
   readonly gemm_workspace_bytes: () => number;
   readonly la_causal_scratch_floats: (D: number, block: number) => number;
+  readonly la_augment_rows_f32: (x: number, rows: number, cols: number, y: number, dst: number) => void;
   readonly __heap_base: WebAssembly.Global;
   readonly __stack_pointer: WebAssembly.Global;
 }

@@ -6,10 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optionalOpSupport } from '@spectrans/core/backend';
+import { hostArray, logLinearAttentionRef } from '@spectrans/conformance/reference';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
 import { ref, uniforms, upload } from './helpers.js';
 
-/** Exact attention on log features in float64, leading axes flattened into `batches`. */
+/** Exact attention on log features in float64 (the conformance reference), leading axes flattened into `batches`. */
 function attentionRef(
   lq: ArrayLike<number>,
   lk: ArrayLike<number>,
@@ -21,24 +22,8 @@ function attentionRef(
   dv: number,
   causal: boolean,
 ): Float64Array {
-  const out = new Float64Array(batches * n * dv);
-  for (let b = 0; b < batches; b++)
-    for (let i = 0; i < n; i++) {
-      const keys = causal ? i + 1 : m;
-      let top = -Infinity;
-      for (let j = 0; j < keys; j++)
-        for (let r = 0; r < D; r++) top = Math.max(top, lq[(b * n + i) * D + r]! + lk[(b * m + j) * D + r]!);
-      let den = 0;
-      const num = new Float64Array(dv);
-      for (let j = 0; j < keys; j++) {
-        let w = 0;
-        for (let r = 0; r < D; r++) w += Math.exp(lq[(b * n + i) * D + r]! + lk[(b * m + j) * D + r]! - top);
-        den += w;
-        for (let c = 0; c < dv; c++) num[c]! += w * v[(b * m + j) * dv + c]!;
-      }
-      for (let c = 0; c < dv; c++) out[(b * n + i) * dv + c] = num[c]! / den;
-    }
-  return out;
+  const host = (x: ArrayLike<number>, rows: number, cols: number) => hostArray(x, [batches, rows, cols]);
+  return logLinearAttentionRef(host(lq, n, D), host(lk, m, D), host(v, m, dv), causal).data;
 }
 
 interface Case {

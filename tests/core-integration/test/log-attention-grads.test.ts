@@ -231,3 +231,98 @@ describe('logLinearAttention backward rule (fused op, float64)', () => {
     }
   });
 });
+
+/**
+ * A backend with the exact fused forward and a fused `logLinearAttentionGrad` driven by `grad`
+ * (which sees the op's arguments and returns its handles, or undefined to decline).
+ */
+function withFusedGrad(
+  grad: (args: {
+    js: Backend;
+    needs: readonly boolean[];
+    causal: boolean;
+    shapes: number[][];
+  }) => unknown[] | undefined,
+): { backend: Backend; js: Backend; gradCalls: boolean[][] } {
+  const { backend: fused } = exactFused();
+  const gradCalls: boolean[][] = [];
+  const backend = {
+    ...fused,
+    logLinearAttentionGrad(q, k, v, _out, _dy, causal, needs) {
+      gradCalls.push([...needs]);
+      return grad({ js: fused, needs, causal, shapes: [[...q.shape], [...k.shape], [...v.shape]] });
+    },
+  } as Backend;
+  return { backend, js: fused, gradCalls };
+}
+
+describe('logLinearAttention backward: the backend fused logLinearAttentionGrad', () => {
+  let previous: Backend;
+  beforeAll(async () => {
+    await useJs();
+    previous = getBackend();
+  });
+  afterAll(() => {
+    setBackend(previous);
+  });
+  const shapes = [
+    [1, 5, 3],
+    [1, 6, 3],
+    [1, 6, 2],
+  ];
+  const data = shapes.map((s, i) => uniforms(s[1]! * s[2]!, 70 + i, -2, 2));
+
+  it("uses the backend's gradients while recording, and core's rule when it declines", () => {
+    // Gradients the backend hands back: ones, so they are told apart from the rule's.
+    const ones = withFusedGrad(({ js, needs, shapes: s }) =>
+      needs.map((need, i) =>
+        need ? js.fromArray(new Float64Array(s[i]!.reduce((a, b) => a * b)).fill(1), s[i]!, 'float64') : undefined,
+      ),
+    );
+    setBackend(ones.backend);
+    const got = gradsOf((q, k, v) => logLinearAttention(q, k, v), data, shapes);
+    expect(ones.gradCalls).toEqual([[true, true, true]]);
+    for (const g of got) expect(g.every((x) => x === 1)).toBe(true);
+
+    const declines = withFusedGrad(() => undefined);
+    setBackend(declines.backend);
+    const viaRule = gradsOf((q, k, v) => logLinearAttention(q, k, v), data, shapes);
+    expect(declines.gradCalls).toHaveLength(1);
+    setBackend(exactFused().backend);
+    expect(
+      relativeError(
+        viaRule,
+        gradsOf((q, k, v) => logLinearAttention(q, k, v), data, shapes),
+      ),
+    ).toBe(0);
+  });
+
+  it('frees a gradient the backend gives though not asked for, and fails clearly on a missing one', () => {
+    const extra = withFusedGrad(({ js, shapes: s }) =>
+      s.map((shape) => js.fromArray(new Float64Array(shape.reduce((a, b) => a * b)), shape, 'float64')),
+    );
+    setBackend(extra.backend);
+    const before = extra.js.memory!();
+    tidy(() => {
+      const [q, k, v] = data.map((d, i) => tensor(d, shapes[i]!, 'float64')) as [Tensor, Tensor, Tensor];
+      const g = grads(() => sum(logLinearAttention(q, k, v)), { v });
+      expect(Object.keys(g)).toEqual(['v']);
+    });
+    expect(extra.gradCalls).toEqual([[false, false, true]]);
+    expect(extra.js.memory!()).toEqual(before);
+
+    const missing = withFusedGrad(() => [undefined, undefined, undefined]);
+    setBackend(missing.backend);
+    const live = missing.js.memory!();
+    tidy(() => {
+      const [q, k, v] = data.map((d, i) => tensor(d, shapes[i]!, 'float64')) as [Tensor, Tensor, Tensor];
+      expect(() => grads(() => sum(logLinearAttention(q, k, v)), { q })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_BACKEND_FAILURE',
+          message: expect.stringContaining('logLinearAttentionGrad'),
+        }),
+      );
+    });
+    expect(missing.js.memory!()).toEqual(live);
+  });
+});

@@ -1,42 +1,9 @@
 /** Cases of the optional fused op logLinearAttention (native or core's composed fallback). */
 import { logLinearAttention, type DType } from '@spectrans/core';
+import { logLinearAttentionRef } from '../../reference/attention.js';
 import type { HostArray } from '../../reference/ndarray.js';
 import type { CaseContext, ConformanceCase } from '../../types.js';
 import { dtypeCase } from '../helpers.js';
-
-/**
- * Exact attention on log features in float64: out_i = Σ_j w_ij v_j / Σ_j w_ij with
- * w_ij = Σ_r exp(ℓq_ir + ℓk_jr − M_i), M_i the largest exponent of row i (j <= i when causal).
- * Leading axes are equal (batch b of each input).
- */
-export function logLinearAttentionRef(logQ: HostArray, logK: HostArray, v: HostArray, causal: boolean): HostArray {
-  const rank = logQ.shape.length;
-  const n = logQ.shape[rank - 2]!;
-  const D = logQ.shape[rank - 1]!;
-  const m = logK.shape[rank - 2]!;
-  const dv = v.shape[rank - 1]!;
-  const batches = logQ.data.length / (n * D);
-  const out = new Float64Array(batches * n * dv);
-  for (let b = 0; b < batches; b++) {
-    for (let i = 0; i < n; i++) {
-      const q = logQ.data.subarray((b * n + i) * D, (b * n + i + 1) * D);
-      const keys = causal ? i + 1 : m;
-      let top = -Infinity;
-      for (let j = 0; j < keys; j++)
-        for (let r = 0; r < D; r++) top = Math.max(top, q[r]! + logK.data[(b * m + j) * D + r]!);
-      let den = 0;
-      const num = new Float64Array(dv);
-      for (let j = 0; j < keys; j++) {
-        let w = 0;
-        for (let r = 0; r < D; r++) w += Math.exp(q[r]! + logK.data[(b * m + j) * D + r]! - top);
-        den += w;
-        for (let c = 0; c < dv; c++) num[c]! += w * v.data[(b * m + j) * dv + c]!;
-      }
-      for (let c = 0; c < dv; c++) out[(b * n + i) * dv + c] = num[c]! / den;
-    }
-  }
-  return { data: out, shape: [...logQ.shape.slice(0, -2), n, dv] };
-}
 
 /**
  * Log features: integers in [−spread, 0] plus `offset` (exact in every dtype, so the sums the op

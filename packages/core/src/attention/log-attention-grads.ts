@@ -22,7 +22,9 @@
  * it does in out. (The tests check it numerically: these gradients equal those of the composed ops,
  * which differentiate through the maxima.)
  */
+import { SpectransError } from '../errors.js';
 import { fill } from '../ops/creation.js';
+import { prepare, wrap } from '../ops/dispatch.js';
 import { add, exp, maximum, mul, neg, reciprocal, sub } from '../ops/elementwise.js';
 import { concat, matrixTranspose, reshape, slice } from '../ops/layout.js';
 import { matmul } from '../ops/linear.js';
@@ -51,7 +53,43 @@ export interface LogAttentionGradArgs {
  * features with equal leading axes and no mask.
  */
 export function logAttentionGrads(args: LogAttentionGradArgs): (Tensor | undefined)[] {
-  return args.causal ? causalGrads(args) : fullGrads(args);
+  return fusedGrads(args) ?? (args.causal ? causalGrads(args) : fullGrads(args));
+}
+
+/** The backend's fused `logLinearAttentionGrad`, or undefined where it has none or declines the call. */
+function fusedGrads({
+  logQ,
+  logK,
+  v,
+  out,
+  dy,
+  causal,
+  needs,
+}: LogAttentionGradArgs): (Tensor | undefined)[] | undefined {
+  const { backend, refs, dtype } = prepare('logLinearAttentionGrad', [
+    [logQ, 'logQ'],
+    [logK, 'logK'],
+    [v, 'v'],
+    [out, 'out'],
+    [dy, 'dy'],
+  ]);
+  const handles = backend.logLinearAttentionGrad?.(refs[0]!, refs[1]!, refs[2]!, refs[3]!, refs[4]!, causal, needs);
+  if (handles === undefined) return undefined;
+  // Wrapped at once, so every handle the backend gave is owned by a tensor (and freed with its
+  // scope); one it gave though not asked for is freed here.
+  return [logQ, logK, v].map((input, i) => {
+    const h = handles[i];
+    if (h === undefined) {
+      if (!needs[i]) return undefined;
+      throw new SpectransError(
+        'ERR_BACKEND_FAILURE',
+        `backend '${backend.name}': logLinearAttentionGrad returned no gradient for input ${i} (logQ, logK, v)`,
+      );
+    }
+    if (needs[i]) return wrap(backend, h, input.shape, dtype);
+    backend.dispose(h);
+    return undefined;
+  });
 }
 
 /** x (..., rows, c) with a column of ones appended: (..., rows, c + 1). */

@@ -186,6 +186,25 @@ export interface Backend<H = unknown> {
     causal: boolean,
     outShape: Shape,
   ): H | undefined;
+  /**
+   * The backward pass of {@link Backend.logLinearAttention}: given its inputs, its output `out`
+   * (..., n, dv) and dL/dout `dy` (..., n, dv), the gradients [dL/dlogQ, dL/dlogK, dL/dv] in the
+   * inputs' shapes, undefined where `needs` (one flag per input) is false. The stabilising shifts
+   * are constants (they cancel in the output), so with P_i = exp(ℓq_i + c − t_i) / den_i the
+   * normalised query features, S₁ = φ(K)ᵀ[v, 1] and G₁_i = [dy_i, −dy_i · out_i]:
+   * dlogQ = P ⊙ (G₁ S₁ᵀ), dlogK = φ(K) ⊙ ([v, 1] (PᵀG₁)ᵀ), dv = φ(K) (Pᵀ dy).
+   * Returning undefined declines the call (e.g. causal, or a dtype without a native kernel): core
+   * then runs the rule written with core ops.
+   */
+  logLinearAttentionGrad?(
+    logQ: TensorRef<H>,
+    logK: TensorRef<H>,
+    v: TensorRef<H>,
+    out: TensorRef<H>,
+    dy: TensorRef<H>,
+    causal: boolean,
+    needs: readonly boolean[],
+  ): readonly (H | undefined)[] | undefined;
 }
 
 /** The methods every backend has; core checks for them when it starts a registered backend. */
@@ -216,10 +235,12 @@ export const OPTIONAL_BACKEND_METHODS = Object.freeze([
   'fwht',
   'rffFeatures',
   'logLinearAttention',
+  'logLinearAttentionGrad',
 ] as const satisfies readonly (keyof Backend)[]);
 
 /** Names of the optional ops, as conformance reports them (native or host fallback). */
-export type OptionalOpName = 'linalg/qr' | 'linalg/eigh' | 'linalg/svd' | 'fwht' | 'rffFeatures' | 'logLinearAttention';
+export type OptionalOpName =
+  'linalg/qr' | 'linalg/eigh' | 'linalg/svd' | 'fwht' | 'rffFeatures' | 'logLinearAttention' | 'logLinearAttentionGrad';
 
 /** Whether `backend` implements an optional op natively (`'native'`) or core falls back (`'fallback'`). */
 export function optionalOpSupport(backend: Backend, op: OptionalOpName): 'native' | 'fallback' {
@@ -236,5 +257,7 @@ export function optionalOpSupport(backend: Backend, op: OptionalOpName): 'native
       return backend.rffFeatures ? 'native' : 'fallback';
     case 'logLinearAttention':
       return backend.logLinearAttention ? 'native' : 'fallback';
+    case 'logLinearAttentionGrad':
+      return backend.logLinearAttentionGrad ? 'native' : 'fallback';
   }
 }
