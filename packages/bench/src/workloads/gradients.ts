@@ -14,10 +14,10 @@ import {
   type Backend,
   type Tensor,
 } from '@spectrans/core';
-import type { Prepared } from '../harness.js';
+import { measureInterleaved, type Entry, type Prepared } from '../harness.js';
 import { normalTensor, SEEDS } from '../inputs.js';
 import type { CaseResult } from '../types.js';
-import { measureCase, readBack, type Ctx } from './common.js';
+import { outcomeText, readBack, type Ctx } from './common.js';
 
 /** A step whose value and every gradient are read back before the clock stops. */
 function readGradients(step: () => { value: Tensor; grads: Record<string, Tensor> }, dispose: () => void): Prepared {
@@ -109,27 +109,41 @@ function workloads(ctx: Ctx): Workload[] {
   ];
 }
 
+/**
+ * Each workload's forward pass and step are measured in one interleaved run per workload (every
+ * backend's forward and step take turns), so that their ratio compares runs from the same stretch
+ * of time on a machine whose speed drifts; the two are reported as separate cases.
+ */
 export async function runW7(ctx: Ctx): Promise<CaseResult[]> {
   const out: CaseResult[] = [];
+  const kinds = ['forward', 'value-and-grads'] as const;
   for (const w of workloads(ctx)) {
-    for (const kind of ['forward', 'value-and-grads'] as const) {
-      out.push(
-        await measureCase(
-          ctx,
-          {
-            workload: 'W7',
-            id: `w7/${w.id}/${kind}`,
-            label: `${w.label}: ${kind === 'forward' ? 'forward pass' : 'valueAndGrads step'}`,
-            params: { ...w.params, kind },
-          },
-          ({ backend }) => {
-            const built = w.build(backend);
-            return kind === 'forward'
-              ? readBack(built.forward, built.dispose)
-              : readGradients(() => valueAndGrads(built.loss, built.params()), built.dispose);
-          },
-        ),
+    const entries: Entry[] = ctx.backends.flatMap((b) =>
+      kinds.map((kind) => ({
+        id: `${b.id}#${kind}`,
+        backend: b.backend,
+        ...(b.tf ? { tf: b.tf } : {}),
+        prepare: (): Prepared => {
+          const built = w.build(b.backend);
+          return kind === 'forward'
+            ? readBack(built.forward, built.dispose)
+            : readGradients(() => valueAndGrads(built.loss, built.params()), built.dispose);
+        },
+      })),
+    );
+    const outcomes = await measureInterleaved(entries, ctx.config.policy);
+    for (const kind of kinds) {
+      const result: CaseResult = {
+        workload: 'W7',
+        id: `w7/${w.id}/${kind}`,
+        label: `${w.label}: ${kind === 'forward' ? 'forward pass' : 'valueAndGrads step'}`,
+        params: { ...w.params, kind },
+        outcomes: Object.fromEntries(ctx.backends.map((b) => [b.id, outcomes.get(`${b.id}#${kind}`)!])),
+      };
+      ctx.log(
+        `  ${result.id.padEnd(34)} ${ctx.backends.map((b) => `${b.id}: ${outcomeText(result.outcomes[b.id])}`).join(' | ')}`,
       );
+      out.push(result);
     }
   }
   return out;
