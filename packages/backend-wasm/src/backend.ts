@@ -2,7 +2,7 @@
  * createWasmBackend: the ops contract on WebAssembly SIMD128 kernels over one linear memory, with an
  * optional worker pool. Hot float32 paths (matmul, fused RFF features, fused log-space linear
  * attention, squared/L1 distances, the
- * Walsh–Hadamard transform, most elementwise ops) run in wasm; float64 matmul runs in wasm; every
+ * Walsh–Hadamard transform, every elementwise op) run in wasm; float64 matmul runs in wasm; every
  * other op runs backend-js's implementation directly on views of the wasm heap (no copies in, one
  * copy out), so the whole contract holds with backend-js's precision.
  */
@@ -77,8 +77,9 @@ export interface WasmBackend extends Backend<WasmHandle> {
 
 /**
  * What the wasm backend declares: IEEE float32 and float64. float32 products and sums accumulate in
- * float32 (within the classical γ_k bound); float32 exp/sin/cos are evaluated in double precision and
- * rounded once, the fused rffFeatures' cos/sin in float32 (absolute error about 1.6·2^-24); float64
+ * float32 (within the classical γ_k bound); float32 exp/log/sin/cos/tanh/elu/pow are evaluated in double
+ * precision and rounded once (within 1 ulp of Math rounded to float32; 0 ulp measured over dense
+ * sweeps), the fused rffFeatures' cos/sin in float32 (absolute error about 1.6·2^-24); float64
  * ops other than matmul compute as backend-js does.
  */
 export const WASM_CAPABILITIES: BackendCapabilities = Object.freeze({
@@ -282,17 +283,23 @@ function buildBackend(
    * binary and where kernels take: [rows, inner, then (ptr, row stride, inner stride) per operand],
    * each with the element offset of its block of the (contiguous) output. Layouts of three or more
    * axes after coalescing (e.g. (G, h, D) against (G, 1, D)) become one job per index of the leading
-   * axes; undefined when an operand's innermost stride is neither 0 nor 1.
+   * axes. The kernels step inner elements by 0 or 1, which contiguous operands always give (the
+   * output's innermost axis of extent > 1 is, in each operand, its last axis or broadcast); should an
+   * operand ever have another inner stride, a trailing axis of extent 1 makes the old inner axis the
+   * rows, so every layout still runs on the kernel.
    */
-  const rowJobs = (operands: readonly Ref[], outShape: Shape): { words: number[]; outOffset: number }[] | undefined => {
+  const rowJobs = (operands: readonly Ref[], outShape: Shape): { words: number[]; outOffset: number }[] => {
     const layout = coalesceAxes(
       outShape,
       operands.map((r) => broadcastStrides(r.shape, outShape)),
     );
     const scalar = layout.dims.length === 0;
-    const dims = scalar ? [1] : layout.dims;
-    const strides = operands.map((_, o) => (scalar ? [0] : layout.strides[o]!));
-    if (strides.some((st) => st[st.length - 1] !== 0 && st[st.length - 1] !== 1)) return undefined;
+    const dims = scalar ? [1] : [...layout.dims];
+    const strides = operands.map((_, o) => (scalar ? [0] : [...layout.strides[o]!]));
+    if (strides.some((st) => st[st.length - 1] !== 0 && st[st.length - 1] !== 1)) {
+      dims.push(1);
+      for (const st of strides) st.push(0);
+    }
     const k = dims.length;
     const rows = k >= 2 ? dims[k - 2]! : 1;
     const inner = dims[k - 1]!;
@@ -315,13 +322,8 @@ function buildBackend(
   };
 
   /** Runs a float32 elementwise kernel (`head` = its leading job words) over rowJobs' blocks. */
-  const elementwiseF32 = (
-    head: readonly number[],
-    operands: readonly Ref[],
-    outShape: Shape,
-  ): WasmHandle | undefined => {
+  const elementwiseF32 = (head: readonly number[], operands: readonly Ref[], outShape: Shape): WasmHandle => {
     const jobs = rowJobs(operands, outShape);
-    if (jobs === undefined) return undefined;
     const out = store.allocate(sizeOf(outShape), 'float32');
     if (out.length === 0) return out;
     const perJob = out.length / jobs.length;
@@ -333,11 +335,11 @@ function buildBackend(
   };
 
   /** float32 binary through the kernel (see rowJobs). */
-  const binaryF32 = (code: number, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined =>
+  const binaryF32 = (code: number, a: Ref, b: Ref, outShape: Shape): WasmHandle =>
     elementwiseF32([JOB.binaryF32, code], [a, b], outShape);
 
   /** float32 where through the kernel (see rowJobs). */
-  const whereF32 = (cond: Ref, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined =>
+  const whereF32 = (cond: Ref, a: Ref, b: Ref, outShape: Shape): WasmHandle =>
     elementwiseF32([JOB.whereF32], [cond, a, b], outShape);
 
   /** A float32 reduction (drops `axis`) or scan (keeps the shape) over (outer, len, inner). */
@@ -396,38 +398,27 @@ function buildBackend(
 
     // ---- elementwise ---------------------------------------------------------------------------
     unary(op: UnaryOp, x: Ref) {
-      const code = UNARY_F32[op];
-      if (x.dtype === 'float32' && code !== undefined) return unaryF32(code, x);
+      if (x.dtype === 'float32') return unaryF32(UNARY_F32[op], x);
       return viaJs([x], x.dtype, ([r]) => js.unary(op, r!));
     },
     binary(op: BinaryOp, a: Ref, b: Ref, outShape) {
-      const code = BINARY_F32[op];
-      if (a.dtype === 'float32' && code !== undefined) {
-        const out = binaryF32(code, a, b, outShape);
-        if (out !== undefined) return out;
-      }
+      if (a.dtype === 'float32') return binaryF32(BINARY_F32[op], a, b, outShape);
       return viaJs([a, b], a.dtype, ([ra, rb]) => js.binary(op, ra!, rb!, outShape));
     },
     binaryScalar(op: BinaryOp, x: Ref, scalar, scalarFirst) {
-      const code = BINARY_F32[op];
-      if (x.dtype === 'float32' && code !== undefined) {
-        const s = store.allocate(1, 'float32');
-        try {
-          store.view(s)[0] = scalar;
-          const sRef: Ref = { handle: s, shape: [], dtype: 'float32' };
-          const out = scalarFirst ? binaryF32(code, sRef, x, x.shape) : binaryF32(code, x, sRef, x.shape);
-          if (out !== undefined) return out;
-        } finally {
-          store.dispose(s);
-        }
+      if (x.dtype !== 'float32') return viaJs([x], x.dtype, ([r]) => js.binaryScalar(op, r!, scalar, scalarFirst));
+      const s = store.allocate(1, 'float32');
+      try {
+        store.view(s)[0] = scalar;
+        const sRef: Ref = { handle: s, shape: [], dtype: 'float32' };
+        const code = BINARY_F32[op];
+        return scalarFirst ? binaryF32(code, sRef, x, x.shape) : binaryF32(code, x, sRef, x.shape);
+      } finally {
+        store.dispose(s);
       }
-      return viaJs([x], x.dtype, ([r]) => js.binaryScalar(op, r!, scalar, scalarFirst));
     },
     where(cond: Ref, a: Ref, b: Ref, outShape) {
-      if (a.dtype === 'float32' && cond.dtype === 'float32') {
-        const out = whereF32(cond, a, b, outShape);
-        if (out !== undefined) return out;
-      }
+      if (a.dtype === 'float32' && cond.dtype === 'float32') return whereF32(cond, a, b, outShape);
       return viaJs([cond, a, b], a.dtype, ([c, ra, rb]) => js.where(c!, ra!, rb!, outShape));
     },
     cast(x: Ref, dtype) {
