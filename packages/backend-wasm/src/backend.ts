@@ -7,7 +7,7 @@
  * copy out), so the whole contract holds with backend-js's precision.
  */
 import { createJsBackend, type JsHandle } from '@spectrans/backend-js';
-import { broadcastStrides, coalesceAxes, sizeOf } from '@spectrans/core/backend';
+import { broadcastStrides, coalesceAxes, sizeOf, SpectransError } from '@spectrans/core/backend';
 import type {
   Backend,
   BackendCapabilities,
@@ -65,9 +65,12 @@ export interface WasmBackendOptions {
 
 /** The wasm backend: the ops contract plus its threading state. */
 export interface WasmBackend extends Backend<WasmHandle> {
-  /** Threads kernels use (1 when single-threaded). */
+  /** Threads kernels use (1 when single-threaded, and from the moment a pool worker has died). */
   readonly threads: number;
-  /** Why fewer threads than requested run (e.g. no SharedArrayBuffer); undefined otherwise. */
+  /**
+   * Why fewer threads than requested run (e.g. no SharedArrayBuffer, or which pool worker died and
+   * how); undefined otherwise.
+   */
   readonly threadingNote: string | undefined;
   /** The linear memory tensors live in (shared when threads > 1). Views of it go stale when it grows. */
   readonly wasmMemory: WebAssembly.Memory;
@@ -106,6 +109,22 @@ function copyOut(view: FloatArray): FloatArray {
   return out;
 }
 
+/** Each backend's worker pool, for this package's tests (not exported from the package entry). */
+const pools = new WeakMap<WasmBackend, WorkerPool>();
+
+/**
+ * Test hook: makes the supervisor of `backend`'s pool terminate worker `tid` (1-based), at once
+ * (resolves once the death is recorded) or as soon as the next job is in flight (resolves once the
+ * supervisor watches for it). Not part of the package's API.
+ *
+ * @throws Error when the backend has no pool.
+ */
+export function terminatePoolWorkerForTest(backend: WasmBackend, tid: number, whenBusy: boolean): Promise<void> {
+  const pool = pools.get(backend);
+  if (pool === undefined) throw new Error('terminatePoolWorkerForTest: this backend has no worker pool');
+  return pool.terminateWorkerForTest(tid, whenBusy);
+}
+
 function checkOptions(options: WasmBackendOptions): { name: string; threads: number | undefined } {
   const name = options.name ?? 'wasm';
   if (typeof name !== 'string' || name === '')
@@ -120,8 +139,15 @@ function checkOptions(options: WasmBackendOptions): { name: string; threads: num
  * Creates an instance of the wasm backend: compiles the kernels, creates its memory and (for more
  * than one thread) starts its worker pool. Each instance has its own memory and accounting.
  *
+ * If a pool worker dies (an uncaught error, or its thread terminated), the death is detected even
+ * while the calling thread is blocked waiting for a job: the op whose job was running (or, for a
+ * death between jobs, the next op that would use the pool) throws a `SpectransError` with code
+ * `ERR_BACKEND_FAILURE` naming the worker and why, and never hangs. From then on the backend runs
+ * single-threaded (`threads` is 1, `threadingNote` says why); tensors and their memory are intact.
+ *
  * @param options - `name` (default `'wasm'`), `threads` (default: available cores), `wasmBaseUrl`.
- * @throws TypeError or RangeError for a bad option; Error when the `.wasm` files cannot be loaded.
+ * @throws TypeError or RangeError for a bad option; Error when the `.wasm` files cannot be loaded;
+ * `SpectransError` `ERR_BACKEND_INIT` when a pool worker fails or takes over a minute to start.
  * @example
  * ```ts
  * import { setBackend } from '@spectrans/core';
@@ -141,7 +167,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const memory = createMemory(useThreads);
   const kernels = instantiate(module, memory);
   const heap = new WasmHeap(memory, kernels.__heap_base.value as number);
-  const pool = useThreads ? await WorkerPool.start(module, heap, kernels, wanted - 1) : undefined;
+  const pool = useThreads ? await WorkerPool.start(module, heap, kernels, wanted - 1, name) : undefined;
   return buildBackend(name, heap, kernels, pool, threadingNote);
 }
 
@@ -153,7 +179,10 @@ function buildBackend(
   threadingNote: string | undefined,
 ): WasmBackend {
   const store = new HandleStore(heap);
-  const threads = pool?.threads ?? 1;
+  let threads = pool?.threads ?? 1;
+  let note = threadingNote;
+  /** The pool while it works; undefined once a worker has died (the backend is single-threaded then). */
+  let livePool = pool;
   const job = heap.alloc(JOB_WORDS * 4);
   const jobWord = job / 4;
   let workspace = 0;
@@ -163,8 +192,35 @@ function buildBackend(
 
   const run = (nt: number): void => {
     if (destroyed) throw new Error(`${name} backend: used after destroy()`);
-    if (pool !== undefined && nt > 1) pool.run(job, nt);
-    else kernels.job_run(job, 0, 1);
+    if (livePool === undefined || nt <= 1) {
+      kernels.job_run(job, 0, 1);
+      return;
+    }
+    try {
+      livePool.run(job, nt);
+    } catch (e) {
+      const failure = livePool.failure;
+      if (failure === undefined) throw e;
+      // A worker died: this op fails, later ones run on this thread alone (the pool is shut down).
+      livePool = undefined;
+      threads = 1;
+      note = `single-threaded since ${failure}`;
+      throw new SpectransError(
+        'ERR_BACKEND_FAILURE',
+        `${(e as Error).message}; the backend runs single-threaded from now on`,
+        { cause: e },
+      );
+    }
+  };
+  /** Runs `fill` to compute the new block `out`; disposes `out` when that throws. */
+  const produce = (out: WasmHandle, fill: () => void): WasmHandle => {
+    try {
+      fill();
+    } catch (e) {
+      store.dispose(out);
+      throw e;
+    }
+    return out;
   };
   const setJob = (words: readonly number[]): void => {
     const i32 = heap.i32;
@@ -261,12 +317,11 @@ function buildBackend(
     extra(words);
     setJob(words);
     try {
-      run(batches * n * m * k >= PARALLEL_MIN_FLOPS ? threads : 1);
+      return produce(out, () => run(batches * n * m * k >= PARALLEL_MIN_FLOPS ? threads : 1));
     } finally {
       freeInts(ap, aoffs!);
       freeInts(bp, boffs!);
     }
-    return out;
   };
 
   const unaryF32 = (code: number, x: Ref): WasmHandle => {
@@ -274,8 +329,7 @@ function buildBackend(
     const n = out.length;
     if (n === 0) return out;
     setJob([JOB.unaryF32, code, n, handleOf(x).ptr, out.ptr]);
-    run(n >= PARALLEL_MIN_ELEMENTS ? threads : 1);
-    return out;
+    return produce(out, () => run(n >= PARALLEL_MIN_ELEMENTS ? threads : 1));
   };
 
   /**
@@ -327,11 +381,12 @@ function buildBackend(
     const out = store.allocate(sizeOf(outShape), 'float32');
     if (out.length === 0) return out;
     const perJob = out.length / jobs.length;
-    for (const { words, outOffset } of jobs) {
-      setJob([...head, ...words, out.ptr + outOffset * 4]);
-      run(perJob >= PARALLEL_MIN_ELEMENTS ? threads : 1);
-    }
-    return out;
+    return produce(out, () => {
+      for (const { words, outOffset } of jobs) {
+        setJob([...head, ...words, out.ptr + outOffset * 4]);
+        run(perJob >= PARALLEL_MIN_ELEMENTS ? threads : 1);
+      }
+    });
   };
 
   /** float32 binary through the kernel (see rowJobs). */
@@ -354,18 +409,21 @@ function buildBackend(
     const scratch = heap.alloc(scratchBytes);
     try {
       setJob([kind, op, outer, len, inner, handleOf(x).ptr, out.ptr, scratch]);
-      run(nt);
+      return produce(out, () => run(nt));
     } finally {
       heap.free(scratch, scratchBytes);
     }
-    return out;
   };
 
   const backend: WasmBackend = {
     name,
     capabilities: WASM_CAPABILITIES,
-    threads,
-    threadingNote,
+    get threads() {
+      return threads;
+    },
+    get threadingNote() {
+      return note;
+    },
     wasmMemory: heap.memory,
 
     // ---- storage -------------------------------------------------------------------------------
@@ -507,13 +565,12 @@ function buildBackend(
         try {
           kernels.transpose_f32(handleOf(y).ptr, handleOf(y).length / (m * d), m, d, yT.ptr);
           setJob([JOB.cdistL1F32, xo!.length, n, m, d, handleOf(x).ptr, yT.ptr, out.ptr, xp, yp]);
-          run(xo!.length * n * m * d >= PARALLEL_MIN_FLOPS ? threads : 1);
+          return produce(out, () => run(xo!.length * n * m * d >= PARALLEL_MIN_FLOPS ? threads : 1));
         } finally {
           store.dispose(yT);
           freeInts(xp, xo!);
           freeInts(yp, yo!);
         }
-        return out;
       }
       const xRows = handleOf(x).length / d;
       const yRows = handleOf(y).length / d;
@@ -593,12 +650,14 @@ function buildBackend(
       heap,
       kernels,
       threads,
+      produce,
       setJob,
       run,
       matmul: (a, b, transposeA, transposeB, outShape) =>
         gemm(a, b, transposeA, transposeB, outShape, EPILOGUE.none, () => {}),
     }),
   };
+  if (pool !== undefined) pools.set(backend, pool);
   /** Writes `scale` as a float64 into words 20-21 (little-endian, as the C side reads it). */
   function setScale(w: number[], scale: number): void {
     const f = new Float64Array([scale]);
