@@ -113,7 +113,8 @@ function copyOut(view: FloatArray): FloatArray {
 const pools = new WeakMap<WasmBackend, WorkerPool>();
 
 /**
- * Test hook: makes the supervisor of `backend`'s pool terminate worker `tid` (1-based), at once
+ * Test hook: makes the supervisor of `backend`'s pool terminate worker `tid` (1-based; 0 ends the
+ * supervisor itself, and its workers with it), at once
  * (resolves once the death is recorded) or as soon as the next job is in flight (resolves once the
  * supervisor watches for it). Not part of the package's API.
  *

@@ -128,9 +128,9 @@ function start(init) {
   }
   setInterval(() => Atomics.add(ctl, ${BEAT}, 1), ${BEAT_MS});
   const onCommand = (m) => {
-    // Test hook: terminate a worker now, or as soon as a job is in flight.
+    // Test hook: terminate a worker (tid 0: the supervisor itself) now, or once a job is in flight.
     if (m === null || typeof m !== 'object' || typeof m.terminate !== 'number') return;
-    const w = workers[m.terminate - 1];
+    const w = m.terminate === 0 ? { terminate: () => (isNode ? process.exit(1) : self.close()) } : workers[m.terminate - 1];
     if (w === undefined) return;
     const gen = Atomics.load(ctl, ${GEN});
     const poll = () => (Atomics.load(ctl, ${GEN}) !== gen ? w.terminate() : setTimeout(poll, 0));
@@ -397,8 +397,8 @@ export class WorkerPool {
   }
 
   /**
-   * Test hook: makes the supervisor terminate worker `tid` (1-based), at once or as soon as the next
-   * job is in flight. Resolves when the death has been recorded, or for `whenBusy` when the
+   * Test hook: makes the supervisor terminate worker `tid` (1-based; 0 ends the supervisor itself),
+   * at once or as soon as the next job is in flight. Resolves when the death has been recorded, or for `whenBusy` when the
    * supervisor is watching for that job.
    */
   terminateWorkerForTest(tid: number, whenBusy: boolean): Promise<void> {

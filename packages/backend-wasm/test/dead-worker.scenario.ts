@@ -69,4 +69,6 @@ async function scenario(threads: number, tid: number, whenBusy: boolean): Promis
 
 const during = await scenario(2, 1, true);
 const between = await scenario(3, 2, false);
-console.log(JSON.stringify({ during, between }));
+// The supervisor itself gone mid-job: nobody records a death, the heartbeat's silence ends the wait.
+const supervisor = await scenario(2, 0, true);
+console.log(JSON.stringify({ during, between, supervisor }));

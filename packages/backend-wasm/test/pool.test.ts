@@ -1,9 +1,10 @@
 /**
  * A dead pool worker is detected instead of hanging the calling thread. The scenarios run in a
- * child process killed after 60 s (a vitest timeout cannot fire while the test's own thread is
+ * child process killed after 90 s (a vitest timeout cannot fire while the test's own thread is
  * blocked in Atomics.wait): a worker killed while a job runs (only the supervisor can see that
- * death) and one killed between jobs each make exactly one op fail with ERR_BACKEND_FAILURE naming
- * the worker; the backend then computes correctly on one thread and leaks nothing.
+ * death), one killed between jobs, and the supervisor itself killed while a job runs (its heartbeat
+ * falls silent: about 15 s) each make exactly one op fail with ERR_BACKEND_FAILURE saying what died;
+ * the backend then computes correctly on one thread and leaks nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,18 +21,18 @@ interface Outcome {
 }
 
 describe('a dead pool worker', () => {
-  let report: { during: Outcome; between: Outcome };
+  let report: { during: Outcome; between: Outcome; supervisor: Outcome };
   beforeAll(() => {
     const script = fileURLToPath(new URL('./dead-worker.scenario.ts', import.meta.url));
     const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       encoding: 'utf8',
-      timeout: 60000,
+      timeout: 90000,
     });
-    expect(child.signal, `the scenarios hung (killed after 60 s): ${child.stderr}`).toBeNull();
+    expect(child.signal, `the scenarios hung (killed after 90 s): ${child.stderr}`).toBeNull();
     expect(child.status, child.stderr).toBe(0);
     report = JSON.parse(child.stdout.trim().split('\n').pop()!) as typeof report;
-  }, 90000);
+  }, 120000);
 
   it('killed during a job: that op throws ERR_BACKEND_FAILURE, later ops run single-threaded', () => {
     const r = report.during;
@@ -50,6 +51,16 @@ describe('a dead pool worker', () => {
     expect(r.threadsBefore).toBe(3);
     expect(r.code).toBe('ERR_BACKEND_FAILURE');
     expect(r.message).toMatch(/^wasm backend: pool worker 2 of 2 exited with code \d+ before the job started/);
+    expect(r.threadsAfter).toBe(1);
+    expect(r.laterOpsCorrect).toBe(true);
+    expect(r.memory).toEqual({ handles: 0, bytes: 0 });
+  });
+
+  it('the supervisor killed during a job: its silent heartbeat ends the wait with the same error', () => {
+    const r = report.supervisor;
+    expect(r.threadsBefore).toBe(2);
+    expect(r.code).toBe('ERR_BACKEND_FAILURE');
+    expect(r.message).toMatch(/^wasm backend: the pool supervisor stopped answering for 15 s while running the job/);
     expect(r.threadsAfter).toBe(1);
     expect(r.laterOpsCorrect).toBe(true);
     expect(r.memory).toEqual({ handles: 0, bytes: 0 });
