@@ -9,8 +9,8 @@
 #include "common.h"
 #include "vmath.h"
 
-enum { U_NEG, U_ABS, U_EXP, U_SQRT, U_SQUARE, U_RECIPROCAL, U_SIN, U_COS, U_RELU, U_SIGN };
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_GT, B_GE, B_LT, B_LE, B_EQ };
+enum { U_NEG, U_ABS, U_EXP, U_SQRT, U_SQUARE, U_RECIPROCAL, U_SIN, U_COS, U_RELU, U_SIGN, U_LOG, U_TANH, U_ELU };
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_GT, B_GE, B_LT, B_LE, B_EQ, B_POW };
 
 /* sin or cos of four float32 lanes, exact Math fallbacks for huge arguments. */
 static inline __attribute__((always_inline)) v128_t trig4(v128_t v, int isCos) {
@@ -32,6 +32,55 @@ static inline __attribute__((always_inline)) v128_t trig4(v128_t v, int isCos) {
   return to32(rlo, rhi);
 }
 
+/*
+ * tanh(x) = sign(x)·(-e)/(2 + e) with e = expm1(-2|x|) in [-1, 0]: no cancellation anywhere (tiny
+ * |x| gives e ≈ -2|x| and tanh ≈ x to double precision), and e rounds to exactly -1 for |x| >= 19,
+ * so large arguments saturate to exactly ±1. ±0 keep their sign, NaN passes.
+ */
+static inline __attribute__((always_inline)) v128_t tanh_f64x2(v128_t x) {
+  const v128_t e = expm1_neg_f64x2(wasm_f64x2_mul(wasm_f64x2_abs(x), wasm_f64x2_splat(-2.0)));
+  const v128_t t = wasm_f64x2_div(e, wasm_f64x2_add(e, KF(K_TWO))); /* -tanh|x|, <= 0 */
+  return wasm_v128_or(wasm_f64x2_abs(t), wasm_v128_and(x, KI(K_I_SIGN)));
+}
+
+/* elu (alpha 1): x for x >= 0 (±0 kept), expm1(x) below, NaN passes (it takes the expm1 side). */
+static inline __attribute__((always_inline)) v128_t elu4(v128_t v) {
+  const v128_t zero = wasm_f64x2_splat(0.0);
+  const v128_t lo = wasm_f64x2_pmin(lo64(v), zero), hi = wasm_f64x2_pmin(hi64(v), zero);
+  const v128_t e = to32(expm1_neg_f64x2(lo), expm1_neg_f64x2(hi));
+  return wasm_v128_bitselect(v, e, wasm_f32x4_ge(v, wasm_f32x4_splat(0.0f)));
+}
+
+/* |a|^b = exp(b·log|a|) in double for two lanes (log: specials included, see log_f64x2). */
+static inline __attribute__((always_inline)) v128_t pow_abs_f64x2(v128_t a, v128_t b) {
+  return exp_f64x2(wasm_f64x2_mul(b, log_f64x2(wasm_f64x2_abs(a))));
+}
+
+/*
+ * Math.pow(a, b) on float32 lanes. The magnitude is exp(b·log|a|) in double: log|a| has a relative
+ * error of a few 2^-53, so t = b·log|a| is off by at most |t|·2^-50 ≈ 1e-13 for every |t| <= 104 that
+ * gives a finite nonzero float32 (|t| > 104 over/underflows either way), and exp adds about 1e-13
+ * relative: the double result is within ~2e-13 relative of the true power, i.e. 0.5 ulp + 4e-6 ulp
+ * after the one rounding to float32. Special cases of Math.pow fall out of the IEEE arithmetic
+ * (log 0 = -inf, log inf = inf, 0·inf = NaN for |a| = 1 with b = ±inf, NaN propagating, exp
+ * clamping ±inf) except three fixed below: the sign for a negative base (or -0, -inf) with an odd
+ * integer b, NaN for a finite negative base with a non-integer b, and 1 for b = ±0 (even a NaN base).
+ */
+static inline __attribute__((always_inline)) v128_t pow4(v128_t a, v128_t b) {
+  v128_t r = to32(pow_abs_f64x2(lo64(a), lo64(b)), pow_abs_f64x2(hi64(a), hi64(b)));
+  const v128_t isInt = wasm_f32x4_eq(wasm_f32x4_nearest(b), b); /* ±inf count as (even) integers */
+  const v128_t half = wasm_f32x4_mul(b, wasm_f32x4_splat(0.5f));
+  const v128_t odd = wasm_v128_andnot(isInt, wasm_f32x4_eq(wasm_f32x4_nearest(half), half));
+  const v128_t sign = wasm_i32x4_splat((int)0x80000000);
+  r = wasm_v128_xor(r, wasm_v128_and(wasm_v128_and(a, sign), odd));
+  const v128_t negFinite = wasm_v128_and(wasm_f32x4_lt(a, wasm_f32x4_splat(0.0f)), wasm_f32x4_gt(a, wasm_f32x4_splat(-__builtin_inff())));
+  r = wasm_v128_bitselect(wasm_f32x4_splat(__builtin_nanf("")), r, wasm_v128_andnot(negFinite, isInt));
+  return wasm_v128_bitselect(wasm_f32x4_splat(1.0f), r, wasm_f32x4_eq(b, wasm_f32x4_splat(0.0f)));
+}
+
+/* log on four float32 lanes. */
+static inline __attribute__((always_inline)) v128_t log4(v128_t v) { return to32(log_f64x2(lo64(v)), log_f64x2(hi64(v))); }
+
 static inline v128_t unary4(int op, v128_t v) {
   const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
   switch (op) {
@@ -51,6 +100,9 @@ static inline v128_t unary4(int op, v128_t v) {
       const v128_t nan = wasm_v128_and(wasm_f32x4_ne(v, v), v);
       return wasm_v128_or(wasm_v128_or(pos, neg), nan);
     }
+    case U_LOG: return log4(v);
+    case U_TANH: return to32(tanh_f64x2(lo64(v)), tanh_f64x2(hi64(v)));
+    case U_ELU: return elu4(v);
   }
   return v;
 }
@@ -87,6 +139,7 @@ static inline v128_t binary4(int op, v128_t a, v128_t b) {
     case B_LT: return wasm_v128_and(wasm_f32x4_lt(a, b), one);
     case B_LE: return wasm_v128_and(wasm_f32x4_le(a, b), one);
     case B_EQ: return wasm_v128_and(wasm_f32x4_eq(a, b), one);
+    case B_POW: return pow4(a, b);
   }
   return a;
 }

@@ -33,6 +33,18 @@ __attribute__((aligned(16))) const double spectrans_vm_f64[] = {
     1.0 / 24.0, 1.0 / 24.0, /* E4 */
     1.0 / 6.0, 1.0 / 6.0, /* E3 */
     0.5, 0.5, /* E2 */
+    2.0, 2.0, /* TWO */
+    1.0 / 17.0, 1.0 / 17.0, /* LOG_C17: log z = 2s(1 + s^2/3 + s^4/5 + ... + s^16/17) */
+    1.0 / 15.0, 1.0 / 15.0, /* LOG_C15 */
+    1.0 / 13.0, 1.0 / 13.0, /* LOG_C13 */
+    1.0 / 11.0, 1.0 / 11.0, /* LOG_C11 */
+    1.0 / 9.0, 1.0 / 9.0, /* LOG_C9 */
+    1.0 / 7.0, 1.0 / 7.0, /* LOG_C7 */
+    1.0 / 5.0, 1.0 / 5.0, /* LOG_C5 */
+    1.0 / 3.0, 1.0 / 3.0, /* LOG_C3 */
+    __builtin_inf(), __builtin_inf(), /* INF */
+    -__builtin_inf(), -__builtin_inf(), /* NEG_INF */
+    __builtin_nan(""), __builtin_nan(""), /* NAN */
 };
 
 __attribute__((aligned(16))) const i64 spectrans_vm_i64[] = {
@@ -40,4 +52,6 @@ __attribute__((aligned(16))) const i64 spectrans_vm_i64[] = {
     2, 2, /* I_TWO */
     (i64)0x8000000000000000ULL, (i64)0x8000000000000000ULL, /* I_SIGN */
     1023, 1023, /* I_BIAS */
+    0x3fe6a09e667f3bcdLL, 0x3fe6a09e667f3bcdLL, /* I_SQRT_HALF: the bits of sqrt(1/2) */
+    (i64)0xfff0000000000000ULL, (i64)0xfff0000000000000ULL, /* I_EXP_FIELD: sign and exponent bits */
 };

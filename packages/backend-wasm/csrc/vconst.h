@@ -39,13 +39,27 @@ enum {
   K_E5,
   K_E4,
   K_E3,
-  K_E2
+  K_E2,
+  K_TWO,
+  K_LOG_C17,
+  K_LOG_C15,
+  K_LOG_C13,
+  K_LOG_C11,
+  K_LOG_C9,
+  K_LOG_C7,
+  K_LOG_C5,
+  K_LOG_C3,
+  K_INF,
+  K_NEG_INF,
+  K_NAN
 };
 enum {
   K_I_ONE,
   K_I_TWO,
   K_I_SIGN,
-  K_I_BIAS
+  K_I_BIAS,
+  K_I_SQRT_HALF,
+  K_I_EXP_FIELD
 };
 
 /* Defined in vconst.c: kept out of the kernels' translation units so the values are not folded. */

@@ -1,8 +1,9 @@
 /*
- * f64x2 exp, sin and cos used by the float32 kernels: each float32 argument is promoted, evaluated
- * with a double-precision range reduction and polynomial (error around 1e-12 relative, far below
- * float32's 6e-8), and rounded once to float32, so float32 results are correctly rounded except in
- * rare ties. Arguments beyond the reduction's range go through JavaScript's Math (callers check).
+ * f64x2 exp, expm1, log, sin and cos used by the float32 kernels: each float32 argument is promoted,
+ * evaluated with a double-precision range reduction and polynomial (error around 1e-12 relative, far
+ * below float32's 6e-8), and rounded once to float32, so float32 results are correctly rounded except
+ * in rare ties. Trig arguments beyond the reduction's range go through JavaScript's Math (callers
+ * check). Promotion also makes float32 subnormals normal doubles: no special path for them.
  */
 #ifndef SPECTRANS_VMATH_H
 #define SPECTRANS_VMATH_H
@@ -89,6 +90,70 @@ static inline __attribute__((always_inline)) v128_t exp_f64x2(v128_t x) {
   const v128_t ni = wasm_i64x2_extend_low_i32x4(wasm_i32x4_trunc_sat_f64x2_zero(n));
   const v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(ni, KI(K_I_BIAS)), 52);
   return wasm_f64x2_mul(p, scale);
+}
+
+/*
+ * expm1(x) for x <= 0 (and NaN, which passes): x clamped at -200 (beyond float32's resolution of
+ * -1), x = n*ln2 + r with |r| <= ln2/2, expm1(r) = r + r^2·P(r) from exp's Taylor coefficients
+ * (truncation below 1e-12 relative, and no cancellation: for n = 0 the result is that sum alone),
+ * then expm1(x) = 2^n·expm1(r) + (2^n - 1), where 2^n - 1 is exact and, for n <= -1, the result is
+ * at least 0.29 in magnitude so the final sum loses nothing. Returns +0 for -0 (callers keep x's
+ * zero).
+ */
+static inline __attribute__((always_inline)) v128_t expm1_neg_f64x2(v128_t x) {
+  x = wasm_f64x2_pmax(x, KF(K_EXP_LO));
+  const v128_t n = wasm_f64x2_nearest(wasm_f64x2_mul(x, KF(K_LOG2E)));
+  v128_t r = wasm_f64x2_sub(x, wasm_f64x2_mul(n, KF(K_LN2_HI)));
+  r = wasm_f64x2_sub(r, wasm_f64x2_mul(n, KF(K_LN2_LO)));
+  v128_t p = KF(K_E10);
+  p = MADD(p, r, KF(K_E9));
+  p = MADD(p, r, KF(K_E8));
+  p = MADD(p, r, KF(K_E7));
+  p = MADD(p, r, KF(K_E6));
+  p = MADD(p, r, KF(K_E5));
+  p = MADD(p, r, KF(K_E4));
+  p = MADD(p, r, KF(K_E3));
+  p = MADD(p, r, KF(K_E2));
+  const v128_t em = MADD(wasm_f64x2_mul(r, r), p, r);
+  const v128_t ni = wasm_i64x2_extend_low_i32x4(wasm_i32x4_trunc_sat_f64x2_zero(n));
+  const v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(ni, KI(K_I_BIAS)), 52);
+  return MADD(scale, em, wasm_f64x2_sub(scale, KF(K_ONE)));
+}
+
+/*
+ * Natural log with IEEE special values: log(±0) = -inf, log(x < 0) = NaN, log(+inf) = +inf, NaN
+ * passes. x = 2^k·z with z in [sqrt(1/2), sqrt(2)) taken from the bits (the offset trick: subtract
+ * the bits of sqrt(1/2), the exponent field of the difference is k), f = z - 1 exactly (Sterbenz),
+ * s = f/(2 + f) (|s| <= 0.172) and log z = 2s(1 + s^2/3 + ... + s^16/17), the atanh series with
+ * truncation below 1e-15 relative. log x = k·ln2_hi + (k·ln2_lo + log z): k·ln2_hi is exact, and near
+ * x = 1 (k = 0) the result is log z alone, accurate to a few double ulps relative. Overall relative
+ * error a few 2^-53 for every positive normal double (float32 subnormals included once promoted).
+ */
+static inline __attribute__((always_inline)) v128_t log_f64x2(v128_t x) {
+  const v128_t tmp = wasm_i64x2_sub(x, KI(K_I_SQRT_HALF));
+  const v128_t z = wasm_i64x2_sub(x, wasm_v128_and(tmp, KI(K_I_EXP_FIELD)));
+  const v128_t k = wasm_i64x2_shr(tmp, 52);
+  const v128_t kf = wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(k, k, 0, 2, 0, 2));
+  const v128_t f = wasm_f64x2_sub(z, KF(K_ONE));
+  const v128_t s = wasm_f64x2_div(f, wasm_f64x2_add(f, KF(K_TWO)));
+  const v128_t w = wasm_f64x2_mul(s, s);
+  v128_t p = KF(K_LOG_C17);
+  p = MADD(p, w, KF(K_LOG_C15));
+  p = MADD(p, w, KF(K_LOG_C13));
+  p = MADD(p, w, KF(K_LOG_C11));
+  p = MADD(p, w, KF(K_LOG_C9));
+  p = MADD(p, w, KF(K_LOG_C7));
+  p = MADD(p, w, KF(K_LOG_C5));
+  p = MADD(p, w, KF(K_LOG_C3));
+  const v128_t s2 = wasm_f64x2_add(s, s);
+  const v128_t logz = MADD(wasm_f64x2_mul(s2, w), p, s2);
+  const v128_t r = MADD(kf, KF(K_LN2_HI), MADD(kf, KF(K_LN2_LO), logz));
+  /* Lanes outside (0, inf): 0 -> -inf, negative -> NaN, +inf and NaN pass as they are. */
+  const v128_t ok = wasm_v128_and(wasm_f64x2_gt(x, wasm_f64x2_splat(0.0)), wasm_f64x2_lt(x, KF(K_INF)));
+  if (wasm_i64x2_all_true(ok)) return r;
+  const v128_t zero = wasm_f64x2_eq(x, wasm_f64x2_splat(0.0));
+  const v128_t fix = wasm_v128_bitselect(KF(K_NEG_INF), wasm_v128_bitselect(KF(K_NAN), x, wasm_f64x2_lt(x, wasm_f64x2_splat(0.0))), zero);
+  return wasm_v128_bitselect(r, fix, ok);
 }
 
 /* The low and high halves of an f32x4 as f64x2, and back. */

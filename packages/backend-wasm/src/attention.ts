@@ -20,6 +20,8 @@ export interface AttentionContext {
   setJob(words: readonly number[]): void;
   /** Runs the job record on `nt` threads. */
   run(nt: number): void;
+  /** Runs `fill` to compute the new block `out`; disposes `out` when that throws. */
+  produce(out: WasmHandle, fill: () => void): WasmHandle;
   /** The backend's float32 matmul. */
   matmul(
     a: TensorRef<WasmHandle>,
@@ -79,11 +81,10 @@ export function logLinearAttentionOp(
           block,
           scratch,
         ]);
-        ctx.run(nt);
+        return ctx.produce(out, () => ctx.run(nt));
       } finally {
         heap.free(scratch, scratchBytes);
       }
-      return out;
     }
     // Keys: shifts c, φ(K) and z; then S = φ(K)ᵀV; queries: φ(Q) over their denominators; out = φ(Q)S.
     const keys = keyPhase(ctx, logK, batches, m, D);

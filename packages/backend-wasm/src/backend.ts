@@ -2,12 +2,12 @@
  * createWasmBackend: the ops contract on WebAssembly SIMD128 kernels over one linear memory, with an
  * optional worker pool. Hot float32 paths (matmul, fused RFF features, fused log-space linear
  * attention, squared/L1 distances, the
- * Walsh–Hadamard transform, most elementwise ops) run in wasm; float64 matmul runs in wasm; every
+ * Walsh–Hadamard transform, every elementwise op) run in wasm; float64 matmul runs in wasm; every
  * other op runs backend-js's implementation directly on views of the wasm heap (no copies in, one
  * copy out), so the whole contract holds with backend-js's precision.
  */
 import { createJsBackend, type JsHandle } from '@spectrans/backend-js';
-import { broadcastStrides, coalesceAxes, sizeOf } from '@spectrans/core/backend';
+import { broadcastStrides, coalesceAxes, sizeOf, SpectransError } from '@spectrans/core/backend';
 import type {
   Backend,
   BackendCapabilities,
@@ -66,9 +66,12 @@ export interface WasmBackendOptions {
 
 /** The wasm backend: the ops contract plus its threading state. */
 export interface WasmBackend extends Backend<WasmHandle> {
-  /** Threads kernels use (1 when single-threaded). */
+  /** Threads kernels use (1 when single-threaded, and from the moment a pool worker has died). */
   readonly threads: number;
-  /** Why fewer threads than requested run (e.g. no SharedArrayBuffer); undefined otherwise. */
+  /**
+   * Why fewer threads than requested run (e.g. no SharedArrayBuffer, or which pool worker died and
+   * how); undefined otherwise.
+   */
   readonly threadingNote: string | undefined;
   /** The linear memory tensors live in (shared when threads > 1). Views of it go stale when it grows. */
   readonly wasmMemory: WebAssembly.Memory;
@@ -78,8 +81,9 @@ export interface WasmBackend extends Backend<WasmHandle> {
 
 /**
  * What the wasm backend declares: IEEE float32 and float64. float32 products and sums accumulate in
- * float32 (within the classical γ_k bound); float32 exp/sin/cos are evaluated in double precision and
- * rounded once, the fused rffFeatures' cos/sin in float32 (absolute error about 1.6·2^-24); float64
+ * float32 (within the classical γ_k bound); float32 exp/log/sin/cos/tanh/elu/pow are evaluated in double
+ * precision and rounded once (within 1 ulp of Math rounded to float32; 0 ulp measured over dense
+ * sweeps), the fused rffFeatures' cos/sin in float32 (absolute error about 1.6·2^-24); float64
  * ops other than matmul compute as backend-js does.
  */
 export const WASM_CAPABILITIES: BackendCapabilities = Object.freeze({
@@ -106,6 +110,23 @@ function copyOut(view: FloatArray): FloatArray {
   return out;
 }
 
+/** Each backend's worker pool, for this package's tests (not exported from the package entry). */
+const pools = new WeakMap<WasmBackend, WorkerPool>();
+
+/**
+ * Test hook: makes the supervisor of `backend`'s pool terminate worker `tid` (1-based; 0 ends the
+ * supervisor itself, and its workers with it), at once
+ * (resolves once the death is recorded) or as soon as the next job is in flight (resolves once the
+ * supervisor watches for it). Not part of the package's API.
+ *
+ * @throws Error when the backend has no pool.
+ */
+export function terminatePoolWorkerForTest(backend: WasmBackend, tid: number, whenBusy: boolean): Promise<void> {
+  const pool = pools.get(backend);
+  if (pool === undefined) throw new Error('terminatePoolWorkerForTest: this backend has no worker pool');
+  return pool.terminateWorkerForTest(tid, whenBusy);
+}
+
 function checkOptions(options: WasmBackendOptions): { name: string; threads: number | undefined } {
   const name = options.name ?? 'wasm';
   if (typeof name !== 'string' || name === '')
@@ -120,8 +141,15 @@ function checkOptions(options: WasmBackendOptions): { name: string; threads: num
  * Creates an instance of the wasm backend: compiles the kernels, creates its memory and (for more
  * than one thread) starts its worker pool. Each instance has its own memory and accounting.
  *
+ * If a pool worker dies (an uncaught error, or its thread terminated), the death is detected even
+ * while the calling thread is blocked waiting for a job: the op whose job was running (or, for a
+ * death between jobs, the next op that would use the pool) throws a `SpectransError` with code
+ * `ERR_BACKEND_FAILURE` naming the worker and why, and never hangs. From then on the backend runs
+ * single-threaded (`threads` is 1, `threadingNote` says why); tensors and their memory are intact.
+ *
  * @param options - `name` (default `'wasm'`), `threads` (default: available cores), `wasmBaseUrl`.
- * @throws TypeError or RangeError for a bad option; Error when the `.wasm` files cannot be loaded.
+ * @throws TypeError or RangeError for a bad option; Error when the `.wasm` files cannot be loaded;
+ * `SpectransError` `ERR_BACKEND_INIT` when a pool worker fails or takes over a minute to start.
  * @example
  * ```ts
  * import { setBackend } from '@spectrans/core';
@@ -141,7 +169,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const memory = createMemory(useThreads);
   const kernels = instantiate(module, memory);
   const heap = new WasmHeap(memory, kernels.__heap_base.value as number);
-  const pool = useThreads ? await WorkerPool.start(module, heap, kernels, wanted - 1) : undefined;
+  const pool = useThreads ? await WorkerPool.start(module, heap, kernels, wanted - 1, name) : undefined;
   return buildBackend(name, heap, kernels, pool, threadingNote);
 }
 
@@ -153,7 +181,10 @@ function buildBackend(
   threadingNote: string | undefined,
 ): WasmBackend {
   const store = new HandleStore(heap);
-  const threads = pool?.threads ?? 1;
+  let threads = pool?.threads ?? 1;
+  let note = threadingNote;
+  /** The pool while it works; undefined once a worker has died (the backend is single-threaded then). */
+  let livePool = pool;
   const job = heap.alloc(JOB_WORDS * 4);
   const jobWord = job / 4;
   let workspace = 0;
@@ -163,8 +194,35 @@ function buildBackend(
 
   const run = (nt: number): void => {
     if (destroyed) throw new Error(`${name} backend: used after destroy()`);
-    if (pool !== undefined && nt > 1) pool.run(job, nt);
-    else kernels.job_run(job, 0, 1);
+    if (livePool === undefined || nt <= 1) {
+      kernels.job_run(job, 0, 1);
+      return;
+    }
+    try {
+      livePool.run(job, nt);
+    } catch (e) {
+      const failure = livePool.failure;
+      if (failure === undefined) throw e;
+      // A worker died: this op fails, later ones run on this thread alone (the pool is shut down).
+      livePool = undefined;
+      threads = 1;
+      note = `single-threaded since ${failure}`;
+      throw new SpectransError(
+        'ERR_BACKEND_FAILURE',
+        `${(e as Error).message}; the backend runs single-threaded from now on`,
+        { cause: e },
+      );
+    }
+  };
+  /** Runs `fill` to compute the new block `out`; disposes `out` when that throws. */
+  const produce = (out: WasmHandle, fill: () => void): WasmHandle => {
+    try {
+      fill();
+    } catch (e) {
+      store.dispose(out);
+      throw e;
+    }
+    return out;
   };
   const setJob = (words: readonly number[]): void => {
     const i32 = heap.i32;
@@ -261,12 +319,11 @@ function buildBackend(
     extra(words);
     setJob(words);
     try {
-      run(batches * n * m * k >= PARALLEL_MIN_FLOPS ? threads : 1);
+      return produce(out, () => run(batches * n * m * k >= PARALLEL_MIN_FLOPS ? threads : 1));
     } finally {
       freeInts(ap, aoffs!);
       freeInts(bp, boffs!);
     }
-    return out;
   };
 
   const unaryF32 = (code: number, x: Ref): WasmHandle => {
@@ -274,8 +331,7 @@ function buildBackend(
     const n = out.length;
     if (n === 0) return out;
     setJob([JOB.unaryF32, code, n, handleOf(x).ptr, out.ptr]);
-    run(n >= PARALLEL_MIN_ELEMENTS ? threads : 1);
-    return out;
+    return produce(out, () => run(n >= PARALLEL_MIN_ELEMENTS ? threads : 1));
   };
 
   /**
@@ -283,17 +339,23 @@ function buildBackend(
    * binary and where kernels take: [rows, inner, then (ptr, row stride, inner stride) per operand],
    * each with the element offset of its block of the (contiguous) output. Layouts of three or more
    * axes after coalescing (e.g. (G, h, D) against (G, 1, D)) become one job per index of the leading
-   * axes; undefined when an operand's innermost stride is neither 0 nor 1.
+   * axes. The kernels step inner elements by 0 or 1, which contiguous operands always give (the
+   * output's innermost axis of extent > 1 is, in each operand, its last axis or broadcast); should an
+   * operand ever have another inner stride, a trailing axis of extent 1 makes the old inner axis the
+   * rows, so every layout still runs on the kernel.
    */
-  const rowJobs = (operands: readonly Ref[], outShape: Shape): { words: number[]; outOffset: number }[] | undefined => {
+  const rowJobs = (operands: readonly Ref[], outShape: Shape): { words: number[]; outOffset: number }[] => {
     const layout = coalesceAxes(
       outShape,
       operands.map((r) => broadcastStrides(r.shape, outShape)),
     );
     const scalar = layout.dims.length === 0;
-    const dims = scalar ? [1] : layout.dims;
-    const strides = operands.map((_, o) => (scalar ? [0] : layout.strides[o]!));
-    if (strides.some((st) => st[st.length - 1] !== 0 && st[st.length - 1] !== 1)) return undefined;
+    const dims = scalar ? [1] : [...layout.dims];
+    const strides = operands.map((_, o) => (scalar ? [0] : [...layout.strides[o]!]));
+    if (strides.some((st) => st[st.length - 1] !== 0 && st[st.length - 1] !== 1)) {
+      dims.push(1);
+      for (const st of strides) st.push(0);
+    }
     const k = dims.length;
     const rows = k >= 2 ? dims[k - 2]! : 1;
     const inner = dims[k - 1]!;
@@ -316,29 +378,25 @@ function buildBackend(
   };
 
   /** Runs a float32 elementwise kernel (`head` = its leading job words) over rowJobs' blocks. */
-  const elementwiseF32 = (
-    head: readonly number[],
-    operands: readonly Ref[],
-    outShape: Shape,
-  ): WasmHandle | undefined => {
+  const elementwiseF32 = (head: readonly number[], operands: readonly Ref[], outShape: Shape): WasmHandle => {
     const jobs = rowJobs(operands, outShape);
-    if (jobs === undefined) return undefined;
     const out = store.allocate(sizeOf(outShape), 'float32');
     if (out.length === 0) return out;
     const perJob = out.length / jobs.length;
-    for (const { words, outOffset } of jobs) {
-      setJob([...head, ...words, out.ptr + outOffset * 4]);
-      run(perJob >= PARALLEL_MIN_ELEMENTS ? threads : 1);
-    }
-    return out;
+    return produce(out, () => {
+      for (const { words, outOffset } of jobs) {
+        setJob([...head, ...words, out.ptr + outOffset * 4]);
+        run(perJob >= PARALLEL_MIN_ELEMENTS ? threads : 1);
+      }
+    });
   };
 
   /** float32 binary through the kernel (see rowJobs). */
-  const binaryF32 = (code: number, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined =>
+  const binaryF32 = (code: number, a: Ref, b: Ref, outShape: Shape): WasmHandle =>
     elementwiseF32([JOB.binaryF32, code], [a, b], outShape);
 
   /** float32 where through the kernel (see rowJobs). */
-  const whereF32 = (cond: Ref, a: Ref, b: Ref, outShape: Shape): WasmHandle | undefined =>
+  const whereF32 = (cond: Ref, a: Ref, b: Ref, outShape: Shape): WasmHandle =>
     elementwiseF32([JOB.whereF32], [cond, a, b], outShape);
 
   /** A float32 reduction (drops `axis`) or scan (keeps the shape) over (outer, len, inner). */
@@ -353,18 +411,20 @@ function buildBackend(
     const scratch = heap.alloc(scratchBytes);
     try {
       setJob([kind, op, outer, len, inner, handleOf(x).ptr, out.ptr, scratch]);
-      run(nt);
+      return produce(out, () => run(nt));
     } finally {
       heap.free(scratch, scratchBytes);
     }
-    return out;
   };
 
   const attentionContext: AttentionGradContext = {
     store,
     heap,
     kernels,
-    threads,
+    get threads() {
+      return threads;
+    },
+    produce,
     setJob,
     run,
     matmul: (a, b, transposeA, transposeB, outShape) =>
@@ -378,8 +438,12 @@ function buildBackend(
   const backend: WasmBackend = {
     name,
     capabilities: WASM_CAPABILITIES,
-    threads,
-    threadingNote,
+    get threads() {
+      return threads;
+    },
+    get threadingNote() {
+      return note;
+    },
     wasmMemory: heap.memory,
 
     // ---- storage -------------------------------------------------------------------------------
@@ -412,38 +476,27 @@ function buildBackend(
 
     // ---- elementwise ---------------------------------------------------------------------------
     unary(op: UnaryOp, x: Ref) {
-      const code = UNARY_F32[op];
-      if (x.dtype === 'float32' && code !== undefined) return unaryF32(code, x);
+      if (x.dtype === 'float32') return unaryF32(UNARY_F32[op], x);
       return viaJs([x], x.dtype, ([r]) => js.unary(op, r!));
     },
     binary(op: BinaryOp, a: Ref, b: Ref, outShape) {
-      const code = BINARY_F32[op];
-      if (a.dtype === 'float32' && code !== undefined) {
-        const out = binaryF32(code, a, b, outShape);
-        if (out !== undefined) return out;
-      }
+      if (a.dtype === 'float32') return binaryF32(BINARY_F32[op], a, b, outShape);
       return viaJs([a, b], a.dtype, ([ra, rb]) => js.binary(op, ra!, rb!, outShape));
     },
     binaryScalar(op: BinaryOp, x: Ref, scalar, scalarFirst) {
-      const code = BINARY_F32[op];
-      if (x.dtype === 'float32' && code !== undefined) {
-        const s = store.allocate(1, 'float32');
-        try {
-          store.view(s)[0] = scalar;
-          const sRef: Ref = { handle: s, shape: [], dtype: 'float32' };
-          const out = scalarFirst ? binaryF32(code, sRef, x, x.shape) : binaryF32(code, x, sRef, x.shape);
-          if (out !== undefined) return out;
-        } finally {
-          store.dispose(s);
-        }
+      if (x.dtype !== 'float32') return viaJs([x], x.dtype, ([r]) => js.binaryScalar(op, r!, scalar, scalarFirst));
+      const s = store.allocate(1, 'float32');
+      try {
+        store.view(s)[0] = scalar;
+        const sRef: Ref = { handle: s, shape: [], dtype: 'float32' };
+        const code = BINARY_F32[op];
+        return scalarFirst ? binaryF32(code, sRef, x, x.shape) : binaryF32(code, x, sRef, x.shape);
+      } finally {
+        store.dispose(s);
       }
-      return viaJs([x], x.dtype, ([r]) => js.binaryScalar(op, r!, scalar, scalarFirst));
     },
     where(cond: Ref, a: Ref, b: Ref, outShape) {
-      if (a.dtype === 'float32' && cond.dtype === 'float32') {
-        const out = whereF32(cond, a, b, outShape);
-        if (out !== undefined) return out;
-      }
+      if (a.dtype === 'float32' && cond.dtype === 'float32') return whereF32(cond, a, b, outShape);
       return viaJs([cond, a, b], a.dtype, ([c, ra, rb]) => js.where(c!, ra!, rb!, outShape));
     },
     cast(x: Ref, dtype) {
@@ -532,13 +585,12 @@ function buildBackend(
         try {
           kernels.transpose_f32(handleOf(y).ptr, handleOf(y).length / (m * d), m, d, yT.ptr);
           setJob([JOB.cdistL1F32, xo!.length, n, m, d, handleOf(x).ptr, yT.ptr, out.ptr, xp, yp]);
-          run(xo!.length * n * m * d >= PARALLEL_MIN_FLOPS ? threads : 1);
+          return produce(out, () => run(xo!.length * n * m * d >= PARALLEL_MIN_FLOPS ? threads : 1));
         } finally {
           store.dispose(yT);
           freeInts(xp, xo!);
           freeInts(yp, yo!);
         }
-        return out;
       }
       const xRows = handleOf(x).length / d;
       const yRows = handleOf(y).length / d;
@@ -616,6 +668,7 @@ function buildBackend(
     logLinearAttention: logLinearAttentionOp(attentionContext),
     logLinearAttentionGrad: logLinearAttentionGradOp(attentionContext),
   };
+  if (pool !== undefined) pools.set(backend, pool);
   /** Writes `scale` as a float64 into words 20-21 (little-endian, as the C side reads it). */
   function setScale(w: number[], scale: number): void {
     const f = new Float64Array([scale]);

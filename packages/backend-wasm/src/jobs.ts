@@ -29,8 +29,8 @@ export const EPILOGUE = { none: 0, rffCos: 1, rffCosSin: 2, sqDistances: 3, time
 /** Words of one job record (the record block is this many int32s, 16-byte aligned). */
 export const JOB_WORDS = 32;
 
-/** float32 unary ops with a SIMD kernel, by code; the rest run through the js fallback. */
-export const UNARY_F32: Partial<Record<UnaryOp, number>> = {
+/** float32 unary ops with their SIMD kernel's code (csrc/elementwise.c): every unary op. */
+export const UNARY_F32: Record<UnaryOp, number> = {
   neg: 0,
   abs: 1,
   exp: 2,
@@ -41,10 +41,13 @@ export const UNARY_F32: Partial<Record<UnaryOp, number>> = {
   cos: 7,
   relu: 8,
   sign: 9,
+  log: 10,
+  tanh: 11,
+  elu: 12,
 };
 
-/** float32 binary ops with a SIMD kernel, by code; `pow` runs through the js fallback. */
-export const BINARY_F32: Partial<Record<BinaryOp, number>> = {
+/** float32 binary ops with their SIMD kernel's code (csrc/elementwise.c): every binary op. */
+export const BINARY_F32: Record<BinaryOp, number> = {
   add: 0,
   sub: 1,
   mul: 2,
@@ -56,6 +59,7 @@ export const BINARY_F32: Partial<Record<BinaryOp, number>> = {
   less: 8,
   lessEqual: 9,
   equal: 10,
+  pow: 11,
 };
 
 /** Work (multiply-adds or elements) below which a job runs on the calling thread alone. */
