@@ -1,0 +1,108 @@
+/** The bench's statistics: paired ratios, the Mann–Whitney test and the noise rule the targets use. */
+import { describe, expect, test } from 'vitest';
+import { mannWhitneyGreater, pairedRatio, slowerBeyondNoise } from '../src/stats.js';
+
+/** P(U ≥ observed) by enumerating every split of the pooled values into the two series' sizes. */
+function bruteForceP(x: readonly number[], y: readonly number[]): number {
+  const pooled = [...x, ...y];
+  const n = x.length;
+  const u = (a: readonly number[], b: readonly number[]): number =>
+    a.reduce((s, v) => s + b.reduce((t, w) => t + (v > w ? 1 : v === w ? 0.5 : 0), 0), 0);
+  const observed = u(x, y);
+  let hits = 0;
+  let total = 0;
+  const pick = (start: number, chosen: number[]): void => {
+    if (chosen.length === n) {
+      const a = chosen.map((i) => pooled[i]!);
+      const b = pooled.filter((_, i) => !chosen.includes(i));
+      total++;
+      if (u(a, b) >= observed) hits++;
+      return;
+    }
+    for (let i = start; i < pooled.length; i++) pick(i + 1, [...chosen, i]);
+  };
+  pick(0, []);
+  return hits / total;
+}
+
+describe('mannWhitneyGreater', () => {
+  test('exact p equals enumeration over every split of the pooled runs', () => {
+    const cases: [number[], number[]][] = [
+      [
+        [5.1, 4.9, 6.2, 5.5],
+        [4.0, 5.0, 4.4, 4.8, 5.2],
+      ],
+      [
+        [3, 1, 2],
+        [4, 5, 6],
+      ],
+      [
+        [2.5, 2.6, 2.4, 2.9, 3.0, 2.2],
+        [2.45, 2.7, 2.35, 2.8],
+      ],
+      [[7], [1, 2, 3, 4, 5, 6]],
+    ];
+    for (const [x, y] of cases) expect(mannWhitneyGreater(x, y).p).toBeCloseTo(bruteForceP(x, y), 12);
+  });
+
+  test('complete separation: p is 1 / C(n + m, n), the smallest these sizes allow', () => {
+    expect(mannWhitneyGreater([4, 5, 6], [1, 2, 3])).toEqual({ u: 9, p: 1 / 20, minP: 1 / 20 });
+    const r = mannWhitneyGreater([10, 11, 12, 13, 14], [1, 2, 3, 4, 5]);
+    expect(r.p).toBeCloseTo(1 / 252, 15);
+    expect(r.minP).toBeCloseTo(1 / 252, 15);
+    expect(mannWhitneyGreater([1, 2, 3], [4, 5, 6]).p).toBe(1); // the other direction
+    expect(mannWhitneyGreater([], [1]).p).toBe(1);
+  });
+
+  test('the normal approximation beyond 2500 pairs agrees with the exact tail at the boundary', () => {
+    // Two interleaved ramps: a moderate shift, p in the region that decides a verdict.
+    const x = Array.from({ length: 50 }, (_, i) => i + 4);
+    const y = Array.from({ length: 50 }, (_, i) => i);
+    const exact = mannWhitneyGreater(x, y); // 2500 pairs: exact
+    const approx = mannWhitneyGreater([...x, 30.5], y); // 2550 pairs: normal
+    expect(exact.p).toBeGreaterThan(0.05);
+    expect(exact.p).toBeLessThan(0.3);
+    expect(Math.abs(approx.p - exact.p)).toBeLessThan(0.03);
+    expect(approx.minP).toBeGreaterThan(0);
+    expect(approx.minP).toBeLessThan(1e-20);
+  });
+});
+
+describe('slowerBeyondNoise', () => {
+  test('overlapping runs of the same work are within noise, whichever median is higher', () => {
+    // w5 orthogonal-like: the same host QR on both backends, seconds apart by chance.
+    const wasm = [2310, 2650, 2120, 2900, 2480];
+    const js = [2410, 2200, 3020, 2290, 2380];
+    const v = slowerBeyondNoise(wasm, js);
+    expect(v.kind).toBe('within-noise');
+    expect(v.kind === 'within-noise' && v.p).toBeGreaterThan(0.05);
+  });
+
+  test('runs that all sit above the anchor are slower, even by a little when the spread is small', () => {
+    expect(slowerBeyondNoise([5.2, 5.0, 5.3], [4.1, 4.0, 4.2])).toEqual({ kind: 'slower', p: 0.05 });
+    const tight = slowerBeyondNoise([1.05, 1.06, 1.04, 1.05, 1.07], [1.0, 1.01, 0.99, 1.0, 1.02]);
+    expect(tight.kind).toBe('slower');
+  });
+
+  test('one run of the anchor above the subject keeps 3 against 3 within noise', () => {
+    expect(slowerBeyondNoise([5.2, 5.0, 5.3], [4.1, 5.1, 4.2]).kind).toBe('within-noise');
+  });
+
+  test('a limit scales the anchor: 1.4x the time is within a 1.5x limit, 2x is not', () => {
+    const anchor = [10, 10.5, 9.8, 10.2, 10.1];
+    expect(slowerBeyondNoise([14, 14.2, 13.9, 14.1, 14.3], anchor, 1.5).kind).toBe('within-noise');
+    expect(slowerBeyondNoise([20, 20.2, 19.9, 20.1, 20.3], anchor, 1.5).kind).toBe('slower');
+  });
+
+  test('too few runs to reach the level are reported as such, not as a verdict', () => {
+    expect(slowerBeyondNoise([9, 9.5], [1, 1.2])).toEqual({ kind: 'too-few', minP: 1 / 6 });
+    expect(slowerBeyondNoise([9], [1])).toEqual({ kind: 'too-few', minP: 1 / 2 });
+  });
+});
+
+describe('pairedRatio', () => {
+  test('median and quartiles of per-round ratios from 3 rounds on; ratio of medians below', () => {
+    expect(pairedRatio([2, 4, 6, 8], [1, 2, 2, 4])).toEqual({ ratio: 2, q1: 2, q3: 2.25, paired: true });
+    expect(pairedRatio([2, 4], [1, 1])).toEqual({ ratio: 3, q1: 3, q3: 3, paired: false });
+  });
+});
