@@ -126,6 +126,13 @@ export interface Entry {
   readonly backend?: Backend;
   readonly tf?: TfLike;
   readonly prepare: () => Prepared | Promise<Prepared>;
+  /**
+   * The id of another entry this one is compared with run by run (a 1-thread variant and its
+   * backend): it runs right after that entry in every round (right before it in reversed rounds),
+   * and both get the same GC and settling before each run, so each round's pair of runs sees the
+   * same machine.
+   */
+  readonly pairedWith?: string;
 }
 
 function errorText(e: unknown): string {
@@ -155,12 +162,16 @@ interface State {
   note?: string;
   error?: string;
   done: boolean;
+  /** The state of the entry this one is paired with (both ways), if any. */
+  partner?: State;
 }
 
 async function timedRun(s: State): Promise<number> {
-  // A full GC costs milliseconds: skip it before runs that are that short themselves. Then let its
-  // concurrent sweeping finish, or it takes a core from a multi-threaded run.
-  if (s.lastMs === undefined || s.lastMs >= 10) {
+  // A full GC costs milliseconds: skip it before runs that are that short themselves (a pair
+  // decides together: both sides of a ratio get the same treatment). Then let its concurrent
+  // sweeping finish, or it takes a core from a multi-threaded run.
+  const short = (q: State | undefined): boolean => q?.lastMs !== undefined && q.lastMs < 10;
+  if (!short(s) || (s.partner && !short(s.partner))) {
     gc();
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -196,6 +207,21 @@ function finished(s: State, p: RepeatPolicy): boolean {
   return k >= minReps && s.spent >= p.budgetMs;
 }
 
+/** `entries` with each paired entry moved to just after its partner (order otherwise kept). */
+export function pairOrder(entries: readonly Entry[]): Entry[] {
+  const ids = new Set(entries.map((e) => e.id));
+  const follows = (e: Entry): boolean => e.pairedWith !== undefined && ids.has(e.pairedWith);
+  const out: Entry[] = [];
+  const place = (e: Entry): void => {
+    out.push(e);
+    for (const f of entries) if (follows(f) && f.pairedWith === e.id && !out.includes(f)) place(f);
+  };
+  for (const e of entries) if (!follows(e) && !out.includes(e)) place(e);
+  // A cycle of pairings has no head: keep those entries in their given order.
+  for (const e of entries) if (!out.includes(e)) out.push(e);
+  return out;
+}
+
 /**
  * Measures one case on several backends: prepares each, warms each up, then runs rounds in which
  * every backend that still needs samples runs once. Errors are caught per backend.
@@ -204,7 +230,7 @@ export async function measureInterleaved(
   entries: readonly Entry[],
   policy: RepeatPolicy,
 ): Promise<Map<string, Outcome>> {
-  const states: State[] = entries.map((entry) => ({
+  const states: State[] = pairOrder(entries).map((entry) => ({
     entry,
     samples: [],
     spent: 0,
@@ -214,6 +240,13 @@ export async function measureInterleaved(
     highWater: false,
     done: false,
   }));
+  for (const s of states) {
+    const partner = states.find((q) => q.entry.id === s.entry.pairedWith);
+    if (partner) {
+      s.partner = partner;
+      partner.partner = s;
+    }
+  }
   for (const s of states) {
     try {
       s.prepared = await s.entry.prepare();
