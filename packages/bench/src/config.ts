@@ -62,6 +62,11 @@ export interface BenchConfig {
    * variant, run back to back (the thread-scaling target is the median of the per-round ratios).
    */
   readonly threadPairRounds: number;
+  /**
+   * Then more rounds of that pair, until this many are clean (no other process held CPU during
+   * either run), at most `maxRounds`: thread scaling is judged on the clean ones.
+   */
+  readonly threadCleanRounds?: { readonly rounds: number; readonly maxRounds: number };
   /** W5: (d, D) pairs of orthogonal-block and SORF setup. */
   readonly w5: readonly (readonly [number, number])[];
   /** W6: points (n, d), rank. */
@@ -91,6 +96,7 @@ export const FULL: BenchConfig = {
   w5Policy: { warmup: 0, minReps: 1, maxReps: 3, budgetMs: 2500, capMs: 8000, minRepsFor: { [REFERENCE_BACKEND]: 3 } },
   noiseMinRuns: 5,
   threadPairRounds: 25,
+  threadCleanRounds: { rounds: 15, maxRounds: 60 },
   matmulSizes: [256, 512, 1024],
   w1: { batch: 32, n: 100, d: 64, D: 256 },
   w2: { batch: 32, n: 100, m: 50, d: 64, D: 256 },

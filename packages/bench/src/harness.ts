@@ -7,6 +7,7 @@ import vm from 'node:vm';
 import v8 from 'node:v8';
 import type { Backend } from '@spectrans/core';
 import type { TfLike } from './backends.js';
+import { cleanRounds, cpuSnapshot, foreignCores } from './cpu-share.js';
 import { summarize, type Summary } from './stats.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -75,6 +76,11 @@ export interface RepeatPolicy {
   readonly warmupAsSampleMs?: number;
   /** Per-backend minimum numbers of timed runs (e.g. more for the reference backend). */
   readonly minRepsFor?: Readonly<Record<string, number>>;
+  /**
+   * Paired entries (see {@link Entry.pairedWith}) go on with rounds until `rounds` of them are
+   * clean (no other process held CPU during either run, see cpu-share.ts), at most `maxRounds`.
+   */
+  readonly cleanPairs?: { readonly rounds: number; readonly maxRounds: number };
 }
 
 /** Something the timed function returns that must be freed after the clock stops. */
@@ -99,6 +105,8 @@ export type Outcome =
 export interface Measurement {
   /** Timed runs, in milliseconds, in round order. */
   readonly samples: readonly number[];
+  /** Per timed run: cores' worth of CPU other processes used meanwhile (Linux; see cpu-share.ts). */
+  readonly foreignCores?: readonly number[];
   readonly summary: Summary;
   /** The first warm-up run (includes compilation / first-use costs), ms. */
   readonly firstRunMs?: number;
@@ -151,6 +159,8 @@ interface State {
   entry: Entry;
   prepared?: Prepared;
   samples: number[];
+  foreign: number[];
+  lastForeign?: number;
   spent: number;
   growth: number;
   peak: number;
@@ -178,9 +188,12 @@ async function timedRun(s: State): Promise<number> {
   const memBefore = s.entry.backend?.memory?.().bytes;
   const highWater = resetPeakRss();
   const rssBefore = rss();
+  const cpuBefore = cpuSnapshot();
   const t0 = performance.now();
   const out = await s.prepared!.run();
   const dt = performance.now() - t0;
+  const cpuAfter = cpuSnapshot();
+  s.lastForeign = cpuBefore && cpuAfter ? foreignCores(cpuBefore, cpuAfter) : undefined;
   const peak = highWater ? Math.max(maxRss(), rss()) : rss();
   s.highWater = highWater;
   if (peak - rssBefore >= s.growth) {
@@ -196,10 +209,21 @@ async function timedRun(s: State): Promise<number> {
   return dt;
 }
 
+/** Keeps a timed run (with what other processes used meanwhile, where known). */
+function record(s: State, dt: number): void {
+  s.samples.push(dt);
+  s.spent += dt;
+  if (s.lastForeign !== undefined && s.foreign.length === s.samples.length - 1) s.foreign.push(s.lastForeign);
+}
+
 function finished(s: State, p: RepeatPolicy): boolean {
   const k = s.samples.length;
   const forced = p.minRepsFor?.[s.entry.id];
   if (forced !== undefined && k < forced) return false; // a per-backend minimum beats the cap
+  if (p.cleanPairs && s.partner && s.partner.error === undefined && k < p.cleanPairs.maxRounds) {
+    const clean = cleanRounds(s.foreign, s.partner.foreign);
+    if (clean && clean.length < p.cleanPairs.rounds) return false;
+  }
   const minReps = forced ?? p.minReps;
   if (k >= Math.max(p.maxReps, minReps)) return true;
   const typical = summarize(s.samples).median;
@@ -233,6 +257,7 @@ export async function measureInterleaved(
   const states: State[] = pairOrder(entries).map((entry) => ({
     entry,
     samples: [],
+    foreign: [],
     spent: 0,
     growth: 0,
     peak: 0,
@@ -255,8 +280,7 @@ export async function measureInterleaved(
         s.firstRunMs ??= dt;
         if (dt >= (policy.warmupAsSampleMs ?? policy.capMs / 2)) {
           // A long run: count it (the code was warm already), then repeat only within the cap.
-          s.samples.push(dt);
-          s.spent += dt;
+          record(s, dt);
           s.done = finished(s, policy);
           if (s.done && s.samples.length === 1)
             s.note = `one run only: it took ${(dt / 1000).toFixed(1)} s, and repeats stop at ${(policy.capMs / 1000).toFixed(0)} s of timed work per case and backend`;
@@ -275,9 +299,7 @@ export async function measureInterleaved(
     for (const s of round % 2 === 0 ? states : reversed) {
       if (s.done) continue;
       try {
-        const dt = await timedRun(s);
-        s.samples.push(dt);
-        s.spent += dt;
+        record(s, await timedRun(s));
         s.done = finished(s, policy);
       } catch (e) {
         s.error = errorText(e);
@@ -310,6 +332,7 @@ export async function measureInterleaved(
     out.set(s.entry.id, {
       status: 'ok',
       samples: s.samples,
+      ...(s.foreign.length === s.samples.length && s.samples.length > 0 ? { foreignCores: s.foreign } : {}),
       summary: summarize(s.samples),
       ...(s.firstRunMs !== undefined ? { firstRunMs: s.firstRunMs } : {}),
       peakGrowthMiB: s.growth / MiB,

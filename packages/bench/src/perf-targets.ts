@@ -5,6 +5,7 @@
  * appear when its line is added there.
  */
 import { backendSpec, oneThreadId, TARGET_BACKENDS } from './backends.js';
+import { BUSY_FOREIGN_CORES, cleanRounds, MIN_CLEAN_ROUNDS } from './cpu-share.js';
 import { inProcess, okOutcome, torchBest, w4ScalingPair, type Ok } from './lookup.js';
 import { NOISE_LEVEL, pairedRatio, slowerBeyondNoise, summarize, type NoiseVerdict } from './stats.js';
 import { torchAnchorProblem } from './torch.js';
@@ -192,7 +193,7 @@ function judge(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>, t: PerfTar
       detail: `${subject} has no threads option (it computes on one thread)`,
     };
   const cases = t.cases(r.cases);
-  const ratios: { v: number; c: CaseResult; noise?: NoiseVerdict }[] = [];
+  const ratios: { v: number; c: CaseResult; noise?: NoiseVerdict; busy?: string }[] = [];
   const parts: string[] = [];
   const withinNoise: string[] = [];
   const missing: string[] = [];
@@ -207,7 +208,10 @@ function judge(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>, t: PerfTar
     }
     // time ratio subject/anchor; paired per round where both ran interleaved in this process.
     const paired = anchor.o && inProcess(c) ? pairedRatio(own.samples, anchor.o.samples) : undefined;
-    const timeRatio = paired?.ratio ?? own.summary.median / anchor.ms;
+    // Thread scaling: only rounds in which no other process held CPU measure it (cpu-share.ts).
+    const scaling = t.anchor.kind === 'one-thread' && paired?.paired ? threadRounds(own, anchor.o!) : undefined;
+    const chosen = scaling?.clean ?? paired;
+    const timeRatio = chosen?.ratio ?? own.summary.median / anchor.ms;
     const v = t.measure === 'time' ? timeRatio : 1 / timeRatio;
     const over = t.measure === 'time' ? v > t.limit : v < t.limit;
     // Over the limit: is that beyond the spread of the runs? (time: subject vs limit × anchor; speed: anchor vs subject × limit.)
@@ -217,10 +221,13 @@ function judge(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>, t: PerfTar
           ? slowerBeyondNoise(own.samples, anchor.o.samples, t.limit)
           : slowerBeyondNoise(anchor.o.samples, own.samples, 1 / t.limit)
         : undefined;
-    ratios.push({ v, c, ...(noise ? { noise } : {}) });
-    const spread =
-      paired?.paired && t.anchor.kind === 'one-thread'
-        ? ` (IQR ${x(t.measure === 'time' ? paired.q1 : 1 / paired.q3)}–${x(t.measure === 'time' ? paired.q3 : 1 / paired.q1)} over ${Math.min(own.samples.length, anchor.o!.samples.length)} paired rounds)`
+    ratios.push({ v, c, ...(noise ? { noise } : {}), ...(scaling?.busy ? { busy: scaling.busy } : {}) });
+    const iqr = (q: { q1: number; q3: number }): string =>
+      `IQR ${x(t.measure === 'time' ? q.q1 : 1 / q.q3)}–${x(t.measure === 'time' ? q.q3 : 1 / q.q1)}`;
+    const spread = scaling
+      ? ` (${scaling.text(iqr, (q) => x(t.measure === 'time' ? q.ratio : 1 / q.ratio))})`
+      : paired?.paired && t.anchor.kind === 'one-thread'
+        ? ` (${iqr(paired)} over ${Math.min(own.samples.length, anchor.o!.samples.length)} paired rounds)`
         : '';
     parts.push(`${c.id}: ${subject} ${ms(own.summary.median)} vs ${anchor.label} = ${x(v)}${spread}`);
     if (noise && anchor.o) {
@@ -263,6 +270,14 @@ function judge(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>, t: PerfTar
     .filter(Boolean)
     .join('. ');
   if (problem) return { ...row, achieved: `${achieved}, not judged`, pass: undefined, detail };
+  const busy = ratios.find((q) => q.busy);
+  if (busy)
+    return {
+      ...row,
+      achieved: `${achieved}, not judged (machine busy)`,
+      pass: undefined,
+      detail: `NOT JUDGED: ${busy.busy}. ${detail}`,
+    };
   if (ok) return { ...row, achieved, pass: missing.length === 0 ? true : undefined, detail };
   const factor = t.measure === 'time' ? decisive!.v / t.limit : t.limit / decisive!.v;
   return {
@@ -271,6 +286,43 @@ function judge(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>, t: PerfTar
     pass: false,
     missedBy: `${x(factor)} ${t.measure === 'time' ? 'too slow' : 'short'}: needs ${x(factor)} ${t.measure === 'time' ? 'less time' : 'more speed'} on ${decisive!.c.id}${decisive!.noise?.kind === 'too-few' ? ` (too few runs to tell from noise: ${decisive!.c.id} ${ratioRuns(decisive!.c, subject, t)})` : ''}`,
     detail,
+  };
+}
+
+/**
+ * The paired 1-thread/all-threads rounds of a case: the per-round ratio over the clean rounds (no
+ * other process held CPU during either run), where there are enough of them; otherwise why the
+ * case cannot be judged. Undefined where the runs carry no CPU readings (off Linux, older results).
+ */
+function threadRounds(
+  own: Ok,
+  one: Ok,
+):
+  | {
+      clean?: ReturnType<typeof pairedRatio>;
+      busy?: string;
+      text: (iqr: (q: { q1: number; q3: number }) => string, r: (q: { ratio: number }) => string) => string;
+    }
+  | undefined {
+  const clean = cleanRounds(own.foreignCores, one.foreignCores);
+  if (!clean) return undefined;
+  const k = Math.min(own.samples.length, one.samples.length);
+  const all = pairedRatio(own.samples.slice(0, k), one.samples.slice(0, k));
+  const busyRounds = k - clean.length;
+  const others = `other processes held ≥ ${BUSY_FOREIGN_CORES} cores during ${busyRounds} of ${k} rounds`;
+  if (clean.length < MIN_CLEAN_ROUNDS)
+    return {
+      busy: `${others}, which leaves ${clean.length} clean rounds (${MIN_CLEAN_ROUNDS} needed): a 2-thread run on a 2-core machine measures the other processes then`,
+      text: (iqr, r) => `all ${k} rounds: ${r(all)}, ${iqr(all)}; ${others}`,
+    };
+  const c = pairedRatio(
+    clean.map((i) => own.samples[i]!),
+    clean.map((i) => one.samples[i]!),
+  );
+  return {
+    clean: c,
+    text: (iqr, r) =>
+      `${iqr(c)} over ${clean.length} clean rounds, with no other process on the CPU; ${others}${busyRounds ? `, all ${k} rounds: ${r(all)}` : ''}`,
   };
 }
 

@@ -86,3 +86,43 @@ describe('matmul threads: the per-round ratio with its spread', () => {
     expect(t.detail).toContain('= 1.71x (IQR 1.70x–1.71x over 8 paired rounds)');
   });
 });
+
+describe('matmul threads on a shared machine: clean rounds only', () => {
+  const threads = PERF_TARGETS.filter((p) => p.id === 'matmul-threads');
+  const caseWith = (two: number[], one: number[], f2: number[], f1: number[]): CaseResult => ({
+    workload: 'matmul',
+    id: 'matmul/1024',
+    label: 'matmul',
+    params: { n: 1024 },
+    outcomes: {
+      wasm: { ...ok(two), foreignCores: f2 } as Outcome,
+      'wasm (1 thread)': { ...ok(one), foreignCores: f1 } as Outcome,
+    },
+  });
+
+  test('rounds in which another process held a core are left out, and counted in the report', () => {
+    // 8 clean rounds at 1.8x, 8 in which another process took a core (the 2-thread run then 1x).
+    const two = [...Array<number>(8).fill(50), ...Array<number>(8).fill(96)];
+    const one = [...Array<number>(8).fill(90), ...Array<number>(8).fill(96)];
+    const f2 = [...Array<number>(8).fill(0.05), ...Array<number>(8).fill(0.9)];
+    const f1 = [...Array<number>(8).fill(0), ...Array<number>(8).fill(1)];
+    const t = computePerfTargets({ cases: [caseWith(two, one, f2, f1)], backends }, threads, ['wasm'])[0]!;
+    expect(t.pass).toBe(true);
+    expect(t.achieved).toBe('1.80x');
+    expect(t.detail).toContain('over 8 clean rounds, with no other process on the CPU');
+    expect(t.detail).toContain('other processes held ≥ 0.3 cores during 8 of 16 rounds, all 16 rounds: 1.29x');
+  });
+
+  test('too few clean rounds: not judged, with the all-rounds ratio and why', () => {
+    const two = [50, 50, 95, 96, 94, 97];
+    const one = [90, 90, 96, 95, 97, 96];
+    const f = [0, 0, 1, 1, 1, 1];
+    const t = computePerfTargets({ cases: [caseWith(two, one, f, f)], backends }, threads, ['wasm'])[0]!;
+    expect(t.pass).toBeUndefined();
+    expect(t.missedBy).toBeUndefined();
+    expect(t.achieved).toMatch(/not judged \(machine busy\)$/);
+    expect(t.detail).toMatch(
+      /^NOT JUDGED: other processes held ≥ 0\.3 cores during 4 of 6 rounds, which leaves 2 clean rounds \(8 needed\)/,
+    );
+  });
+});

@@ -100,7 +100,10 @@ export async function runMatmul(ctx: Ctx): Promise<CaseResult[]> {
           label: `matmul ${n}×${n} · ${n}×${n} (float32)`,
           params: { n },
           flops: 2 * n ** 3,
-          policy: withMinRuns(policy, pairIds, ctx.config.threadPairRounds),
+          policy: {
+            ...withMinRuns(policy, pairIds, ctx.config.threadPairRounds),
+            ...(ctx.config.threadCleanRounds ? { cleanPairs: ctx.config.threadCleanRounds } : {}),
+          },
         },
         ({ backend }) => product(backend, n),
         extra,
