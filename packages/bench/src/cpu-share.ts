@@ -53,6 +53,12 @@ export function foreignCores(before: CpuSnapshot, after: CpuSnapshot): number {
   return (after.busyMs - before.busyMs - (after.ownMs - before.ownMs)) / wall;
 }
 
+/** Cores' worth of CPU this process (all its threads) used between two snapshots. */
+export function ownCores(before: CpuSnapshot, after: CpuSnapshot): number {
+  const wall = after.wallMs - before.wallMs;
+  return wall > 0 ? (after.ownMs - before.ownMs) / wall : 0;
+}
+
 /** Above this many foreign cores during either run of a 1-thread/all-threads round, the round is not clean. */
 export const BUSY_FOREIGN_CORES = 0.3;
 

@@ -7,7 +7,7 @@ import vm from 'node:vm';
 import v8 from 'node:v8';
 import type { Backend } from '@spectrans/core';
 import type { TfLike } from './backends.js';
-import { cleanRounds, cpuSnapshot, foreignCores } from './cpu-share.js';
+import { cleanRounds, cpuSnapshot, foreignCores, ownCores } from './cpu-share.js';
 import { summarize, type Summary } from './stats.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -107,6 +107,8 @@ export interface Measurement {
   readonly samples: readonly number[];
   /** Per timed run: cores' worth of CPU other processes used meanwhile (Linux; see cpu-share.ts). */
   readonly foreignCores?: readonly number[];
+  /** Per timed run: cores' worth of CPU this process used (about 2 for a 2-thread run that scaled). */
+  readonly ownCores?: readonly number[];
   readonly summary: Summary;
   /** The first warm-up run (includes compilation / first-use costs), ms. */
   readonly firstRunMs?: number;
@@ -160,7 +162,9 @@ interface State {
   prepared?: Prepared;
   samples: number[];
   foreign: number[];
+  own: number[];
   lastForeign?: number;
+  lastOwn?: number;
   spent: number;
   growth: number;
   peak: number;
@@ -193,7 +197,11 @@ async function timedRun(s: State): Promise<number> {
   const out = await s.prepared!.run();
   const dt = performance.now() - t0;
   const cpuAfter = cpuSnapshot();
-  s.lastForeign = cpuBefore && cpuAfter ? foreignCores(cpuBefore, cpuAfter) : undefined;
+  // Two decimals: /proc/stat's 10 ms ticks make more digits noise (and latest.json long).
+  const cores = (f: typeof ownCores): number | undefined =>
+    cpuBefore && cpuAfter ? Math.round(f(cpuBefore, cpuAfter) * 100) / 100 : undefined;
+  s.lastForeign = cores(foreignCores);
+  s.lastOwn = cores(ownCores);
   const peak = highWater ? Math.max(maxRss(), rss()) : rss();
   s.highWater = highWater;
   if (peak - rssBefore >= s.growth) {
@@ -214,6 +222,7 @@ function record(s: State, dt: number): void {
   s.samples.push(dt);
   s.spent += dt;
   if (s.lastForeign !== undefined && s.foreign.length === s.samples.length - 1) s.foreign.push(s.lastForeign);
+  if (s.lastOwn !== undefined && s.own.length === s.samples.length - 1) s.own.push(s.lastOwn);
 }
 
 function finished(s: State, p: RepeatPolicy): boolean {
@@ -258,6 +267,7 @@ export async function measureInterleaved(
     entry,
     samples: [],
     foreign: [],
+    own: [],
     spent: 0,
     growth: 0,
     peak: 0,
@@ -333,6 +343,7 @@ export async function measureInterleaved(
       status: 'ok',
       samples: s.samples,
       ...(s.foreign.length === s.samples.length && s.samples.length > 0 ? { foreignCores: s.foreign } : {}),
+      ...(s.own.length === s.samples.length && s.samples.length > 0 ? { ownCores: s.own } : {}),
       summary: summarize(s.samples),
       ...(s.firstRunMs !== undefined ? { firstRunMs: s.firstRunMs } : {}),
       peakGrowthMiB: s.growth / MiB,

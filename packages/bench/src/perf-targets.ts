@@ -319,10 +319,12 @@ function threadRounds(
     clean.map((i) => own.samples[i]!),
     clean.map((i) => one.samples[i]!),
   );
+  // How many cores the all-threads runs kept busy: below 2 on 2 threads, the threads waited.
+  const used = own.ownCores ? summarize(clean.map((i) => own.ownCores![i]!)).median : undefined;
   return {
     clean: c,
     text: (iqr, r) =>
-      `${iqr(c)} over ${clean.length} clean rounds, with no other process on the CPU; ${others}${busyRounds ? `, all ${k} rounds: ${r(all)}` : ''}`,
+      `${iqr(c)} over ${clean.length} clean rounds, with no other process on the CPU${used === undefined ? '' : ` (the all-threads runs kept a median ${used.toFixed(2)} cores busy)`}; ${others}${busyRounds ? `, all ${k} rounds: ${r(all)}` : ''}`,
   };
 }
 
