@@ -324,7 +324,7 @@ function threadRounds(
   return {
     clean: c,
     text: (iqr, r) =>
-      `${iqr(c)} over ${clean.length} clean rounds, with no other process on the CPU${used === undefined ? '' : ` (the all-threads runs kept a median ${used.toFixed(2)} cores busy)`}; ${others}${busyRounds ? `, all ${k} rounds: ${r(all)}` : ''}`,
+      `${iqr(c)} over ${clean.length} clean rounds, with no other process on the CPU${used === undefined ? '' : ` (the all-threads runs kept a median ${used.toFixed(2)} cores busy)`}; clean runs: all threads ${runs(clean.map((i) => own.samples[i]!))}, 1 thread ${runs(clean.map((i) => one.samples[i]!))}; ${others}${busyRounds ? `, all ${k} rounds: ${r(all)}` : ''}`,
   };
 }
 
@@ -339,7 +339,7 @@ function noiseText(v: NoiseVerdict): string {
 function runs(samples: readonly number[]): string {
   const s = summarize(samples);
   const unit = s.max >= 1000 ? 's' : 'ms';
-  const f = (v: number): string => (unit === 's' ? (v / 1000).toFixed(2) : v >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const f = (v: number): string => (unit === 's' ? (v / 1000).toFixed(2) : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2));
   return `${f(s.median)} ${unit} [${f(s.min)}–${f(s.max)} ${unit}], ${s.n} run${s.n === 1 ? '' : 's'}`;
 }
 
