@@ -36,7 +36,7 @@ export interface PerfTarget {
   readonly goal: string;
   /**
    * Judge each case by its runs, not its ratio alone: a case over the limit by less than the
-   * run-to-run spread (one-sided Mann–Whitney, p > {@link NOISE_LEVEL}) is reported within noise,
+   * run-to-run spread (one-sided test at {@link NOISE_LEVEL}, see slowerBeyondNoise) is reported within noise,
    * not missed. For "not slower than" targets, where the same work on both sides is the normal
    * case and its ratio scatters around 1.
    */
@@ -215,11 +215,13 @@ function judge(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>, t: PerfTar
     const v = t.measure === 'time' ? timeRatio : 1 / timeRatio;
     const over = t.measure === 'time' ? v > t.limit : v < t.limit;
     // Over the limit: is that beyond the spread of the runs? (time: subject vs limit × anchor; speed: anchor vs subject × limit.)
+    // Paired per round where both ran interleaved in this process (drift cancels), else unpaired.
+    const byRound = paired !== undefined;
     const noise =
       t.noise && over && anchor.o
         ? t.measure === 'time'
-          ? slowerBeyondNoise(own.samples, anchor.o.samples, t.limit)
-          : slowerBeyondNoise(anchor.o.samples, own.samples, 1 / t.limit)
+          ? slowerBeyondNoise(own.samples, anchor.o.samples, t.limit, byRound)
+          : slowerBeyondNoise(anchor.o.samples, own.samples, 1 / t.limit, byRound)
         : undefined;
     ratios.push({ v, c, ...(noise ? { noise } : {}), ...(scaling?.busy ? { busy: scaling.busy } : {}) });
     const iqr = (q: { q1: number; q3: number }): string =>
@@ -261,7 +263,7 @@ function judge(r: Pick<BenchResults, 'cases' | 'torch' | 'backends'>, t: PerfTar
   const achieved = `${x(worst.v)}${ratios.length > 1 ? ` (worst: ${worst.c.id})` : ''}${worst.noise?.kind === 'within-noise' ? ', within noise' : ''}${!ok && decisive !== worst ? `; ${x(decisive!.v)} beyond noise (${decisive!.c.id})` : ''}`;
   const detail = [
     withinNoise.length
-      ? `Within noise (over the limit by less than the runs scatter, one-sided Mann–Whitney p > ${NOISE_LEVEL}; not a miss): ${withinNoise.join('; ')}`
+      ? `Within noise (over the limit by less than the runs scatter, one-sided test p > ${NOISE_LEVEL}; not a miss): ${withinNoise.join('; ')}`
       : '',
     parts.join('; '),
     missing.length ? `not measured: ${missing.join('; ')}` : '',
@@ -332,7 +334,8 @@ function threadRounds(
 function noiseText(v: NoiseVerdict): string {
   if (v.kind === 'too-few')
     return `too few runs to tell from noise (the smallest p they allow is ${v.minP.toFixed(2)})`;
-  return `${v.kind === 'slower' ? 'beyond noise' : 'within noise'} (p = ${v.p < 0.001 ? v.p.toExponential(1) : v.p.toFixed(3)})`;
+  const test = v.test === 'signed-rank' ? 'paired by round, signed-rank' : 'Mann–Whitney';
+  return `${v.kind === 'slower' ? 'beyond noise' : 'within noise'} (${test} p = ${v.p < 0.001 ? v.p.toExponential(1) : v.p.toFixed(3)})`;
 }
 
 /** Median and range of a series of runs, e.g. "2.31 s [2.12–2.90 s], 5 runs". */

@@ -30,7 +30,7 @@ describe('not slower than backend-js: the noise rule', () => {
     expect(t.missedBy).toBeUndefined();
     expect(t.achieved).toMatch(/^1\.\d\dx \(worst: w5\/qr\), within noise$/);
     expect(t.detail).toMatch(
-      /Within noise .*w5\/qr: 1\.\d\dx, within noise \(p = 0\.\d+\): wasm 2\.48 s \[2\.12–2\.90 s\], 5 runs vs js 2\.38 s \[2\.20–3\.02 s\], 5 runs/,
+      /Within noise .*w5\/qr: 1\.\d\dx, within noise \(paired by round, signed-rank p = 0\.\d+\): wasm 2\.48 s \[2\.12–2\.90 s\], 5 runs vs js 2\.38 s \[2\.20–3\.02 s\], 5 runs/,
     );
   });
 
@@ -42,7 +42,7 @@ describe('not slower than backend-js: the noise rule', () => {
     expect(t.pass).toBe(false);
     expect(t.achieved).toMatch(/^1\.2\dx \(worst: w5\/slow\)$/);
     expect(t.missedBy).toMatch(/^1\.2\dx too slow: needs 1\.2\dx less time on w5\/slow$/);
-    expect(t.detail).toMatch(/w5\/slow: 1\.2\dx, beyond noise \(p = 0\.00\d\)/);
+    expect(t.detail).toMatch(/w5\/slow: 1\.2\dx, beyond noise \(paired by round, signed-rank p = 0\.031\)/);
   });
 
   test('too few runs to tell count as a miss (the old rule), saying why', () => {
