@@ -63,8 +63,9 @@ export interface BenchConfig {
    */
   readonly threadPairRounds: number;
   /**
-   * Then more rounds of that pair, until this many are clean (no other process held CPU during
-   * either run), at most `maxRounds`: thread scaling is judged on the clean ones.
+   * Then more rounds of that pair at the heavy sizes (1024), until this many are clean (no other
+   * process held CPU during either run), at most `maxRounds`: thread scaling is judged on the
+   * clean ones.
    */
   readonly threadCleanRounds?: { readonly rounds: number; readonly maxRounds: number };
   /** W5: (d, D) pairs of orthogonal-block and SORF setup. */

@@ -62,6 +62,9 @@ export function ownCores(before: CpuSnapshot, after: CpuSnapshot): number {
 /** Above this many foreign cores during either run of a 1-thread/all-threads round, the round is not clean. */
 export const BUSY_FOREIGN_CORES = 0.3;
 
+/** Shortest median run (ms) whose rounds are told clean or busy: /proc/stat counts 10 ms ticks. */
+export const MIN_CLEAN_RUN_MS = 30;
+
 /** Fewest clean rounds a thread-scaling ratio is judged on. */
 export const MIN_CLEAN_ROUNDS = 8;
 

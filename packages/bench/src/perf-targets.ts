@@ -5,7 +5,7 @@
  * appear when its line is added there.
  */
 import { backendSpec, oneThreadId, TARGET_BACKENDS } from './backends.js';
-import { BUSY_FOREIGN_CORES, cleanRounds, MIN_CLEAN_ROUNDS } from './cpu-share.js';
+import { BUSY_FOREIGN_CORES, cleanRounds, MIN_CLEAN_ROUNDS, MIN_CLEAN_RUN_MS } from './cpu-share.js';
 import { inProcess, okOutcome, torchBest, w4ScalingPair, type Ok } from './lookup.js';
 import { NOISE_LEVEL, pairedRatio, slowerBeyondNoise, summarize, type NoiseVerdict } from './stats.js';
 import { torchAnchorProblem } from './torch.js';
@@ -306,6 +306,8 @@ function threadRounds(
       text: (iqr: (q: { q1: number; q3: number }) => string, r: (q: { ratio: number }) => string) => string;
     }
   | undefined {
+  // /proc/stat counts 10 ms ticks: runs much shorter than that cannot be told clean or busy.
+  if (own.summary.median < MIN_CLEAN_RUN_MS) return undefined;
   const clean = cleanRounds(own.foreignCores, one.foreignCores);
   if (!clean) return undefined;
   const k = Math.min(own.samples.length, one.samples.length);

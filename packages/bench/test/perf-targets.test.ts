@@ -139,3 +139,25 @@ describe('matmul threads on a shared machine: clean rounds only', () => {
     );
   });
 });
+
+describe('matmul threads: runs too short for /proc/stat', () => {
+  test('are judged on every round, without a clean/busy split', () => {
+    const c: CaseResult = {
+      workload: 'matmul',
+      id: 'matmul/128',
+      label: 'matmul',
+      params: { n: 128 },
+      outcomes: {
+        wasm: { ...ok([0.5, 0.5, 0.5]), foreignCores: [3, 5, 7] } as Outcome,
+        'wasm (1 thread)': { ...ok([0.9, 0.9, 0.9]), foreignCores: [4, 0, 6] } as Outcome,
+      },
+    };
+    const t = computePerfTargets(
+      { cases: [c], backends },
+      PERF_TARGETS.filter((p) => p.id === 'matmul-threads'),
+      ['wasm'],
+    )[0]!;
+    expect(t.pass).toBe(true);
+    expect(t.detail).toContain('= 1.80x (IQR 1.80x–1.80x over 3 paired rounds)');
+  });
+});
