@@ -90,24 +90,33 @@ export const WASM_CAPABILITIES: BackendCapabilities = Object.freeze({
   dtypes: Object.freeze({ float32: 'ieee', float64: 'ieee' }),
 });
 
+/** A Node Buffer: the members the read path uses. */
+interface NodeBuffer {
+  readonly buffer: ArrayBuffer;
+  readonly byteOffset: number;
+  fill(value: Uint8Array): unknown;
+}
+
 /** Node's Buffer.allocUnsafeSlow, where present: a fresh, unpooled, uninitialised ArrayBuffer. */
-const allocUnsafe = (globalThis as { Buffer?: { allocUnsafeSlow?: (size: number) => Uint8Array } }).Buffer
+const allocUnsafe = (globalThis as { Buffer?: { allocUnsafeSlow?: (size: number) => NodeBuffer } }).Buffer
   ?.allocUnsafeSlow;
 
 /**
  * A copy of a heap view in memory the caller owns. Large results in Node go into an uninitialised
  * buffer (malloc, reusing freed memory, instead of calloc's fresh zeroed pages: about 0.3 ms less
- * per 3 MB read back); every element is overwritten at once.
+ * per 3 MB read back), filled by `Buffer.prototype.fill` with the heap's bytes: Node copies those
+ * with one native memcpy, where V8's TypedArray copies out of a shared (threaded) memory go word by
+ * word (4 MiB: 0.27 ms instead of 0.42 ms; the same 0.15-0.2 ms from private memory either way).
+ * Elsewhere (browsers) `slice` copies.
  */
 function copyOut(view: FloatArray): FloatArray {
   if (allocUnsafe === undefined || view.byteLength < 1 << 18) return view.slice();
   const bytes = allocUnsafe(view.byteLength);
-  const out =
-    view instanceof Float32Array
-      ? new Float32Array(bytes.buffer, bytes.byteOffset, view.length)
-      : new Float64Array(bytes.buffer, bytes.byteOffset, view.length);
-  out.set(view);
-  return out;
+  // A fill value as long as the buffer is copied once (Node's fill repeats a shorter one).
+  bytes.fill(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  return view instanceof Float32Array
+    ? new Float32Array(bytes.buffer, bytes.byteOffset, view.length)
+    : new Float64Array(bytes.buffer, bytes.byteOffset, view.length);
 }
 
 /** Each backend's worker pool, for this package's tests (not exported from the package entry). */

@@ -75,17 +75,23 @@ describe('memory', () => {
     await b.destroy();
   });
 
-  it.each(['float32', 'float64'] as const)(
-    'large %s reads are owned copies, exact, whatever memory they come from',
-    async (dtype) => {
-      const b = await createWasmBackend({ threads: 1 });
-      const n = 1 << 17; // 512 KiB or 1 MiB: above the uninitialised-buffer threshold
+  it.each([
+    ['float32', 1],
+    ['float64', 1],
+    ['float32', 2],
+    ['float64', 2],
+  ] as const)(
+    'large %s reads are owned copies, exact (%i thread(s): private or shared memory)',
+    async (dtype, threads) => {
+      const b = await createWasmBackend({ threads });
+      const n = (1 << 17) + 3; // above the uninitialised-buffer threshold; an odd length
       const data = dtype === 'float32' ? Float32Array.from(uniforms(n, 3)) : Float64Array.from(uniforms(n, 3));
       const h = b.fromArray(data, [n], dtype);
       const r = { handle: h, shape: [n], dtype };
       for (const got of [b.readSync!(r), await b.read(r)]) {
         expect(got).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
         expect(got.length).toBe(n);
+        expect(got.buffer).toBeInstanceOf(ArrayBuffer); // never a view of the (shared) wasm memory
         expect(got.buffer.byteLength).toBe(got.byteLength);
         expect(got).toEqual(data);
         got[0] = 42; // the copy is the caller's: the tensor keeps its value

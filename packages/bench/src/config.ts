@@ -50,6 +50,24 @@ export interface BenchConfig {
   readonly referenceSingleRunCapMs: number;
   /** W5: policy of the large orthogonal setup (seconds of host QR per run, the same on every backend). */
   readonly w5Policy: RepeatPolicy;
+  /**
+   * Timed runs, at least, of each backend the performance targets judge (subjects and backend
+   * anchors) on a case whose ratio is expected near a limit (W5's large orthogonal setup: the same
+   * host QR on every backend), so that the noise rule of the targets (a one-sided Mann–Whitney
+   * test, which needs 3 runs against 3 to decide anything) has runs to judge.
+   */
+  readonly noiseMinRuns: number;
+  /**
+   * Rounds, at least, of each matmul size on a backend with a `threads` option and its 1-thread
+   * variant, run back to back (the thread-scaling target is the median of the per-round ratios).
+   */
+  readonly threadPairRounds: number;
+  /**
+   * Then more rounds of that pair at the heavy sizes (1024), until this many are clean (no other
+   * process held CPU during either run), at most `maxRounds`: thread scaling is judged on the
+   * clean ones.
+   */
+  readonly threadCleanRounds?: { readonly rounds: number; readonly maxRounds: number };
   /** W5: (d, D) pairs of orthogonal-block and SORF setup. */
   readonly w5: readonly (readonly [number, number])[];
   /** W6: points (n, d), rank. */
@@ -77,6 +95,9 @@ export const FULL: BenchConfig = {
   singleRunCapMs: 5000,
   referenceSingleRunCapMs: 40000,
   w5Policy: { warmup: 0, minReps: 1, maxReps: 3, budgetMs: 2500, capMs: 8000, minRepsFor: { [REFERENCE_BACKEND]: 3 } },
+  noiseMinRuns: 5,
+  threadPairRounds: 25,
+  threadCleanRounds: { rounds: 15, maxRounds: 60 },
   matmulSizes: [256, 512, 1024],
   w1: { batch: 32, n: 100, d: 64, D: 256 },
   w2: { batch: 32, n: 100, m: 50, d: 64, D: 256 },
@@ -105,6 +126,8 @@ export const QUICK: BenchConfig = {
   singleRunCapMs: 1000,
   referenceSingleRunCapMs: 2000,
   w5Policy: { warmup: 0, minReps: 2, maxReps: 2, budgetMs: 0, capMs: 1000 },
+  noiseMinRuns: 3,
+  threadPairRounds: 5,
   matmulSizes: [64, 128],
   w1: { batch: 2, n: 32, d: 32, D: 64 },
   w2: { batch: 2, n: 32, m: 16, d: 32, D: 64 },
@@ -124,6 +147,16 @@ export const QUICK: BenchConfig = {
   w6: { n: 100, d: 16, rank: 4 },
   accuracy: { Ds: [16, 64, 256], seeds: 3, n: 48, d: 16 },
 };
+
+/**
+ * `policy` with at least `runs` timed runs for each of `ids` (kept where the policy asks for more).
+ * A per-backend minimum beats the time cap, so it is for cases whose runs are known to fit.
+ */
+export function withMinRuns(policy: RepeatPolicy, ids: readonly string[], runs: number): RepeatPolicy {
+  const minRepsFor: Record<string, number> = { ...policy.minRepsFor };
+  for (const id of ids) minRepsFor[id] = Math.max(minRepsFor[id] ?? policy.minReps, runs);
+  return { ...policy, minRepsFor };
+}
 
 /** The single-run cap of a backend. */
 export function singleRunCap(config: BenchConfig, backend: string): number {

@@ -7,6 +7,7 @@ import vm from 'node:vm';
 import v8 from 'node:v8';
 import type { Backend } from '@spectrans/core';
 import type { TfLike } from './backends.js';
+import { cleanRounds, cpuSnapshot, foreignCores, ownCores } from './cpu-share.js';
 import { summarize, type Summary } from './stats.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -75,6 +76,11 @@ export interface RepeatPolicy {
   readonly warmupAsSampleMs?: number;
   /** Per-backend minimum numbers of timed runs (e.g. more for the reference backend). */
   readonly minRepsFor?: Readonly<Record<string, number>>;
+  /**
+   * Paired entries (see {@link Entry.pairedWith}) go on with rounds until `rounds` of them are
+   * clean (no other process held CPU during either run, see cpu-share.ts), at most `maxRounds`.
+   */
+  readonly cleanPairs?: { readonly rounds: number; readonly maxRounds: number };
 }
 
 /** Something the timed function returns that must be freed after the clock stops. */
@@ -99,6 +105,10 @@ export type Outcome =
 export interface Measurement {
   /** Timed runs, in milliseconds, in round order. */
   readonly samples: readonly number[];
+  /** Per timed run: cores' worth of CPU other processes used meanwhile (Linux; see cpu-share.ts). */
+  readonly foreignCores?: readonly number[];
+  /** Per timed run: cores' worth of CPU this process used (about 2 for a 2-thread run that scaled). */
+  readonly ownCores?: readonly number[];
   readonly summary: Summary;
   /** The first warm-up run (includes compilation / first-use costs), ms. */
   readonly firstRunMs?: number;
@@ -126,6 +136,13 @@ export interface Entry {
   readonly backend?: Backend;
   readonly tf?: TfLike;
   readonly prepare: () => Prepared | Promise<Prepared>;
+  /**
+   * The id of another entry this one is compared with run by run (a 1-thread variant and its
+   * backend): it runs right after that entry in every round (right before it in reversed rounds),
+   * and both get the same GC and settling before each run, so each round's pair of runs sees the
+   * same machine.
+   */
+  readonly pairedWith?: string;
 }
 
 function errorText(e: unknown): string {
@@ -144,6 +161,10 @@ interface State {
   entry: Entry;
   prepared?: Prepared;
   samples: number[];
+  foreign: number[];
+  own: number[];
+  lastForeign?: number;
+  lastOwn?: number;
   spent: number;
   growth: number;
   peak: number;
@@ -155,21 +176,32 @@ interface State {
   note?: string;
   error?: string;
   done: boolean;
+  /** The state of the entry this one is paired with (both ways), if any. */
+  partner?: State;
 }
 
 async function timedRun(s: State): Promise<number> {
-  // A full GC costs milliseconds: skip it before runs that are that short themselves. Then let its
-  // concurrent sweeping finish, or it takes a core from a multi-threaded run.
-  if (s.lastMs === undefined || s.lastMs >= 10) {
+  // A full GC costs milliseconds: skip it before runs that are that short themselves (a pair
+  // decides together: both sides of a ratio get the same treatment). Then let its concurrent
+  // sweeping finish, or it takes a core from a multi-threaded run.
+  const short = (q: State | undefined): boolean => q?.lastMs !== undefined && q.lastMs < 10;
+  if (!short(s) || (s.partner && !short(s.partner))) {
     gc();
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const memBefore = s.entry.backend?.memory?.().bytes;
   const highWater = resetPeakRss();
   const rssBefore = rss();
+  const cpuBefore = cpuSnapshot();
   const t0 = performance.now();
   const out = await s.prepared!.run();
   const dt = performance.now() - t0;
+  const cpuAfter = cpuSnapshot();
+  // Two decimals: /proc/stat's 10 ms ticks make more digits noise (and latest.json long).
+  const cores = (f: typeof ownCores): number | undefined =>
+    cpuBefore && cpuAfter ? Math.round(f(cpuBefore, cpuAfter) * 100) / 100 : undefined;
+  s.lastForeign = cores(foreignCores);
+  s.lastOwn = cores(ownCores);
   const peak = highWater ? Math.max(maxRss(), rss()) : rss();
   s.highWater = highWater;
   if (peak - rssBefore >= s.growth) {
@@ -185,15 +217,42 @@ async function timedRun(s: State): Promise<number> {
   return dt;
 }
 
+/** Keeps a timed run (with what other processes used meanwhile, where known). */
+function record(s: State, dt: number): void {
+  s.samples.push(dt);
+  s.spent += dt;
+  if (s.lastForeign !== undefined && s.foreign.length === s.samples.length - 1) s.foreign.push(s.lastForeign);
+  if (s.lastOwn !== undefined && s.own.length === s.samples.length - 1) s.own.push(s.lastOwn);
+}
+
 function finished(s: State, p: RepeatPolicy): boolean {
   const k = s.samples.length;
   const forced = p.minRepsFor?.[s.entry.id];
   if (forced !== undefined && k < forced) return false; // a per-backend minimum beats the cap
+  if (p.cleanPairs && s.partner && s.partner.error === undefined && k < p.cleanPairs.maxRounds) {
+    const clean = cleanRounds(s.foreign, s.partner.foreign);
+    if (clean && clean.length < p.cleanPairs.rounds) return false;
+  }
   const minReps = forced ?? p.minReps;
   if (k >= Math.max(p.maxReps, minReps)) return true;
   const typical = summarize(s.samples).median;
   if (k >= 1 && s.spent + typical > p.capMs) return true;
   return k >= minReps && s.spent >= p.budgetMs;
+}
+
+/** `entries` with each paired entry moved to just after its partner (order otherwise kept). */
+export function pairOrder(entries: readonly Entry[]): Entry[] {
+  const ids = new Set(entries.map((e) => e.id));
+  const follows = (e: Entry): boolean => e.pairedWith !== undefined && ids.has(e.pairedWith);
+  const out: Entry[] = [];
+  const place = (e: Entry): void => {
+    out.push(e);
+    for (const f of entries) if (follows(f) && f.pairedWith === e.id && !out.includes(f)) place(f);
+  };
+  for (const e of entries) if (!follows(e) && !out.includes(e)) place(e);
+  // A cycle of pairings has no head: keep those entries in their given order.
+  for (const e of entries) if (!out.includes(e)) out.push(e);
+  return out;
 }
 
 /**
@@ -204,9 +263,11 @@ export async function measureInterleaved(
   entries: readonly Entry[],
   policy: RepeatPolicy,
 ): Promise<Map<string, Outcome>> {
-  const states: State[] = entries.map((entry) => ({
+  const states: State[] = pairOrder(entries).map((entry) => ({
     entry,
     samples: [],
+    foreign: [],
+    own: [],
     spent: 0,
     growth: 0,
     peak: 0,
@@ -215,6 +276,13 @@ export async function measureInterleaved(
     done: false,
   }));
   for (const s of states) {
+    const partner = states.find((q) => q.entry.id === s.entry.pairedWith);
+    if (partner) {
+      s.partner = partner;
+      partner.partner = s;
+    }
+  }
+  for (const s of states) {
     try {
       s.prepared = await s.entry.prepare();
       for (let w = 0; w < policy.warmup && !s.done; w++) {
@@ -222,8 +290,7 @@ export async function measureInterleaved(
         s.firstRunMs ??= dt;
         if (dt >= (policy.warmupAsSampleMs ?? policy.capMs / 2)) {
           // A long run: count it (the code was warm already), then repeat only within the cap.
-          s.samples.push(dt);
-          s.spent += dt;
+          record(s, dt);
           s.done = finished(s, policy);
           if (s.done && s.samples.length === 1)
             s.note = `one run only: it took ${(dt / 1000).toFixed(1)} s, and repeats stop at ${(policy.capMs / 1000).toFixed(0)} s of timed work per case and backend`;
@@ -242,9 +309,7 @@ export async function measureInterleaved(
     for (const s of round % 2 === 0 ? states : reversed) {
       if (s.done) continue;
       try {
-        const dt = await timedRun(s);
-        s.samples.push(dt);
-        s.spent += dt;
+        record(s, await timedRun(s));
         s.done = finished(s, policy);
       } catch (e) {
         s.error = errorText(e);
@@ -277,6 +342,8 @@ export async function measureInterleaved(
     out.set(s.entry.id, {
       status: 'ok',
       samples: s.samples,
+      ...(s.foreign.length === s.samples.length && s.samples.length > 0 ? { foreignCores: s.foreign } : {}),
+      ...(s.own.length === s.samples.length && s.samples.length > 0 ? { ownCores: s.own } : {}),
       summary: summarize(s.samples),
       ...(s.firstRunMs !== undefined ? { firstRunMs: s.firstRunMs } : {}),
       peakGrowthMiB: s.growth / MiB,

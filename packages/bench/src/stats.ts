@@ -63,3 +63,147 @@ export function pairedRatio(
   const ratio = summarize(num).median / summarize(den).median;
   return { ratio, q1: ratio, q3: ratio, paired: false };
 }
+
+/**
+ * Number of orderings of `n` values of one series and `m` of another (no ties) in which the
+ * Mann–Whitney count U (pairs with the first series' value above the second's) equals u, for
+ * u = 0..n·m: the exact null distribution, built up one value at a time.
+ */
+function mannWhitneyCounts(n: number, m: number): number[] {
+  // rows[j][u]: counts for sizes (i, j) with i the current row.
+  let rows: number[][] = Array.from({ length: m + 1 }, () => [1]);
+  for (let i = 1; i <= n; i++) {
+    const next: number[][] = [[1]];
+    for (let j = 1; j <= m; j++) {
+      // The largest of the i + j values is either from the first series (U gains j) or the second.
+      const withFirst = rows[j]!;
+      const withSecond = next[j - 1]!;
+      const c = new Array<number>(i * j + 1).fill(0);
+      withFirst.forEach((v, u) => (c[u + j]! += v));
+      withSecond.forEach((v, u) => (c[u]! += v));
+      next.push(c);
+    }
+    rows = next;
+  }
+  return rows[m]!;
+}
+
+/** Standard normal upper tail P(Z ≥ z) (Abramowitz–Stegun 7.1.26 on erfc; absolute error < 1.5e-7). */
+function normalUpperTail(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc =
+    t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+    Math.exp(-x * x);
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
+
+/**
+ * One-sided Mann–Whitney (Wilcoxon rank-sum) test that `x` tends to be larger than `y`: U counts the
+ * pairs with x above y (ties count ½), and p is the chance of a U this large or larger when both
+ * series come from one distribution. Exact for up to 2500 pairs (ties then make it approximate),
+ * normal approximation with continuity correction beyond. `minP` is the smallest p these sample
+ * sizes can give at all (1 / C(n + m, n) exactly): above a test's level no outcome could pass it.
+ */
+export function mannWhitneyGreater(x: readonly number[], y: readonly number[]): { u: number; p: number; minP: number } {
+  const n = x.length;
+  const m = y.length;
+  if (n === 0 || m === 0) return { u: NaN, p: 1, minP: 1 };
+  let u = 0;
+  for (const a of x) for (const b of y) u += a > b ? 1 : a === b ? 0.5 : 0;
+  if (n * m <= 2500) {
+    const counts = mannWhitneyCounts(n, m);
+    const total = counts.reduce((s, c) => s + c, 0);
+    const tail = counts.reduce((s, c, k) => (k >= u ? s + c : s), 0);
+    return { u, p: tail / total, minP: 1 / total };
+  }
+  const mean = (n * m) / 2;
+  const sd = Math.sqrt((n * m * (n + m + 1)) / 12);
+  let logMinP = 0; // -log C(n + m, n)
+  for (let k = 1; k <= n; k++) logMinP -= Math.log((m + k) / k);
+  return { u, p: normalUpperTail((u - 0.5 - mean) / sd), minP: Math.exp(logMinP) };
+}
+
+/**
+ * One-sided Wilcoxon signed-rank test that paired differences `d` tend to be positive: ranks of
+ * |d| (ties get their average rank; zeros are dropped), T+ sums the ranks of the positive ones, and
+ * p is the chance of a T+ this large or larger when every sign is a coin flip. Exact (a count over
+ * the 2^n sign patterns, by subset sums) up to 60 pairs, normal approximation beyond. `minP` is the
+ * smallest p these pairs can give (2^-n).
+ */
+export function signedRankGreater(d: readonly number[]): { t: number; p: number; minP: number; n: number } {
+  const nz = d.filter((v) => v !== 0 && Number.isFinite(v));
+  const n = nz.length;
+  if (n === 0) return { t: 0, p: 1, minP: 1, n };
+  const order = nz.map((v, i) => ({ a: Math.abs(v), i })).sort((x, y) => x.a - y.a);
+  // Doubled ranks, so that average ranks of ties stay integers.
+  const rank2 = new Array<number>(n);
+  for (let lo = 0; lo < n;) {
+    let hi = lo;
+    while (hi + 1 < n && order[hi + 1]!.a === order[lo]!.a) hi++;
+    for (let k = lo; k <= hi; k++) rank2[order[k]!.i] = lo + hi + 2;
+    lo = hi + 1;
+  }
+  const t2 = nz.reduce((s, v, i) => (v > 0 ? s + rank2[i]! : s), 0);
+  if (n <= 60) {
+    const max = rank2.reduce((s, r) => s + r, 0);
+    let counts = new Array<number>(max + 1).fill(0);
+    counts[0] = 1;
+    for (const r of rank2) {
+      const next = counts.slice();
+      for (let s = 0; s + r <= max; s++) if (counts[s]) next[s + r]! += counts[s]!;
+      counts = next;
+    }
+    const total = 2 ** n;
+    const tail = counts.reduce((s, c, k) => (k >= t2 ? s + c : s), 0);
+    return { t: t2 / 2, p: tail / total, minP: 1 / total, n };
+  }
+  const mean = (n * (n + 1)) / 4;
+  const sd = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24);
+  return { t: t2 / 2, p: normalUpperTail((t2 / 2 - 0.5 - mean) / sd), minP: 2 ** -n, n };
+}
+
+/** Significance level of {@link slowerBeyondNoise}. */
+export const NOISE_LEVEL = 0.05;
+
+/** Whether a series of timings is slower than `limit` times another, beyond their run-to-run spread. */
+export type NoiseVerdict = { readonly test: 'signed-rank' | 'mann-whitney' } &
+  /** Slower: a one-sided test rejects "no slower than limit × anchor" at {@link NOISE_LEVEL}. */
+  (
+    | { readonly kind: 'slower'; readonly p: number }
+    /** Its median is above limit × the anchor's, but not by more than the runs scatter (p > level). */
+    | { readonly kind: 'within-noise'; readonly p: number }
+    /** Too few runs for any outcome to reach the level (e.g. 2 against 3): the test cannot tell. */
+    | { readonly kind: 'too-few'; readonly minP: number }
+  );
+
+/**
+ * Judges timings `subject` against `limit` × `anchor` (`limit` 1: "not slower than"): the subject
+ * is slower beyond noise when its runs sit above the scaled anchor's more often than chance would
+ * explain, at {@link NOISE_LEVEL}. `paired` (runs i of both series come from the same round, back
+ * to back in one process): a one-sided Wilcoxon signed-rank test on the per-round log ratios, so
+ * a machine's drift over the rounds cancels (5 rounds: all 5 slower). Unpaired (separate
+ * processes): a one-sided Mann–Whitney test (3 runs against 3: every run above every run).
+ */
+export function slowerBeyondNoise(
+  subject: readonly number[],
+  anchor: readonly number[],
+  limit = 1,
+  paired = false,
+): NoiseVerdict {
+  if (paired) {
+    const k = Math.min(subject.length, anchor.length);
+    const { p, minP } = signedRankGreater(
+      Array.from({ length: k }, (_, i) => Math.log(subject[i]! / (limit * anchor[i]!))),
+    );
+    if (minP > NOISE_LEVEL) return { test: 'signed-rank', kind: 'too-few', minP };
+    return { test: 'signed-rank', kind: p <= NOISE_LEVEL ? 'slower' : 'within-noise', p };
+  }
+  const { p, minP } = mannWhitneyGreater(
+    subject,
+    anchor.map((v) => v * limit),
+  );
+  if (minP > NOISE_LEVEL) return { test: 'mann-whitney', kind: 'too-few', minP };
+  return { test: 'mann-whitney', kind: p <= NOISE_LEVEL ? 'slower' : 'within-noise', p };
+}

@@ -11,6 +11,7 @@ import {
 } from '../backends.js';
 import type { Entry, Prepared } from '../harness.js';
 import { normalTensor, normals, SEEDS } from '../inputs.js';
+import { withMinRuns } from '../config.js';
 import type { CaseResult } from '../types.js';
 import { measureCase, readBack, type Ctx } from './common.js';
 
@@ -48,12 +49,12 @@ async function tfjsDirect(n: number): Promise<Entry | undefined> {
 }
 
 /** 1-thread instances of the backends that take a `threads` option (for the thread-scaling target). */
-async function oneThreadVariants(ctx: Ctx): Promise<LoadedBackend[]> {
-  const out: LoadedBackend[] = [];
+async function oneThreadVariants(ctx: Ctx): Promise<(LoadedBackend & { subject: string })[]> {
+  const out: (LoadedBackend & { subject: string })[] = [];
   for (const b of ctx.backends) {
     if (!backendSpec(b.id).threads) continue;
     const o = await loadBackend(b.id, { threads: 1 }, oneThreadId(b.id));
-    if (o.ok) out.push(o.loaded);
+    if (o.ok) out.push({ ...o.loaded, subject: b.id });
     else ctx.log(`  ${oneThreadId(b.id)}: unavailable: ${o.reason}`);
   }
   return out;
@@ -80,7 +81,15 @@ export async function runMatmul(ctx: Ctx): Promise<CaseResult[]> {
     // The direct tfjs reference is for comparison with backend-tfjs; at 1024 it costs seconds per run.
     const direct = !viaBackend || n <= 512 ? await tfjsDirect(n) : undefined;
     const heavy = n >= 1024;
-    const extra: Entry[] = single.map((b) => ({ id: b.id, backend: b.backend, prepare: () => product(b.backend, n) }));
+    // Each 1-thread variant runs back to back with its backend, for as many rounds as the pair needs.
+    const extra: Entry[] = single.map((b) => ({
+      id: b.id,
+      backend: b.backend,
+      prepare: () => product(b.backend, n),
+      pairedWith: b.subject,
+    }));
+    const policy = heavy ? ctx.config.heavyPolicy : ctx.config.policy;
+    const pairIds = single.flatMap((b) => [b.id, b.subject]);
     if (direct) extra.push(direct);
     out.push(
       await measureCase(
@@ -91,7 +100,11 @@ export async function runMatmul(ctx: Ctx): Promise<CaseResult[]> {
           label: `matmul ${n}×${n} · ${n}×${n} (float32)`,
           params: { n },
           flops: 2 * n ** 3,
-          ...(heavy ? { policy: ctx.config.heavyPolicy } : {}),
+          policy: {
+            ...withMinRuns(policy, pairIds, ctx.config.threadPairRounds),
+            // Clean rounds only where a run is long enough for /proc/stat's 10 ms ticks to tell (and the target looks).
+            ...(heavy && ctx.config.threadCleanRounds ? { cleanPairs: ctx.config.threadCleanRounds } : {}),
+          },
         },
         ({ backend }) => product(backend, n),
         extra,
