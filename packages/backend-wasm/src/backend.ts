@@ -90,6 +90,9 @@ export const WASM_CAPABILITIES: BackendCapabilities = Object.freeze({
   dtypes: Object.freeze({ float32: 'ieee', float64: 'ieee' }),
 });
 
+/** Elements per staging chunk of a float64 to float32 upload (128 KiB of doubles: stays in L2). */
+const UPLOAD_CHUNK = 1 << 14;
+
 /** A Node Buffer: the members the read path uses. */
 interface NodeBuffer {
   readonly buffer: ArrayBuffer;
@@ -459,7 +462,29 @@ function buildBackend(
     fromArray(data: FloatArray, shape: Shape, dtype: DType): WasmHandle {
       const size = sizeOf(shape);
       const out = store.allocate(size, dtype);
-      store.view(out).set(data.length === size ? data : data.subarray(0, size));
+      const src = data.length === size ? data : data.subarray(0, size);
+      if (dtype === 'float32' && src instanceof Float64Array && size >= 64) {
+        // Float64 host data (what core's samplers draw): a same-type copy into the heap, then
+        // rounded to float32 in wasm. V8's converting TypedArray.set is element by element on a
+        // slow path, twice as slow again into a shared memory.
+        // Through a small staging block, so each chunk is converted while it is in cache.
+        const chunk = Math.min(size, UPLOAD_CHUNK);
+        let tmp: number;
+        try {
+          tmp = heap.alloc(chunk * 8);
+        } catch (e) {
+          store.dispose(out);
+          throw e;
+        }
+        for (let i = 0; i < size; i += chunk) {
+          const n = Math.min(chunk, size - i);
+          heap.f64.set(src.subarray(i, i + n), tmp / 8);
+          kernels.f64_to_f32(tmp, n, out.ptr + 4 * i);
+        }
+        heap.free(tmp, chunk * 8);
+      } else {
+        store.view(out).set(src);
+      }
       return out;
     },
     read(x: Ref): Promise<FloatArray> {

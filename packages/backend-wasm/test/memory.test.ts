@@ -75,6 +75,42 @@ describe('memory', () => {
     await b.destroy();
   });
 
+  it.each([1, 2])(
+    'float64 data uploaded as float32 rounds as Math.fround, in chunks (%i thread(s))',
+    async (threads) => {
+      const b = await createWasmBackend({ threads });
+      const special = [
+        0,
+        -0,
+        NaN,
+        Infinity,
+        -Infinity,
+        3.4028235677973366e38,
+        3.5e38,
+        -1e39,
+        1e-46,
+        -1e-45,
+        1.4e-45,
+        2 ** -149,
+        0.1,
+      ];
+      for (const n of [63, 64, 65, 16384, (1 << 14) * 3 + 7]) {
+        const data = Float64Array.from(uniforms(n, n), (x, i) =>
+          i < special.length ? special[i]! : x * 10 ** ((i % 80) - 40),
+        );
+        const before = b.memory!();
+        const h = b.fromArray(data, [n], 'float32');
+        const got = b.readSync!(ref(h, [n]));
+        const want = Float32Array.from(data);
+        expect(Object.is(got[1], -0)).toBe(true);
+        expect(got).toEqual(want);
+        b.dispose(h);
+        expect(b.memory!()).toEqual(before);
+      }
+      await b.destroy();
+    },
+  );
+
   it.each([
     ['float32', 1],
     ['float64', 1],

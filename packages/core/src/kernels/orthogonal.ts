@@ -152,10 +152,11 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
     const n = this.dPadded;
     this.sorfApply = apply !== 'auto' ? apply : d * D <= 16 * n * Math.log2(Math.max(n, 2)) ? 'matrix' : 'transform';
     this.allocating(() => {
+      let diagonals: Float64Array[] | undefined;
       if (this.useHadamard) {
         const signs = rng.fork(STREAM.diagonals);
-        for (let i = 0; i < 3; i++)
-          this.setParameter(this.diagonalName(i), signs.rademacher(this.dPadded), [this.dPadded], this.trainable);
+        diagonals = [0, 1, 2].map(() => signs.rademacher(this.dPadded));
+        diagonals.forEach((diag, i) => this.setParameter(this.diagonalName(i), diag, [this.dPadded], this.trainable));
       } else {
         const w =
           this.kernelType === 'gaussian'
@@ -164,19 +165,22 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
         this.setParameter('projection', w, [d, D], this.trainable);
       }
       this.setParameter('bias', uniformPhases(rng.fork(STREAM.phases), D), [D], this.trainable);
-      this.refreshSorfMatrix();
+      this.refreshSorfMatrix(diagonals);
     });
   }
 
-  /** Rebuilds the materialised SORF matrix from the current diagonals (matrix mode only). */
-  private refreshSorfMatrix(): void {
+  /**
+   * Rebuilds the materialised SORF matrix from the current diagonals (matrix mode only): `drawn`,
+   * the host values just uploaded (±1, exact in every dtype), else read back from the parameters.
+   */
+  private refreshSorfMatrix(drawn?: readonly Float64Array[]): void {
     this.#sorfMatrix?.dispose();
     this.#sorfMatrix = undefined;
     if (!this.useHadamard || this.sorfApply !== 'matrix') return;
     const n = this.dPadded;
     const d = this.inputDim;
     const D = this.numFeatures;
-    const diagonals = [0, 1, 2].map((i) => Float64Array.from(this.param(this.diagonalName(i)).dataSync()));
+    const diagonals = drawn ?? [0, 1, 2].map((i) => Float64Array.from(this.param(this.diagonalName(i)).dataSync()));
     const w = new Float64Array(d * D);
     const z = new Float64Array(n);
     for (let j = 0; j < d; j++) {
