@@ -1,9 +1,9 @@
 /** Cases of the storage part of the contract: upload, read, readSync (and what it serves: arraySync, printing), memory accounting. */
-import { tensor, type Backend, type DType } from '@spectrans/core';
+import { fill, tensor, type Backend, type DType } from '@spectrans/core';
 import type { ConformanceCase } from '../types.js';
 import { big, dtypeCase } from './helpers.js';
 
-/** `storage/{round-trip,signed-zero-and-subnormals,shapes,read-returns-copy,upload-keeps-no-alias,read-sync,array-sync,print,memory}/<dtype>`. */
+/** `storage/{round-trip,signed-zero-and-subnormals,shapes,fill,read-returns-copy,upload-keeps-no-alias,read-sync,array-sync,print,memory}/<dtype>`. */
 export function storageCases(dtype: DType): ConformanceCase[] {
   return [
     dtypeCase('storage/round-trip', dtype, async (ctx) => {
@@ -29,6 +29,49 @@ export function storageCases(dtype: DType): ConformanceCase[] {
         await ctx.expectClose(ctx.input(x), x, { kind: 'exact', what: `tensor of shape [${shape.join(', ')}]` });
       }
     }),
+    dtypeCase(
+      'storage/fill',
+      dtype,
+      async (ctx) => {
+        // Every value rounds to the dtype first (0.1, 1e39 to Infinity in float32); -0 keeps its sign.
+        const values = [
+          0,
+          -0,
+          1,
+          0.1,
+          -2.5e-7,
+          big(dtype),
+          1e39,
+          NaN,
+          Infinity,
+          -Infinity,
+          dtype === 'float32' ? 2 ** -140 : 2 ** -1060,
+        ];
+        const shapes = [[], [1], [7], [3, 5, 4], [301, 700]];
+        const checks = [
+          ...values.map((value, i) => [value, shapes[i % shapes.length]!] as const),
+          [2, [0]] as const,
+          [3, [2, 0, 3]] as const,
+        ];
+        for (const [value, shape] of checks) {
+          const n = shape.reduce((a, b) => a * b, 1);
+          const t = ctx.track(fill(shape, value, dtype, { backend: ctx.backend }));
+          ctx.check(
+            t.dtype === dtype && t.shape.join() === shape.join(),
+            () => `fill([${shape.join(', ')}], ${value}) is ${t.dtype} [${t.shape.join(', ')}]`,
+          );
+          const want = ctx.hostInput(new Array<number>(n).fill(value), shape).data[0] ?? value;
+          const got = await ctx.read(t);
+          const bad = got.findIndex((v) => !Object.is(v, want));
+          ctx.check(
+            bad < 0 && got.length === n,
+            () =>
+              `fill([${shape.join(', ')}], ${Object.is(value, -0) ? '-0' : value}): element ${bad} reads ${Object.is(got[bad], -0) ? '-0' : got[bad]}, expected ${Object.is(want, -0) ? '-0' : want}`,
+          );
+        }
+      },
+      { optionalOp: 'fill' },
+    ),
     dtypeCase('storage/read-returns-copy', dtype, async (ctx) => {
       const x = ctx.hostInput([1, 2, 3, 4], [4]);
       const t = ctx.input(x);

@@ -70,6 +70,10 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend<JsHandl
       const size = sizeOf(shape);
       return wrap(arr.length === size ? arr : arr.slice(0, size), dtype);
     },
+    fill(value: number, shape: Shape, dtype: DType): JsHandle {
+      const arr = dtype === 'float32' ? new Float32Array(sizeOf(shape)) : new Float64Array(sizeOf(shape));
+      return wrap(Object.is(value, 0) ? arr : arr.fill(value), dtype);
+    },
     read(x: Ref): Promise<FloatArray> {
       try {
         return Promise.resolve(dataOf(x).slice());

@@ -21,3 +21,28 @@ EXPORT(f64_to_f32) void f64_to_f32(const double *src, int n, float *dst) {
   }
   for (; i < n; i++) dst[i] = (float)src[i];
 }
+
+/* x[0 .. n) = value, for fill: JS's TypedArray.fill on a shared memory stores element by element. */
+EXPORT(fill_f32) void fill_f32(float *x, int n, float value) {
+  const v128_t v = wasm_f32x4_splat(value);
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    wasm_v128_store(x + i, v);
+    wasm_v128_store(x + i + 4, v);
+    wasm_v128_store(x + i + 8, v);
+    wasm_v128_store(x + i + 12, v);
+  }
+  for (; i < n; i++) x[i] = value;
+}
+
+EXPORT(fill_f64) void fill_f64(double *x, int n, double value) {
+  const v128_t v = wasm_f64x2_splat(value);
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    wasm_v128_store(x + i, v);
+    wasm_v128_store(x + i + 2, v);
+    wasm_v128_store(x + i + 4, v);
+    wasm_v128_store(x + i + 6, v);
+  }
+  for (; i < n; i++) x[i] = value;
+}

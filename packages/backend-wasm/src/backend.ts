@@ -487,6 +487,11 @@ function buildBackend(
       }
       return out;
     },
+    fill(value: number, shape: Shape, dtype: DType): WasmHandle {
+      const out = store.allocate(sizeOf(shape), dtype);
+      if (out.length > 0) (dtype === 'float32' ? kernels.fill_f32 : kernels.fill_f64)(out.ptr, out.length, value);
+      return out;
+    },
     read(x: Ref): Promise<FloatArray> {
       try {
         return Promise.resolve(copyOut(store.view(handleOf(x))));

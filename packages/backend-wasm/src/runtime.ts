@@ -12,6 +12,8 @@ export interface KernelExports {
   readonly fwht_f32: (x: number, rows: number, n: number) => void;
   readonly copy_rows: (dst: number, src: number, rows: number, runBytes: number, srcStrideBytes: number) => void;
   readonly f64_to_f32: (src: number, n: number, dst: number) => void;
+  readonly fill_f32: (x: number, n: number, value: number) => void;
+  readonly fill_f64: (x: number, n: number, value: number) => void;
   readonly gemm_workspace_bytes: () => number;
   readonly la_causal_scratch_floats: (D: number, block: number) => number;
   readonly la_augment_rows_f32: (x: number, rows: number, cols: number, y: number, dst: number) => void;

@@ -153,6 +153,12 @@ export interface Backend<H = unknown> {
   cdist(x: TensorRef<H>, y: TensorRef<H>, metric: DistanceMetric, outShape: Shape): H;
 
   // ---- optional groups: presence is the capability -------------------------------------------
+  /**
+   * A new tensor of `shape` with every element `value` (already rounded to `dtype`; NaN and ±∞
+   * included). Without it core fills a host array and uploads it: for large shapes (the gradient
+   * of a sum or mean broadcast back over its input) a native fill skips that allocation and copy.
+   */
+  fill?(value: number, shape: Shape, dtype: DType): H;
   /** Native decompositions; absent ones use core's host fallback. */
   readonly linalg?: LinalgOps<H>;
   /** Unnormalised fast Walsh–Hadamard transform along the last axis (a power of two). */
@@ -232,6 +238,7 @@ export const OPTIONAL_BACKEND_METHODS = Object.freeze([
   'readSync',
   'memory',
   'destroy',
+  'fill',
   'fwht',
   'rffFeatures',
   'logLinearAttention',
@@ -240,11 +247,20 @@ export const OPTIONAL_BACKEND_METHODS = Object.freeze([
 
 /** Names of the optional ops, as conformance reports them (native or host fallback). */
 export type OptionalOpName =
-  'linalg/qr' | 'linalg/eigh' | 'linalg/svd' | 'fwht' | 'rffFeatures' | 'logLinearAttention' | 'logLinearAttentionGrad';
+  | 'fill'
+  | 'linalg/qr'
+  | 'linalg/eigh'
+  | 'linalg/svd'
+  | 'fwht'
+  | 'rffFeatures'
+  | 'logLinearAttention'
+  | 'logLinearAttentionGrad';
 
 /** Whether `backend` implements an optional op natively (`'native'`) or core falls back (`'fallback'`). */
 export function optionalOpSupport(backend: Backend, op: OptionalOpName): 'native' | 'fallback' {
   switch (op) {
+    case 'fill':
+      return backend.fill ? 'native' : 'fallback';
     case 'linalg/qr':
       return backend.linalg?.qr ? 'native' : 'fallback';
     case 'linalg/eigh':

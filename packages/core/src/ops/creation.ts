@@ -5,7 +5,8 @@ import { SpectransError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import { assertShape, sizeOf, describe, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { targetBackend, upload } from './dispatch.js';
+import { checkTensorSize } from '../limits.js';
+import { assertDTypeSupported, guardBackendErrors, targetBackend, upload, wrap } from './dispatch.js';
 
 /** Nested arrays of numbers, e.g. `[[1, 2], [3, 4]]`. */
 export type NestedNumbers = number | readonly NestedNumbers[];
@@ -61,7 +62,7 @@ export function tensor(
   return upload(targetBackend(options.backend), toTypedArray(flat, dtype), finalShape, dtype);
 }
 
-/** A tensor of `shape` filled with `value`. */
+/** A tensor of `shape` filled with `value` (by the backend's native `fill` where it has one). */
 export function fill(
   shape: Shape,
   value: number,
@@ -73,9 +74,17 @@ export function fill(
   assertDType(dtype, 'dtype');
   if (typeof value !== 'number')
     throw new SpectransError('ERR_INVALID_ARGUMENT', `value must be a number, got ${describe(value)}`);
+  const backend = targetBackend(options.backend);
+  if (backend.fill !== undefined) {
+    assertDTypeSupported(backend, dtype);
+    checkTensorSize('fill', shape);
+    const guarded = guardBackendErrors(backend);
+    const rounded = dtype === 'float32' ? Math.fround(value) : value;
+    return wrap(guarded, guarded.fill!(rounded, [...shape], dtype), [...shape], dtype);
+  }
   const data = allocate(dtype, sizeOf(shape));
   data.fill(value);
-  return upload(targetBackend(options.backend), data, shape, dtype);
+  return upload(backend, data, shape, dtype);
 }
 
 /** A tensor of zeros. */
