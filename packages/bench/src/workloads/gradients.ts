@@ -17,7 +17,12 @@ import {
 import { measureInterleaved, type Entry, type Prepared } from '../harness.js';
 import { normalTensor, SEEDS } from '../inputs.js';
 import type { CaseResult } from '../types.js';
+import { TARGET_BACKENDS } from '../backends.js';
+import { withMinRuns } from '../config.js';
 import { outcomeText, readBack, type Ctx } from './common.js';
+
+/** Rounds (forward, then step) each judged backend runs at least. */
+const W7_MIN_ROUNDS = 15;
 
 /** A step whose value and every gradient are read back before the clock stops. */
 function readGradients(step: () => { value: Tensor; grads: Record<string, Tensor> }, dispose: () => void): Prepared {
@@ -110,9 +115,9 @@ function workloads(ctx: Ctx): Workload[] {
 }
 
 /**
- * Each workload's forward pass and step are measured in one interleaved run per workload (every
- * backend's forward and step take turns), so that their ratio compares runs from the same stretch
- * of time on a machine whose speed drifts; the two are reported as separate cases.
+ * Each workload's forward pass and step are measured in one interleaved run per workload, the step
+ * right after its forward pass in every round, so the reported ratio is the median of per-round
+ * ratios: runs seconds apart on a machine whose speed drifts. The two are reported as separate cases.
  */
 export async function runW7(ctx: Ctx): Promise<CaseResult[]> {
   const out: CaseResult[] = [];
@@ -121,6 +126,8 @@ export async function runW7(ctx: Ctx): Promise<CaseResult[]> {
     const entries: Entry[] = ctx.backends.flatMap((b) =>
       kinds.map((kind) => ({
         id: `${b.id}#${kind}`,
+        // The step runs right after its forward pass in every round: each round gives one ratio.
+        ...(kind === 'value-and-grads' ? { pairedWith: `${b.id}#forward` } : {}),
         backend: b.backend,
         ...(b.tf ? { tf: b.tf } : {}),
         prepare: (): Prepared => {
@@ -131,7 +138,9 @@ export async function runW7(ctx: Ctx): Promise<CaseResult[]> {
         },
       })),
     );
-    const outcomes = await measureInterleaved(entries, ctx.config.policy);
+    // The judged backends get enough rounds for a median of per-round ratios.
+    const judged = TARGET_BACKENDS.flatMap((id) => kinds.map((kind) => `${id}#${kind}`));
+    const outcomes = await measureInterleaved(entries, withMinRuns(ctx.config.policy, judged, W7_MIN_ROUNDS));
     for (const kind of kinds) {
       const result: CaseResult = {
         workload: 'W7',
