@@ -23,7 +23,7 @@ export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<
       {
         id: 'ops/log-linear-attention-grad/odd-sizes/float32',
         reason:
-          'tfjs webgl on SwiftShader: with n = m = D = dv = 1, dL/dv of the composed rule reads back exactly twice the exact value (the case's first check; every other ops/log-linear-attention-grad case passes); not yet explained',
+          'tfjs webgl on SwiftShader: with n = m = D = dv = 1, dL/dv of the composed rule reads back exactly twice the exact value (the first check of the case; every other ops/log-linear-attention-grad case passes); not yet explained',
       },
       {
         id: 'ops/pow/edge-values/float32',
