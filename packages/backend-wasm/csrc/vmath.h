@@ -67,15 +67,15 @@ static inline __attribute__((always_inline)) int trig_out_of_range(v128_t x) {
   return wasm_v128_any_true(wasm_f64x2_gt(wasm_f64x2_abs(x), KF(K_TRIG_LIMIT)));
 }
 
-/*
- * exp(x) for float32-range results: x clamped to [-200, 200] (beyond float32's range either way),
- * x = n*ln2 + r with |r| <= ln2/2, Taylor series to r^10, times 2^n built in the exponent bits.
- */
-static inline __attribute__((always_inline)) v128_t exp_f64x2(v128_t x) {
-  x = wasm_f64x2_pmin(wasm_f64x2_pmax(x, KF(K_EXP_LO)), KF(K_EXP_HI));
-  const v128_t n = wasm_f64x2_nearest(wasm_f64x2_mul(x, KF(K_LOG2E)));
-  v128_t r = wasm_f64x2_sub(x, wasm_f64x2_mul(n, KF(K_LN2_HI)));
-  r = wasm_f64x2_sub(r, wasm_f64x2_mul(n, KF(K_LN2_LO)));
+/* x = n*ln2 + r with |r| <= ln2/2 (Cody–Waite: ln2 split in two so n*ln2_hi is exact); sets *n. */
+static inline __attribute__((always_inline)) v128_t exp_reduce(v128_t x, v128_t *n) {
+  *n = wasm_f64x2_nearest(wasm_f64x2_mul(x, KF(K_LOG2E)));
+  const v128_t r = wasm_f64x2_sub(x, wasm_f64x2_mul(*n, KF(K_LN2_HI)));
+  return wasm_f64x2_sub(r, wasm_f64x2_mul(*n, KF(K_LN2_LO)));
+}
+
+/* 1/2! + r/3! + ... + r^8/10!: exp's Taylor series from the r^2 term on, divided by r^2. */
+static inline __attribute__((always_inline)) v128_t exp_tail(v128_t r) {
   v128_t p = KF(K_E10);
   p = MADD(p, r, KF(K_E9));
   p = MADD(p, r, KF(K_E8));
@@ -84,39 +84,40 @@ static inline __attribute__((always_inline)) v128_t exp_f64x2(v128_t x) {
   p = MADD(p, r, KF(K_E5));
   p = MADD(p, r, KF(K_E4));
   p = MADD(p, r, KF(K_E3));
-  p = MADD(p, r, KF(K_E2));
-  p = MADD(p, r, KF(K_ONE));
-  p = MADD(p, r, KF(K_ONE));
+  return MADD(p, r, KF(K_E2));
+}
+
+/* 2^n for integral n in the normal double range, built in the exponent bits. */
+static inline __attribute__((always_inline)) v128_t pow2_f64x2(v128_t n) {
   const v128_t ni = wasm_i64x2_extend_low_i32x4(wasm_i32x4_trunc_sat_f64x2_zero(n));
-  const v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(ni, KI(K_I_BIAS)), 52);
-  return wasm_f64x2_mul(p, scale);
+  return wasm_i64x2_shl(wasm_i64x2_add(ni, KI(K_I_BIAS)), 52);
+}
+
+/*
+ * exp(x) for float32-range results: x clamped to [-200, 200] (beyond float32's range either way),
+ * x = n*ln2 + r, Taylor series to r^10, times 2^n.
+ */
+static inline __attribute__((always_inline)) v128_t exp_f64x2(v128_t x) {
+  x = wasm_f64x2_pmin(wasm_f64x2_pmax(x, KF(K_EXP_LO)), KF(K_EXP_HI));
+  v128_t n;
+  const v128_t r = exp_reduce(x, &n);
+  const v128_t p = MADD(MADD(exp_tail(r), r, KF(K_ONE)), r, KF(K_ONE));
+  return wasm_f64x2_mul(p, pow2_f64x2(n));
 }
 
 /*
  * expm1(x) for x <= 0 (and NaN, which passes): x clamped at -200 (beyond float32's resolution of
- * -1), x = n*ln2 + r with |r| <= ln2/2, expm1(r) = r + r^2·P(r) from exp's Taylor coefficients
- * (truncation below 1e-12 relative, and no cancellation: for n = 0 the result is that sum alone),
- * then expm1(x) = 2^n·expm1(r) + (2^n - 1), where 2^n - 1 is exact and, for n <= -1, the result is
- * at least 0.29 in magnitude so the final sum loses nothing. Returns +0 for -0 (callers keep x's
- * zero).
+ * -1), x = n*ln2 + r, expm1(r) = r + r^2·P(r) from exp's Taylor coefficients (truncation below
+ * 1e-12 relative, and no cancellation: for n = 0 the result is that sum alone), then
+ * expm1(x) = 2^n·expm1(r) + (2^n - 1), where 2^n - 1 is exact and, for n <= -1, the result is at
+ * least 0.29 in magnitude so the final sum loses nothing. Returns +0 for -0 (callers keep x's zero).
  */
 static inline __attribute__((always_inline)) v128_t expm1_neg_f64x2(v128_t x) {
   x = wasm_f64x2_pmax(x, KF(K_EXP_LO));
-  const v128_t n = wasm_f64x2_nearest(wasm_f64x2_mul(x, KF(K_LOG2E)));
-  v128_t r = wasm_f64x2_sub(x, wasm_f64x2_mul(n, KF(K_LN2_HI)));
-  r = wasm_f64x2_sub(r, wasm_f64x2_mul(n, KF(K_LN2_LO)));
-  v128_t p = KF(K_E10);
-  p = MADD(p, r, KF(K_E9));
-  p = MADD(p, r, KF(K_E8));
-  p = MADD(p, r, KF(K_E7));
-  p = MADD(p, r, KF(K_E6));
-  p = MADD(p, r, KF(K_E5));
-  p = MADD(p, r, KF(K_E4));
-  p = MADD(p, r, KF(K_E3));
-  p = MADD(p, r, KF(K_E2));
-  const v128_t em = MADD(wasm_f64x2_mul(r, r), p, r);
-  const v128_t ni = wasm_i64x2_extend_low_i32x4(wasm_i32x4_trunc_sat_f64x2_zero(n));
-  const v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(ni, KI(K_I_BIAS)), 52);
+  v128_t n;
+  const v128_t r = exp_reduce(x, &n);
+  const v128_t em = MADD(wasm_f64x2_mul(r, r), exp_tail(r), r);
+  const v128_t scale = pow2_f64x2(n);
   return MADD(scale, em, wasm_f64x2_sub(scale, KF(K_ONE)));
 }
 

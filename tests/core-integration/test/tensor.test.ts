@@ -9,6 +9,8 @@ import {
   matmul,
   mul,
   setBackend,
+  fill,
+  LIMITS,
   tensor,
   tidy,
   zeros,
@@ -46,6 +48,17 @@ describe('tensor()', () => {
     expect(errorCode(() => tensor([1], [1], 'int32' as never))).toBe('ERR_INVALID_ARGUMENT');
     const float32Only = { ...createJsBackend({ name: 'f32' }), capabilities: { dtypes: { float32: 'ieee' as const } } };
     expect(errorCode(() => tensor([1], [1], 'float64', { backend: float32Only }))).toBe('ERR_UNSUPPORTED_DTYPE');
+  });
+
+  it('fill works and checks the size limit with or without a native fill', async () => {
+    const { fill: _native, ...noFill } = createJsBackend({ name: 'no-fill' });
+    const huge = [LIMITS.maxTensorElements, 2];
+    for (const backend of [js, noFill as Backend]) {
+      expect(errorCode(() => fill(huge, 1, 'float32', { backend }))).toBe('ERR_INVALID_SHAPE');
+      const t = fill([2, 3], 0.1, 'float32', { backend });
+      expect(Array.from(await t.data())).toEqual(new Array(6).fill(Math.fround(0.1)));
+      t.dispose();
+    }
   });
 
   it('ops reject disposed tensors, mixed dtypes and mixed backends before any backend runs', () => {

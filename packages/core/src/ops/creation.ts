@@ -5,8 +5,7 @@ import { SpectransError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import { assertShape, sizeOf, describe, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { checkTensorSize } from '../limits.js';
-import { assertDTypeSupported, guardBackendErrors, targetBackend, upload, wrap } from './dispatch.js';
+import { createOn, targetBackend, upload } from './dispatch.js';
 
 /** Nested arrays of numbers, e.g. `[[1, 2], [3, 4]]`. */
 export type NestedNumbers = number | readonly NestedNumbers[];
@@ -75,16 +74,13 @@ export function fill(
   if (typeof value !== 'number')
     throw new SpectransError('ERR_INVALID_ARGUMENT', `value must be a number, got ${describe(value)}`);
   const backend = targetBackend(options.backend);
-  if (backend.fill !== undefined) {
-    assertDTypeSupported(backend, dtype);
-    checkTensorSize('fill', shape);
-    const guarded = guardBackendErrors(backend);
-    const rounded = dtype === 'float32' ? Math.fround(value) : value;
-    return wrap(guarded, guarded.fill!(rounded, [...shape], dtype), [...shape], dtype);
-  }
-  const data = allocate(dtype, sizeOf(shape));
-  data.fill(value);
-  return upload(backend, data, shape, dtype);
+  const dims = [...shape];
+  const native = backend.fill !== undefined;
+  return createOn(backend, dims, dtype, 'fill', (b) =>
+    native
+      ? b.fill!(dtype === 'float32' ? Math.fround(value) : value, dims, dtype)
+      : b.fromArray(allocate(dtype, sizeOf(dims)).fill(value), dims, dtype),
+  );
 }
 
 /** A tensor of zeros. */

@@ -108,12 +108,26 @@ export function wrap(backend: Backend, handle: unknown, shape: Shape, dtype: DTy
   return new Tensor(realBackends.get(backend) ?? backend, handle, shape, dtype);
 }
 
+/**
+ * A tensor a backend makes from host values (an upload, a fill): checks the dtype is supported
+ * there and the size is within limits, then wraps what `make` returns from the guarded backend.
+ */
+export function createOn(
+  backend: Backend,
+  shape: Shape,
+  dtype: DType,
+  what: string,
+  make: (guarded: Backend) => unknown,
+): Tensor {
+  assertDTypeSupported(backend, dtype);
+  checkTensorSize(what, shape);
+  const guarded = guardBackendErrors(backend);
+  return wrap(guarded, make(guarded), shape, dtype);
+}
+
 /** Uploads host data to a backend, checking the dtype is supported there. */
 export function upload(backend: Backend, data: FloatArray, shape: Shape, dtype: DType): Tensor {
-  assertDTypeSupported(backend, dtype);
-  checkTensorSize('upload', shape);
-  const guarded = guardBackendErrors(backend);
-  return wrap(guarded, guarded.fromArray(data, shape, dtype), shape, dtype);
+  return createOn(backend, shape, dtype, 'upload', (b) => b.fromArray(data, shape, dtype));
 }
 
 /**
