@@ -20,7 +20,6 @@ export class WasmHeap {
   readonly memory: WebAssembly.Memory;
   #top: number;
   readonly #free = new Map<number, number[]>();
-  #buffer: ArrayBufferLike;
   #f32: Float32Array;
   #f64: Float64Array;
   #i32: Int32Array;
@@ -29,10 +28,10 @@ export class WasmHeap {
   constructor(memory: WebAssembly.Memory, base: number) {
     this.memory = memory;
     this.#top = Math.ceil(base / ALIGN) * ALIGN;
-    this.#buffer = memory.buffer;
-    this.#f32 = new Float32Array(this.#buffer);
-    this.#f64 = new Float64Array(this.#buffer);
-    this.#i32 = new Int32Array(this.#buffer);
+    const buffer = memory.buffer;
+    this.#f32 = new Float32Array(buffer);
+    this.#f64 = new Float64Array(buffer);
+    this.#i32 = new Int32Array(buffer);
   }
 
   /** A 16-byte aligned block of at least `bytes` bytes (its class size, see {@link sizeClass}). */
@@ -64,14 +63,17 @@ export class WasmHeap {
     list.push(ptr);
   }
 
+  /**
+   * Re-creates the views when they no longer cover every block handed out: after `memory.grow`
+   * (which detaches a private buffer and leaves a shared one's old views short). Checked against
+   * the high-water mark, so the hot path never calls the `memory.buffer` getter (a runtime call).
+   */
   #refresh(): void {
+    if (this.#f32.length * 4 >= this.#top) return;
     const buffer = this.memory.buffer;
-    if (buffer !== this.#buffer || this.#f32.length * 4 !== buffer.byteLength) {
-      this.#buffer = buffer;
-      this.#f32 = new Float32Array(buffer);
-      this.#f64 = new Float64Array(buffer);
-      this.#i32 = new Int32Array(buffer);
-    }
+    this.#f32 = new Float32Array(buffer);
+    this.#f64 = new Float64Array(buffer);
+    this.#i32 = new Int32Array(buffer);
   }
 
   /** The whole memory as float32 (index = byte offset / 4). Valid until the next allocation. */

@@ -64,6 +64,23 @@ describe('memory', () => {
     await b.destroy();
   });
 
+  it.each([1, 2])(
+    'growth from outside (wasmMemory.grow) keeps tensors and later uploads intact (%i thread(s))',
+    async (threads) => {
+      const b = await createWasmBackend({ threads });
+      const data = uniforms(1000, 3);
+      const x = upload(b, data, [1000]);
+      b.wasmMemory.grow(1); // detaches a private buffer; a shared one's old views stay short
+      expect(Array.from(b.readSync!(x))).toEqual(Array.from(data));
+      // Past the old end of the memory: the views must cover the new block.
+      const big = b.fromArray(uniforms(8 << 20, 4), [8 << 20], 'float32');
+      const tail = b.slice(ref(big, [8 << 20]), [(8 << 20) - 3], [3]);
+      expect(Array.from(b.readSync!(ref(tail, [3])))).toEqual(Array.from(uniforms(8 << 20, 4).subarray(-3)));
+      for (const h of [x.handle, big, tail]) b.dispose(h);
+      await b.destroy();
+    },
+  );
+
   it('float64 storage round-trips and casts round to nearest', async () => {
     const b = await createWasmBackend({ threads: 1 });
     const x = upload(b, [0.1, 1 / 3, 1e300], [3], 'float64');

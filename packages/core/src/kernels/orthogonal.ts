@@ -1,15 +1,15 @@
 /** Orthogonal random features: ORF with QR blocks and the structured SORF map (Yu et al. 2016). */
+import { allocate } from '../dtype.js';
 import { SpectransError } from '../errors.js';
 import { add, cos, mul } from '../ops/elementwise.js';
 import { fwht } from '../ops/fwht.js';
 import { concat, reshape, slice } from '../ops/layout.js';
 import { zeros } from '../ops/creation.js';
 import { rffFeatures } from '../ops/features.js';
-import { isRecording } from '../autodiff/tape.js';
+import { isRecording, untaped } from '../autodiff/tape.js';
 import { RandomGenerator } from '../random/generator.js';
 import { keep, tidy } from '../scope.js';
 import { upload } from '../ops/dispatch.js';
-import { fwht as hostFwht } from '../linalg/fwht.js';
 import type { Tensor } from '../tensor.js';
 import { booleanCheck, choiceCheck } from '../validate.js';
 import { checkPoints } from './inputs.js';
@@ -152,11 +152,10 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
     const n = this.dPadded;
     this.sorfApply = apply !== 'auto' ? apply : d * D <= 16 * n * Math.log2(Math.max(n, 2)) ? 'matrix' : 'transform';
     this.allocating(() => {
-      let diagonals: Float64Array[] | undefined;
       if (this.useHadamard) {
         const signs = rng.fork(STREAM.diagonals);
-        diagonals = [0, 1, 2].map(() => signs.rademacher(this.dPadded));
-        diagonals.forEach((diag, i) => this.setParameter(this.diagonalName(i), diag, [this.dPadded], this.trainable));
+        for (let i = 0; i < 3; i++)
+          this.setParameter(this.diagonalName(i), signs.rademacher(this.dPadded), [this.dPadded], this.trainable);
       } else {
         const w =
           this.kernelType === 'gaussian'
@@ -165,37 +164,26 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
         this.setParameter('projection', w, [d, D], this.trainable);
       }
       this.setParameter('bias', uniformPhases(rng.fork(STREAM.phases), D), [D], this.trainable);
-      this.refreshSorfMatrix(diagonals);
+      this.refreshSorfMatrix();
     });
   }
 
   /**
-   * Rebuilds the materialised SORF matrix from the current diagonals (matrix mode only): `drawn`,
-   * the host values just uploaded (±1, exact in every dtype), else read back from the parameters.
+   * Rebuilds the materialised SORF matrix from the current diagonals (matrix mode only). Row j of W
+   * is the transform path applied to e_j, so W is that path applied to the identity, run on the
+   * backend: the same chain in one place, no read-back, and each entry rounded as the transform
+   * path rounds it (the partial sums are integers, exact in float32 while n <= 4096).
    */
-  private refreshSorfMatrix(drawn?: readonly Float64Array[]): void {
+  private refreshSorfMatrix(): void {
     this.#sorfMatrix?.dispose();
     this.#sorfMatrix = undefined;
     if (!this.useHadamard || this.sorfApply !== 'matrix') return;
     const n = this.dPadded;
     const d = this.inputDim;
-    const D = this.numFeatures;
-    const diagonals = drawn ?? [0, 1, 2].map((i) => Float64Array.from(this.param(this.diagonalName(i)).dataSync()));
-    const w = new Float64Array(d * D);
-    const z = new Float64Array(n);
-    for (let j = 0; j < d; j++) {
-      // Column j of W is W e_j: the same D₃, H, D₂, H, D₁, H chain as the transform path.
-      z.fill(0);
-      z[j] = 1;
-      for (const i of [2, 1, 0]) {
-        const diag = diagonals[i]!;
-        for (let k = 0; k < n; k++) z[k]! *= diag[k]!;
-        hostFwht(z, n);
-      }
-      for (let k = 0; k < D; k++) w[j * D + k] = z[k]! / (this.sigma * n);
-    }
+    const identity = allocate(this.dtype, d * n);
+    for (let j = 0; j < d; j++) identity[j * n + j] = 1;
     this.#sorfMatrix = keep(
-      upload(this.backend, this.dtype === 'float64' ? w : Float32Array.from(w), [d, D], this.dtype),
+      untaped(() => tidy(() => this.sorfChain(upload(this.backend, identity, [d, n], this.dtype)))),
     );
   }
 
@@ -253,11 +241,15 @@ export class OrthogonalRandomFeatures extends KernelModule implements RandomFeat
     const d = this.inputDim;
     const lead = x.shape.slice(0, -1);
     const rows = reshape(x, [-1, d]);
-    let z = d === n ? rows : concat([rows, zeros([rows.shape[0]!, n - d], this.dtype, { backend: this.backend })], 1);
+    const z = d === n ? rows : concat([rows, zeros([rows.shape[0]!, n - d], this.dtype, { backend: this.backend })], 1);
+    return reshape(this.sorfChain(z), [...lead, this.numFeatures]);
+  }
+
+  /** The SORF chain on rows z (m, n), zero-padded inputs: (m, D). */
+  private sorfChain(z: Tensor): Tensor {
     for (const i of [2, 1, 0]) z = fwht(mul(z, this.param(this.diagonalName(i))));
     // Three unnormalised transforms carry n^{3/2}; with √n/σ the total factor is 1/(σ n).
-    const projected = mul(slice(z, [0, 0], [-1, this.numFeatures]), 1 / (this.sigma * n));
-    return reshape(projected, [...lead, this.numFeatures]);
+    return mul(slice(z, [0, 0], [-1, this.numFeatures]), 1 / (this.sigma * this.dPadded));
   }
 
   private diagonalName(i: number): string {
