@@ -463,3 +463,42 @@ describe('registry under races', () => {
 
 /** Keeps the Tensor type import used. */
 export type { Tensor };
+
+describe('backends without synchronous reads', () => {
+  it('a SORF map in matrix mode builds, loads and assigns diagonals without readSync', async () => {
+    const { readSync: _sync, ...asyncOnly } = createJsBackend({ name: 'async-only' });
+    const make = (seed: number): OrthogonalRandomFeatures =>
+      new OrthogonalRandomFeatures({
+        inputDim: 6,
+        numFeatures: 20,
+        useHadamard: true,
+        sorfApply: 'matrix',
+        trainable: true,
+        seed,
+        backend: asyncOnly,
+      });
+    const a = make(1);
+    const b = make(2);
+    const x = tensor(
+      Float32Array.from({ length: 18 }, (_, i) => Math.sin(i)),
+      [3, 6],
+      'float32',
+      {
+        backend: asyncOnly,
+      },
+    );
+    const features = async (m: OrthogonalRandomFeatures): Promise<Float32Array> => {
+      const y = m.forward(x);
+      const data = (await y.data()) as Float32Array;
+      y.dispose();
+      return data;
+    };
+    b.loadStateDict(await a.exportStateDict());
+    expect(await features(b)).toEqual(await features(a));
+    const c = make(3);
+    b.assignTrainableParameters(c.trainableParameters());
+    expect(await features(b)).toEqual(await features(c));
+    for (const m of [a, b, c]) m.dispose();
+    x.dispose();
+  });
+});
