@@ -3,7 +3,7 @@ import { fill, tensor, type Backend, type DType } from '@spectrans/core';
 import type { ConformanceCase } from '../types.js';
 import { big, dtypeCase } from './helpers.js';
 
-/** `storage/{round-trip,signed-zero-and-subnormals,shapes,fill,read-returns-copy,upload-keeps-no-alias,read-sync,array-sync,print,memory}/<dtype>`. */
+/** `storage/{round-trip,signed-zero-and-subnormals,shapes,fill,read-returns-copy,upload-keeps-no-alias,float64-data-rounds,read-sync,array-sync,print,memory}/<dtype>`. */
 export function storageCases(dtype: DType): ConformanceCase[] {
   return [
     dtypeCase('storage/round-trip', dtype, async (ctx) => {
@@ -86,6 +86,7 @@ export function storageCases(dtype: DType): ConformanceCase[] {
       data.fill(9);
       await ctx.expectClose(t, { data: new Float64Array([1, 2, 3]), shape: [3] }, { kind: 'exact' });
     }),
+    ...(dtype === 'float32' ? [float64DataRounds()] : []),
     {
       ...dtypeCase('storage/read-sync', dtype, async (ctx) => {
         const x = ctx.hostInput(ctx.rng.normals(12), [3, 4]);
@@ -177,4 +178,51 @@ export function storageCases(dtype: DType): ConformanceCase[] {
 /** The cases of readSync and what it serves apply where a backend declares readSync. */
 function readSyncApplies(b: Backend): true | string {
   return typeof b.readSync === 'function' ? true : 'backend has no readSync (optional)';
+}
+
+/**
+ * float64 host data for a float32 tensor rounds to nearest, ties to even, as Math.fround: whether
+ * core converts it or the backend does (`capabilities.roundsFloat64Uploads`), at sizes below,
+ * inside and past a backend's vector and chunk sizes, and the caller's array stays its own.
+ */
+function float64DataRounds(): ConformanceCase {
+  return dtypeCase('storage/float64-data-rounds', 'float32', async (ctx) => {
+    const ulp1 = 2 ** -23;
+    const maxF32 = (2 - ulp1) * 2 ** 127;
+    const special = [
+      1 + ulp1 / 2, // a tie: to even (1)
+      1 + (3 * ulp1) / 2, // a tie: to even (1 + 2 ulp)
+      1 + ulp1 / 2 + 2 ** -60, // just above a tie: up
+      -(1 + ulp1 / 2),
+      maxF32,
+      maxF32 + 2 ** 103, // half an ulp above the largest float32: a tie, to Infinity
+      maxF32 + 2 ** 103 - 2 ** 80, // below that: the largest float32
+      -1e39,
+      2 ** -149, // the smallest subnormal
+      1.5 * 2 ** -149, // a subnormal tie: to even (2^-148)
+      2 ** -150, // a tie with zero: to +0
+      -(2 ** -151), // below half the smallest subnormal: to -0
+      -0,
+      0,
+      NaN,
+      Infinity,
+      -Infinity,
+      0.1,
+      1 / 3,
+    ];
+    for (const n of [special.length, 100, 40_000]) {
+      const data = new Float64Array(n);
+      for (let i = 0; i < n; i++) data[i] = special[i % special.length]! * (i < special.length ? 1 : 1 + i * 2 ** -40);
+      const kept = data.slice();
+      const t = ctx.track(tensor(data, [n], 'float32', { backend: ctx.backend }));
+      data.fill(7);
+      const got = await ctx.read(t);
+      const bad = got.findIndex((v, i) => !Object.is(v, Math.fround(kept[i]!)));
+      ctx.check(
+        bad < 0 && got.length === n,
+        () =>
+          `${n} float64 values: element ${bad} = ${kept[bad]} reads ${Object.is(got[bad], -0) ? '-0' : got[bad]}, expected ${Object.is(Math.fround(kept[bad]!), -0) ? '-0' : Math.fround(kept[bad]!)}`,
+      );
+    }
+  });
 }

@@ -32,9 +32,13 @@ export interface JsBackendOptions {
   name?: string;
 }
 
-/** What the js backend declares: IEEE float32 and float64 (every op computes in double and rounds once). */
+/**
+ * What the js backend declares: IEEE float32 and float64 (every op computes in double and rounds
+ * once), and float64 uploads to float32 rounded on the way in.
+ */
 export const JS_CAPABILITIES: BackendCapabilities = Object.freeze({
   dtypes: Object.freeze({ float32: 'ieee', float64: 'ieee' }),
+  roundsFloat64Uploads: true,
 });
 
 /**

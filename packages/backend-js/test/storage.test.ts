@@ -21,10 +21,10 @@ const ref = (handle: JsHandle, shape: number[], dtype: 'float32' | 'float64'): T
 });
 
 describe('createJsBackend', () => {
-  it('has the default name, the given name and IEEE capabilities for both dtypes', () => {
+  it('has the default name, the given name, IEEE capabilities for both dtypes and rounding float64 uploads', () => {
     expect(backend.name).toBe('js');
     expect(createJsBackend({ name: 'oracle' }).name).toBe('oracle');
-    expect(backend.capabilities).toEqual({ dtypes: { float32: 'ieee', float64: 'ieee' } });
+    expect(backend.capabilities).toEqual({ dtypes: { float32: 'ieee', float64: 'ieee' }, roundsFloat64Uploads: true });
     expect(JS_CAPABILITIES).toBe(backend.capabilities);
     expect(() => createJsBackend({ name: '' })).toThrow(TypeError);
   });

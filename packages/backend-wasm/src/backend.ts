@@ -84,10 +84,12 @@ export interface WasmBackend extends Backend<WasmHandle> {
  * float32 (within the classical γ_k bound); float32 exp/log/sin/cos/tanh/elu/pow are evaluated in double
  * precision and rounded once (within 1 ulp of Math rounded to float32; 0 ulp measured over dense
  * sweeps), the fused rffFeatures' cos/sin in float32 (absolute error about 1.6·2^-24); float64
- * ops other than matmul compute as backend-js does.
+ * ops other than matmul compute as backend-js does. float64 data uploaded to float32 tensors is
+ * rounded in wasm (SIMD), so core hands it over unconverted.
  */
 export const WASM_CAPABILITIES: BackendCapabilities = Object.freeze({
   dtypes: Object.freeze({ float32: 'ieee', float64: 'ieee' }),
+  roundsFloat64Uploads: true,
 });
 
 /** Elements per staging chunk of a float64 to float32 upload (128 KiB of doubles: stays in L2). */
@@ -482,8 +484,10 @@ function buildBackend(
           kernels.f64_to_f32(tmp, n, out.ptr + 4 * i);
         }
         heap.free(tmp, chunk * 8);
-      } else {
-        store.view(out).set(src);
+      } else if (size > 0) {
+        // Into the whole-memory view at the block's offset: no view object per upload.
+        if (dtype === 'float32') heap.f32.set(src, out.ptr >>> 2);
+        else heap.f64.set(src, out.ptr >>> 3);
       }
       return out;
     },

@@ -16,6 +16,11 @@ export type Precision = 'ieee' | 'reduced';
 export interface BackendCapabilities {
   /** Precision per supported dtype. float32 is required; list float64 only when it is real float64. */
   readonly dtypes: { readonly float32: Precision; readonly float64?: Precision };
+  /**
+   * `fromArray` also takes a Float64Array for a float32 tensor and rounds each element to nearest
+   * (as `Math.fround`), so core hands float64 host data over without converting it first.
+   */
+  readonly roundsFloat64Uploads?: boolean;
 }
 
 /** A backend tensor as core passes it: the backend's own handle with core's metadata. */
@@ -94,7 +99,10 @@ export interface Backend<H = unknown> {
   readonly capabilities: BackendCapabilities;
 
   // ---- storage -------------------------------------------------------------------------------
-  /** Uploads `data` (exactly `size(shape)` elements, already of `dtype`). The backend may keep `data`. */
+  /**
+   * Uploads `data`: exactly `size(shape)` elements, already of `dtype` (or float64 data for a float32
+   * tensor where `capabilities.roundsFloat64Uploads`). The backend may keep `data`.
+   */
   fromArray(data: FloatArray, shape: Shape, dtype: DType): H;
   /** Reads a tensor back as a new array of its dtype, row-major. */
   read(x: TensorRef<H>): Promise<FloatArray>;

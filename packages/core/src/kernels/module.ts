@@ -3,7 +3,7 @@
  * the Python reference's names, plus the dtype and backend the parameters live on.
  */
 import type { Backend } from '../backend/contract.js';
-import { assertDType, toTypedArray, type DType } from '../dtype.js';
+import { assertDType, type DType } from '../dtype.js';
 import { SpectransError } from '../errors.js';
 import { describe, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { checkOptions } from '../options.js';
@@ -12,7 +12,7 @@ import { DTYPE_MAX, finiteIn } from '../numeric-range.js';
 import { Tensor } from '../tensor.js';
 import { keep } from '../scope.js';
 import { clone } from '../ops/layout.js';
-import { targetBackend, upload } from '../ops/dispatch.js';
+import { targetBackend, uploadCopy } from '../ops/dispatch.js';
 import { describeOptions } from '../format.js';
 
 /** A tensor serialised as plain JSON, as in the reference fixtures (a JSON export of a PyTorch state_dict). */
@@ -78,7 +78,7 @@ export abstract class KernelModule {
 
   /** Uploads host data as a named parameter (replacing and disposing any previous one). */
   protected setParameter(name: string, data: ArrayLike<number>, shape: Shape, trainable: boolean): Tensor {
-    const t = keep(upload(this.backend, toTypedArray(data, this.dtype), shape, this.dtype));
+    const t = keep(uploadCopy(this.backend, data, shape, this.dtype));
     this.#params.get(name)?.tensor.dispose();
     this.#params.set(name, { tensor: t, trainable });
     return t;
@@ -260,7 +260,7 @@ export abstract class KernelModule {
     const uploaded = new Map<string, Tensor>();
     try {
       for (const [name, host] of staged)
-        uploaded.set(name, keep(upload(this.backend, toTypedArray(host.data, this.dtype), host.shape, this.dtype)));
+        uploaded.set(name, keep(uploadCopy(this.backend, host.data, host.shape, this.dtype)));
     } catch (e) {
       for (const t of uploaded.values()) t.dispose();
       throw e;

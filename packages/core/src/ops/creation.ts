@@ -1,11 +1,11 @@
 /** Creating tensors from host data. */
 import type { Backend } from '../backend/contract.js';
-import { allocate, assertDType, toTypedArray, type DType } from '../dtype.js';
+import { allocate, assertDType, type DType } from '../dtype.js';
 import { SpectransError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import { assertShape, sizeOf, describe, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { createOn, targetBackend, upload } from './dispatch.js';
+import { createOn, targetBackend, uploadCopy } from './dispatch.js';
 
 /** Nested arrays of numbers, e.g. `[[1, 2], [3, 4]]`. */
 export type NestedNumbers = number | readonly NestedNumbers[];
@@ -58,7 +58,7 @@ export function tensor(
       throw new SpectransError('ERR_INVALID_ARGUMENT', `data[${i}] must be a number, got ${describe(flat[i])}`);
     }
   }
-  return upload(targetBackend(options.backend), toTypedArray(flat, dtype), finalShape, dtype);
+  return uploadCopy(targetBackend(options.backend), flat, finalShape, dtype);
 }
 
 /** A tensor of `shape` filled with `value` (by the backend's native `fill` where it has one). */

@@ -1,7 +1,7 @@
 /** Shared plumbing of the ops layer: argument checks and wrapping backend results. */
 import type { Backend, TensorRef } from '../backend/contract.js';
 import { getBackend } from '../backend/registry.js';
-import type { DType, FloatArray } from '../dtype.js';
+import { toTypedArray, type DType, type FloatArray } from '../dtype.js';
 import { SpectransError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { checkTensorSize } from '../limits.js';
@@ -123,6 +123,17 @@ export function createOn(
   checkTensorSize(what, shape);
   const guarded = guardBackendErrors(backend);
   return wrap(guarded, make(guarded), shape, dtype);
+}
+
+/**
+ * Uploads host numbers the caller keeps as a new tensor: converted to a fresh array of `dtype`
+ * (the backend may keep the array it is given), except float64 data bound for float32 on a backend
+ * that rounds float64 uploads itself, which copies by converting.
+ */
+export function uploadCopy(backend: Backend, data: ArrayLike<number>, shape: Shape, dtype: DType): Tensor {
+  const direct =
+    dtype === 'float32' && data instanceof Float64Array && backend.capabilities.roundsFloat64Uploads === true;
+  return upload(backend, direct ? data : toTypedArray(data, dtype), shape, dtype);
 }
 
 /** Uploads host data to a backend, checking the dtype is supported there. */
