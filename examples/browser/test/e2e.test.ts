@@ -25,7 +25,8 @@ const haveChromium = existsSync(CHROMIUM);
 const filter = process.env['SPECTRANS_E2E_FILTER'] ?? '';
 // Steps of the long training run (the page's default is 500); each step may take up to ~0.1 s.
 const steps = process.env['SPECTRANS_E2E_STEPS'] ?? '';
-const pageTimeout = 540_000 + (steps ? 100 * Number(steps) : 0);
+// tfjs-webgl's corpus takes about 460 s on SwiftShader on a 2-core machine: room for a slower one.
+const pageTimeout = 840_000 + (steps ? 100 * Number(steps) : 0);
 // Screenshots of the explorer (gitignored): CI may keep them as artifacts.
 const shots = join(root, 'e2e-output');
 if (!haveChromium) {
