@@ -31,7 +31,7 @@ export function cdist(rt: TfjsRuntime, x: Ref, y: Ref, metric: DistanceMetric, o
     const work = sizeOfShape(batch) * n * m * d;
     const gram = metric === 'sqeuclidean' && work > rt.tuning.cdistDirectMaxElements;
     const out = gram
-      ? gramForm(tf, bx, by, batch)
+      ? gramForm(rt, bx, by, batch)
       : rt.tuning.jsKernels
         ? loops(tf, bx, by, metric)
         : blockwise(tf, bx, by, metric);
@@ -117,12 +117,13 @@ function loops(tf: Tf, x: Tensor, y: Tensor, metric: DistanceMetric): Tensor {
 }
 
 /** |x - c|² + |y - c|² - 2 (x - c)·(y - c), c = mean of y's rows, clamped at 0. Returns (B, n, m). */
-function gramForm(tf: Tf, x: Tensor, y: Tensor, batch: Shape): Tensor {
+function gramForm(rt: TfjsRuntime, x: Tensor, y: Tensor, batch: Shape): Tensor {
+  const { tf } = rt;
   const centre = tf.mean(y, 1, true); // (By, 1, d)
   const xc = tf.sub(x, centre);
   const yc = tf.sub(y, centre);
   const xx = tf.sum(tf.square(xc), 2, true); // (B, n, 1)
   const yy = tf.expandDims(tf.sum(tf.square(yc), 2), 1); // (B, 1, m)
-  const xy = tf.reshape(batchedMatmul(tf, xc, yc, false, true, [sizeOfShape(batch)]), [-1, x.shape[1]!, y.shape[1]!]);
+  const xy = tf.reshape(batchedMatmul(rt, xc, yc, false, true, [sizeOfShape(batch)]), [-1, x.shape[1]!, y.shape[1]!]);
   return tf.relu(tf.sub(tf.add(xx, yy), tf.mul(xy, 2)));
 }

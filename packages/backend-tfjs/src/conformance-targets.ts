@@ -21,11 +21,6 @@ export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<
     skip: [],
     expectedFailures: [
       {
-        id: 'ops/log-linear-attention-grad/odd-sizes/float32',
-        reason:
-          'tfjs webgl on SwiftShader: with n = m = D = dv = 1, dL/dv of the composed rule reads back exactly twice the exact value (the first check of the case; every other ops/log-linear-attention-grad case passes); not yet explained',
-      },
-      {
         id: 'ops/pow/edge-values/float32',
         reason:
           'tfjs webgl on SwiftShader: pow results that should be NaN (NaN bases with a nonzero exponent) read back as Infinity, even through the NaN mask; the zero/infinite-base table and x ** 0 = 1 are corrected',
@@ -46,16 +41,6 @@ export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<
         id: 'ops/elu/edge-values/float32',
         reason:
           'tfjs webgl on SwiftShader, shaders computing: elu(NaN) reads back as Infinity instead of NaN, as NaN results of pow do',
-      },
-      {
-        id: 'kernels/polynomial-spectral/attention/matches-oracle/float32',
-        reason:
-          'tfjs webgl: relative error ~0.1 against the float64 oracle (tolerance 2e-3) in the low-rank attention path; not yet explained',
-      },
-      {
-        id: 'gradients/kernels/polynomial-spectral/attention/float32',
-        reason:
-          'tfjs webgl: the gradient of the same low-rank attention path, off by ~20% (forward already ~0.1 off, above)',
       },
     ],
   },

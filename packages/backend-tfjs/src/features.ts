@@ -3,6 +3,7 @@ import { hostLinalg } from '@spectrans/core';
 import type { Shape } from '@spectrans/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { sizeOfShape } from './broadcast.js';
+import { matMul } from './matmul.js';
 import { run, type Ref, type TfjsRuntime } from './runtime.js';
 import { accurateTrig } from './trig.js';
 
@@ -28,7 +29,7 @@ export function rffFeatures(
     const d = x.shape[x.shape.length - 1]!;
     const D = omega.shape[1]!;
     const rows = sizeOfShape(x.shape.slice(0, -1));
-    const proj = d === 0 ? tf.zeros([rows, D]) : tf.matMul(tf.reshape(x.handle, [rows, d]), omega.handle);
+    const proj = d === 0 ? tf.zeros([rows, D]) : matMul(rt, tf.reshape(x.handle, [rows, d]), omega.handle);
     const phase = tf.add(proj, bias.handle);
     const flat = tf.reshape(phase, [rows * D]);
     let features: Tensor;

@@ -26,6 +26,12 @@ export interface EngineFixes {
   readonly powZeroInf: boolean;
   /** `div` may shortcut x / x to 1, so 0/0 and ∞/∞ give 1: give NaN. */
   readonly divSpecials: boolean;
+  /**
+   * `matMul` over an odd shared dimension adds the product of the operands' padding lanes (packed
+   * textures hold 2 × 2 blocks, and packed elementwise ops fill padding with op(0): exp gives 1):
+   * pad both operands with a zero along the shared axis, so it is even.
+   */
+  readonly oddSharedDim: boolean;
 }
 
 /**
@@ -42,6 +48,7 @@ export const ENGINE_FIXES: Readonly<Record<TfjsEngine, EngineFixes>> = Object.fr
     reluNaN: false,
     divSpecials: false,
     powZeroInf: false,
+    oddSharedDim: false,
   }),
   // XNNPACK maximum keeps a NaN only in its first operand; sin/cos errors reach 1e-1 relative
   // near zero and are unusable beyond ~1e5; pow follows C.
@@ -53,10 +60,12 @@ export const ENGINE_FIXES: Readonly<Record<TfjsEngine, EngineFixes>> = Object.fr
     reluNaN: false,
     divSpecials: false,
     powZeroInf: false,
+    oddSharedDim: false,
   }),
   // GPU shader float32: GLSL leaves NaN handling, pow's special cases and the accuracy of sin/cos
   // to the driver; apply every correction (measured in a browser only: Node has no WebGL): relu(NaN)
-  // x/x and pow with zero or infinite bases were measured wrong in Chromium on SwiftShader.
+  // x/x and pow with zero or infinite bases were measured wrong in Chromium on SwiftShader, and so
+  // was matMul over an odd shared dimension after exp (1 × 1 times 1 × 1 read back twice the product).
   webgl: Object.freeze({
     nanMinMax: true,
     trig: true,
@@ -65,6 +74,7 @@ export const ENGINE_FIXES: Readonly<Record<TfjsEngine, EngineFixes>> = Object.fr
     reluNaN: true,
     divSpecials: true,
     powZeroInf: true,
+    oddSharedDim: true,
   }),
   // Not measurable here (libtensorflow cannot be installed offline): apply every correction.
   tensorflow: Object.freeze({
@@ -75,6 +85,7 @@ export const ENGINE_FIXES: Readonly<Record<TfjsEngine, EngineFixes>> = Object.fr
     reluNaN: true,
     divSpecials: true,
     powZeroInf: true,
+    oddSharedDim: true,
   }),
 });
 

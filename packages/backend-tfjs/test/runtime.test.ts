@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { coalesceBroadcast, matmulBatchPlan, padShape } from '../src/broadcast.js';
 import { activate, ENGINE_FIXES, ENGINE_TUNING, run, type TfjsRuntime } from '../src/runtime.js';
+import { matMul } from '../src/matmul.js';
 import { backendFor } from './helpers.js';
 
 describe('broadcast helpers', () => {
@@ -90,5 +91,36 @@ describe('runner', () => {
   it('activate raises ERR_BACKEND_INIT when the engine cannot be made active synchronously', async () => {
     const rt = await runtime('no-such-engine');
     expect(() => activate(rt)).toThrow(expect.objectContaining({ code: 'ERR_BACKEND_INIT' }));
+  });
+});
+
+describe('matMul with the odd shared dimension made even (the webgl correction, run on cpu)', () => {
+  it('gives tfjs matMul results for every transpose, rank and odd or even shared size', async () => {
+    await backendFor('cpu');
+    const rt: TfjsRuntime = {
+      tf,
+      engine: 'cpu',
+      tfjsName: 'cpu',
+      fixes: { ...ENGINE_FIXES.cpu, oddSharedDim: true },
+      tuning: ENGINE_TUNING.cpu,
+    };
+    const fill = (shape: number[], f: number): tf.Tensor =>
+      tf.tensor(
+        Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * f + 0.3)),
+        shape,
+      );
+    for (const batch of [[], [2]])
+      for (const k of [1, 2, 3, 5])
+        for (const transposeA of [false, true])
+          for (const transposeB of [false, true]) {
+            const a = fill([...batch, ...(transposeA ? [k, 3] : [3, k])], 1.1);
+            const b = fill([...batch, ...(transposeB ? [2, k] : [k, 2])], 0.7);
+            const got = tf.tidy(() => matMul(rt, a, b, transposeA, transposeB));
+            const want = tf.matMul(a, b, transposeA, transposeB);
+            expect(got.shape).toEqual(want.shape);
+            const [g, w] = [got.dataSync(), want.dataSync()];
+            for (let i = 0; i < w.length; i++) expect(g[i]).toBeCloseTo(w[i]!, 5);
+            for (const x of [a, b, got, want]) x.dispose();
+          }
   });
 });

@@ -1,5 +1,5 @@
 /** Cases of matmul (transposes, batch broadcasting, blocking edges) and cdist (both metrics). */
-import { cdist, matmul, type DistanceMetric, type DType } from '@spectrans/core';
+import { cdist, exp, matmul, type DistanceMetric, type DType } from '@spectrans/core';
 import { cdistRef, matmulRef } from '../../reference/linear.js';
 import type { CaseContext, ConformanceCase } from '../../types.js';
 import { dtypeCase, size } from '../helpers.js';
@@ -45,7 +45,7 @@ function dims(ctx: CaseContext, max = 7): { n: number; k: number; m: number } {
 
 /**
  * `ops/matmul/{plain,transpose-a,transpose-b,transpose-both,batch-broadcast,batch-broadcast-transpose,
- * rank-mismatch-batch,vector-shapes,blocked-sizes,long-inner,zero-inner,empty-rows,edge-values}/<dtype>`.
+ * rank-mismatch-batch,vector-shapes,after-elementwise,blocked-sizes,long-inner,zero-inner,empty-rows,edge-values}/<dtype>`.
  */
 export function matmulCases(dtype: DType): ConformanceCase[] {
   const simple = (name: string, transposeA: boolean, transposeB: boolean): ConformanceCase =>
@@ -77,6 +77,42 @@ export function matmulCases(dtype: DType): ConformanceCase[] {
       await checkMatmul(ctx, { batchA: [], batchB: [], n: 6, k, m: 1, transposeA: false, transposeB: false });
       await checkMatmul(ctx, { batchA: [], batchB: [], n: 1, k, m: 1, transposeA: false, transposeB: true });
       await checkMatmul(ctx, { batchA: [], batchB: [], n: 5, k: 1, m: 4, transposeA: false, transposeB: false });
+    }),
+    dtypeCase('ops/matmul/after-elementwise', dtype, async (ctx) => {
+      // Operands that are outputs of exp (nonzero at 0), with an odd shared dimension and outer
+      // sizes of 1: a GPU engine packing 2 × 2 blocks must not let the blocks' padding, which such
+      // an op fills with exp(0) = 1, into the sum (tfjs webgl did: 1 × 1 times 1 × 1 read twice).
+      const shapes: [number, number, number][] = [
+        [1, 1, 1],
+        [1, 1, 3],
+        [2, 1, 1],
+        [1, 3, 1],
+        [1, 5, 2],
+        [3, 1, 2],
+        [3, 3, 3],
+      ];
+      for (const [n, k, m] of shapes)
+        for (const transposeA of [false, true])
+          for (const transposeB of [false, true]) {
+            const aShape = transposeA ? [k, n] : [n, k];
+            const bShape = transposeB ? [m, k] : [k, m];
+            const a = ctx.track(exp(ctx.input(ctx.hostInput(ctx.rng.normals(n * k, 0.5), aShape))));
+            const b = ctx.track(exp(ctx.input(ctx.hostInput(ctx.rng.normals(k * m, 0.5), bShape))));
+            // The reference multiplies what the backend's exp gave, so only the product is judged.
+            const ref = matmulRef(
+              ctx.hostInput(await ctx.read(a), aShape),
+              ctx.hostInput(await ctx.read(b), bShape),
+              transposeA,
+              transposeB,
+            );
+            await ctx.expectClose(matmul(a, b, { transposeA, transposeB }), ref, {
+              kind: 'accumulate',
+              k: ref.k,
+              scale: ref.scale,
+              what: `matmul(exp(a), exp(b), transposeA ${transposeA}, transposeB ${transposeB})`,
+              inputs: { a: aShape, b: bShape },
+            });
+          }
     }),
     dtypeCase('ops/matmul/blocked-sizes', dtype, async (ctx) => {
       // Sizes straddling the usual cache-block and tile edges (4, 8, 16, 32, 64).
