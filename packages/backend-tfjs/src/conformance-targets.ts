@@ -15,35 +15,9 @@ export const TFJS_CONFORMANCE_EXCEPTIONS: Readonly<
 > = Object.freeze({
   cpu: { skip: [], expectedFailures: [] },
   wasm: { skip: [], expectedFailures: [] },
-  // Measured in headless Chromium 156 on SwiftShader WebGL 2 (examples/browser's end-to-end test);
-  // Node has no WebGL, so these cannot be checked by this package's own tests. Still open:
-  webgl: {
-    skip: [],
-    expectedFailures: [
-      {
-        id: 'ops/pow/edge-values/float32',
-        reason:
-          'tfjs webgl on SwiftShader: pow results that should be NaN (NaN bases with a nonzero exponent) read back as Infinity, even through the NaN mask; the zero/infinite-base table and x ** 0 = 1 are corrected',
-      },
-      {
-        id: 'ops/pow/scalar-edge-values/float32',
-        reason:
-          'tfjs webgl on SwiftShader: pow results that should be NaN read back as Infinity, even through the NaN mask',
-      },
-      // Measured with WEBGL_CPU_FORWARD off (the shaders compute every case); with tfjs's default
-      // these small inputs ran on tfjs's cpu kernels and passed.
-      {
-        id: 'ops/log/edge-values/float32',
-        reason:
-          'tfjs webgl on SwiftShader, shaders computing: log(0) reads back as -88.03 (the log of 2^-127) instead of -Infinity (2 of the 14 edge values differ)',
-      },
-      {
-        id: 'ops/elu/edge-values/float32',
-        reason:
-          'tfjs webgl on SwiftShader, shaders computing: elu(NaN) reads back as Infinity instead of NaN, as NaN results of pow do',
-      },
-    ],
-  },
+  // Measured in headless Chromium 156 on SwiftShader WebGL 2 (examples/browser's end-to-end test;
+  // Node has no WebGL): every case passes with the webgl corrections of ENGINE_FIXES.
+  webgl: { skip: [], expectedFailures: [] },
   tensorflow: { skip: [], expectedFailures: [] },
 });
 

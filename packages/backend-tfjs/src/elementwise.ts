@@ -31,7 +31,7 @@ function applyUnary(rt: TfjsRuntime, op: UnaryOp, t: Tensor): Tensor {
     case 'exp':
       return tf.exp(t);
     case 'log':
-      return tf.log(t);
+      return fixes.logZero ? tf.where(tf.equal(t, 0), tf.fill(t.shape, -Infinity), tf.log(t)) : tf.log(t);
     case 'sqrt':
       return tf.sqrt(t);
     case 'square':
@@ -46,9 +46,11 @@ function applyUnary(rt: TfjsRuntime, op: UnaryOp, t: Tensor): Tensor {
       return fixes.trig ? accurateTrig(tf, t, { cos: false, sin: true }).sin! : tf.sin(t);
     case 'cos':
       return fixes.trig ? accurateTrig(tf, t, { cos: true, sin: false }).cos! : tf.cos(t);
-    case 'elu':
+    case 'elu': {
       // x > 0 ? x : e^x - 1, the latter as expm1 (NaN fails the test and passes through expm1)
-      return fixes.elu ? tf.where(tf.greater(t, 0), t, tf.expm1(t)) : tf.elu(t);
+      const e = fixes.elu ? tf.where(tf.greater(t, 0), t, tf.expm1(t)) : tf.elu(t);
+      return fixes.expm1NaN ? tf.where(tf.isNaN(t), t, e) : e;
+    }
     case 'sign':
       // step(x) - step(-x): ±1, 0 for ±0, NaN for NaN (tf.sign gives 0 for NaN, and on wasm for |x| < 1e-6)
       return tf.sub(tf.step(t), tf.step(tf.neg(t)));
@@ -164,10 +166,11 @@ function applyBinary(rt: TfjsRuntime, op: BinaryOp, a: Tensor, b: Tensor): Tenso
     case 'pow': {
       const p = tf.pow(a, b);
       if (!fixes.powSpecials) return p;
-      // JavaScript: 1 ** NaN and (±1) ** ±Infinity are NaN (C's pow gives 1); NaN ** b is NaN unless b = 0.
+      // JavaScript: 1 ** NaN and (±1) ** ±Infinity are NaN (C's pow gives 1); NaN ** b is NaN unless
+      // b = 0, and a ** NaN is NaN for every a (webgl gave +∞ for 2 ** NaN).
       const cSpecial = tf.logicalAnd(tf.equal(tf.abs(a), 1), tf.logicalNot(tf.isFinite(b)));
       const nanBase = tf.logicalAnd(tf.isNaN(a), tf.notEqual(b, 0));
-      const fixed = nanWhere(tf.logicalOr(cSpecial, nanBase), p);
+      const fixed = nanWhere(tf.logicalOr(tf.logicalOr(cSpecial, nanBase), tf.isNaN(b)), p);
       return fixes.powZeroInf ? zeroInfPow(tf, a, b, fixed) : fixed;
     }
     case 'maximum':

@@ -26,6 +26,10 @@ export interface EngineFixes {
   readonly powZeroInf: boolean;
   /** `div` may shortcut x / x to 1, so 0/0 and ∞/∞ give 1: give NaN. */
   readonly divSpecials: boolean;
+  /** `log(0)` is the log of the smallest normal float32 (−88.03), not −∞: give −∞. */
+  readonly logZero: boolean;
+  /** `expm1(NaN)` (behind `elu`) is +∞: pass NaN through. */
+  readonly expm1NaN: boolean;
   /**
    * `matMul` over an odd shared dimension adds the product of the operands' padding lanes (packed
    * textures hold 2 × 2 blocks, and packed elementwise ops fill padding with op(0): exp gives 1):
@@ -48,6 +52,8 @@ export const ENGINE_FIXES: Readonly<Record<TfjsEngine, EngineFixes>> = Object.fr
     reluNaN: false,
     divSpecials: false,
     powZeroInf: false,
+    logZero: false,
+    expm1NaN: false,
     oddSharedDim: false,
   }),
   // XNNPACK maximum keeps a NaN only in its first operand; sin/cos errors reach 1e-1 relative
@@ -60,12 +66,15 @@ export const ENGINE_FIXES: Readonly<Record<TfjsEngine, EngineFixes>> = Object.fr
     reluNaN: false,
     divSpecials: false,
     powZeroInf: false,
+    logZero: false,
+    expm1NaN: false,
     oddSharedDim: false,
   }),
   // GPU shader float32: GLSL leaves NaN handling, pow's special cases and the accuracy of sin/cos
   // to the driver; apply every correction (measured in a browser only: Node has no WebGL): relu(NaN)
-  // x/x and pow with zero or infinite bases were measured wrong in Chromium on SwiftShader, and so
-  // was matMul over an odd shared dimension after exp (1 × 1 times 1 × 1 read back twice the product).
+  // x/x, pow with zero or infinite bases, log(0), expm1(NaN) and matMul over an odd shared dimension
+  // after exp (1 × 1 times 1 × 1 read back twice the product) were measured wrong in Chromium on
+  // SwiftShader.
   webgl: Object.freeze({
     nanMinMax: true,
     trig: true,
@@ -74,6 +83,8 @@ export const ENGINE_FIXES: Readonly<Record<TfjsEngine, EngineFixes>> = Object.fr
     reluNaN: true,
     divSpecials: true,
     powZeroInf: true,
+    logZero: true,
+    expm1NaN: true,
     oddSharedDim: true,
   }),
   // Not measurable here (libtensorflow cannot be installed offline): apply every correction.
@@ -85,6 +96,8 @@ export const ENGINE_FIXES: Readonly<Record<TfjsEngine, EngineFixes>> = Object.fr
     reluNaN: true,
     divSpecials: true,
     powZeroInf: true,
+    logZero: true,
+    expm1NaN: true,
     oddSharedDim: true,
   }),
 });

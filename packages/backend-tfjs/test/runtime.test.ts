@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { coalesceBroadcast, matmulBatchPlan, padShape } from '../src/broadcast.js';
-import { activate, ENGINE_FIXES, ENGINE_TUNING, run, type TfjsRuntime } from '../src/runtime.js';
+import { activate, ENGINE_FIXES, ENGINE_TUNING, run, type Ref, type TfjsRuntime } from '../src/runtime.js';
+import { binary, unary } from '../src/elementwise.js';
 import { matMul } from '../src/matmul.js';
 import { backendFor } from './helpers.js';
 
@@ -122,5 +123,35 @@ describe('matMul with the odd shared dimension made even (the webgl correction, 
             for (let i = 0; i < w.length; i++) expect(g[i]).toBeCloseTo(w[i]!, 5);
             for (const x of [a, b, got, want]) x.dispose();
           }
+  });
+});
+
+describe('the webgl corrections of log, elu and pow, forced on the cpu engine', () => {
+  it('keep Math semantics: log(±0) = −∞, elu(NaN) = NaN, a ** NaN = NaN, NaN ** 0 = 1', async () => {
+    await backendFor('cpu');
+    const rt: TfjsRuntime = {
+      tf,
+      engine: 'cpu',
+      tfjsName: 'cpu',
+      fixes: { ...ENGINE_FIXES.webgl },
+      tuning: ENGINE_TUNING.cpu,
+    };
+    const ref = (values: number[]): Ref => ({
+      handle: tf.tensor(values, [values.length]),
+      shape: [values.length],
+      dtype: 'float32',
+    });
+    const read = (t: tf.Tensor): number[] => Array.from(t.dataSync());
+    const xs = [0, -0, 1, NaN, -1, 2, -Infinity];
+    const x = ref(xs);
+    expect(read(unary(rt, 'log', x))).toEqual(xs.map((v) => Math.fround(Math.log(v))));
+    const elu = read(unary(rt, 'elu', x));
+    xs.forEach((v, i) =>
+      Number.isNaN(v) ? expect(elu[i]).toBeNaN() : expect(elu[i]).toBeCloseTo(v > 0 ? v : Math.expm1(v), 6),
+    );
+    const as = [2, 0.5, NaN, NaN, 1, -1];
+    const bs = [NaN, NaN, 0, 2, NaN, Infinity];
+    expect(read(binary(rt, 'pow', ref(as), ref(bs), [6]))).toEqual(as.map((a, i) => Math.pow(a, bs[i]!)));
+    x.handle.dispose();
   });
 });
