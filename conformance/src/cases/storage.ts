@@ -3,7 +3,7 @@ import { fill, tensor, type Backend, type DType } from '@spectrans/core';
 import type { ConformanceCase } from '../types.js';
 import { big, dtypeCase } from './helpers.js';
 
-/** `storage/{round-trip,signed-zero-and-subnormals,shapes,fill,read-returns-copy,upload-keeps-no-alias,float64-data-rounds,read-sync,array-sync,print,memory}/<dtype>`. */
+/** `storage/{round-trip,signed-zero-and-subnormals,shapes,fill,read-returns-copy,upload-keeps-no-alias,double-data-rounds,read-sync,array-sync,print,memory}/<dtype>`. */
 export function storageCases(dtype: DType): ConformanceCase[] {
   return [
     dtypeCase('storage/round-trip', dtype, async (ctx) => {
@@ -186,7 +186,7 @@ function readSyncApplies(b: Backend): true | string {
  * inside and past a backend's vector and chunk sizes, and the caller's array stays its own.
  */
 function float64DataRounds(): ConformanceCase {
-  return dtypeCase('storage/float64-data-rounds', 'float32', async (ctx) => {
+  return dtypeCase('storage/double-data-rounds', 'float32', async (ctx) => {
     const ulp1 = 2 ** -23;
     const maxF32 = (2 - ulp1) * 2 ** 127;
     const special = [
