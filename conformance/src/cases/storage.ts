@@ -86,7 +86,7 @@ export function storageCases(dtype: DType): ConformanceCase[] {
       data.fill(9);
       await ctx.expectClose(t, { data: new Float64Array([1, 2, 3]), shape: [3] }, { kind: 'exact' });
     }),
-    ...(dtype === 'float32' ? [float64DataRounds()] : []),
+    ...(dtype === 'float32' ? [doubleDataRounds()] : []),
     {
       ...dtypeCase('storage/read-sync', dtype, async (ctx) => {
         const x = ctx.hostInput(ctx.rng.normals(12), [3, 4]);
@@ -185,7 +185,7 @@ function readSyncApplies(b: Backend): true | string {
  * core converts it or the backend does (`capabilities.roundsFloat64Uploads`), at sizes below,
  * inside and past a backend's vector and chunk sizes, and the caller's array stays its own.
  */
-function float64DataRounds(): ConformanceCase {
+function doubleDataRounds(): ConformanceCase {
   return dtypeCase('storage/double-data-rounds', 'float32', async (ctx) => {
     const ulp1 = 2 ** -23;
     const maxF32 = (2 - ulp1) * 2 ** 127;

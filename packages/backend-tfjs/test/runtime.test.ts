@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { coalesceBroadcast, matmulBatchPlan, padShape } from '../src/broadcast.js';
-import { activate, ENGINE_FIXES, ENGINE_TUNING, run, type Ref, type TfjsRuntime } from '../src/runtime.js';
+import {
+  activate,
+  ENGINE_FIXES,
+  ENGINE_TUNING,
+  run,
+  type EngineFixes,
+  type Ref,
+  type TfjsRuntime,
+} from '../src/runtime.js';
 import { binary, unary } from '../src/elementwise.js';
 import { matMul } from '../src/matmul.js';
 import { backendFor } from './helpers.js';
@@ -61,12 +69,13 @@ describe('broadcast helpers', () => {
   });
 });
 
-describe('runner', () => {
-  const runtime = async (tfjsName: string): Promise<TfjsRuntime> => {
-    await backendFor('cpu');
-    return { tf, engine: 'cpu', tfjsName, fixes: ENGINE_FIXES.cpu, tuning: ENGINE_TUNING.cpu };
-  };
+/** A runtime on tfjs's cpu engine under `tfjsName`, with the cpu corrections or the ones given. */
+async function runtime(tfjsName: string, fixes: EngineFixes = ENGINE_FIXES.cpu): Promise<TfjsRuntime> {
+  await backendFor('cpu');
+  return { tf, engine: 'cpu', tfjsName, fixes, tuning: ENGINE_TUNING.cpu };
+}
 
+describe('runner', () => {
   it('returns a new handle even when an op would hand back its input', async () => {
     const rt = await runtime('cpu');
     const x = tf.tensor([1, 2], [2]);
@@ -97,14 +106,7 @@ describe('runner', () => {
 
 describe('matMul with the odd shared dimension made even (the webgl correction, run on cpu)', () => {
   it('gives tfjs matMul results for every transpose, rank and odd or even shared size', async () => {
-    await backendFor('cpu');
-    const rt: TfjsRuntime = {
-      tf,
-      engine: 'cpu',
-      tfjsName: 'cpu',
-      fixes: { ...ENGINE_FIXES.cpu, oddSharedDim: true },
-      tuning: ENGINE_TUNING.cpu,
-    };
+    const rt = await runtime('cpu', { ...ENGINE_FIXES.cpu, oddSharedDim: true });
     const fill = (shape: number[], f: number): tf.Tensor =>
       tf.tensor(
         Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * f + 0.3)),
@@ -128,14 +130,7 @@ describe('matMul with the odd shared dimension made even (the webgl correction, 
 
 describe('the webgl corrections of log, elu and pow, forced on the cpu engine', () => {
   it('keep Math semantics: log(±0) = −∞, elu(NaN) = NaN, a ** NaN = NaN, NaN ** 0 = 1', async () => {
-    await backendFor('cpu');
-    const rt: TfjsRuntime = {
-      tf,
-      engine: 'cpu',
-      tfjsName: 'cpu',
-      fixes: { ...ENGINE_FIXES.webgl },
-      tuning: ENGINE_TUNING.cpu,
-    };
+    const rt = await runtime('cpu', ENGINE_FIXES.webgl);
     const ref = (values: number[]): Ref => ({
       handle: tf.tensor(values, [values.length]),
       shape: [values.length],
