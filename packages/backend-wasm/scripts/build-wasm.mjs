@@ -87,7 +87,7 @@ for (const v of variants) {
       '--no-entry',
       '--import-memory',
       '--import-undefined',
-      '--strip-all',
+      ...(process.env.SPECTRANS_WASM_KEEP_NAMES ? [] : ['--strip-all']),
       '-z',
       'stack-size=1048576',
       '--export=__stack_pointer',
