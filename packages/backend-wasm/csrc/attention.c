@@ -19,17 +19,16 @@
  */
 #include "common.h"
 
-enum { LA_LN2_HI, LA_LN2_LO, LA_LOG2E, LA_HI, LA_LO, LA_P7, LA_P6, LA_P5, LA_P4, LA_P3, LA_P2, LA_COUNT };
+enum { LA_LN2_HI, LA_LN2_LO, LA_LOG2E, LA_LO, LA_P7, LA_P6, LA_P5, LA_P4, LA_P3, LA_P2, LA_ROUND, LA_COUNT };
 
 /*
- * Constants of exp_f32x4, kept in memory (not `static const`) so that LLVM loads them once per
+ * Constants of exp_nonpos_f32x4, kept in memory (not `static const`) so that LLVM loads them once per
  * loop instead of rematerialising v128 immediates at every use (several instructions each in V8).
  */
 float spectrans_la_consts[LA_COUNT] = {
   0.693359375f,         /* ln 2, high part (exact times any |n| <= 128) */
   -2.12194440e-4f,      /* ln 2 − high part */
   1.44269504088896341f, /* log2(e) */
-  88.3f,                /* above: +inf (2^127 · e^0.35 stays finite below it) */
   -87.33654f,           /* below: 0 (the smallest normal float32 is e^-87.34) */
   1.0f / 5040.0f,       /* Taylor coefficients of e^r, |r| <= ln2/2: truncation below 6e-9 */
   1.0f / 720.0f,
@@ -37,10 +36,11 @@ float spectrans_la_consts[LA_COUNT] = {
   1.0f / 24.0f,
   1.0f / 6.0f,
   0.5f,
+  12582912.0f, /* 1.5·2^23: adding it rounds |v| < 2^22 to an integer, held in the low mantissa bits */
 };
 
 typedef struct {
-  v128_t ln2hi, ln2lo, log2e, hi, lo, p7, p6, p5, p4, p3, p2, one, zero, inf;
+  v128_t ln2hi, ln2lo, log2e, lo, p7, p6, p5, p4, p3, p2, round, one, zero;
 } ExpK;
 
 static inline __attribute__((always_inline)) ExpK exp_consts(void) {
@@ -49,7 +49,6 @@ static inline __attribute__((always_inline)) ExpK exp_consts(void) {
   e.ln2hi = wasm_v128_load32_splat(k + LA_LN2_HI);
   e.ln2lo = wasm_v128_load32_splat(k + LA_LN2_LO);
   e.log2e = wasm_v128_load32_splat(k + LA_LOG2E);
-  e.hi = wasm_v128_load32_splat(k + LA_HI);
   e.lo = wasm_v128_load32_splat(k + LA_LO);
   e.p7 = wasm_v128_load32_splat(k + LA_P7);
   e.p6 = wasm_v128_load32_splat(k + LA_P6);
@@ -57,33 +56,37 @@ static inline __attribute__((always_inline)) ExpK exp_consts(void) {
   e.p4 = wasm_v128_load32_splat(k + LA_P4);
   e.p3 = wasm_v128_load32_splat(k + LA_P3);
   e.p2 = wasm_v128_load32_splat(k + LA_P2);
+  e.round = wasm_v128_load32_splat(k + LA_ROUND);
   e.one = wasm_f32x4_splat(1.0f);
   e.zero = wasm_f32x4_splat(0.0f);
-  e.inf = wasm_f32x4_splat(__builtin_inff());
   return e;
 }
 
 /*
- * e^x in float32 (a few ulp): x = n·ln2 + r, a degree-7 Taylor polynomial of e^r, times 2^n built in
- * the exponent bits. 0 below −87.34 (under the smallest normal; attention's terms there are below
- * 1e-38 of the largest, which is 1), +inf above 88.3, NaN stays NaN.
+ * e^x in float32 (within 2 ulp) for x <= 0, which is all attention needs: every argument is a log
+ * term minus a maximum over it. x = n·ln2 + r, a degree-7 Taylor polynomial of e^r, times 2^n built
+ * in the exponent bits; 0 below −87.34 (under the smallest normal: attention's terms there are below
+ * 1e-38 of the largest, which is 1), NaN stays NaN. Latency, not arithmetic, bounds the loops this
+ * sits in: n comes from adding 1.5·2^23 (the sum's low bits are n, so no float→int conversion), and
+ * the polynomial is evaluated in Estrin's form (depth 4, not Horner's 7).
  */
-static inline __attribute__((always_inline)) v128_t exp_f32x4(v128_t x, const ExpK *e) {
-  const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, e->lo), e->hi); /* NaN passes through */
-  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(xc, e->log2e));
+static inline __attribute__((always_inline)) v128_t exp_nonpos_f32x4(v128_t x, const ExpK *e) {
+  const v128_t xc = wasm_f32x4_pmax(x, e->lo); /* NaN passes through */
+  const v128_t j = wasm_f32x4_add(wasm_f32x4_mul(xc, e->log2e), e->round);
+  const v128_t n = wasm_f32x4_sub(j, e->round);
   v128_t r = wasm_f32x4_sub(xc, wasm_f32x4_mul(n, e->ln2hi));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, e->ln2lo));
-  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(e->p7, r), e->p6);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), e->p5);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), e->p4);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), e->p3);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), e->p2);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), e->one);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), e->one);
-  const v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
-  v128_t y = wasm_f32x4_mul(p, scale);
-  y = wasm_v128_bitselect(e->zero, y, wasm_f32x4_lt(x, e->lo));
-  return wasm_v128_bitselect(e->inf, y, wasm_f32x4_gt(x, e->hi));
+  const v128_t r2 = wasm_f32x4_mul(r, r), r4 = wasm_f32x4_mul(r2, r2);
+  const v128_t p01 = wasm_f32x4_add(e->one, r);
+  const v128_t p23 = wasm_f32x4_add(e->p2, wasm_f32x4_mul(e->p3, r));
+  const v128_t p45 = wasm_f32x4_add(e->p4, wasm_f32x4_mul(e->p5, r));
+  const v128_t p67 = wasm_f32x4_add(e->p6, wasm_f32x4_mul(e->p7, r));
+  const v128_t lo = wasm_f32x4_add(p01, wasm_f32x4_mul(p23, r2));
+  const v128_t hi = wasm_f32x4_add(p45, wasm_f32x4_mul(p67, r2));
+  const v128_t p = wasm_f32x4_add(lo, wasm_f32x4_mul(hi, r4));
+  /* (bits(j) + 127) << 23 = (n + 127) << 23: the bits of 1.5·2^23 above n shift out. */
+  const v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(j, wasm_i32x4_splat(127)), 23);
+  return wasm_v128_andnot(wasm_f32x4_mul(p, scale), wasm_f32x4_lt(x, e->lo));
 }
 
 static inline float hmax(v128_t v) {
@@ -107,22 +110,32 @@ static inline float inv_den(float den) { return den != den ? den : 1.0f / (den >
  * One query's weights, shared by both paths: ℓq += c in place, φq = exp(ℓq − t) with t the largest
  * term (so that term is exactly 1), and 1 / Σ φq z.
  */
-static inline __attribute__((always_inline)) float query_weights(float *lq, const float *c, const float *z, float *pq, int Dp,
-                                                                 const ExpK *e) {
+static inline __attribute__((always_inline)) float query_weights(const float *lqIn, float *lq, const float *c, const float *z,
+                                                                 float *pq, int Dp, const ExpK *e) {
   v128_t mx = wasm_f32x4_splat(-__builtin_inff());
   for (int r = 0; r < Dp; r += 4) {
-    const v128_t s = wasm_f32x4_add(wasm_v128_load(lq + r), wasm_v128_load(c + r));
+    const v128_t s = wasm_f32x4_add(wasm_v128_load(lqIn + r), wasm_v128_load(c + r));
     wasm_v128_store(lq + r, s);
     mx = wasm_f32x4_max(mx, s);
   }
   const v128_t t = wasm_f32x4_splat(hmax(mx));
-  v128_t den = e->zero;
-  for (int r = 0; r < Dp; r += 4) {
-    const v128_t p = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(lq + r), t), e);
-    wasm_v128_store(pq + r, p);
-    den = wasm_f32x4_add(den, wasm_f32x4_mul(p, wasm_v128_load(z + r)));
+  /* Two vectors per step: exp's dependency chains of both overlap, and den has two accumulators. */
+  v128_t den0 = e->zero, den1 = e->zero;
+  int r = 0;
+  for (; r + 8 <= Dp; r += 8) {
+    const v128_t p0 = exp_nonpos_f32x4(wasm_f32x4_sub(wasm_v128_load(lq + r), t), e);
+    const v128_t p1 = exp_nonpos_f32x4(wasm_f32x4_sub(wasm_v128_load(lq + r + 4), t), e);
+    wasm_v128_store(pq + r, p0);
+    wasm_v128_store(pq + r + 4, p1);
+    den0 = wasm_f32x4_add(den0, wasm_f32x4_mul(p0, wasm_v128_load(z + r)));
+    den1 = wasm_f32x4_add(den1, wasm_f32x4_mul(p1, wasm_v128_load(z + r + 4)));
   }
-  return inv_den(hsum(den));
+  if (r < Dp) {
+    const v128_t p = exp_nonpos_f32x4(wasm_f32x4_sub(wasm_v128_load(lq + r), t), e);
+    wasm_v128_store(pq + r, p);
+    den0 = wasm_f32x4_add(den0, wasm_f32x4_mul(p, wasm_v128_load(z + r)));
+  }
+  return inv_den(hsum(wasm_f32x4_add(den0, den1)));
 }
 
 /* Copies a row of D floats into a buffer padded to a multiple of 4 with `pad`. */
@@ -163,10 +176,10 @@ void la_keys_f32_job(const i32 *job, int tid, int nt) {
       for (int j = 0; j < m; j++) {
         const float *row = lk + (i64)j * D;
         float *out = pk + (i64)j * D;
-        const v128_t p0 = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(row), m0), &e);
-        const v128_t p1 = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(row + 4), m1), &e);
-        const v128_t p2 = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(row + 8), m2), &e);
-        const v128_t p3 = exp_f32x4(wasm_f32x4_sub(wasm_v128_load(row + 12), m3), &e);
+        const v128_t p0 = exp_nonpos_f32x4(wasm_f32x4_sub(wasm_v128_load(row), m0), &e);
+        const v128_t p1 = exp_nonpos_f32x4(wasm_f32x4_sub(wasm_v128_load(row + 4), m1), &e);
+        const v128_t p2 = exp_nonpos_f32x4(wasm_f32x4_sub(wasm_v128_load(row + 8), m2), &e);
+        const v128_t p3 = exp_nonpos_f32x4(wasm_f32x4_sub(wasm_v128_load(row + 12), m3), &e);
         wasm_v128_store(out, p0);
         wasm_v128_store(out + 4, p1);
         wasm_v128_store(out + 8, p2);
@@ -191,7 +204,7 @@ void la_keys_f32_job(const i32 *job, int tid, int nt) {
         for (int j = 0; j < m; j++) mx = fmaxp(mx, lk[(i64)j * D + q]);
         float z = 0.0f;
         for (int j = 0; j < m; j++) {
-          const float p = wasm_f32x4_extract_lane(exp_f32x4(wasm_f32x4_splat(lk[(i64)j * D + q] - mx), &e), 0);
+          const float p = wasm_f32x4_extract_lane(exp_nonpos_f32x4(wasm_f32x4_splat(lk[(i64)j * D + q] - mx), &e), 0);
           pk[(i64)j * D + q] = p;
           z += p;
         }
@@ -226,9 +239,15 @@ void la_queries_f32_job(const i32 *job, int tid, int nt) {
       padded_row(Z + (i64)b * D, D, Dp, 0.0f, zp);
       lastBatch = b;
     }
-    padded_row(LQ + (i64)u * D, D, Dp, -__builtin_inff(), a);
-    const v128_t inv = wasm_f32x4_splat(query_weights(a, cp, zp, pq, Dp, &e));
     float *out = PQ + (i64)u * D;
+    if (D == Dp) {
+      /* Whole vectors: read ℓq in place, write φq straight into the output row, scale it there. */
+      const v128_t inv = wasm_f32x4_splat(query_weights(LQ + (i64)u * D, a, cp, zp, out, D, &e));
+      for (int r = 0; r < D; r += 4) wasm_v128_store(out + r, wasm_f32x4_mul(wasm_v128_load(out + r), inv));
+      continue;
+    }
+    padded_row(LQ + (i64)u * D, D, Dp, -__builtin_inff(), a);
+    const v128_t inv = wasm_f32x4_splat(query_weights(a, a, cp, zp, pq, Dp, &e));
     int r = 0;
     for (; r + 4 <= D; r += 4) wasm_v128_store(out + r, wasm_f32x4_mul(wasm_v128_load(pq + r), inv));
     const float iv = wasm_f32x4_extract_lane(inv, 0);
@@ -265,7 +284,7 @@ static void causal_unit(const float *LQ, const float *LK, const float *V, float 
         cur = wasm_v128_bitselect(k, old, grown);
         wasm_v128_store(c + r, cur);
         /* exp(−∞) = 0 for a first key: S and z rows are 0 then anyway. */
-        const v128_t f = exp_f32x4(wasm_f32x4_sub(old, cur), e);
+        const v128_t f = exp_nonpos_f32x4(wasm_f32x4_sub(old, cur), e);
         zr = wasm_f32x4_mul(zr, f);
         const int bits = wasm_i32x4_bitmask(grown);
         for (int l = 0; l < 4; l++) {
@@ -279,12 +298,12 @@ static void causal_unit(const float *LQ, const float *LK, const float *V, float 
           for (int q = 0; q < wp; q += 4) wasm_v128_store(row + q, wasm_f32x4_mul(wasm_v128_load(row + q), fv));
         }
       }
-      const v128_t p = exp_f32x4(wasm_f32x4_sub(k, cur), e);
+      const v128_t p = exp_nonpos_f32x4(wasm_f32x4_sub(k, cur), e);
       wasm_v128_store(pk + r, p);
       wasm_v128_store(z + r, wasm_f32x4_add(zr, p));
     }
     /* Query i: shift by the largest term t = max_r ℓq_r + c_r, then its denominator. */
-    const float inv = query_weights(lq, c, z, pq, Dp, e);
+    const float inv = query_weights(lq, lq, c, z, pq, Dp, e);
     /* One sweep over S: S_r += φk_r v_i, then out += φq_r S_r (key i is visible to query i). */
     int q0 = 0;
     for (; q0 + 16 <= wp; q0 += 16) {
