@@ -43,6 +43,13 @@ const WAIT_SLICE_MS = 500;
 /** Supervisor heartbeat period, and the silence after which the pool counts as dead. */
 const BEAT_MS = 250;
 const SUPERVISOR_SILENCE_MS = 15000;
+/**
+ * How long a worker polls for the next job, and the calling thread for the workers' completions,
+ * before sleeping in Atomics.wait. Ops come in quick succession, and a futex wake-up costs tens of
+ * microseconds on a virtual machine: a 2^17-element mul took 90 µs on 2 threads without polling
+ * and 40 µs with it. The price is at most this much spinning after the last job of a burst.
+ */
+const SPIN_MS = 0.1;
 /** How long workers may take to instantiate before the pool gives up. */
 const START_TIMEOUT_MS = 60000;
 
@@ -62,9 +69,17 @@ function start(init) {
   let seen = Atomics.load(ctl, ${GEN});
   port.postMessage('ready');
   for (;;) {
-    Atomics.wait(ctl, ${GEN}, seen);
-    const gen = Atomics.load(ctl, ${GEN});
-    if (gen === seen) continue;
+    let gen = Atomics.load(ctl, ${GEN});
+    if (gen === seen) {
+      const until = performance.now() + ${SPIN_MS};
+      do {
+        for (let i = 0; i < 256 && gen === seen; i++) gen = Atomics.load(ctl, ${GEN});
+      } while (gen === seen && performance.now() < until);
+      while (gen === seen) {
+        Atomics.wait(ctl, ${GEN}, seen);
+        gen = Atomics.load(ctl, ${GEN});
+      }
+    }
     seen = gen;
     if (Atomics.load(ctl, ${STOP}) !== 0) break;
     const nt = Atomics.load(ctl, ${NT});
@@ -327,11 +342,14 @@ export class WorkerPool {
     let silentSince = -1;
     let silentWaits = 0;
     let sliceStart = -1;
+    let spinUntil = -1;
     for (let done = Atomics.load(ctl, DONE); done < all; done = Atomics.load(ctl, DONE)) {
       if (Atomics.load(ctl, DEAD) !== 0 || this.#supervisorGone !== undefined) {
         if (this.#survivorsDone(gen)) return;
       }
       if (this.#canBlock) {
+        if (spinUntil < 0) spinUntil = performance.now() + SPIN_MS;
+        if (performance.now() < spinUntil) continue;
         if (Atomics.wait(ctl, DONE, done, WAIT_SLICE_MS) !== 'timed-out') continue;
       } else {
         // A browser's main thread may not block: spin, checking the heartbeat once per slice.
