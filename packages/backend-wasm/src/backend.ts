@@ -7,7 +7,7 @@
  * copy out), so the whole contract holds with backend-js's precision.
  */
 import { createJsBackend, type JsHandle } from '@spectrans/backend-js';
-import { broadcastStrides, coalesceAxes, sizeOf, SpectransError } from '@spectrans/core/backend';
+import { broadcastStrides, checkOptions, coalesceAxes, sizeOf, SpectransError } from '@spectrans/core/backend';
 import type {
   Backend,
   BackendCapabilities,
@@ -137,17 +137,28 @@ const pools = new WeakMap<WasmBackend, WorkerPool>();
  */
 export function terminatePoolWorkerForTest(backend: WasmBackend, tid: number, whenBusy: boolean): Promise<void> {
   const pool = pools.get(backend);
-  if (pool === undefined) throw new Error('terminatePoolWorkerForTest: this backend has no worker pool');
+  if (pool === undefined)
+    throw new SpectransError('ERR_INVALID_ARGUMENT', 'terminatePoolWorkerForTest: this backend has no worker pool');
   return pool.terminateWorkerForTest(tid, whenBusy);
 }
 
-function checkOptions(options: WasmBackendOptions): { name: string; threads: number | undefined } {
-  const name = options.name ?? 'wasm';
+const OPTION_KEYS = ['name', 'threads', 'wasmBaseUrl'] as const;
+
+function checkWasmOptions(options: WasmBackendOptions | undefined): { name: string; threads: number | undefined } {
+  const owner = 'createWasmBackend';
+  const checked = checkOptions(owner, options, OPTION_KEYS);
+  const name = checked.name ?? 'wasm';
   if (typeof name !== 'string' || name === '')
-    throw new TypeError(`createWasmBackend: name must be a non-empty string, got ${JSON.stringify(name)}`);
-  const threads = options.threads;
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${owner}: name must be a non-empty string, got ${JSON.stringify(name)}`,
+    );
+  const threads = checked.threads;
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
-    throw new RangeError(`createWasmBackend: threads must be an integer >= 1, got ${String(threads)}`);
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: threads must be an integer >= 1, got ${String(threads)}`);
+  const base = checked.wasmBaseUrl;
+  if (base !== undefined && typeof base !== 'string' && !(base instanceof URL))
+    throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: wasmBaseUrl must be a string or a URL, got ${typeof base}`);
   return { name, threads };
 }
 
@@ -162,8 +173,8 @@ function checkOptions(options: WasmBackendOptions): { name: string; threads: num
  * single-threaded (`threads` is 1, `threadingNote` says why); tensors and their memory are intact.
  *
  * @param options - `name` (default `'wasm'`), `threads` (default: available cores), `wasmBaseUrl`.
- * @throws TypeError or RangeError for a bad option; Error when the `.wasm` files cannot be loaded;
- * `SpectransError` `ERR_BACKEND_INIT` when a pool worker fails or takes over a minute to start.
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` for an unknown or bad option; `ERR_BACKEND_INIT`
+ * when the `.wasm` file cannot be loaded, or a pool worker fails or takes over a minute to start.
  * @example
  * ```ts
  * import { setBackend } from '@spectrans/core';
@@ -174,7 +185,7 @@ function checkOptions(options: WasmBackendOptions): { name: string; threads: num
  * ```
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-  const { name, threads: requested } = checkOptions(options);
+  const { name, threads: requested } = checkWasmOptions(options);
   const wanted = requested ?? (await availableCores());
   const support = threadSupport();
   const useThreads = wanted > 1 && support.ok;
@@ -207,7 +218,7 @@ function buildBackend(
   type Ref = TensorRef<WasmHandle>;
 
   const run = (nt: number): void => {
-    if (destroyed) throw new Error(`${name} backend: used after destroy()`);
+    if (destroyed) throw new SpectransError('ERR_DISPOSED', `${name} backend: used after destroy()`);
     if (livePool === undefined || nt <= 1) {
       kernels.job_run(job, 0, 1);
       return;

@@ -4,6 +4,8 @@
  * instance.
  */
 
+import { SpectransError } from '@spectrans/core/backend';
+
 /** What the C kernels export (csrc/). */
 export interface KernelExports {
   readonly job_run: (job: number, tid: number, nt: number) => void;
@@ -65,7 +67,8 @@ export async function compileKernels(file: string, base?: string | URL): Promise
     const bytes = await readBytes(url).catch(() => undefined);
     if (bytes !== undefined) return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   }
-  throw new Error(
+  throw new SpectransError(
+    'ERR_BACKEND_INIT',
     `wasm backend: ${file} not found at ${candidates.map(String).join(' or ')} (build it with \`pnpm --filter @spectrans/backend-wasm build\`)`,
   );
 }

@@ -3,7 +3,8 @@
  * growth of the linear memory never invalidates live tensors, and options are validated.
  */
 import { describe, expect, it } from 'vitest';
-import { createWasmBackend } from '../src/index.js';
+import { SpectransError } from '@spectrans/core';
+import { createWasmBackend, type WasmBackendOptions } from '../src/index.js';
 import { ref, uniforms, upload } from './helpers.js';
 
 describe('memory', () => {
@@ -158,12 +159,19 @@ describe('memory', () => {
 
 describe('options and lifecycle', () => {
   it('rejects bad options by name', async () => {
-    await expect(createWasmBackend({ threads: 0 })).rejects.toThrow(/threads must be an integer >= 1/);
-    await expect(createWasmBackend({ threads: 1.5 })).rejects.toBeInstanceOf(RangeError);
-    await expect(createWasmBackend({ name: '' })).rejects.toThrow(/name must be a non-empty string/);
-    await expect(createWasmBackend({ threads: 1, wasmBaseUrl: 'file:///nonexistent/' })).rejects.toThrow(
-      /spectrans-simd\.wasm not found/,
-    );
+    const rejects = async (options: unknown, code: string, message: RegExp): Promise<void> => {
+      const e = await createWasmBackend(options as WasmBackendOptions).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(SpectransError);
+      expect((e as SpectransError).code).toBe(code);
+      expect((e as Error).message).toMatch(message);
+    };
+    await rejects({ threads: 0 }, 'ERR_INVALID_ARGUMENT', /threads must be an integer >= 1/);
+    await rejects({ threads: 1.5 }, 'ERR_INVALID_ARGUMENT', /threads must be an integer >= 1, got 1\.5/);
+    await rejects({ name: '' }, 'ERR_INVALID_ARGUMENT', /name must be a non-empty string/);
+    await rejects({ thread: 2 }, 'ERR_INVALID_ARGUMENT', /unknown option 'thread'; did you mean 'threads'\?/);
+    await rejects(null, 'ERR_INVALID_ARGUMENT', /options must be an object, got null/);
+    await rejects({ wasmBaseUrl: 42 }, 'ERR_INVALID_ARGUMENT', /wasmBaseUrl must be a string or a URL/);
+    await rejects({ threads: 1, wasmBaseUrl: 'file:///nonexistent/' }, 'ERR_BACKEND_INIT', /spectrans-simd\.wasm not found/);
   });
 
   it('reports its threads; ops after destroy() throw', async () => {
@@ -174,6 +182,7 @@ describe('options and lifecycle', () => {
     const x = upload(b, uniforms(256 * 256, 3), [256, 256]);
     await b.destroy();
     expect(() => b.matmul(x, x, false, false, [256, 256])).toThrow(/used after destroy/);
+    expect(() => b.matmul(x, x, false, false, [256, 256])).toThrow(expect.objectContaining({ code: 'ERR_DISPOSED' }));
   });
 
   it('runs single-threaded with a note where SharedArrayBuffer is unavailable', async () => {
