@@ -14,7 +14,7 @@
  */
 import { sizeOf } from '@spectrans/core';
 import type { Backend, BackendCapabilities, DType, FloatArray, Shape } from '@spectrans/core';
-import type { TensorRef } from '@spectrans/core/backend';
+import { checkOptions, SpectransError, type TensorRef } from '@spectrans/core/backend';
 import { cdist } from './distance.js';
 import { binary, binaryScalar, cast, unary, where } from './elementwise.js';
 import { fwht, rffFeatures } from './features.js';
@@ -49,6 +49,7 @@ export const JS_CAPABILITIES: BackendCapabilities = Object.freeze({
  * core's float64 host linear algebra), `fwht` and a fused `rffFeatures`.
  *
  * @param options - `name` (default `'js'`).
+ * @throws SpectransError `ERR_INVALID_ARGUMENT` for an unknown option or an empty `name`.
  * @example
  * ```ts
  * import { setBackend } from '@spectrans/core';
@@ -57,9 +58,12 @@ export const JS_CAPABILITIES: BackendCapabilities = Object.freeze({
  * ```
  */
 export function createJsBackend(options: JsBackendOptions = {}): Backend<JsHandle> {
-  const name = options.name ?? 'js';
+  const name = checkOptions('createJsBackend', options, ['name']).name ?? 'js';
   if (typeof name !== 'string' || name === '')
-    throw new TypeError(`createJsBackend: name must be a non-empty string, got ${JSON.stringify(name)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `createJsBackend: name must be a non-empty string, got ${JSON.stringify(name)}`,
+    );
   const store = new HandleStore();
   const wrap = (data: FloatArray, dtype: DType): JsHandle => store.wrap(data, dtype);
   type Ref = TensorRef<JsHandle>;

@@ -3,7 +3,7 @@
  * accounting behind `memory()`.
  */
 import type { DType, FloatArray } from '@spectrans/core';
-import type { BackendMemory, TensorRef } from '@spectrans/core/backend';
+import { SpectransError, type BackendMemory, type TensorRef } from '@spectrans/core/backend';
 
 /**
  * The js backend's tensor handle: a row-major typed array of the tensor's dtype
@@ -75,7 +75,8 @@ export class HandleStore {
  */
 export function dataOf(ref: TensorRef<JsHandle>): FloatArray {
   const h = ref.handle;
-  if (h.disposed) throw new Error(`js backend: a handle of shape [${ref.shape.join(', ')}] was used after dispose`);
+  if (h.disposed)
+    throw new SpectransError('ERR_DISPOSED', `js backend: a handle of shape [${ref.shape.join(', ')}] was used after dispose`);
   return h.data;
 }
 
