@@ -9,6 +9,7 @@ import {
   type Shape,
 } from '@spectrans/core';
 import {
+  checkOptions,
   sizeOf,
   type BackendMemory,
   type BinaryOp,
@@ -98,8 +99,9 @@ const DEFAULT_KERNEL_CACHE_SIZE = 256;
  * ```
  */
 export async function createGpujsBackend(options: GpujsBackendOptions): Promise<GpujsBackend> {
-  const { mode } = options ?? ({} as GpujsBackendOptions);
-  const cacheSize = options?.kernelCacheSize ?? DEFAULT_KERNEL_CACHE_SIZE;
+  const checked = checkOptions('createGpujsBackend', options ?? ({} as GpujsBackendOptions), ['mode', 'kernelCacheSize']);
+  const { mode } = checked;
+  const cacheSize = checked.kernelCacheSize ?? DEFAULT_KERNEL_CACHE_SIZE;
   if (!Number.isInteger(cacheSize) || cacheSize < 1) {
     throw new SpectransError(
       'ERR_INVALID_ARGUMENT',

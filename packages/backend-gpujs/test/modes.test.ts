@@ -75,6 +75,10 @@ describe('modes', () => {
     await expect(createGpujsBackend({ mode: 'cpu', kernelCacheSize: 0 })).rejects.toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',
     });
+    await expect(createGpujsBackend({ mode: 'cpu', cacheSize: 3 } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/unknown option 'cacheSize'/),
+    });
   });
 
   test('headlessgl without an X display fails with ERR_BACKEND_INIT saying to use xvfb-run', async () => {

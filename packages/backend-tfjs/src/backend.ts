@@ -7,6 +7,7 @@ import {
   type FloatArray,
   type Shape,
 } from '@spectrans/core';
+import { checkOptions } from '@spectrans/core/backend';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { cdist } from './cdist.js';
 import { binary, binaryScalar, cast, unary, where } from './elementwise.js';
@@ -67,7 +68,10 @@ export async function createBackendFrom(entry: EntryPoint, options: unknown): Pr
       `createTfjsBackend: options must be an object like { engine: '${entry.engine ?? 'wasm'}' }, got ${given === null ? 'null' : typeof given}`,
     );
   }
-  const { engine: requested, wasmPaths } = given as Partial<TfjsBackendOptions>;
+  const { engine: requested, wasmPaths } = checkOptions('createTfjsBackend', given as Partial<TfjsBackendOptions>, [
+    'engine',
+    'wasmPaths',
+  ]);
   const engine: unknown = requested ?? entry.engine;
   assertEngine(engine);
   assertOffered(entry, engine);

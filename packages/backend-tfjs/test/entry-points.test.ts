@@ -158,6 +158,9 @@ describe('per-engine entry points', () => {
     expect((await rejection(entry.createTfjsBackend({ engine: 'cuda' as never }))).code).toBe('ERR_INVALID_ARGUMENT');
     expect((await rejection(entry.createTfjsBackend(null as never))).code).toBe('ERR_INVALID_ARGUMENT');
     expect((await rejection(entry.createTfjsBackend(7 as never))).code).toBe('ERR_INVALID_ARGUMENT');
+    const typo = await rejection(entry.createTfjsBackend({ wasmPath: '/x/' } as never));
+    expect(typo.code).toBe('ERR_INVALID_ARGUMENT');
+    expect(typo.message).toMatch(/unknown option 'wasmPath'; did you mean 'wasmPaths'\?/);
     expect(() => entry.isTfjsEngineAvailable('gpu' as never)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
     );
