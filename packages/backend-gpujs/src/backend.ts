@@ -99,7 +99,10 @@ const DEFAULT_KERNEL_CACHE_SIZE = 256;
  * ```
  */
 export async function createGpujsBackend(options: GpujsBackendOptions): Promise<GpujsBackend> {
-  const checked = checkOptions('createGpujsBackend', options ?? ({} as GpujsBackendOptions), ['mode', 'kernelCacheSize']);
+  const checked = checkOptions('createGpujsBackend', options ?? ({} as GpujsBackendOptions), [
+    'mode',
+    'kernelCacheSize',
+  ]);
   const { mode } = checked;
   const cacheSize = checked.kernelCacheSize ?? DEFAULT_KERNEL_CACHE_SIZE;
   if (!Number.isInteger(cacheSize) || cacheSize < 1) {

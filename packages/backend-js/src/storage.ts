@@ -76,7 +76,10 @@ export class HandleStore {
 export function dataOf(ref: TensorRef<JsHandle>): FloatArray {
   const h = ref.handle;
   if (h.disposed)
-    throw new SpectransError('ERR_DISPOSED', `js backend: a handle of shape [${ref.shape.join(', ')}] was used after dispose`);
+    throw new SpectransError(
+      'ERR_DISPOSED',
+      `js backend: a handle of shape [${ref.shape.join(', ')}] was used after dispose`,
+    );
   return h.data;
 }
 

@@ -27,7 +27,10 @@ describe('createJsBackend', () => {
     expect(backend.capabilities).toEqual({ dtypes: { float32: 'ieee', float64: 'ieee' }, roundsFloat64Uploads: true });
     expect(JS_CAPABILITIES).toBe(backend.capabilities);
     expect(() => createJsBackend({ name: '' })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/name must be a non-empty string/) }),
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARGUMENT',
+        message: expect.stringMatching(/name must be a non-empty string/),
+      }),
     );
     expect(() => createJsBackend({ nmae: 'x' } as never)).toThrow(/unknown option 'nmae'; did you mean 'name'\?/);
   });

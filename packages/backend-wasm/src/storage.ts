@@ -2,7 +2,13 @@
  * Tensor storage in wasm memory: handles over reference-counted blocks of the heap, and the
  * per-backend accounting behind `memory()`.
  */
-import { SpectransError, type BackendMemory, type DType, type FloatArray, type TensorRef } from '@spectrans/core/backend';
+import {
+  SpectransError,
+  type BackendMemory,
+  type DType,
+  type FloatArray,
+  type TensorRef,
+} from '@spectrans/core/backend';
 import type { WasmHeap } from './heap.js';
 
 /**
@@ -108,7 +114,10 @@ export class HandleStore {
 
 function live(h: WasmHandle): Handle {
   if (!(h instanceof Handle) || h.block === null)
-    throw new SpectransError('ERR_DISPOSED', 'wasm backend: a handle was used after dispose (or comes from another backend)');
+    throw new SpectransError(
+      'ERR_DISPOSED',
+      'wasm backend: a handle was used after dispose (or comes from another backend)',
+    );
   return h;
 }
 

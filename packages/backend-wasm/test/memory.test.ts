@@ -171,7 +171,11 @@ describe('options and lifecycle', () => {
     await rejects({ thread: 2 }, 'ERR_INVALID_ARGUMENT', /unknown option 'thread'; did you mean 'threads'\?/);
     await rejects(null, 'ERR_INVALID_ARGUMENT', /options must be an object, got null/);
     await rejects({ wasmBaseUrl: 42 }, 'ERR_INVALID_ARGUMENT', /wasmBaseUrl must be a string or a URL/);
-    await rejects({ threads: 1, wasmBaseUrl: 'file:///nonexistent/' }, 'ERR_BACKEND_INIT', /spectrans-simd\.wasm not found/);
+    await rejects(
+      { threads: 1, wasmBaseUrl: 'file:///nonexistent/' },
+      'ERR_BACKEND_INIT',
+      /spectrans-simd\.wasm not found/,
+    );
   });
 
   it('reports its threads; ops after destroy() throw', async () => {
