@@ -5,7 +5,7 @@ import { gradientCases } from './cases/gradients/index.js';
 import { kernelCases } from './cases/kernels/index.js';
 import { eighCases, qrCases, svdCases } from './cases/linalg/decompositions.js';
 import { binaryOpCases } from './cases/ops/binary.js';
-import { fwhtCases, rffFeaturesCases } from './cases/ops/features.js';
+import { fwhtCases, positiveFeaturesCases, rffFeaturesCases } from './cases/ops/features.js';
 import { logLinearAttentionGradCases } from './cases/ops/attention-grad-ops.js';
 import { logLinearAttentionCases } from './cases/ops/attention-ops.js';
 import { concatCases, reshapeCases, sliceCases, transposeCases } from './cases/ops/layout.js';
@@ -46,6 +46,7 @@ export function buildCorpus(dtypes: readonly DType[] = DTYPES, options: CorpusOp
     cdistCases,
     fwhtCases,
     rffFeaturesCases,
+    positiveFeaturesCases,
     logLinearAttentionCases,
     logLinearAttentionGradCases,
     qrCases,

@@ -130,6 +130,65 @@ export function rffFeaturesRef(
   return { data, shape: [...x.shape.slice(0, -1), width], scale: mags, k: d + 1 };
 }
 
+/**
+ * Positive random features with z = x ω: `scale·exp(t)` with t = z − ‖x‖²/2 ('none'),
+ * z − max_j z_j per row ('row'), or z − ‖x‖²/2 − M with M the largest z − ‖x‖²/2 over each batch
+ * element, x's last two axes (all of x for rank <= 2) ('global'). The result's `scale` is
+ * |result|·(the magnitude of the exponent's terms plus that of its shift): the error of the
+ * exponent, which exp turns into a relative error of the result, scales with it.
+ */
+export function positiveFeaturesRef(
+  x: HostArray,
+  omega: HostArray,
+  stabilizer: 'none' | 'row' | 'global',
+  scale: number,
+): AccumulatedRef {
+  const d = x.shape[x.shape.length - 1]!;
+  const D = omega.shape[1]!;
+  const rows = sizeOf(x.shape.slice(0, -1));
+  const group = x.shape.length >= 2 ? x.shape[x.shape.length - 2]! : 1;
+  const t = new Float64Array(rows * D);
+  const mags = new Float64Array(rows * D);
+  for (let r = 0; r < rows; r++) {
+    let h = 0;
+    for (let q = 0; q < d; q++) h += x.data[r * d + q]! ** 2 / 2;
+    for (let j = 0; j < D; j++) {
+      let z = 0;
+      let mag = 0;
+      for (let q = 0; q < d; q++) {
+        const p = x.data[r * d + q]! * omega.data[q * D + j]!;
+        z += p;
+        mag += Math.abs(p);
+      }
+      t[r * D + j] = stabilizer === 'row' ? z : z - h;
+      mags[r * D + j] = stabilizer === 'row' ? mag : mag + h;
+    }
+  }
+  // The shift: per row ('row') or per group of rows ('global'); its own error scales with the
+  // largest magnitude among the terms it is the maximum of.
+  const span = stabilizer === 'row' ? D : stabilizer === 'global' ? group * D : 0;
+  if (span > 0) {
+    for (let a = 0; a < t.length; a += span) {
+      let shift = -Infinity;
+      let shiftMag = 0;
+      for (let i = a; i < a + span; i++) {
+        shift = Math.max(shift, t[i]!);
+        shiftMag = Math.max(shiftMag, mags[i]!);
+      }
+      for (let i = a; i < a + span; i++) {
+        t[i] = t[i]! - shift;
+        mags[i] = mags[i]! + shiftMag;
+      }
+    }
+  }
+  const data = new Float64Array(rows * D);
+  for (let i = 0; i < data.length; i++) {
+    data[i] = scale * Math.exp(t[i]!);
+    mags[i] = Math.abs(data[i]!) * mags[i]!;
+  }
+  return { data, shape: [...x.shape.slice(0, -1), D], scale: mags, k: d + 2 };
+}
+
 /** Unnormalised Walsh–Hadamard transform of each row (length n, a power of two) of the last axis. */
 export function fwhtRef(x: HostArray): AccumulatedRef {
   const n = x.shape[x.shape.length - 1]!;

@@ -18,76 +18,7 @@
  * later one.
  */
 #include "common.h"
-
-enum { LA_LN2_HI, LA_LN2_LO, LA_LOG2E, LA_LO, LA_P7, LA_P6, LA_P5, LA_P4, LA_P3, LA_P2, LA_ROUND, LA_COUNT };
-
-/*
- * Constants of exp_nonpos_f32x4, kept in memory (not `static const`) so that LLVM loads them once per
- * loop instead of rematerialising v128 immediates at every use (several instructions each in V8).
- */
-float spectrans_la_consts[LA_COUNT] = {
-  0.693359375f,         /* ln 2, high part (exact times any |n| <= 128) */
-  -2.12194440e-4f,      /* ln 2 − high part */
-  1.44269504088896341f, /* log2(e) */
-  -87.33654f,           /* below: 0 (the smallest normal float32 is e^-87.34) */
-  1.0f / 5040.0f,       /* Taylor coefficients of e^r, |r| <= ln2/2: truncation below 6e-9 */
-  1.0f / 720.0f,
-  1.0f / 120.0f,
-  1.0f / 24.0f,
-  1.0f / 6.0f,
-  0.5f,
-  12582912.0f, /* 1.5·2^23: adding it rounds |v| < 2^22 to an integer, held in the low mantissa bits */
-};
-
-typedef struct {
-  v128_t ln2hi, ln2lo, log2e, lo, p7, p6, p5, p4, p3, p2, round, one, zero;
-} ExpK;
-
-static inline __attribute__((always_inline)) ExpK exp_consts(void) {
-  const float *k = spectrans_la_consts;
-  ExpK e;
-  e.ln2hi = wasm_v128_load32_splat(k + LA_LN2_HI);
-  e.ln2lo = wasm_v128_load32_splat(k + LA_LN2_LO);
-  e.log2e = wasm_v128_load32_splat(k + LA_LOG2E);
-  e.lo = wasm_v128_load32_splat(k + LA_LO);
-  e.p7 = wasm_v128_load32_splat(k + LA_P7);
-  e.p6 = wasm_v128_load32_splat(k + LA_P6);
-  e.p5 = wasm_v128_load32_splat(k + LA_P5);
-  e.p4 = wasm_v128_load32_splat(k + LA_P4);
-  e.p3 = wasm_v128_load32_splat(k + LA_P3);
-  e.p2 = wasm_v128_load32_splat(k + LA_P2);
-  e.round = wasm_v128_load32_splat(k + LA_ROUND);
-  e.one = wasm_f32x4_splat(1.0f);
-  e.zero = wasm_f32x4_splat(0.0f);
-  return e;
-}
-
-/*
- * e^x in float32 (within 2 ulp) for x <= 0, which is all attention needs: every argument is a log
- * term minus a maximum over it. x = n·ln2 + r, a degree-7 Taylor polynomial of e^r, times 2^n built
- * in the exponent bits; 0 below −87.34 (under the smallest normal: attention's terms there are below
- * 1e-38 of the largest, which is 1), NaN stays NaN. Latency, not arithmetic, bounds the loops this
- * sits in: n comes from adding 1.5·2^23 (the sum's low bits are n, so no float→int conversion), and
- * the polynomial is evaluated in Estrin's form (depth 4, not Horner's 7).
- */
-static inline __attribute__((always_inline)) v128_t exp_nonpos_f32x4(v128_t x, const ExpK *e) {
-  const v128_t xc = wasm_f32x4_pmax(x, e->lo); /* NaN passes through */
-  const v128_t j = wasm_f32x4_add(wasm_f32x4_mul(xc, e->log2e), e->round);
-  const v128_t n = wasm_f32x4_sub(j, e->round);
-  v128_t r = wasm_f32x4_sub(xc, wasm_f32x4_mul(n, e->ln2hi));
-  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, e->ln2lo));
-  const v128_t r2 = wasm_f32x4_mul(r, r), r4 = wasm_f32x4_mul(r2, r2);
-  const v128_t p01 = wasm_f32x4_add(e->one, r);
-  const v128_t p23 = wasm_f32x4_add(e->p2, wasm_f32x4_mul(e->p3, r));
-  const v128_t p45 = wasm_f32x4_add(e->p4, wasm_f32x4_mul(e->p5, r));
-  const v128_t p67 = wasm_f32x4_add(e->p6, wasm_f32x4_mul(e->p7, r));
-  const v128_t lo = wasm_f32x4_add(p01, wasm_f32x4_mul(p23, r2));
-  const v128_t hi = wasm_f32x4_add(p45, wasm_f32x4_mul(p67, r2));
-  const v128_t p = wasm_f32x4_add(lo, wasm_f32x4_mul(hi, r4));
-  /* (bits(j) + 127) << 23 = (n + 127) << 23: the bits of 1.5·2^23 above n shift out. */
-  const v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(j, wasm_i32x4_splat(127)), 23);
-  return wasm_v128_andnot(wasm_f32x4_mul(p, scale), wasm_f32x4_lt(x, e->lo));
-}
+#include "vexp32.h"
 
 static inline float hmax(v128_t v) {
   const v128_t a = wasm_f32x4_max(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));

@@ -36,6 +36,7 @@ void reduce_f32_job(const i32 *job, int tid, int nt);
 void cumsum_f32_job(const i32 *job, int tid, int nt);
 void where_f32_job(const i32 *job, int tid, int nt);
 void cdist_l1_f32_job(const i32 *job, int tid, int nt);
+void pos_features_f32_job(const i32 *job, int tid, int nt);
 void la_keys_f32_job(const i32 *job, int tid, int nt);
 void la_queries_f32_job(const i32 *job, int tid, int nt);
 void la_causal_f32_job(const i32 *job, int tid, int nt);

@@ -5,7 +5,7 @@
  */
 #include "common.h"
 
-enum { JOB_GEMM_F32 = 1, JOB_GEMM_F64 = 2, JOB_UNARY_F32 = 3, JOB_BINARY_F32 = 4, JOB_REDUCE_F32 = 5, JOB_CUMSUM_F32 = 6, JOB_WHERE_F32 = 7, JOB_CDIST_L1_F32 = 8 };
+enum { JOB_GEMM_F32 = 1, JOB_GEMM_F64 = 2, JOB_UNARY_F32 = 3, JOB_BINARY_F32 = 4, JOB_REDUCE_F32 = 5, JOB_CUMSUM_F32 = 6, JOB_WHERE_F32 = 7, JOB_CDIST_L1_F32 = 8, JOB_POS_FEATURES_F32 = 9 };
 
 /* Fused log-space linear attention (attention.c), numbered apart from the op kernels. */
 enum { JOB_LA_KEYS_F32 = 20, JOB_LA_QUERIES_F32 = 21, JOB_LA_CAUSAL_F32 = 22 };
@@ -20,6 +20,7 @@ EXPORT(job_run) void job_run(const i32 *job, int tid, int nt) {
     case JOB_CUMSUM_F32: cumsum_f32_job(job, tid, nt); break;
     case JOB_WHERE_F32: where_f32_job(job, tid, nt); break;
     case JOB_CDIST_L1_F32: cdist_l1_f32_job(job, tid, nt); break;
+    case JOB_POS_FEATURES_F32: pos_features_f32_job(job, tid, nt); break;
     case JOB_LA_KEYS_F32: la_keys_f32_job(job, tid, nt); break;
     case JOB_LA_QUERIES_F32: la_queries_f32_job(job, tid, nt); break;
     case JOB_LA_CAUSAL_F32: la_causal_f32_job(job, tid, nt); break;

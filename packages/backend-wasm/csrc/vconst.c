@@ -55,3 +55,19 @@ __attribute__((aligned(16))) const i64 spectrans_vm_i64[] = {
     0x3fe6a09e667f3bcdLL, 0x3fe6a09e667f3bcdLL, /* I_SQRT_HALF: the bits of sqrt(1/2) */
     (i64)0xfff0000000000000ULL, (i64)0xfff0000000000000ULL, /* I_EXP_FIELD: sign and exponent bits */
 };
+
+const float spectrans_exp32[E32_COUNT] = {
+    0.693359375f,         /* LN2_HI: ln 2, high part (exact times any |n| <= 150) */
+    -2.12194440e-4f,      /* LN2_LO: ln 2 − high part */
+    1.44269504088896341f, /* LOG2E */
+    -87.33654f,           /* LO: exp_nonpos gives 0 below (the smallest normal float32 is e^-87.34) */
+    -104.0f,              /* WIDE_LO: exp clamps here (e^-104 rounds to 0) */
+    89.0f,                /* WIDE_HI: and here (e^89 overflows) */
+    1.0f / 5040.0f,       /* P7..P2: Taylor coefficients of e^r, |r| <= ln2/2: truncation below 6e-9 */
+    1.0f / 720.0f,
+    1.0f / 120.0f,
+    1.0f / 24.0f,
+    1.0f / 6.0f,
+    0.5f,
+    12582912.0f, /* ROUND: 1.5·2^23; adding it rounds |v| < 2^22 to an integer, held in the low mantissa bits */
+};

@@ -62,9 +62,28 @@ enum {
   K_I_EXP_FIELD
 };
 
+/* float32 exp (vexp32.h): one value each, loaded with a splat. */
+enum {
+  E32_LN2_HI,
+  E32_LN2_LO,
+  E32_LOG2E,
+  E32_LO,
+  E32_WIDE_LO,
+  E32_WIDE_HI,
+  E32_P7,
+  E32_P6,
+  E32_P5,
+  E32_P4,
+  E32_P3,
+  E32_P2,
+  E32_ROUND,
+  E32_COUNT
+};
+
 /* Defined in vconst.c: kept out of the kernels' translation units so the values are not folded. */
 extern const double spectrans_vm_f64[];
 extern const i64 spectrans_vm_i64[];
+extern const float spectrans_exp32[E32_COUNT];
 
 #define KF(name) wasm_v128_load(&spectrans_vm_f64[2 * (name)])
 #define KI(name) wasm_v128_load(&spectrans_vm_i64[2 * (name)])

@@ -20,6 +20,7 @@ import type {
 } from '@spectrans/core/backend';
 import { logLinearAttentionOp } from './attention.js';
 import { logLinearAttentionGradOp, type AttentionGradContext } from './attention-grad.js';
+import { positiveFeaturesOp } from './features.js';
 import { batchOffsets } from './batch.js';
 import { WasmHeap } from './heap.js';
 import { concatInto, sliceInto, uniformRows } from './layout.js';
@@ -155,10 +156,16 @@ function checkWasmOptions(options: WasmBackendOptions | undefined): { name: stri
     );
   const threads = checked.threads;
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: threads must be an integer >= 1, got ${String(threads)}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${owner}: threads must be an integer >= 1, got ${String(threads)}`,
+    );
   const base = checked.wasmBaseUrl;
   if (base !== undefined && typeof base !== 'string' && !(base instanceof URL))
-    throw new SpectransError('ERR_INVALID_ARGUMENT', `${owner}: wasmBaseUrl must be a string or a URL, got ${typeof base}`);
+    throw new SpectransError(
+      'ERR_INVALID_ARGUMENT',
+      `${owner}: wasmBaseUrl must be a string or a URL, got ${typeof base}`,
+    );
   return { name, threads };
 }
 
@@ -719,6 +726,7 @@ function buildBackend(
         setScale(w, scale);
       });
     },
+    positiveFeatures: positiveFeaturesOp(attentionContext),
     logLinearAttention: logLinearAttentionOp(attentionContext),
     logLinearAttentionGrad: logLinearAttentionGradOp(attentionContext),
   };

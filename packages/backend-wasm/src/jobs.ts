@@ -14,6 +14,7 @@ export const JOB = {
   cumsumF32: 6,
   whereF32: 7,
   cdistL1F32: 8,
+  posFeaturesF32: 9,
   /** Fused log-space linear attention (csrc/attention.c). */
   laKeysF32: 20,
   laQueriesF32: 21,

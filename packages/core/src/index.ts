@@ -9,7 +9,13 @@ export { broadcastShapes, sizeOf, type Shape } from './shape.js';
 export { Tensor, liveTensorCount, type NestedArray, type RankedArray } from './tensor.js';
 export { tidy, keep } from './scope.js';
 // The rest of the contract, and the layout helpers, are in the backend authors' face: ./backend/index.ts.
-export type { Backend, BackendCapabilities, DistanceMetric, Precision } from './backend/contract.js';
+export type {
+  Backend,
+  BackendCapabilities,
+  DistanceMetric,
+  PositiveFeatureStabilizer,
+  Precision,
+} from './backend/contract.js';
 export {
   registerBackend,
   removeBackend,

@@ -185,6 +185,20 @@ export interface Backend<H = unknown> {
     outShape: Shape,
   ): H;
   /**
+   * Fused positive random features (core's `positiveFeatures`), with z = x @ omega:
+   * `scale * exp(z − ‖x‖²/2)` ('none'), `scale * exp(z − max_j z_j)` per row ('row'), or
+   * `scale * exp(z − ‖x‖²/2 − M)` with M the largest `z − ‖x‖²/2` of each batch element, x's last
+   * two axes (all of x for rank <= 2) ('global'). x (..., d), omega (d, D) -> (..., D). Core calls
+   * it only while no gradient is recorded. Returning undefined declines the call (core composes it).
+   */
+  positiveFeatures?(
+    x: TensorRef<H>,
+    omega: TensorRef<H>,
+    stabilizer: PositiveFeatureStabilizer,
+    scale: number,
+    outShape: Shape,
+  ): H | undefined;
+  /**
    * Fused linear attention on positive features given in log space (φ = exp(ℓ)):
    * out_i = Σ_j exp(ℓq_i + ℓk_j) v_j / Σ_j exp(ℓq_i + ℓk_j) over every key, or keys j <= i with
    * `causal` (then n = m). logQ (..., n, D), logK (..., m, D), v (..., m, dv), equal leading axes,
@@ -241,6 +255,9 @@ export const REQUIRED_BACKEND_METHODS = Object.freeze([
   'cdist',
 ] as const satisfies readonly (keyof Backend)[]);
 
+/** How positive random features are shifted before exp (see core's `positiveFeatures`). */
+export type PositiveFeatureStabilizer = 'none' | 'row' | 'global';
+
 /** The optional methods of a backend (presence is the capability); `linalg` is the optional group of decompositions. */
 export const OPTIONAL_BACKEND_METHODS = Object.freeze([
   'readSync',
@@ -249,6 +266,7 @@ export const OPTIONAL_BACKEND_METHODS = Object.freeze([
   'fill',
   'fwht',
   'rffFeatures',
+  'positiveFeatures',
   'logLinearAttention',
   'logLinearAttentionGrad',
 ] as const satisfies readonly (keyof Backend)[]);
@@ -261,6 +279,7 @@ export type OptionalOpName =
   | 'linalg/svd'
   | 'fwht'
   | 'rffFeatures'
+  | 'positiveFeatures'
   | 'logLinearAttention'
   | 'logLinearAttentionGrad';
 
@@ -279,6 +298,8 @@ export function optionalOpSupport(backend: Backend, op: OptionalOpName): 'native
       return backend.fwht ? 'native' : 'fallback';
     case 'rffFeatures':
       return backend.rffFeatures ? 'native' : 'fallback';
+    case 'positiveFeatures':
+      return backend.positiveFeatures ? 'native' : 'fallback';
     case 'logLinearAttention':
       return backend.logLinearAttention ? 'native' : 'fallback';
     case 'logLinearAttentionGrad':

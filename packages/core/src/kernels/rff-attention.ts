@@ -1,8 +1,9 @@
 /** Feature maps for linear attention: positive softmax features (FAVOR+), ReLU and ELU. */
 import { SpectransError } from '../errors.js';
-import { add, elu, exp, mul, relu, sub } from '../ops/elementwise.js';
+import { add, elu, mul, relu, sub } from '../ops/elementwise.js';
+import { positiveFeatures } from '../ops/features.js';
 import { matmul } from '../ops/linear.js';
-import { max, sum } from '../ops/reduce.js';
+import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/layout.js';
 import { RandomGenerator } from '../random/generator.js';
 import { tidy } from '../scope.js';
@@ -238,21 +239,13 @@ export class RFFAttentionKernel extends KernelModule implements RandomFeatureMap
     });
     choiceCheck(stabilizer, 'RFFAttentionKernel.features: stabilizer', ['none', 'row', 'global'] as const);
     const D = this.numFeatures;
+    // exp(ωᵀx − ‖x‖²/2) / √D. Stabilisers subtract a maximum that cancels in attention.
+    if (this.kernelType === 'softmax')
+      return positiveFeatures(x, this.param('projection'), stabilizer, 1 / Math.sqrt(D));
     return tidy(() => {
       const lead = x.shape.slice(0, -1);
       const rows = reshape(x, [-1, this.inputDim]);
       const z = matmul(rows, this.param('projection'));
-      if (this.kernelType === 'softmax') {
-        // exp(ωᵀx − ‖x‖²/2) / √D. Stabilisers subtract a maximum that cancels in attention.
-        const exponent = reshape(
-          stabilizer === 'row' ? sub(z, max(z, -1, true)) : sub(z, mul(sum(mul(rows, rows), -1, true), 0.5)),
-          [...lead, D],
-        );
-        // 'global': one maximum per batch element, over all its positions and features.
-        const shifted =
-          stabilizer === 'global' ? sub(exponent, max(exponent, lead.length > 0 ? [-2, -1] : [-1], true)) : exponent;
-        return mul(exp(shifted), 1 / Math.sqrt(D));
-      }
       const out = this.kernelType === 'relu' ? mul(relu(z), Math.sqrt(2 / D)) : mul(add(elu(z), 1), 1 / Math.sqrt(D));
       return reshape(out, [...lead, D]);
     });
