@@ -31,9 +31,6 @@ static inline float hsum(v128_t v) {
          (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
 }
 
-/* NaN-propagating max, as core's `maximum`. */
-static inline float fmaxp(float a, float b) { return a != a || b != b ? a + b : a > b ? a : b; }
-
 /* 1 / max(den, 1e-30), NaN propagating (den is 0 only without keys, then the numerator is 0 too). */
 static inline float inv_den(float den) { return den != den ? den : 1.0f / (den > 1e-30f ? den : 1e-30f); }
 

@@ -17,6 +17,9 @@ typedef long long i64;
 static inline int imin(int a, int b) { return a < b ? a : b; }
 static inline int imax(int a, int b) { return a > b ? a : b; }
 
+/* NaN-propagating max, as core's `max` and `maximum`. */
+static inline float fmaxp(float a, float b) { return a != a || b != b ? a + b : a > b ? a : b; }
+
 /* The [begin, end) share of `total` items that thread `tid` of `nt` takes (contiguous, balanced). */
 static inline void share(int total, int tid, int nt, int *begin, int *end) {
   *begin = (int)((i64)total * tid / nt);

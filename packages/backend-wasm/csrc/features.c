@@ -17,9 +17,6 @@
 
 enum { PF_NONE, PF_ROW, PF_GLOBAL };
 
-/* NaN-propagating max, as core's `max`. */
-static inline float fmaxp(float a, float b) { return a != a || b != b ? a + b : a > b ? a : b; }
-
 /* fl(fl(Σ fl(x_q²)) / 2): core's sum(mul(x, x)) · 0.5, the sum in double. */
 static float half_sqnorm(const float *x, int d) {
   v128_t a0 = wasm_f64x2_splat(0.0), a1 = a0;

@@ -106,6 +106,9 @@ export const FULL: BenchConfig = {
     capMs: 8000,
     warmupAsSampleMs: 1000,
     minRepsFor: { [REFERENCE_BACKEND]: 3 },
+    // The same host work on every backend: without a GC before each run, the pauses of earlier
+    // workloads' garbage fell into runs at random (8 ms runs took 30 to 36 ms on either backend).
+    gcEveryRun: true,
   },
   noiseMinRuns: 5,
   threadPairRounds: 25,

@@ -77,6 +77,12 @@ export interface RepeatPolicy {
   /** Per-backend minimum numbers of timed runs (e.g. more for the reference backend). */
   readonly minRepsFor?: Readonly<Record<string, number>>;
   /**
+   * A full GC before every timed run, short ones included (by default runs under 10 ms skip it):
+   * for host-heavy cases whose few milliseconds would otherwise take the pauses of garbage that
+   * earlier workloads left.
+   */
+  readonly gcEveryRun?: boolean;
+  /**
    * Paired entries (see {@link Entry.pairedWith}) go on with rounds until `rounds` of them are
    * clean (no other process held CPU during either run, see cpu-share.ts), at most `maxRounds`.
    */
@@ -180,12 +186,12 @@ interface State {
   partner?: State;
 }
 
-async function timedRun(s: State): Promise<number> {
+async function timedRun(s: State, gcEveryRun = false): Promise<number> {
   // A full GC costs milliseconds: skip it before runs that are that short themselves (a pair
-  // decides together: both sides of a ratio get the same treatment). Then let its concurrent
-  // sweeping finish, or it takes a core from a multi-threaded run.
+  // decides together: both sides of a ratio get the same treatment), unless the policy asks for it.
+  // Then let its concurrent sweeping finish, or it takes a core from a multi-threaded run.
   const short = (q: State | undefined): boolean => q?.lastMs !== undefined && q.lastMs < 10;
-  if (!short(s) || (s.partner && !short(s.partner))) {
+  if (gcEveryRun || !short(s) || (s.partner && !short(s.partner))) {
     gc();
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -286,7 +292,7 @@ export async function measureInterleaved(
     try {
       s.prepared = await s.entry.prepare();
       for (let w = 0; w < policy.warmup && !s.done; w++) {
-        const dt = await timedRun(s);
+        const dt = await timedRun(s, policy.gcEveryRun);
         s.firstRunMs ??= dt;
         if (dt >= (policy.warmupAsSampleMs ?? policy.capMs / 2)) {
           // A long run: count it (the code was warm already), then repeat only within the cap.
@@ -309,7 +315,7 @@ export async function measureInterleaved(
     for (const s of round % 2 === 0 ? states : reversed) {
       if (s.done) continue;
       try {
-        record(s, await timedRun(s));
+        record(s, await timedRun(s, policy.gcEveryRun));
         s.done = finished(s, policy);
       } catch (e) {
         s.error = errorText(e);
