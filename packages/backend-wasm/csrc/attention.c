@@ -20,12 +20,6 @@
 #include "common.h"
 #include "vexp32.h"
 
-static inline float hmax(v128_t v) {
-  const v128_t a = wasm_f32x4_max(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
-  const v128_t b = wasm_f32x4_max(a, wasm_i32x4_shuffle(a, a, 1, 0, 3, 2));
-  return wasm_f32x4_extract_lane(b, 0);
-}
-
 static inline float hsum(v128_t v) {
   return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) +
          (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));

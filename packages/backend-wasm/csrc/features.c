@@ -17,20 +17,8 @@
 
 enum { PF_NONE, PF_ROW, PF_GLOBAL };
 
-/* fl(fl(Σ fl(x_q²)) / 2): core's sum(mul(x, x)) · 0.5, the sum in double. */
-static float half_sqnorm(const float *x, int d) {
-  v128_t a0 = wasm_f64x2_splat(0.0), a1 = a0;
-  int q = 0;
-  for (; q + 4 <= d; q += 4) {
-    const v128_t v = wasm_v128_load(x + q), s = wasm_f32x4_mul(v, v);
-    a0 = wasm_f64x2_add(a0, wasm_f64x2_promote_low_f32x4(s));
-    a1 = wasm_f64x2_add(a1, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(s, s, 2, 3, 2, 3)));
-  }
-  const v128_t a = wasm_f64x2_add(a0, a1);
-  double sum = wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1);
-  for (; q < d; q++) sum += (double)(x[q] * x[q]);
-  return (float)sum * 0.5f;
-}
+/* fl(fl(Σ fl(x_q²)) / 2): core's sum(mul(x, x)) · 0.5. */
+static inline float half_sqnorm(const float *x, int d) { return sum_in_double(x, d, 1) * 0.5f; }
 
 /* Loads lanes [j, j + 4) of a row of D floats; past D, `pad`. */
 static inline v128_t load_lanes(const float *row, int j, int D, float pad) {
@@ -58,9 +46,7 @@ static float row_max(const float *z, int D, float shift) {
     const v128_t t = wasm_f32x4_sub(load_lanes(z, j, D, -__builtin_inff()), s);
     m = wasm_f32x4_max(m, t); /* propagates NaN */
   }
-  float r = wasm_f32x4_extract_lane(m, 0);
-  r = fmaxp(fmaxp(r, wasm_f32x4_extract_lane(m, 1)), fmaxp(wasm_f32x4_extract_lane(m, 2), wasm_f32x4_extract_lane(m, 3)));
-  return r;
+  return hmax(m);
 }
 
 /* z ← scale·exp((z − a) − b) on one row; `full` selects the whole-range exp (t may be positive). */
@@ -86,7 +72,7 @@ void pos_features_f32_job(const i32 *job, int tid, int nt) {
   const int mode = job[1], phase = job[2], rows = job[3], d = job[4], D = job[5];
   const float *X = (const float *)job[6];
   float *Z = (float *)job[7];
-  const float scale = wasm_f32x4_extract_lane(wasm_v128_load32_splat(&job[8]), 0);
+  const float scale = *(const float *)&job[8];
   const int group = job[9];
   float *maxima = (float *)job[10];
   const ExpK e = exp_consts();

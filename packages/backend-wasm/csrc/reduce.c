@@ -25,20 +25,6 @@ static void split_outer_inner(int outer, int inner, int tid, int nt, int *o0, in
   }
 }
 
-static float row_sum(const float *x, int len) {
-  v128_t a0 = wasm_f64x2_splat(0.0), a1 = a0;
-  int i = 0;
-  for (; i + 4 <= len; i += 4) {
-    const v128_t v = wasm_v128_load(x + i);
-    a0 = wasm_f64x2_add(a0, wasm_f64x2_promote_low_f32x4(v));
-    a1 = wasm_f64x2_add(a1, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)));
-  }
-  const v128_t a = wasm_f64x2_add(a0, a1);
-  double s = wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1);
-  for (; i < len; i++) s += (double)x[i];
-  return (float)s;
-}
-
 static float row_extreme(const float *x, int len, int isMax) {
   const float init = isMax ? -__builtin_inff() : __builtin_inff();
   v128_t a = wasm_f32x4_splat(init);
@@ -67,7 +53,7 @@ void reduce_f32_job(const i32 *job, int tid, int nt) {
     const float *xo = x + (i64)o * len * inner;
     float *oo = out + (i64)o * inner;
     if (inner == 1) {
-      oo[0] = op == R_SUM ? row_sum(xo, len) : row_extreme(xo, len, op == R_MAX);
+      oo[0] = op == R_SUM ? sum_in_double(xo, len, 0) : row_extreme(xo, len, op == R_MAX);
       continue;
     }
     if (op == R_SUM) {

@@ -82,6 +82,7 @@ function compute(x: Tensor, omega: Tensor, bias: Tensor, scale: number, cosSin: 
     }),
   );
 }
+
 /**
  * Positive random features (FAVOR+, Choromanski et al. 2021) with z = x ω:
  * `scale · exp(z − ‖x‖²/2)` (stabilizer `'none'`), `scale · exp(z − max_j z_j)` per row (`'row'`,
