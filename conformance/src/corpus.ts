@@ -9,7 +9,7 @@ import { fwhtCases, positiveFeaturesCases, rffFeaturesCases } from './cases/ops/
 import { logLinearAttentionGradCases } from './cases/ops/attention-grad-ops.js';
 import { logLinearAttentionCases } from './cases/ops/attention-ops.js';
 import { concatCases, reshapeCases, sliceCases, transposeCases } from './cases/ops/layout.js';
-import { cdistCases, matmulCases } from './cases/ops/linear.js';
+import { cdistCases, expCdistCases, matmulCases } from './cases/ops/linear.js';
 import { cumsumCases, reduceOpCases } from './cases/ops/reduce.js';
 import { unaryOpCases } from './cases/ops/unary.js';
 import { castCases, whereCases } from './cases/ops/where-cast.js';
@@ -44,6 +44,7 @@ export function buildCorpus(dtypes: readonly DType[] = DTYPES, options: CorpusOp
     sliceCases,
     matmulCases,
     cdistCases,
+    expCdistCases,
     fwhtCases,
     rffFeaturesCases,
     positiveFeaturesCases,

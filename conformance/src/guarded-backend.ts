@@ -11,7 +11,7 @@ export interface GuardOptions {
   /** Capabilities to declare instead of the backend's (e.g. without float64). */
   readonly capabilities?: BackendCapabilities;
   /** Optional members to hide: `'readSync'`, `'memory'`, `'linalg'`, `'fwht'`, `'rffFeatures'`,
-   * `'positiveFeatures'`, `'logLinearAttention'`. */
+   * `'positiveFeatures'`, `'expCdist'`, `'logLinearAttention'`. */
   readonly omit?: readonly string[];
 }
 

@@ -39,6 +39,6 @@ export {
   whereRef,
 } from './elementwise.js';
 export { concatRef, sliceRef, transposeRef } from './layout.js';
-export { cdistRef, fwhtRef, matmulRef, positiveFeaturesRef, rffFeaturesRef } from './linear.js';
+export { cdistRef, expCdistRef, fwhtRef, matmulRef, positiveFeaturesRef, rffFeaturesRef } from './linear.js';
 export { cumsumRef, reduceRef, type AccumulatedRef } from './reduce.js';
 export { logLinearAttentionGradRef, logLinearAttentionRef, type LogAttentionGrads } from './attention.js';

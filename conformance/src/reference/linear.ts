@@ -92,6 +92,18 @@ export function cdistRef(x: HostArray, y: HostArray, metric: DistanceMetric): Ac
 }
 
 /**
+ * `exp(scale · cdist(x, y, metric))`. The result's `scale` is |e|·|scale|·(the distance's term
+ * magnitude) per element: an error δ in the distance moves the result by e·|scale|·δ. `k` counts the
+ * distance's terms plus the product by the scale.
+ */
+export function expCdistRef(x: HostArray, y: HostArray, metric: DistanceMetric, scale: number): AccumulatedRef {
+  const dist = cdistRef(x, y, metric);
+  const data = dist.data.map((v) => Math.exp(scale * v));
+  const mags = dist.scale.map((s, i) => Math.abs(data[i]! * scale) * s);
+  return { data, shape: dist.shape, scale: mags, k: dist.k + 1 };
+}
+
+/**
  * With p = x ω + b: `scale·cos(p)`, or `scale·[cos(p), sin(p)]` (all cosines, then all sines). The
  * result's `scale` is |scale|·((|x||ω|) + |b|) per element, the magnitude the phase error scales with.
  */

@@ -161,6 +161,14 @@ export function shapeErrorCases(): ConformanceCase[] {
       const [x, omega, bias] = [t([5, 3]), t([3, 8]), t([8])];
       return () => core.rffFeatures(x, omega, bias, Infinity);
     }),
+    errorCase('errors/exp-cdist/shape-mismatch', 'ERR_SHAPE_MISMATCH', (t) => {
+      const [x, y] = [t([5, 3]), t([4, 2])];
+      return () => core.expCdist(x, y, 'sqeuclidean', -1);
+    }),
+    errorCase('errors/exp-cdist/non-finite-scale', 'ERR_INVALID_ARGUMENT', (t) => {
+      const [x, y] = [t([5, 3]), t([4, 3])];
+      return () => core.expCdist(x, y, 'l1', Number.NEGATIVE_INFINITY);
+    }),
     errorCase('errors/clip/inverted-bounds', 'ERR_INVALID_ARGUMENT', (t) => {
       const a = t([3]);
       return () => core.clip(a, 1, 0);

@@ -61,6 +61,8 @@ export const GRADIENT_OP_CASES: readonly OpCase[] = [
   ['matmul/batch-broadcast', [n(2, 1, 3, 4), n(3, 4, 2)], (a, b) => core.matmul(a, b)],
   ['cdist/sqeuclidean', [n(2, 4, 3), n(5, 3)], (x, y) => core.cdist(x, y)],
   ['cdist/l1', [n(4, 3), n(2, 5, 3)], (x, y) => core.cdist(x, y, 'l1')],
+  ['exp-cdist/sqeuclidean', [n(2, 4, 3), n(5, 3)], (x, y) => core.expCdist(x, y, 'sqeuclidean', -0.4)],
+  ['exp-cdist/l1', [n(4, 3), n(2, 5, 3)], (x, y) => core.expCdist(x, y, 'l1', -0.6)],
   ['fwht', [n(3, 8)], (x) => core.fwht(x)],
   ['rff-features/cos', [n(2, 3, 4), n(4, 5), p(5)], (x, w, b) => core.rffFeatures(x, w, b, 0.7)],
   ['rff-features/cos-sin', [n(3, 4), n(4, 5), p(5)], (x, w, b) => core.rffFeatures(x, w, b, 0.7, true)],
@@ -97,7 +99,9 @@ export function gradientOpCases(dtype: DType): ConformanceCase[] {
           ? { optionalOp: 'linalg/eigh' as const, applies: needsNativeOrReadSync('linalg/eigh') }
           : id.startsWith('rff-features')
             ? { optionalOp: 'rffFeatures' as const }
-            : {};
+            : id.startsWith('exp-cdist')
+              ? { optionalOp: 'expCdist' as const }
+              : {};
     return dtypeCase(
       `gradients/ops/${id}`,
       dtype,

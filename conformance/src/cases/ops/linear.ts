@@ -1,6 +1,6 @@
-/** Cases of matmul (transposes, batch broadcasting, blocking edges) and cdist (both metrics). */
-import { cdist, exp, matmul, type DistanceMetric, type DType } from '@spectrans/core';
-import { cdistRef, matmulRef } from '../../reference/linear.js';
+/** Cases of matmul (transposes, batch broadcasting, blocking edges), cdist and expCdist (both metrics). */
+import { cdist, exp, expCdist, matmul, type DistanceMetric, type DType } from '@spectrans/core';
+import { cdistRef, expCdistRef, matmulRef } from '../../reference/linear.js';
 import type { CaseContext, ConformanceCase } from '../../types.js';
 import { dtypeCase, size } from '../helpers.js';
 
@@ -230,6 +230,138 @@ export function cdistCases(dtype: DType): ConformanceCase[] {
       dtypeCase(`${id}/zero-dim`, dtype, async (ctx) => {
         await checkCdist(ctx, metric, [3, 0], [2, 0]);
       }),
+    ];
+  });
+}
+
+/** exp(scale · cdist) of normal points (times `spread`) against the float64 reference. */
+async function checkExpCdist(
+  ctx: CaseContext,
+  metric: DistanceMetric,
+  xShape: number[],
+  yShape: number[],
+  scale: number,
+  options: { spread?: number; edit?: (x: Float64Array) => void } = {},
+): Promise<void> {
+  const xs = ctx.rng.normals(size(xShape), options.spread ?? 1);
+  options.edit?.(xs);
+  const x = ctx.hostInput(xs, xShape);
+  const y = ctx.hostInput(ctx.rng.normals(size(yShape), options.spread ?? 1), yShape);
+  const ref = expCdistRef(x, y, metric, scale);
+  const out = ctx.track(expCdist(ctx.input(x), ctx.input(y), metric, scale));
+  const got = await ctx.read(out, 'expCdist');
+  if (scale <= 0) {
+    // A kernel matrix: every entry in [0, 1] (NaN aside), at any scale of the inputs.
+    const outside = got.findIndex((v) => v < 0 || v > 1);
+    ctx.check(
+      outside < 0,
+      () => `expCdist(${metric}, ${scale}) entry ${got[outside]} at flat index ${outside} is outside [0, 1]`,
+    );
+  }
+  await ctx.expectClose(out, ref, {
+    kind: ['transcendental', 'accumulate'],
+    k: ref.k,
+    scale: ref.scale,
+    what: `expCdist(${metric}, scale ${scale.toPrecision(4)})`,
+    inputs: { x: xShape, y: yShape },
+  });
+}
+
+/**
+ * `ops/exp-cdist/<metric>/{random,batch-broadcast,odd-sizes,threaded,far-points,same-points,nan,errors}/<dtype>`:
+ * `exp(scale · cdist(x, y, metric))`, the exact Gaussian and Laplacian kernel matrices.
+ */
+export function expCdistCases(dtype: DType): ConformanceCase[] {
+  const extra = { optionalOp: 'expCdist' as const };
+  return (['sqeuclidean', 'l1'] as const).flatMap((metric) => {
+    const id = `ops/exp-cdist/${metric}`;
+    return [
+      dtypeCase(
+        `${id}/random`,
+        dtype,
+        async (ctx) => {
+          const d = ctx.rng.int(1, 9);
+          const scale = -ctx.rng.uniform(0.05, 1);
+          await checkExpCdist(ctx, metric, [ctx.rng.int(1, 8), d], [ctx.rng.int(1, 8), d], scale);
+          await checkExpCdist(ctx, metric, [3, d], [4, d], ctx.rng.uniform(0.05, 0.5)); // any sign
+        },
+        extra,
+      ),
+      dtypeCase(
+        `${id}/batch-broadcast`,
+        dtype,
+        async (ctx) => {
+          await checkExpCdist(ctx, metric, [2, 1, 4, 3], [3, 5, 3], -0.3);
+          await checkExpCdist(ctx, metric, [3, 2, 5], [4, 5], -0.3);
+        },
+        extra,
+      ),
+      dtypeCase(
+        `${id}/odd-sizes`,
+        dtype,
+        // Past and between the vector widths: d, n and m with remainders mod 4, 8 and 16.
+        (ctx) => checkExpCdist(ctx, metric, [13, 67], [47, 67], metric === 'l1' ? -0.02 : -0.005),
+        extra,
+      ),
+      dtypeCase(
+        `${id}/threaded`,
+        dtype,
+        // Enough work for a threaded backend to split the rows (2^20 multiply-adds and more).
+        (ctx) => checkExpCdist(ctx, metric, [2, 300, 16], [2, 250, 16], metric === 'l1' ? -0.1 : -0.03),
+        extra,
+      ),
+      dtypeCase(
+        `${id}/far-points`,
+        dtype,
+        // Distances in the tens to hundreds: entries from near 1 down to subnormal and zero.
+        (ctx) => checkExpCdist(ctx, metric, [9, 4], [11, 4], -1, { spread: 6 }),
+        extra,
+      ),
+      dtypeCase(
+        `${id}/same-points`,
+        dtype,
+        async (ctx) => {
+          // expCdist(x, x): the diagonal is exp(0) = 1 up to the distance's rounding.
+          const x = ctx.hostInput(ctx.rng.normals(7 * 5, 3), [7, 5]);
+          const t = ctx.input(x);
+          const ref = expCdistRef(x, x, metric, -0.5);
+          await ctx.expectClose(expCdist(t, t, metric, -0.5), ref, {
+            kind: ['transcendental', 'accumulate'],
+            k: ref.k,
+            scale: ref.scale,
+            what: `expCdist(${metric}) of a set to itself`,
+            inputs: { x: x.shape, y: x.shape },
+          });
+        },
+        extra,
+      ),
+      dtypeCase(
+        `${id}/nan`,
+        dtype,
+        // A NaN coordinate makes its row NaN.
+        (ctx) =>
+          checkExpCdist(ctx, metric, [3, 4], [5, 4], -0.5, {
+            edit: (x) => {
+              x[6] = Number.NaN;
+            },
+          }),
+        extra,
+      ),
+      dtypeCase(
+        `${id}/errors`,
+        dtype,
+        (ctx) => {
+          const x = ctx.input(ctx.hostInput(ctx.rng.normals(6), [2, 3]));
+          const wrong = ctx.input(ctx.hostInput(ctx.rng.normals(8), [2, 4]));
+          const vector = ctx.input(ctx.hostInput(ctx.rng.normals(3), [3]));
+          ctx.expectError('ERR_SHAPE_MISMATCH', () => expCdist(x, wrong, metric, -1));
+          ctx.expectError('ERR_INVALID_SHAPE', () => expCdist(vector, x, metric, -1));
+          ctx.expectError('ERR_INVALID_ARGUMENT', () => expCdist(x, x, 'cosine' as never, -1));
+          ctx.expectError('ERR_INVALID_ARGUMENT', () => expCdist(x, x, metric, Number.NaN));
+          ctx.expectError('ERR_INVALID_ARGUMENT', () => expCdist(x, x, metric, Number.NEGATIVE_INFINITY));
+        },
+        extra,
+      ),
     ];
   });
 }

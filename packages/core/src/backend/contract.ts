@@ -199,6 +199,12 @@ export interface Backend<H = unknown> {
     outShape: Shape,
   ): H | undefined;
   /**
+   * Fused `exp(scale * cdist(x, y, metric))` (core's `expCdist`: the exact Gaussian and Laplacian
+   * kernel matrices), arguments as for {@link Backend.cdist}; `scale` is finite. Core calls it only
+   * while no gradient is recorded. Returning undefined declines the call (core composes it).
+   */
+  expCdist?(x: TensorRef<H>, y: TensorRef<H>, metric: DistanceMetric, scale: number, outShape: Shape): H | undefined;
+  /**
    * Fused linear attention on positive features given in log space (φ = exp(ℓ)):
    * out_i = Σ_j exp(ℓq_i + ℓk_j) v_j / Σ_j exp(ℓq_i + ℓk_j) over every key, or keys j <= i with
    * `causal` (then n = m). logQ (..., n, D), logK (..., m, D), v (..., m, dv), equal leading axes,
@@ -267,6 +273,7 @@ export const OPTIONAL_BACKEND_METHODS = Object.freeze([
   'fwht',
   'rffFeatures',
   'positiveFeatures',
+  'expCdist',
   'logLinearAttention',
   'logLinearAttentionGrad',
 ] as const satisfies readonly (keyof Backend)[]);
@@ -280,6 +287,7 @@ export type OptionalOpName =
   | 'fwht'
   | 'rffFeatures'
   | 'positiveFeatures'
+  | 'expCdist'
   | 'logLinearAttention'
   | 'logLinearAttentionGrad';
 
@@ -300,6 +308,8 @@ export function optionalOpSupport(backend: Backend, op: OptionalOpName): 'native
       return backend.rffFeatures ? 'native' : 'fallback';
     case 'positiveFeatures':
       return backend.positiveFeatures ? 'native' : 'fallback';
+    case 'expCdist':
+      return backend.expCdist ? 'native' : 'fallback';
     case 'logLinearAttention':
       return backend.logLinearAttention ? 'native' : 'fallback';
     case 'logLinearAttentionGrad':

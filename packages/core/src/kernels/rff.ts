@@ -209,8 +209,8 @@ export class GaussianRFFKernel extends RFFKernel {
     return tidy(() => exp(add(mul(sum(square(omega), -1), -s2 / 2), (d / 2) * Math.log(s2 / (2 * Math.PI)))));
   }
 
-  protected profile(sq: Tensor): Tensor {
-    return tidy(() => exp(mul(sq, -1 / (2 * this.sigma ** 2))));
+  protected get distanceRate(): number {
+    return -1 / (2 * this.sigma ** 2);
   }
 }
 
@@ -259,7 +259,7 @@ export class LaplacianRFFKernel extends RFFKernel {
     );
   }
 
-  protected profile(l1: Tensor): Tensor {
-    return tidy(() => exp(mul(l1, -1 / this.sigma)));
+  protected get distanceRate(): number {
+    return -1 / this.sigma;
   }
 }

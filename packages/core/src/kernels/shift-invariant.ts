@@ -1,6 +1,6 @@
 /** Stationary kernels k(x, y) = κ(x − y), with spectral densities by Bochner's theorem. */
 import type { DistanceMetric } from '../backend/contract.js';
-import { cdist } from '../ops/linear.js';
+import { expCdist } from '../ops/linear.js';
 import type { Tensor } from '../tensor.js';
 import { checkPoints, checkSameDim, COMPUTE_WITHOUT_Y } from './inputs.js';
 import { KernelFunction } from './kernel-function.js';
@@ -9,8 +9,8 @@ import type { ModuleOptions } from './module.js';
 /**
  * A shift-invariant kernel κ(x − y).
  *
- * `compute` works from pairwise distances (squared Euclidean or L1), never from the (..., n, m, d)
- * difference tensor the reference builds. `spectralDensity` is the probability density p(ω) with
+ * `compute` is `exp(rate · distance)` of the pairwise distances (squared Euclidean or L1), through
+ * the fused `expCdist`, never from the (..., n, m, d) difference tensor the reference builds. `spectralDensity` is the probability density p(ω) with
  * κ(Δ) = ∫ p(ω) cos(ωᵀΔ) dω: the law the random features are drawn from.
  */
 export abstract class ShiftInvariantKernel extends KernelFunction {
@@ -31,8 +31,11 @@ export abstract class ShiftInvariantKernel extends KernelFunction {
   /** The distance `compute` is a function of. */
   protected abstract readonly metric: DistanceMetric;
 
-  /** κ as a function of the pairwise distance tensor. */
-  protected abstract profile(distance: Tensor): Tensor;
+  /**
+   * The kernel's rate c in κ = exp(c · distance): −1/(2σ²) for the Gaussian, −1/σ for the Laplacian.
+   * A shift-invariant kernel of another form overrides `compute`.
+   */
+  protected abstract readonly distanceRate: number;
 
   compute(x: Tensor, y: Tensor): Tensor {
     this.assertLive();
@@ -40,11 +43,6 @@ export abstract class ShiftInvariantKernel extends KernelFunction {
     checkPoints(x, 'x', { dtype: this.dtype, owner });
     checkPoints(y, 'y', { dtype: this.dtype, owner, ifMissing: COMPUTE_WITHOUT_Y });
     checkSameDim(x, y, owner);
-    const dist = cdist(x, y, this.metric);
-    try {
-      return this.profile(dist);
-    } finally {
-      dist.dispose();
-    }
+    return expCdist(x, y, this.metric, this.distanceRate);
   }
 }
