@@ -7,6 +7,7 @@
  * Op codes are mirrored in src/jobs.ts.
  */
 #include "common.h"
+#include "vexp32.h"
 #include "vmath.h"
 
 enum { U_NEG, U_ABS, U_EXP, U_SQRT, U_SQUARE, U_RECIPROCAL, U_SIN, U_COS, U_RELU, U_SIGN, U_LOG, U_TANH, U_ELU };
@@ -236,20 +237,32 @@ void binary_f32_job(const i32 *job, int tid, int nt) {
   for (int r = r0; r < r1; r++) binary_row(op, a + r * ars, ais, b + r * brs, bis, o + r * inner, inner);
 }
 
-/* Squared-distance epilogue: c = max(0, xn[i] + yn[j] - 2c) on a rows x cols block. */
-void sqdist_epilogue_f32(float *c, int ldc, int rows, int cols, const float *xn, const float *yn) {
-  const v128_t zero = wasm_f32x4_splat(0.0f), two = wasm_f32x4_splat(2.0f);
+/*
+ * Squared-distance epilogue on a rows x cols block: c = max(0, xn[i] + yn[j] - 2c), and with `withExp`
+ * then c = exp(rate * c) (the exact Gaussian kernel), while the block is in cache.
+ */
+void sqdist_epilogue_f32(float *c, int ldc, int rows, int cols, const float *xn, const float *yn, int withExp, float rate) {
+  const v128_t zero = wasm_f32x4_splat(0.0f), two = wasm_f32x4_splat(2.0f), vrate = wasm_f32x4_splat(rate);
+  const ExpK e = exp_consts();
   for (int r = 0; r < rows; r++) {
     float *row = c + r * ldc;
     const v128_t xr = wasm_f32x4_splat(xn[r]);
     int j = 0;
     for (; j + 4 <= cols; j += 4) {
       const v128_t v = wasm_f32x4_sub(wasm_f32x4_add(xr, wasm_v128_load(yn + j)), wasm_f32x4_mul(two, wasm_v128_load(row + j)));
-      wasm_v128_store(row + j, wasm_f32x4_pmax(v, zero));
+      const v128_t dist = wasm_f32x4_pmax(v, zero);
+      wasm_v128_store(row + j, withExp ? exp_f32x4(wasm_f32x4_mul(dist, vrate), &e) : dist);
     }
-    for (; j < cols; j++) {
-      const float v = xn[r] + yn[j] - 2.0f * row[j];
-      row[j] = v > 0.0f ? v : 0.0f;
+    if (j < cols) {
+      /* the tail through a padded vector, so that it takes the same exp as the body */
+      float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+      for (int q = 0; j + q < cols; q++) {
+        const float v = xn[r] + yn[j + q] - 2.0f * row[j + q];
+        t[q] = v > 0.0f || v != v ? v : 0.0f;
+      }
+      const v128_t dist = wasm_v128_load(t);
+      wasm_v128_store(t, withExp ? exp_f32x4(wasm_f32x4_mul(dist, vrate), &e) : dist);
+      for (int q = 0; j + q < cols; q++) row[j + q] = t[q];
     }
   }
 }

@@ -8,9 +8,10 @@
  * Job record (i32 words), shared with src/jobs.ts:
  *   0 kind, 1 batches, 2 n, 3 m, 4 k, 5 a, 6 b, 7 c, 8 ars, 9 acs, 10 brs, 11 bcs, 12 ldc,
  *   13 c batch stride, 14 a batch offsets, 15 b batch offsets, 16 workspace, 17 workspace bytes
- *   per thread, 18 epilogue (0 none, 1 rff cos, 2 rff cos+sin, 3 squared distances, 4 times F),
- *   19 bias (rff), x row norms (distances) or F (times F: laid out as C), 20-21 scale (f64, 8-byte
- *   aligned), 22 D, 23 y row norms.
+ *   per thread, 18 epilogue (0 none, 1 rff cos, 2 rff cos+sin, 3 squared distances, 4 times F,
+ *   5 exp(scale * squared distances)), 19 bias (rff), x row norms (distances) or F (times F: laid
+ *   out as C), 20-21 scale (f64, 8-byte aligned; epilogue 5 rounds it to float32), 22 D, 23 y row
+ *   norms.
  */
 #include "common.h"
 
@@ -34,7 +35,7 @@
 #endif
 
 void rff_epilogue_f32(float *c, int ldc, int rows, int cols, const float *bias, double scale, int cosSin, int D);
-void sqdist_epilogue_f32(float *c, int ldc, int rows, int cols, const float *xn, const float *yn);
+void sqdist_epilogue_f32(float *c, int ldc, int rows, int cols, const float *xn, const float *yn, int withExp, float rate);
 
 /* Ap[s][p][r] = A[s*MR + r, p], zero-padded to whole slivers. */
 static void pack_a(int mc, int kc, const float *A, int ars, int acs, float *Ap) {
@@ -142,12 +143,13 @@ static void epilogue_block(const i32 *job, int t, int k, float *C, int ldc, int 
       for (; j + 4 <= cols; j += 4) wasm_v128_store(c + j, wasm_f32x4_mul(wasm_v128_load(c + j), wasm_v128_load(f + j)));
       for (; j < cols; j++) c[j] *= f[j];
     }
-  } else if (epilogue == 3) {
+  } else if (epilogue == 3 || epilogue == 5) {
     /* norms are indexed like the rows of x and y: batch offset / d + row */
     const i32 *aoffs = (const i32 *)job[14], *boffs = (const i32 *)job[15];
     const float *xn = (const float *)job[19] + aoffs[t] / k + i0;
     const float *yn = (const float *)job[23] + boffs[t] / k + jc;
-    sqdist_epilogue_f32(C + i0 * ldc + jc, ldc, rows, cols, xn, yn);
+    const float rate = epilogue == 5 ? (float)*(const double *)&job[20] : 0.0f;
+    sqdist_epilogue_f32(C + i0 * ldc + jc, ldc, rows, cols, xn, yn, epilogue == 5, rate);
   }
 }
 

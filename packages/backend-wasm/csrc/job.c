@@ -4,6 +4,7 @@
  * Also a row-norm helper for squared distances.
  */
 #include "common.h"
+#include "vexp32.h"
 
 enum { JOB_GEMM_F32 = 1, JOB_GEMM_F64 = 2, JOB_UNARY_F32 = 3, JOB_BINARY_F32 = 4, JOB_REDUCE_F32 = 5, JOB_CUMSUM_F32 = 6, JOB_WHERE_F32 = 7, JOB_CDIST_L1_F32 = 8, JOB_POS_FEATURES_F32 = 9 };
 
@@ -53,49 +54,83 @@ EXPORT(transpose_f32) void transpose_f32(const float *src, int count, int rows, 
           for (int j = j0; j < imin(cols, j0 + 32); j++) dst[j * rows + i] = src[i * cols + j];
 }
 
+/* The last m − j (< 16) L1 distances of row x, through a padded vector so that they take the body's exp. */
+static void l1_tail(const float *x, const float *yT, float *o, int j, int m, int d, int withExp, v128_t rate, const ExpK *e) {
+  float tail[16] = {0};
+  for (int q = 0; j + q < m; q++) {
+    float s = 0.0f;
+    for (int p = 0; p < d; p++) {
+      const float v = x[p] - yT[p * m + j + q];
+      s += v < 0.0f ? -v : v;
+    }
+    tail[q] = s;
+  }
+  if (withExp)
+    for (int q = 0; q < 16; q += 4) wasm_v128_store(tail + q, exp_f32x4(wasm_f32x4_mul(wasm_v128_load(tail + q), rate), e));
+  for (int q = 0; j + q < m; q++) o[j + q] = tail[q];
+}
+
 /*
  * L1 distances: out[t][i, j] = sum_p |x[t][i, p] - y[t][j, p]|, with y given transposed (d x m per
- * matrix) so that 16 distances of one row of x accumulate in four f32x4 registers.
- * Job: 0 kind, 1 batches, 2 n, 3 m, 4 d, 5 x, 6 yT, 7 out, 8 x batch offsets, 9 y batch offsets.
- * Threads split the batches x n rows.
+ * matrix), 16 columns of two rows of x at a time in eight f32x4 accumulators (each y vector loaded
+ * once serves both rows, and eight independent sums keep both add pipes busy); with `withExp`
+ * stored as exp(rate * distance) (the exact Laplacian kernel). Each sum runs over p in order, so the
+ * result does not depend on the pairing or the thread count.
+ * Job: 0 kind, 1 batches, 2 n, 3 m, 4 d, 5 x, 6 yT, 7 out, 8 x batch offsets, 9 y batch offsets,
+ * 10 withExp, 11 rate (float32 bits). Threads split the batches x n rows.
  */
 void cdist_l1_f32_job(const i32 *job, int tid, int nt) {
-  const int batches = job[1], n = job[2], m = job[3], d = job[4];
+  const int batches = job[1], n = job[2], m = job[3], d = job[4], withExp = job[10];
   const float *X = (const float *)job[5], *YT = (const float *)job[6];
   float *out = (float *)job[7];
   const i32 *xoffs = (const i32 *)job[8], *yoffs = (const i32 *)job[9];
+  const v128_t rate = wasm_v128_load32_splat(&job[11]);
+  const ExpK e = exp_consts();
+#define L1_STORE(ptr, acc) wasm_v128_store(ptr, withExp ? exp_f32x4(wasm_f32x4_mul(acc, rate), &e) : (acc))
+#define L1_TERM(acc, xv, yv) acc = wasm_f32x4_add(acc, wasm_f32x4_abs(wasm_f32x4_sub(xv, yv)))
   int u0, u1;
   share(batches * n, tid, nt, &u0, &u1);
-  for (int u = u0; u < u1; u++) {
+  for (int u = u0; u < u1;) {
     const int t = u / n, i = u % n;
-    const float *x = X + xoffs[t] + i * d;
+    const int pair = u + 1 < u1 && i + 1 < n; /* the next row is this thread's and in the same matrix */
+    const float *x0 = X + xoffs[t] + i * d, *x1 = pair ? x0 + d : x0;
     const float *yT = YT + yoffs[t];
-    float *o = out + ((i64)t * n + i) * m;
+    float *o0 = out + ((i64)t * n + i) * m, *o1 = o0 + m;
     int j = 0;
     for (; j + 16 <= m; j += 16) {
-      v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+      v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
       for (int p = 0; p < d; p++) {
-        const v128_t xv = wasm_v128_load32_splat(x + p);
+        const v128_t xa = wasm_v128_load32_splat(x0 + p), xb = wasm_v128_load32_splat(x1 + p);
         const float *yr = yT + p * m + j;
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr))));
-        a1 = wasm_f32x4_add(a1, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr + 4))));
-        a2 = wasm_f32x4_add(a2, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr + 8))));
-        a3 = wasm_f32x4_add(a3, wasm_f32x4_abs(wasm_f32x4_sub(xv, wasm_v128_load(yr + 12))));
+        const v128_t y0 = wasm_v128_load(yr), y1 = wasm_v128_load(yr + 4), y2 = wasm_v128_load(yr + 8), y3 = wasm_v128_load(yr + 12);
+        L1_TERM(a0, xa, y0);
+        L1_TERM(a1, xa, y1);
+        L1_TERM(a2, xa, y2);
+        L1_TERM(a3, xa, y3);
+        L1_TERM(b0, xb, y0);
+        L1_TERM(b1, xb, y1);
+        L1_TERM(b2, xb, y2);
+        L1_TERM(b3, xb, y3);
       }
-      wasm_v128_store(o + j, a0);
-      wasm_v128_store(o + j + 4, a1);
-      wasm_v128_store(o + j + 8, a2);
-      wasm_v128_store(o + j + 12, a3);
-    }
-    for (; j < m; j++) {
-      float s = 0.0f;
-      for (int p = 0; p < d; p++) {
-        const float v = x[p] - yT[p * m + j];
-        s += v < 0.0f ? -v : v;
+      L1_STORE(o0 + j, a0);
+      L1_STORE(o0 + j + 4, a1);
+      L1_STORE(o0 + j + 8, a2);
+      L1_STORE(o0 + j + 12, a3);
+      if (pair) {
+        L1_STORE(o1 + j, b0);
+        L1_STORE(o1 + j + 4, b1);
+        L1_STORE(o1 + j + 8, b2);
+        L1_STORE(o1 + j + 12, b3);
       }
-      o[j] = s;
     }
+    if (j < m) {
+      l1_tail(x0, yT, o0, j, m, d, withExp, rate, &e);
+      if (pair) l1_tail(x1, yT, o1, j, m, d, withExp, rate, &e);
+    }
+    u += pair ? 2 : 1;
   }
+#undef L1_TERM
+#undef L1_STORE
 }
 
 /* Unnormalised Walsh–Hadamard transform of `rows` contiguous rows of length n (a power of two), in place. */

@@ -12,6 +12,7 @@ import type {
   Backend,
   BackendCapabilities,
   BinaryOp,
+  DistanceMetric,
   DType,
   FloatArray,
   Shape,
@@ -27,6 +28,7 @@ import { concatInto, sliceInto, uniformRows } from './layout.js';
 import {
   BINARY_F32,
   EPILOGUE,
+  float32Bits,
   JOB,
   JOB_WORDS,
   PARALLEL_MIN_ELEMENTS,
@@ -364,6 +366,55 @@ function buildBackend(
     }
   };
 
+  /**
+   * float32 pairwise distances with d >= 1, or with `rate` exp(rate · distance) stored in their place
+   * (the L1 kernel's store, or the squared distances' GEMM epilogue).
+   */
+  const distances = (x: Ref, y: Ref, metric: DistanceMetric, outShape: Shape, rate: number | undefined): WasmHandle => {
+    const d = x.shape[x.shape.length - 1]!;
+    if (metric === 'l1') {
+      const out = store.allocate(sizeOf(outShape), 'float32');
+      const n = x.shape[x.shape.length - 2]!;
+      const m = y.shape[y.shape.length - 2]!;
+      if (out.length === 0) return out;
+      const [xo, yo] = batchOffsets(
+        [x.shape.slice(0, -2), y.shape.slice(0, -2)],
+        [n * d, m * d],
+        outShape.slice(0, -2),
+      );
+      const yT = store.allocate(handleOf(y).length, 'float32');
+      const xp = ints(xo!);
+      const yp = ints(yo!);
+      try {
+        kernels.transpose_f32(handleOf(y).ptr, handleOf(y).length / (m * d), m, d, yT.ptr);
+        const withExp = rate === undefined ? [0, 0] : [1, float32Bits(rate)];
+        setJob([JOB.cdistL1F32, xo!.length, n, m, d, handleOf(x).ptr, yT.ptr, out.ptr, xp, yp, ...withExp]);
+        return produce(out, () => run(xo!.length * n * m * d >= PARALLEL_MIN_FLOPS ? threads : 1));
+      } finally {
+        store.dispose(yT);
+        freeInts(xp, xo!);
+        freeInts(yp, yo!);
+      }
+    }
+    const xRows = handleOf(x).length / d;
+    const yRows = handleOf(y).length / d;
+    const xn = store.allocate(xRows, 'float32');
+    const yn = store.allocate(yRows, 'float32');
+    try {
+      kernels.row_sqnorms_f32(handleOf(x).ptr, xRows, d, xn.ptr);
+      kernels.row_sqnorms_f32(handleOf(y).ptr, yRows, d, yn.ptr);
+      const epilogue = rate === undefined ? EPILOGUE.sqDistances : EPILOGUE.sqDistancesExp;
+      return gemm(x, y, false, true, outShape, epilogue, (w) => {
+        w[19] = xn.ptr;
+        w[23] = yn.ptr;
+        if (rate !== undefined) setScale(w, rate);
+      });
+    } finally {
+      store.dispose(xn);
+      store.dispose(yn);
+    }
+  };
+
   const unaryF32 = (code: number, x: Ref): WasmHandle => {
     const out = store.allocate(handleOf(x).length, 'float32');
     const n = out.length;
@@ -633,47 +684,9 @@ function buildBackend(
       return gemm(a, b, transposeA, transposeB, outShape, EPILOGUE.none, () => {});
     },
     cdist(x: Ref, y: Ref, metric, outShape) {
-      const d = x.shape[x.shape.length - 1]!;
-      if (x.dtype !== 'float32' || d === 0)
+      if (x.dtype !== 'float32' || x.shape[x.shape.length - 1] === 0)
         return viaJs([x, y], x.dtype, ([rx, ry]) => js.cdist(rx!, ry!, metric, outShape));
-      if (metric === 'l1') {
-        const out = store.allocate(sizeOf(outShape), 'float32');
-        const n = x.shape[x.shape.length - 2]!;
-        const m = y.shape[y.shape.length - 2]!;
-        if (out.length === 0) return out;
-        const [xo, yo] = batchOffsets(
-          [x.shape.slice(0, -2), y.shape.slice(0, -2)],
-          [n * d, m * d],
-          outShape.slice(0, -2),
-        );
-        const yT = store.allocate(handleOf(y).length, 'float32');
-        const xp = ints(xo!);
-        const yp = ints(yo!);
-        try {
-          kernels.transpose_f32(handleOf(y).ptr, handleOf(y).length / (m * d), m, d, yT.ptr);
-          setJob([JOB.cdistL1F32, xo!.length, n, m, d, handleOf(x).ptr, yT.ptr, out.ptr, xp, yp]);
-          return produce(out, () => run(xo!.length * n * m * d >= PARALLEL_MIN_FLOPS ? threads : 1));
-        } finally {
-          store.dispose(yT);
-          freeInts(xp, xo!);
-          freeInts(yp, yo!);
-        }
-      }
-      const xRows = handleOf(x).length / d;
-      const yRows = handleOf(y).length / d;
-      const xn = store.allocate(xRows, 'float32');
-      const yn = store.allocate(yRows, 'float32');
-      try {
-        kernels.row_sqnorms_f32(handleOf(x).ptr, xRows, d, xn.ptr);
-        kernels.row_sqnorms_f32(handleOf(y).ptr, yRows, d, yn.ptr);
-        return gemm(x, y, false, true, outShape, EPILOGUE.sqDistances, (w) => {
-          w[19] = xn.ptr;
-          w[23] = yn.ptr;
-        });
-      } finally {
-        store.dispose(xn);
-        store.dispose(yn);
-      }
+      return distances(x, y, metric, outShape, undefined);
     },
 
     // ---- optional groups -----------------------------------------------------------------------
@@ -733,6 +746,10 @@ function buildBackend(
       });
     },
     positiveFeatures: positiveFeaturesOp(attentionContext),
+    expCdist(x: Ref, y: Ref, metric, scale, outShape) {
+      if (x.dtype !== 'float32' || x.shape[x.shape.length - 1] === 0) return undefined;
+      return distances(x, y, metric, outShape, scale);
+    },
     logLinearAttention: logLinearAttentionOp(attentionContext),
     logLinearAttentionGrad: logLinearAttentionGradOp(attentionContext),
   };

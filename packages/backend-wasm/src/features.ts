@@ -6,15 +6,10 @@
 import { sizeOf } from '@spectrans/core/backend';
 import type { PositiveFeatureStabilizer, Shape, TensorRef } from '@spectrans/core/backend';
 import type { AttentionContext } from './attention.js';
-import { JOB, PARALLEL_MIN_ELEMENTS } from './jobs.js';
+import { float32Bits, JOB, PARALLEL_MIN_ELEMENTS } from './jobs.js';
 import { handleOf, type WasmHandle } from './storage.js';
 
 const MODE: Readonly<Record<PositiveFeatureStabilizer, number>> = { none: 0, row: 1, global: 2 };
-
-/** The scale as float32 bits, the way a job record carries it. */
-function float32Bits(value: number): number {
-  return new Int32Array(Float32Array.of(value).buffer)[0]!;
-}
 
 export function positiveFeaturesOp(
   ctx: AttentionContext,

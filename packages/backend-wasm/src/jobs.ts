@@ -25,7 +25,12 @@ export const JOB = {
 export const REDUCE_F32 = { sum: 0, max: 1, min: 2 } as const;
 
 /** GEMM epilogues (csrc/gemm.c). */
-export const EPILOGUE = { none: 0, rffCos: 1, rffCosSin: 2, sqDistances: 3, timesF: 4 } as const;
+export const EPILOGUE = { none: 0, rffCos: 1, rffCosSin: 2, sqDistances: 3, timesF: 4, sqDistancesExp: 5 } as const;
+
+/** A number rounded to float32, as the int32 word of a job record that carries its bits. */
+export function float32Bits(value: number): number {
+  return new Int32Array(Float32Array.of(value).buffer)[0]!;
+}
 
 /** Words of one job record (the record block is this many int32s, 16-byte aligned). */
 export const JOB_WORDS = 32;

@@ -8,17 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optionalOpSupport } from '@spectrans/core/backend';
 import { hostArray, positiveFeaturesRef } from '@spectrans/conformance/reference';
 import { createWasmBackend, type WasmBackend } from '../src/index.js';
-import { ref, uniforms, upload } from './helpers.js';
+import { ref, ulps, uniforms, upload } from './helpers.js';
 
 const STABILIZERS = ['none', 'row', 'global'] as const;
-
-/** Distance in float32 ulps (at the larger magnitude; subnormals count their own spacing). */
-function ulps(a: number, b: number): number {
-  if (a === b) return 0;
-  const m = Math.max(Math.abs(a), Math.abs(b));
-  const spacing = m < 2 ** -126 ? 2 ** -149 : 2 ** (Math.floor(Math.log2(m)) - 23);
-  return Math.abs(a - b) / spacing;
-}
 
 describe.each([1, 2])('positiveFeatures on %i thread(s)', (threads) => {
   let b: WasmBackend;

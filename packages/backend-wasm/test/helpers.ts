@@ -46,3 +46,11 @@ export function firstMismatch(got: ArrayLike<number>, want: ArrayLike<number>, t
   }
   return got.length === want.length ? -1 : want.length;
 }
+
+/** Distance in float32 ulps (at the larger magnitude; subnormals count their own spacing). */
+export function ulps(a: number, b: number): number {
+  if (a === b) return 0;
+  const m = Math.max(Math.abs(a), Math.abs(b));
+  const spacing = m < 2 ** -126 ? 2 ** -149 : 2 ** (Math.floor(Math.log2(m)) - 23);
+  return Math.abs(a - b) / spacing;
+}
