@@ -53,8 +53,9 @@ export interface BenchConfig {
   /**
    * Timed runs, at least, of each backend the performance targets judge (subjects and backend
    * anchors) on a case whose ratio is expected near a limit (W5's large orthogonal setup: the same
-   * host QR on every backend), so that the noise rule of the targets (a one-sided Mann–Whitney
-   * test, which needs 3 runs against 3 to decide anything) has runs to judge.
+   * host QR on every backend), so that the noise rule of the targets has runs to judge: its tests
+   * share one family level (Holm), so the first needs p <= 0.05 / (number of cases, about 40),
+   * which 11 paired rounds can reach (2^-11) and 5 cannot.
    */
   readonly noiseMinRuns: number;
   /**
@@ -110,7 +111,7 @@ export const FULL: BenchConfig = {
     // workloads' garbage fell into runs at random (8 ms runs took 30 to 36 ms on either backend).
     gcEveryRun: true,
   },
-  noiseMinRuns: 5,
+  noiseMinRuns: 11,
   threadPairRounds: 25,
   threadCleanRounds: { rounds: 15, maxRounds: 60 },
   matmulSizes: [256, 512, 1024],

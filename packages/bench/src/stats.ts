@@ -164,12 +164,12 @@ export function signedRankGreater(d: readonly number[]): { t: number; p: number;
   return { t: t2 / 2, p: normalUpperTail((t2 / 2 - 0.5 - mean) / sd), minP: 2 ** -n, n };
 }
 
-/** Significance level of {@link slowerBeyondNoise}. */
+/** Significance level of {@link slowerBeyondNoise}: of a single case, or of a whole family of them (see {@link holmVerdicts}). */
 export const NOISE_LEVEL = 0.05;
 
 /** Whether a series of timings is slower than `limit` times another, beyond their run-to-run spread. */
 export type NoiseVerdict = { readonly test: 'signed-rank' | 'mann-whitney' } &
-  /** Slower: a one-sided test rejects "no slower than limit × anchor" at {@link NOISE_LEVEL}. */
+  /** Slower: a one-sided test rejects "no slower than limit × anchor" at the level it was given. */
   (
     | { readonly kind: 'slower'; readonly p: number }
     /** Its median is above limit × the anchor's, but not by more than the runs scatter (p > level). */
@@ -178,32 +178,85 @@ export type NoiseVerdict = { readonly test: 'signed-rank' | 'mann-whitney' } &
     | { readonly kind: 'too-few'; readonly minP: number }
   );
 
+/** The one-sided test of {@link slowerBeyondNoise} before a verdict: its p and the smallest p its runs allow. */
+export interface SlowerTest {
+  readonly test: 'signed-rank' | 'mann-whitney';
+  readonly p: number;
+  readonly minP: number;
+}
+
 /**
- * Judges timings `subject` against `limit` × `anchor` (`limit` 1: "not slower than"): the subject
- * is slower beyond noise when its runs sit above the scaled anchor's more often than chance would
- * explain, at {@link NOISE_LEVEL}. `paired` (runs i of both series come from the same round, back
- * to back in one process): a one-sided Wilcoxon signed-rank test on the per-round log ratios, so
- * a machine's drift over the rounds cancels (5 rounds: all 5 slower). Unpaired (separate
- * processes): a one-sided Mann–Whitney test (3 runs against 3: every run above every run).
+ * Tests timings `subject` against `limit` × `anchor` (`limit` 1: "not slower than"): how likely
+ * runs sitting this far above the scaled anchor's are by chance. `paired` (runs i of both series
+ * come from the same round, back to back in one process): a one-sided Wilcoxon signed-rank test on
+ * the per-round log ratios, so a machine's drift over the rounds cancels (5 rounds: all 5 slower
+ * gives p = 1/32). Unpaired (separate processes): a one-sided Mann–Whitney test (3 runs against 3:
+ * every run above every run gives p = 1/20).
+ */
+export function slowerTest(
+  subject: readonly number[],
+  anchor: readonly number[],
+  limit = 1,
+  paired = false,
+): SlowerTest {
+  if (paired) {
+    const k = Math.min(subject.length, anchor.length);
+    const { p, minP } = signedRankGreater(
+      Array.from({ length: k }, (_, i) => Math.log(subject[i]! / (limit * anchor[i]!))),
+    );
+    return { test: 'signed-rank', p, minP };
+  }
+  const { p, minP } = mannWhitneyGreater(
+    subject,
+    anchor.map((v) => v * limit),
+  );
+  return { test: 'mann-whitney', p, minP };
+}
+
+/** The verdict of a test at `level`. */
+function verdictAt(t: SlowerTest, level: number): NoiseVerdict {
+  if (t.minP > level) return { test: t.test, kind: 'too-few', minP: t.minP };
+  return { test: t.test, kind: t.p <= level ? 'slower' : 'within-noise', p: t.p };
+}
+
+/**
+ * Judges timings `subject` against `limit` × `anchor` at `level` ({@link slowerTest}): slower beyond
+ * noise, within noise, or too few runs to tell.
  */
 export function slowerBeyondNoise(
   subject: readonly number[],
   anchor: readonly number[],
   limit = 1,
   paired = false,
+  level = NOISE_LEVEL,
 ): NoiseVerdict {
-  if (paired) {
-    const k = Math.min(subject.length, anchor.length);
-    const { p, minP } = signedRankGreater(
-      Array.from({ length: k }, (_, i) => Math.log(subject[i]! / (limit * anchor[i]!))),
-    );
-    if (minP > NOISE_LEVEL) return { test: 'signed-rank', kind: 'too-few', minP };
-    return { test: 'signed-rank', kind: p <= NOISE_LEVEL ? 'slower' : 'within-noise', p };
-  }
-  const { p, minP } = mannWhitneyGreater(
-    subject,
-    anchor.map((v) => v * limit),
-  );
-  if (minP > NOISE_LEVEL) return { test: 'mann-whitney', kind: 'too-few', minP };
-  return { test: 'mann-whitney', kind: p <= NOISE_LEVEL ? 'slower' : 'within-noise', p };
+  return verdictAt(slowerTest(subject, anchor, limit, paired), level);
+}
+
+/**
+ * Verdicts for a family of `m` cases judged together (one target's cases; `tests` has one entry per
+ * case tested, undefined for the others), by Holm's step-down procedure: the chance of calling any
+ * case slower when none is stays at most `level` for the whole family, where testing each case at
+ * `level` would call one of 20 same-speed cases slower by chance in most runs. In order of p, the
+ * i-th smallest (from 0) is slower while every one before it was and p <= level / (m − i); the rest
+ * are within noise, or too few runs to tell where even their smallest p could not reach that bound.
+ */
+export function holmVerdicts(
+  tests: readonly (SlowerTest | undefined)[],
+  m: number,
+  level = NOISE_LEVEL,
+): (NoiseVerdict | undefined)[] {
+  const order = tests
+    .map((t, i) => ({ t, i }))
+    .filter((e): e is { t: SlowerTest; i: number } => e.t !== undefined)
+    .sort((a, b) => a.t.p - b.t.p);
+  const out: (NoiseVerdict | undefined)[] = tests.map(() => undefined);
+  let rejecting = true;
+  order.forEach(({ t, i }, rank) => {
+    const bound = level / Math.max(m - rank, 1);
+    const v = verdictAt(t, bound);
+    rejecting &&= v.kind === 'slower';
+    out[i] = rejecting || v.kind === 'too-few' ? v : { test: t.test, kind: 'within-noise', p: t.p };
+  });
+  return out;
 }

@@ -1,6 +1,13 @@
 /** The bench's statistics: paired ratios, the Mann–Whitney test and the noise rule the targets use. */
 import { describe, expect, test } from 'vitest';
-import { mannWhitneyGreater, pairedRatio, signedRankGreater, slowerBeyondNoise } from '../src/stats.js';
+import {
+  holmVerdicts,
+  mannWhitneyGreater,
+  pairedRatio,
+  signedRankGreater,
+  slowerBeyondNoise,
+  slowerTest,
+} from '../src/stats.js';
 
 /** P(U ≥ observed) by enumerating every split of the pooled values into the two series' sizes. */
 function bruteForceP(x: readonly number[], y: readonly number[]): number {
@@ -163,5 +170,38 @@ describe('pairedRatio', () => {
   test('median and quartiles of per-round ratios from 3 rounds on; ratio of medians below', () => {
     expect(pairedRatio([2, 4, 6, 8], [1, 2, 2, 4])).toEqual({ ratio: 2, q1: 2, q3: 2.25, paired: true });
     expect(pairedRatio([2, 4], [1, 1])).toEqual({ ratio: 3, q1: 3, q3: 3, paired: false });
+  });
+});
+
+describe('holmVerdicts', () => {
+  const t = (p: number, minP = 1e-6) => ({ test: 'signed-rank' as const, p, minP });
+
+  test('the i-th smallest p is slower while all before it were and p <= level / (m − i)', () => {
+    // m = 4: bounds 0.0125, 0.0167, 0.025, 0.05 in order of p.
+    const v = holmVerdicts([t(0.02), t(0.001), undefined, t(0.04)], 4);
+    expect(v.map((x) => x?.kind)).toEqual(['within-noise', 'slower', undefined, 'within-noise']);
+    // 0.001 <= 0.0125, then 0.016 <= 0.0167, then 0.024 <= 0.025: all three slower.
+    expect(holmVerdicts([t(0.016), t(0.001), t(0.024)], 3).map((x) => x?.kind)).toEqual(['slower', 'slower', 'slower']);
+    // The step-down stops at the first p over its bound, even if a later p is under its own.
+    expect(holmVerdicts([t(0.03), t(0.04)], 2).map((x) => x?.kind)).toEqual(['within-noise', 'within-noise']);
+  });
+
+  test('one case is its own family: the plain test at the level', () => {
+    expect(holmVerdicts([t(0.049)], 1)[0]).toEqual({ test: 'signed-rank', kind: 'slower', p: 0.049 });
+    const [subject, anchor] = [
+      [5.2, 5.0, 5.3, 4.0, 5.25, 5.2],
+      [4.1, 4.0, 4.2, 4.05, 4.15, 4.1],
+    ];
+    expect(holmVerdicts([slowerTest(subject, anchor, 1, true)], 1)[0]).toEqual(
+      slowerBeyondNoise(subject, anchor, 1, true),
+    );
+  });
+
+  test('a case whose runs cannot reach its bound is too few to tell', () => {
+    // 5 rounds (smallest p 1/32) among 40 cases: the first bound is 0.05 / 40.
+    const v = holmVerdicts([t(1 / 32, 1 / 32)], 40);
+    expect(v[0]).toEqual({ test: 'signed-rank', kind: 'too-few', minP: 1 / 32 });
+    // 11 rounds can.
+    expect(holmVerdicts([t(2 ** -11, 2 ** -11)], 40)[0]?.kind).toBe('slower');
   });
 });
