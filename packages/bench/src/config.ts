@@ -52,10 +52,10 @@ export interface BenchConfig {
   readonly w5Policy: RepeatPolicy;
   /**
    * Timed runs, at least, of each backend the performance targets judge (subjects and backend
-   * anchors) on a case whose ratio is expected near a limit (W5's large orthogonal setup: the same
-   * host QR on every backend), so that the noise rule of the targets has runs to judge: its tests
-   * share one family level (Holm), so the first needs p <= 0.05 / (number of cases, about 40),
-   * which 11 paired rounds can reach (2^-11) and 5 cannot.
+   * anchors) on a case whose ratio is expected near a limit (W5's large orthogonal setup and W6's
+   * randomized SVD: mostly the same host linear algebra on every backend), so that the noise rule
+   * of the targets has runs to judge: its tests share one family level (Holm), so the first needs
+   * p <= 0.05 / (number of cases, about 40), which 11 paired rounds can reach (2^-11) and 5 cannot.
    */
   readonly noiseMinRuns: number;
   /**
