@@ -10,8 +10,9 @@ import type { ModuleOptions } from './module.js';
  * A shift-invariant kernel κ(x − y).
  *
  * `compute` is `exp(rate · distance)` of the pairwise distances (squared Euclidean or L1), through
- * the fused `expCdist`, never from the (..., n, m, d) difference tensor the reference builds. `spectralDensity` is the probability density p(ω) with
- * κ(Δ) = ∫ p(ω) cos(ωᵀΔ) dω: the law the random features are drawn from.
+ * the fused `expCdist`, never from the (..., n, m, d) difference tensor the reference builds.
+ * `spectralDensity` is the probability density p(ω) with κ(Δ) = ∫ p(ω) cos(ωᵀΔ) dω: the law the
+ * random features are drawn from.
  */
 export abstract class ShiftInvariantKernel extends KernelFunction {
   /** Bandwidth, as the reference defines it: 1/σ. Stored for compatibility; the math uses σ. */
