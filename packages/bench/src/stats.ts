@@ -164,7 +164,7 @@ export function signedRankGreater(d: readonly number[]): { t: number; p: number;
   return { t: t2 / 2, p: normalUpperTail((t2 / 2 - 0.5 - mean) / sd), minP: 2 ** -n, n };
 }
 
-/** Significance level of {@link slowerBeyondNoise}: of a single case, or of a whole family of them (see {@link holmVerdicts}). */
+/** Significance level of the noise rule, for a whole family of cases (see {@link holmVerdicts}). */
 export const NOISE_LEVEL = 0.05;
 
 /** Whether a series of timings is slower than `limit` times another, beyond their run-to-run spread. */
@@ -178,7 +178,7 @@ export type NoiseVerdict = { readonly test: 'signed-rank' | 'mann-whitney' } &
     | { readonly kind: 'too-few'; readonly minP: number }
   );
 
-/** The one-sided test of {@link slowerBeyondNoise} before a verdict: its p and the smallest p its runs allow. */
+/** A one-sided test of {@link slowerTest} before a verdict: its p and the smallest p its runs allow. */
 export interface SlowerTest {
   readonly test: 'signed-rank' | 'mann-whitney';
   readonly p: number;
@@ -217,20 +217,6 @@ export function slowerTest(
 function verdictAt(t: SlowerTest, level: number): NoiseVerdict {
   if (t.minP > level) return { test: t.test, kind: 'too-few', minP: t.minP };
   return { test: t.test, kind: t.p <= level ? 'slower' : 'within-noise', p: t.p };
-}
-
-/**
- * Judges timings `subject` against `limit` × `anchor` at `level` ({@link slowerTest}): slower beyond
- * noise, within noise, or too few runs to tell.
- */
-export function slowerBeyondNoise(
-  subject: readonly number[],
-  anchor: readonly number[],
-  limit = 1,
-  paired = false,
-  level = NOISE_LEVEL,
-): NoiseVerdict {
-  return verdictAt(slowerTest(subject, anchor, limit, paired), level);
 }
 
 /**
